@@ -1,0 +1,29 @@
+# The front door: `make run` opens the TUI, `make test` runs the whole test suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test check lint format
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/kigo
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check kigo_tui tests scripts
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check kigo_tui tests scripts
+	$(BIN)/ruff format --check kigo_tui tests scripts
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format kigo_tui tests scripts
+	$(BIN)/ruff check --fix kigo_tui tests scripts
+
+check: format test

@@ -1,0 +1,259 @@
+"""The `kigo` command: parses arguments, then calls the domain or starts the TUI; nothing else.
+
+Heavy imports (SQLAlchemy, Textual) happen inside the commands, so `kigo --version` and the first
+frame of the TUI do not pay for what they do not use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from kigo_tui import __version__
+from kigo_tui.dates import DateError, parse_date, resolve_today
+from kigo_tui.errors import KigoError
+
+if TYPE_CHECKING:
+    from kigo_tui.store import Store
+
+PROJECTS = ("STS", "SAPA", "KY", "KSD")
+STATUSES = ("not_started", "in_progress", "done")
+CATEGORIES = ("optional", "mandatory", "critical")
+
+
+class CliError(KigoError):
+    """A user error: printed as 'kigo: fejl: …' on stderr, exit code 1."""
+
+
+def _date_arg(text: str) -> date:
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _golive_arg(text: str) -> tuple[str, date]:
+    project, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"'{text}': skriv PROJEKT=ÅÅÅÅ-MM-DD, fx SAPA=2027-03-01")
+    code = project.strip().upper()
+    if code not in PROJECTS:
+        raise argparse.ArgumentTypeError(f"ukendt projekt '{project}' (brug {', '.join(PROJECTS)})")
+    return code, _date_arg(value)
+
+
+def _warn_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et helt antal dage") from None
+    if not 0 <= value <= 365:
+        raise argparse.ArgumentTypeError("varsel skal være mellem 0 og 365 dage")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"kigo: fejl: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kigo",
+        description="KIGO i terminalen: implementeringsopgaver for STS, SAPA, KY og KSD.",
+    )
+    parser.add_argument("--version", action="version", version=f"kigo {__version__}")
+    parser.add_argument("--db", help="databasefil eller SQLAlchemy-URL (ellers KIGO_DB eller standard)")
+    parser.add_argument("--today", help="beregn farver for denne dato, ÅÅÅÅ-MM-DD (ellers KIGO_TODAY)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    init = sub.add_parser("init", help="opret databasen for en kommune")
+    init.add_argument("--kommune", required=True, help="kommunekode, fx 101")
+    init.add_argument(
+        "--golive", action="append", type=_golive_arg, default=[], metavar="PROJEKT=DATO",
+        help="idriftsættelsesdato for et projekt (kan gentages)",
+    )
+
+    demo = sub.add_parser("demo", help="opret en demodatabase hvor alle farver forekommer")
+    demo.add_argument("--kommune", default="461", help="kommunekode (standard 461 Odense)")
+
+    status = sub.add_parser("status", help="vis status som tekst eller JSON")
+    status.add_argument("--project", type=str.upper, choices=PROJECTS)
+    status.add_argument("--json", action="store_true", help="skriv JSON")
+    status.add_argument("--tasks", action="store_true", help="vis også opgaver der ikke er grønne og fuldførte")
+
+    set_ = sub.add_parser("set", help="ændr en opgave")
+    set_.add_argument("task_id")
+    set_.add_argument("--status", choices=STATUSES)
+    set_.add_argument("--start", type=_date_arg)
+    set_.add_argument("--due", type=_date_arg)
+    set_.add_argument("--category", choices=CATEGORIES)
+    set_.add_argument("--warn-days", type=_warn_arg)
+
+    done = sub.add_parser("done", help="markér en opgave som fuldført")
+    done.add_argument("task_id")
+
+    golive = sub.add_parser("golive", help="sæt eller flyt et projekts idriftsættelsesdato")
+    golive.add_argument("project", type=str.upper, choices=PROJECTS)
+    golive.add_argument("date", type=_date_arg)
+
+    add = sub.add_parser("add", help="tilføj kommunens egen opgave under en hovedopgave")
+    add.add_argument("project", type=str.upper, choices=PROJECTS)
+    add.add_argument("main_task", type=int, help="hovedopgavens nummer, 1-16")
+    add.add_argument("title")
+    add.add_argument("--description", default="")
+    add.add_argument("--category", choices=CATEGORIES, default="optional")
+    add.add_argument("--start", type=_date_arg)
+    add.add_argument("--due", type=_date_arg)
+    add.add_argument("--warn-days", type=_warn_arg, default=14)
+    add.add_argument("--checklist", action="append", default=[], metavar="PUNKT")
+
+    delete = sub.add_parser("delete", help="slet en lokal opgave")
+    delete.add_argument("task_id")
+    return parser
+
+
+def resolve_db(option: str | None) -> str:
+    """--db, else KIGO_DB, else the config file's db, else kigo.db in the user data dir."""
+    if option:
+        return option
+    if os.environ.get("KIGO_DB"):
+        return os.environ["KIGO_DB"]
+    from kigo_tui.config import load_settings
+    from kigo_tui.locations import default_db_path
+
+    return load_settings().db or str(default_db_path())
+
+
+def _open(db: str, *, must_exist: bool) -> Store:
+    from kigo_tui.store import Store
+
+    if must_exist and "://" not in db and not Path(db).expanduser().exists():
+        raise CliError(f"databasen findes ikke: {db} (opret den med 'kigo init' eller 'kigo demo')")
+    return Store.open(db)
+
+
+def _kommune(code: str):  # noqa: ANN202
+    from kigo_tui.kommuner import find_kommune
+
+    kommune = find_kommune(code)
+    if kommune is None:
+        raise CliError(f"ukendt kommunekode: '{code}' (se seed/kommuner.csv for de 98 koder)")
+    return kommune
+
+
+def run_command(args: argparse.Namespace) -> int:
+    today, _ = resolve_today(args.today)
+    db = resolve_db(args.db)
+    if args.command in ("init", "demo"):
+        from kigo_tui.catalogue import shipped_catalogue
+
+        kommune = _kommune(args.kommune)
+        golives = dict(args.golive) if args.command == "init" else {}
+        catalogue = shipped_catalogue()
+        store = _open(db, must_exist=False)
+        if args.command == "init":
+            store.initialise(kommune, golives, catalogue)
+            print(f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver i {db}")
+        else:
+            from kigo_tui.demo import make_demo
+
+            colours = make_demo(store, kommune, catalogue, today)
+            print(
+                f"Demodatabase for {kommune.name} i {db}: "
+                f"{colours['red']} røde, {colours['yellow']} gule, {colours['green']} grønne opgaver"
+            )
+        return 0
+
+    store = _open(db, must_exist=True)
+    if args.command == "status":
+        from kigo_tui.status import status_text, status_tree
+
+        tree = status_tree(store.snapshot(), today, args.project)
+        if args.json:
+            print(json.dumps(tree, ensure_ascii=False, indent=2))
+        else:
+            ansi = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            print(status_text(tree, show_tasks=args.tasks or bool(args.project), ansi=ansi))
+        return 0
+    if args.command in ("set", "done"):
+        return _set(store, args, today)
+    if args.command == "golive":
+        moved = store.set_golive(args.project, args.date)
+        print(f"{args.project}: go-live {args.date.isoformat()}; {moved} opgaver fik nye datoer")
+        return 0
+    if args.command == "add":
+        from kigo_tui.rules import Category
+
+        task = store.add_local_task(
+            args.project, args.main_task, args.title, description=args.description,
+            category=Category(args.category), start=args.start, due=args.due,
+            warn_days=args.warn_days, checklist=args.checklist,
+        )
+        print(f"Tilføjet {task.id}: {task.title}")
+        return 0
+    if args.command == "delete":
+        store.delete_local_task(args.task_id)
+        print(f"Slettet {args.task_id}")
+        return 0
+    raise CliError(f"ukendt kommando: {args.command}")
+
+
+def _set(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.rules import Category, Status
+    from kigo_tui.status import colour_word
+    from kigo_tui.store import TaskEdit
+
+    if args.command == "done":
+        task = store.set_status(args.task_id, Status.DONE)
+    else:
+        edit = TaskEdit(
+            category=Category(args.category) if args.category else None,
+            start=args.start, due=args.due, warn_days=args.warn_days,
+        )
+        if args.status is None and edit == TaskEdit():
+            raise CliError("intet at ændre: angiv --status, --start, --due, --category eller --warn-days")
+        task = store.task(args.task_id)
+        if edit != TaskEdit():
+            task = store.edit_task(args.task_id, edit)
+        if args.status:
+            task = store.set_status(args.task_id, Status(args.status))
+    print(f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, frist {task.due or '—'}")
+    return 0
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from kigo_tui.app import create_app
+    from kigo_tui.config import load_settings
+
+    settings = load_settings()
+    today, overridden = resolve_today(args.today)
+    app = create_app(resolve_db(args.db), settings=settings, today=today if overridden else None)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return run_tui(args)
+        return run_command(args)
+    except KigoError as exc:
+        print(f"kigo: fejl: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `kigo status | head`: the reader went away, nothing to report
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""The shipped task catalogue: loading and validating `seed/catalogue.toml`.
+
+The catalogue is KOMBIT's published structure (projects, the 16 hovedopgaver and the concrete
+tasks per project). It is plain data validated with pydantic; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kigo_tui.errors import KigoError
+from kigo_tui.rules import Category
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
+CATALOGUE_PATH = SEED_DIR / "catalogue.toml"
+
+PROJECT_CODES = ("STS", "SAPA", "KY", "KSD")
+TASK_ID_PATTERN = re.compile(r"^(STS|SAPA|KY|KSD)-(\d{2})-(\d{2})$")
+DEFAULT_WARN_DAYS = 14
+
+Phase = Literal["F1", "F2", "F3", "F4"]
+Group = Literal["independent", "project", "organisational", "technical"]
+ExitPriority = Literal["necessary", "recommended", "voluntary"]
+
+GROUP_LABELS: dict[str, str] = {
+    "independent": "Uafhængige opgaver",
+    "project": "Projekt",
+    "organisational": "Organisatorisk implementering",
+    "technical": "Teknisk implementering",
+}
+PHASE_LABELS: dict[str, str] = {
+    "F1": "F1 Initiering",
+    "F2": "F2 Forberedelse",
+    "F3": "F3 Ibrugtagning",
+    "F4": "F4 Forankring",
+}
+EXIT_PRIORITY_LABELS: dict[str, str] = {
+    "necessary": "Nødvendig",
+    "recommended": "Anbefales",
+    "voluntary": "Frivillig",
+}
+
+
+class CatalogueError(KigoError):
+    """The catalogue file cannot be read or does not validate; the message names file, entry, field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectSpec(_Strict):
+    code: Literal["STS", "SAPA", "KY", "KSD"]
+    name: Annotated[str, Field(min_length=1)]
+    description: str = ""
+
+
+class MainTaskSpec(_Strict):
+    number: Annotated[int, Field(ge=1, le=16)]
+    name: Annotated[str, Field(min_length=1)]
+    group: Group
+    description: Annotated[str, Field(min_length=1)]
+    purpose: Annotated[str, Field(min_length=1)]
+
+
+class SkipSpec(_Strict):
+    """A project that does not use a hovedopgave, and why."""
+
+    project: Literal["STS", "SAPA", "KY", "KSD"]
+    main_task: Annotated[int, Field(ge=1, le=16)]
+    reason: Annotated[str, Field(min_length=1)]
+
+
+class TaskSpec(_Strict):
+    id: str
+    title: Annotated[str, Field(min_length=1)]
+    description: Annotated[str, Field(min_length=1)]
+    category: Category
+    phase: Phase
+    start_offset: int
+    due_offset: int
+    warn_days: Annotated[int, Field(ge=0, le=365)] = DEFAULT_WARN_DAYS
+    checklist: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    exit_priority: ExitPriority | None = None
+    """For SAPA's KMD Sag exit items: KOMBIT's marking, which decides the category."""
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        match = TASK_ID_PATTERN.match(value)
+        if match is None:
+            raise ValueError("id skal have formen PROJEKT-NN-MM, fx SAPA-07-02")
+        if not 1 <= int(match.group(2)) <= 16:
+            raise ValueError("hovedopgavenummeret i id skal være 01-16")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TaskSpec:
+        if self.start_offset > self.due_offset:
+            raise ValueError("start_offset ligger efter due_offset")
+        if self.exit_priority == "necessary" and self.category == Category.OPTIONAL:
+            raise ValueError("en 'Nødvendig' exit-opgave skal være mandatory eller critical")
+        if self.exit_priority in ("recommended", "voluntary") and self.category != Category.OPTIONAL:
+            raise ValueError("en 'Anbefales'/'Frivillig' exit-opgave skal være optional")
+        return self
+
+    @property
+    def project(self) -> str:
+        return self.id.split("-")[0]
+
+    @property
+    def main_task(self) -> int:
+        return int(self.id.split("-")[1])
+
+
+class Catalogue(_Strict):
+    format: Literal["kigo-catalogue"]
+    version: Annotated[str, Field(min_length=1)]
+    projects: tuple[ProjectSpec, ...]
+    main_tasks: tuple[MainTaskSpec, ...]
+    skipped: tuple[SkipSpec, ...] = ()
+    tasks: tuple[TaskSpec, ...]
+
+    @model_validator(mode="after")
+    def _references(self) -> Catalogue:
+        codes = [p.code for p in self.projects]
+        if sorted(codes) != sorted(PROJECT_CODES):
+            raise ValueError(f"projects skal være præcis {', '.join(PROJECT_CODES)}")
+        numbers = [m.number for m in self.main_tasks]
+        if sorted(numbers) != list(range(1, 17)):
+            raise ValueError("main_tasks skal være hovedopgave 1-16, hver én gang")
+        seen: set[str] = set()
+        for task in self.tasks:
+            if task.id in seen:
+                raise ValueError(f"task-id {task.id} findes to gange")
+            seen.add(task.id)
+        skips = {(s.project, s.main_task) for s in self.skipped}
+        for task in self.tasks:
+            if (task.project, task.main_task) in skips:
+                raise ValueError(
+                    f"{task.id}: hovedopgave {task.main_task} er markeret som sprunget over for "
+                    f"{task.project}"
+                )
+        return self
+
+    def tasks_for(self, project: str, main_task: int) -> list[TaskSpec]:
+        return [t for t in self.tasks if t.project == project and t.main_task == main_task]
+
+    def skip_reason(self, project: str, main_task: int) -> str | None:
+        for skip in self.skipped:
+            if skip.project == project and skip.main_task == main_task:
+                return skip.reason
+        return None
+
+
+def _describe_location(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    """Turn a pydantic error location into 'tasks[12] (SAPA-07-02), felt category'."""
+    parts: list[str] = []
+    node: Any = raw
+    field = None
+    for i, key in enumerate(loc):
+        if isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
+            node = node[key]
+            label = f"[{key + 1}]"
+            if isinstance(node, dict):
+                ident = node.get("id") or node.get("code") or node.get("number")
+                if ident is not None:
+                    label += f" ({ident})"
+            parts[-1] = parts[-1] + label if parts else label
+        elif isinstance(key, str):
+            if isinstance(node, dict) and key in node:
+                node = node[key]
+            if i == len(loc) - 1 and parts:
+                field = key
+            else:
+                parts.append(key)
+    where = "".join(p if p.startswith("[") else (" " + p if parts.index(p) else p) for p in parts)
+    if field:
+        return f"{where.strip()}, felt '{field}'"
+    return where.strip() or "(øverste niveau)"
+
+
+def parse_catalogue(raw: dict[str, Any], source: str) -> Catalogue:
+    """Validate already-parsed catalogue data; errors name the source, the entry and the field."""
+    try:
+        return Catalogue.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{source}: kataloget er ugyldigt ({exc.error_count()} fejl)"]
+        for err in exc.errors()[:20]:
+            lines.append(f"  {_describe_location(raw, tuple(err['loc']))}: {err['msg']}")
+        raise CatalogueError("\n".join(lines)) from None
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """Read and validate a catalogue TOML file (the shipped one by default)."""
+    path = path or CATALOGUE_PATH
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError(f"{path}: katalogfilen findes ikke") from None
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{path}: filen er ikke UTF-8 ({exc.reason})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{path}: ikke gyldig TOML: {exc}") from None
+    return parse_catalogue(raw, str(path))
+
+
+@cache
+def shipped_catalogue() -> Catalogue:
+    return load_catalogue(CATALOGUE_PATH)

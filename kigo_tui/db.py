@@ -1,0 +1,179 @@
+"""The database connection: URL handling, SQLite pragmas, write transactions and migrations.
+
+No Textual here. SQLite (a file) is the default; any SQLAlchemy URL works, so a team can share a
+PostgreSQL database with the same code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from kigo_tui import models  # noqa: F401  (registers the tables)
+from kigo_tui.errors import KigoError
+from kigo_tui.models.tables import SQLModel
+
+SCHEMA_VERSION = 2
+"""The schema this program writes. History: 1 = first release; 2 = task.version (optimistic locking)."""
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StorageError(KigoError):
+    """The database cannot be used: locked, corrupt, too new, or not reachable. Message in Danish."""
+
+
+def url_for(db: str) -> str:
+    """A SQLAlchemy URL from what the user gave: a URL as it is, anything else as a SQLite file path."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+def describe(url: str) -> str:
+    """Where the data lives, for the header and messages; never shows a password."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    host = parsed.host or "localhost"
+    return f"{parsed.get_backend_name()}://{host}/{parsed.database or ''}"
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Take over transaction control from pysqlite so BEGIN IMMEDIATE can be emitted for writes.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA synchronous = FULL")
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "wal":
+        cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers take the write lock when the transaction starts, so no upgrade deadlock can occur."""
+    if conn.get_execution_options().get("kigo_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(db: str) -> Engine:
+    url = url_for(db)
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write unit of work: committed when the block ends, rolled back on any error."""
+    with engine.connect() as conn:
+        conn.execution_options(kigo_write=True)
+        with _translate_errors(), conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn, _translate_errors(), conn.begin():
+        yield conn
+
+
+@contextmanager
+def _translate_errors() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        message = str(exc.orig)
+        if "locked" in message or "busy" in message:
+            raise StorageError(
+                "databasen er låst af en anden bruger eller proces; prøv igen om lidt"
+            ) from exc
+        raise StorageError(f"databasen kan ikke bruges: {message}") from exc
+    except DatabaseError as exc:
+        raise StorageError(f"databasen er beskadiget eller ikke en kigo-database: {exc.orig}") from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema versions and migrations
+
+
+def _add_task_version(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE task ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _add_task_version,
+}
+"""MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
+
+
+def stored_schema_version(conn: Connection) -> int | None:
+    """The schema version recorded in the database; None for an empty database."""
+    if not inspect(conn).has_table("meta"):
+        return None
+    row = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
+    if row is None:
+        return None
+    try:
+        return int(row[0])
+    except ValueError:
+        raise StorageError(f"databasens skemaversion er ulæselig: {row[0]!r}") from None
+
+
+def prepare_schema(engine: Engine) -> int | None:
+    """Create missing tables on an empty database, or upgrade an older schema in place.
+
+    Returns the version the database had before (None when it was empty). A database written by a
+    newer kigo is refused untouched.
+    """
+    with write_transaction(engine) as conn:
+        before = stored_schema_version(conn)
+        if before is None:
+            if inspect(conn).get_table_names():
+                tables = ", ".join(sorted(inspect(conn).get_table_names()))
+                raise StorageError(
+                    f"databasen indeholder andre tabeller ({tables}) og er ikke en kigo-database"
+                )
+            SQLModel.metadata.create_all(conn)
+            _set_schema_version(conn, SCHEMA_VERSION)
+            return None
+        if before > SCHEMA_VERSION:
+            raise StorageError(
+                f"databasen er lavet af en nyere kigo (skema {before}; dette program kender "
+                f"op til {SCHEMA_VERSION}). Opgrader kigo; databasen er ikke ændret."
+            )
+        for version in range(before + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[version](conn)
+            _set_schema_version(conn, version)
+        return before
+
+
+def _set_schema_version(conn: Connection, version: int) -> None:
+    updated = conn.execute(
+        text("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(version)}
+    )
+    if updated.rowcount == 0:
+        conn.execute(
+            text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"), {"v": str(version)}
+        )

@@ -1,0 +1,92 @@
+"""Plain read-models: what the CLI, the TUI and the export get from the store (no ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kigo_tui.rules import Category, Colour, Status, task_colour
+
+
+@dataclass(slots=True)
+class TaskRow:
+    id: str
+    project: str
+    main_task: int
+    position: int
+    title: str
+    category: Category
+    phase: str
+    status: Status
+    start: date | None
+    due: date | None
+    warn_days: int
+    is_local: bool
+    completed_at: datetime | None
+    version: int
+
+    def colour(self, today: date) -> Colour:
+        return task_colour(self.status, self.due, self.warn_days, today)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    code: str
+    name: str
+    description: str
+    golive: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MainTaskRow:
+    number: int
+    name: str
+    group: str
+    description: str
+    purpose: str
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """Everything needed to draw the tree and compute colours, read in one go."""
+
+    kommune_code: str
+    kommune_name: str
+    catalogue_version: str
+    revision: int
+    projects: list[ProjectRow]
+    main_tasks: list[MainTaskRow]
+    skipped: dict[tuple[str, int], str]
+    tasks: list[TaskRow]
+
+    def tasks_by_id(self) -> dict[str, TaskRow]:
+        return {t.id: t for t in self.tasks}
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRow:
+    id: int
+    text: str
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    field: str
+    old: str | None
+    new: str | None
+    at: datetime
+    user: str
+
+
+@dataclass(slots=True)
+class TaskDetail:
+    """The parts of a task only the detail pane needs, read when it is selected."""
+
+    task: TaskRow
+    description: str
+    start_manual: bool
+    due_manual: bool
+    exit_priority: str | None
+    checklist: list[ChecklistRow] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)

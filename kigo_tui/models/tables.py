@@ -1,0 +1,94 @@
+"""SQLModel tables. Writes go through these; bulk reads select plain columns from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database: schema version, kommune, catalogue version, revision."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+    code: str = Field(primary_key=True)
+    name: str
+    description: str = ""
+    position: int = 0
+    golive: date | None = None
+
+
+class MainTask(SQLModel, table=True):
+    """One of the 16 hovedopgaver of the implementation model."""
+
+    __tablename__ = "main_task"
+    number: int = Field(primary_key=True)
+    name: str
+    group: str
+    description: str
+    purpose: str
+
+
+class SkippedMainTask(SQLModel, table=True):
+    """A hovedopgave that a project does not use, with the catalogue's reason."""
+
+    __tablename__ = "skipped_main_task"
+    project: str = Field(foreign_key="project.code", primary_key=True)
+    main_task: int = Field(foreign_key="main_task.number", primary_key=True)
+    reason: str
+
+
+class Task(SQLModel, table=True):
+    """A concrete task. Dates derive from the project's go-live unless edited by hand (*_manual)."""
+
+    __tablename__ = "task"
+    id: str = Field(primary_key=True)
+    project: str = Field(foreign_key="project.code", index=True)
+    main_task: int = Field(foreign_key="main_task.number")
+    position: int = 0
+    title: str
+    description: str = ""
+    category: str
+    phase: str
+    status: str = "not_started"
+    previous_status: str | None = None
+    start_offset: int | None = None
+    due_offset: int | None = None
+    start: date | None = None
+    due: date | None = None
+    start_manual: bool = False
+    due_manual: bool = False
+    warn_days: int = 14
+    is_local: bool = False
+    exit_priority: str | None = None
+    completed_at: datetime | None = None
+    version: int = 1
+    """Raised on every change; a save based on an older version is refused (no silent overwrite)."""
+
+
+class ChecklistItem(SQLModel, table=True):
+    __tablename__ = "checklist_item"
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: str = Field(foreign_key="task.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    text: str
+    done: bool = False
+
+
+class History(SQLModel, table=True):
+    """Every change to a task: which field, old and new value, when (UTC) and by whom."""
+
+    __tablename__ = "history"
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: str = Field(index=True)
+    field: str
+    old: str | None = None
+    new: str | None = None
+    at: datetime
+    user: str
