@@ -140,7 +140,7 @@ def _open(db: str, *, must_exist: bool) -> Store:
     return Store.open(db)
 
 
-def _kommune(code: str):  # noqa: ANN202
+def _kommune(code: str):
     from kigo_tui.kommuner import find_kommune
 
     kommune = find_kommune(code)

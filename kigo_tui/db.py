@@ -53,10 +53,23 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA synchronous = FULL")
-    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-    if mode != "wal":
-        cursor.execute("PRAGMA journal_mode = WAL")
+    # WAL is switched on by prepare_schema once the file is known to be a kigo database: switching
+    # here would rewrite the header of a file we are about to refuse (newer schema, not kigo's).
     cursor.close()
+
+
+def _use_wal(engine: Engine) -> None:
+    """Put a SQLite file in WAL mode (persistent in the file); a no-op when it already is."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    except sqlite3.Error as exc:
+        raise StorageError(f"databasen kan ikke bruges: {exc}") from exc
+    finally:
+        raw.close()
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -87,15 +100,15 @@ def is_sqlite(engine: Engine) -> bool:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One write unit of work: committed when the block ends, rolled back on any error."""
-    with engine.connect() as conn:
+    with _translate_errors(), engine.connect() as conn:
         conn.execution_options(kigo_write=True)
-        with _translate_errors(), conn.begin():
+        with conn.begin():
             yield conn
 
 
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as conn, _translate_errors(), conn.begin():
+    with _translate_errors(), engine.connect() as conn, conn.begin():
         yield conn
 
 
@@ -147,6 +160,13 @@ def prepare_schema(engine: Engine) -> int | None:
     Returns the version the database had before (None when it was empty). A database written by a
     newer kigo is refused untouched.
     """
+    before = _check_and_migrate(engine)
+    if is_sqlite(engine):
+        _use_wal(engine)
+    return before
+
+
+def _check_and_migrate(engine: Engine) -> int | None:
     with write_transaction(engine) as conn:
         before = stored_schema_version(conn)
         if before is None:

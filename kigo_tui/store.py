@@ -131,7 +131,11 @@ class Store:
     def open(cls, db: str, user: str | None = None) -> Store:
         """Open (creating or upgrading the schema of) the database at a path or URL."""
         engine = make_engine(db)
-        prepare_schema(engine)
+        try:
+            prepare_schema(engine)
+        except BaseException:
+            engine.dispose()  # do not keep the refused file open
+            raise
         return cls(engine, user)
 
     def close(self) -> None:
@@ -570,9 +574,7 @@ class Store:
             target: Status | None = None
             if done and remaining == 0 and task.status != Status.DONE:
                 target = Status.DONE
-            elif not done and task.status == Status.DONE:
-                target = Status.IN_PROGRESS
-            elif done and task.status == Status.NOT_STARTED:
+            elif (not done and task.status == Status.DONE) or (done and task.status == Status.NOT_STARTED):
                 target = Status.IN_PROGRESS
             values = self._status_values(conn, task, target) if target else {}
             self._apply(conn, task, values)

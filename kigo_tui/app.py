@@ -1,0 +1,141 @@
+"""KigoApp and create_app(): the one factory used by the CLI and the tests.
+
+SQLAlchemy is imported only inside workers (through the store), so the first frame is not kept
+waiting for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from kigo_tui.config import Settings
+from kigo_tui.dates import copenhagen_today
+
+if TYPE_CHECKING:
+    from kigo_tui.store import Store
+
+PALETTE_ACTIONS = (
+    ("toggle_done", "Fuldført til/fra", "Markér den valgte opgave som fuldført, eller tilbage"),
+    ("cycle_status", "Skift status", "ikke påbegyndt → påbegyndt → fuldført"),
+    ("edit", "Ret opgave", "Datoer, kategori og varsel for den valgte opgave"),
+    ("undo", "Fortryd", "Fortryd den seneste ændring"),
+    ("search", "Søg opgave", "Find en opgave på id eller titel"),
+    ("filter", "Filtrér", "Kun gul/rød, kun obligatoriske/kritiske, skjul fuldførte"),
+    ("follow_up", "KOMBITs opfølgning", "Det KOMBIT ser: røde og kritiske gule opgaver"),
+    ("add", "Tilføj lokal opgave", "Kommunens egen opgave under den valgte hovedopgave"),
+    ("delete", "Slet lokal opgave", "Slet den valgte lokale opgave"),
+    ("reload", "Genindlæs", "Læs databasen igen"),
+    ("help", "Hjælp", "Vis tasterne"),
+)
+
+
+class KigoApp(App[None]):
+    TITLE = "kigo"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, db: str, settings: Settings, today: date | None = None) -> None:
+        super().__init__()
+        self.db = db
+        self.settings = settings
+        self._today_override = today
+        self._store: Store | None = None
+        self._store_lock = threading.Lock()
+
+    @property
+    def today_overridden(self) -> bool:
+        return self._today_override is not None
+
+    def today(self) -> date:
+        """The date colours are computed for: --today if given, else today in Copenhagen."""
+        return self._today_override or copenhagen_today()
+
+    def open_store(self) -> Store:
+        """The store, opened on first use (in a worker thread: it imports SQLAlchemy)."""
+        with self._store_lock:
+            if self._store is None:
+                from kigo_tui.store import Store
+
+                self._store = Store.open(self.db, user=self.settings.user)
+            return self._store
+
+    def get_default_screen(self) -> Screen:
+        from kigo_tui.screens.main import MainScreen
+
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+
+    @property
+    def main_screen(self):
+        from kigo_tui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def first_run(self) -> None:
+        from kigo_tui.screens.first_run import FirstRunScreen
+
+        self.push_screen(FirstRunScreen(), self._first_run_chosen)
+
+    def _first_run_chosen(self, choice: tuple[str, str, dict[str, date]] | None) -> None:
+        if choice is None:
+            self.exit()
+            return
+        self._initialise(*choice)
+
+    def _initialise(self, mode: str, code: str, golives: dict[str, date]) -> None:
+        def work() -> None:
+            from kigo_tui.catalogue import shipped_catalogue
+            from kigo_tui.demo import make_demo
+            from kigo_tui.errors import KigoError
+            from kigo_tui.kommuner import find_kommune
+
+            try:
+                store = self.open_store()
+                kommune = find_kommune(code)
+                assert kommune is not None
+                if mode == "demo":
+                    make_demo(store, kommune, shipped_catalogue(), self.today())
+                else:
+                    store.initialise(kommune, golives, shipped_catalogue())
+            except KigoError as exc:
+                self.call_from_thread(self.notify, str(exc), severity="error")
+                self.call_from_thread(self.first_run)
+                return
+            self.call_from_thread(self._initialised)
+
+        self.run_worker(work, thread=True, group="init", exit_on_error=False)
+
+    def _initialised(self) -> None:
+        main = self.main_screen
+        if main is not None:
+            main.load()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main_screen
+        if main is None or screen is not main:
+            return
+        for action, title, help_text in PALETTE_ACTIONS:
+            yield SystemCommand(title, help_text, partial(main.run_action, action))
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def create_app(db: str, settings: Settings | None = None, today: date | None = None) -> KigoApp:
+    """The app on the database at `db` (path or URL); `today` fixes the date colours are for."""
+    return KigoApp(db, settings or Settings(), today)

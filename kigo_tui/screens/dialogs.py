@@ -1,0 +1,319 @@
+"""Modal dialogs of the main screen; each returns its answer with dismiss()."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
+
+from kigo_tui.dates import DateError, danish_date, parse_date
+from kigo_tui.models.readmodels import TaskRow
+from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, COLOUR_SYMBOLS, Category, Colour
+from kigo_tui.tree_model import TaskFilter
+
+CATEGORY_OPTIONS = [(CATEGORY_LABELS[c], c) for c in Category]
+
+
+class _Dialog(ModalScreen):
+    """Escape cancels; the dialog box is centred and fits 80×24."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annullér")]
+    DEFAULT_CSS = """
+    _Dialog { align: center middle; }
+    _Dialog > .dialog {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    _Dialog .title { text-style: bold; width: 1fr; content-align: center middle; }
+    _Dialog .error { color: $error; height: auto; }
+    _Dialog .buttons { height: auto; align: right middle; }
+    _Dialog .buttons Button { margin-left: 1; }
+    _Dialog Grid { grid-size: 2; grid-columns: 18 1fr; grid-rows: auto; height: auto; grid-gutter: 0 1; }
+    _Dialog Grid Label { padding-top: 1; }
+    """
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _read_date(value: str, what: str) -> date | None:
+    """Empty → None; otherwise a date or DateError naming the field."""
+    if not value.strip():
+        return None
+    return parse_date(value, what)
+
+
+def _read_warn_days(value: str) -> int:
+    try:
+        warn = int(value.strip())
+    except ValueError:
+        raise DateError(f"varsel skal være et helt antal dage, ikke '{value}'") from None
+    if not 0 <= warn <= 365:
+        raise DateError("varsel skal være mellem 0 og 365 dage")
+    return warn
+
+
+class EditTaskScreen(_Dialog):
+    """Edit dates, category and warning window; validates before it closes."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Gem")]
+
+    def __init__(self, task: TaskRow) -> None:
+        super().__init__()
+        self.task_row = task
+
+    def compose(self) -> ComposeResult:
+        task = self.task_row
+        with Vertical(classes="dialog"):
+            yield Static(f"Ret {task.id}", classes="title")
+            yield Static(task.title)
+            with Grid():
+                yield Label("Titel")
+                yield Input(task.title, id="title")
+                yield Label("Start (ÅÅÅÅ-MM-DD)")
+                yield Input(task.start.isoformat() if task.start else "", id="start")
+                yield Label("Frist (ÅÅÅÅ-MM-DD)")
+                yield Input(task.due.isoformat() if task.due else "", id="due")
+                yield Label("Varsel (dage)")
+                yield Input(str(task.warn_days), id="warn", type="integer")
+                yield Label("Kategori")
+                yield Select(CATEGORY_OPTIONS, value=task.category, allow_blank=False, id="category")
+            yield Static("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Annullér", id="cancel")
+                yield Button("Gem (ctrl+s)", id="save", variant="primary")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        from kigo_tui.store import TaskEdit
+
+        try:
+            title = self.query_one("#title", Input).value.strip()
+            if not title:
+                raise DateError("titlen må ikke være tom")
+            start = _read_date(self.query_one("#start", Input).value, "startdato")
+            due = _read_date(self.query_one("#due", Input).value, "frist")
+            warn = _read_warn_days(self.query_one("#warn", Input).value)
+            if start and due and start > due:
+                raise DateError(
+                    f"starten ({danish_date(start)}) ligger efter fristen ({danish_date(due)})"
+                )
+        except DateError as exc:
+            self.query_one("#error", Static).update(f"⚠ {exc}")
+            return
+        category = self.query_one("#category", Select).value
+        self.dismiss(
+            TaskEdit(
+                title=title,
+                category=Category(category),
+                start=start,
+                due=due,
+                warn_days=warn,
+                clear_start=start is None and self.task_row.start is not None,
+                clear_due=due is None and self.task_row.due is not None,
+            )
+        )
+
+
+class AddTaskScreen(_Dialog):
+    """A new local task under a hovedopgave."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Gem")]
+
+    def __init__(self, project: str, main_task: int, main_name: str) -> None:
+        super().__init__()
+        self.project = project
+        self.main_task = main_task
+        self.main_name = main_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                f"Ny lokal opgave · {self.project} {self.main_task}. {self.main_name}", classes="title"
+            )
+            with Grid():
+                yield Label("Titel")
+                yield Input(id="title", placeholder="hvad skal gøres")
+                yield Label("Beskrivelse")
+                yield Input(id="description")
+                yield Label("Kategori")
+                yield Select(CATEGORY_OPTIONS, value=Category.OPTIONAL, allow_blank=False, id="category")
+                yield Label("Start (ÅÅÅÅ-MM-DD)")
+                yield Input(id="start")
+                yield Label("Frist (ÅÅÅÅ-MM-DD)")
+                yield Input(id="due")
+                yield Label("Varsel (dage)")
+                yield Input("14", id="warn", type="integer")
+                yield Label("Tjekliste (;-delt)")
+                yield Input(id="checklist", placeholder="punkt 1; punkt 2")
+            yield Static("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Annullér", id="cancel")
+                yield Button("Tilføj (ctrl+s)", id="save", variant="primary")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        try:
+            title = self.query_one("#title", Input).value.strip()
+            if not title:
+                raise DateError("skriv en titel")
+            start = _read_date(self.query_one("#start", Input).value, "startdato")
+            due = _read_date(self.query_one("#due", Input).value, "frist")
+            warn = _read_warn_days(self.query_one("#warn", Input).value)
+            if start and due and start > due:
+                raise DateError("starten ligger efter fristen")
+        except DateError as exc:
+            self.query_one("#error", Static).update(f"⚠ {exc}")
+            return
+        items = [i.strip() for i in self.query_one("#checklist", Input).value.split(";") if i.strip()]
+        self.dismiss(
+            {
+                "project": self.project,
+                "main_task": self.main_task,
+                "title": title,
+                "description": self.query_one("#description", Input).value.strip(),
+                "category": Category(self.query_one("#category", Select).value),
+                "start": start,
+                "due": due,
+                "warn_days": warn,
+                "checklist": items,
+            }
+        )
+
+
+class FilterScreen(_Dialog):
+    BINDINGS = [Binding("ctrl+s", "apply", "Anvend")]
+
+    def __init__(self, current: TaskFilter) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Filtrér opgaver", classes="title")
+            yield Checkbox("Kun gule og røde", self.current.only_problems, id="problems")
+            yield Checkbox("Kun obligatoriske og kritiske", self.current.only_required, id="required")
+            yield Checkbox("Skjul fuldførte", self.current.hide_done, id="hide-done")
+            with Horizontal(classes="buttons"):
+                yield Button("Nulstil", id="reset")
+                yield Button("Anvend", id="apply", variant="primary")
+
+    @on(Button.Pressed, "#reset")
+    def _reset(self) -> None:
+        self.dismiss(TaskFilter())
+
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        self.dismiss(
+            TaskFilter(
+                only_problems=self.query_one("#problems", Checkbox).value,
+                only_required=self.query_one("#required", Checkbox).value,
+                hide_done=self.query_one("#hide-done", Checkbox).value,
+            )
+        )
+
+
+class ConfirmScreen(_Dialog):
+    BINDINGS = [Binding("y,j", "yes", "Ja"), Binding("n", "cancel", "Nej")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question)
+            with Horizontal(classes="buttons"):
+                yield Button("Nej (n)", id="no")
+                yield Button("Ja (j)", id="yes", variant="error")
+
+    @on(Button.Pressed, "#yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+
+class FollowUpScreen(_Dialog):
+    """What KOMBIT will see: the follow-up list, most severe first. Enter jumps to the task."""
+
+    BINDINGS = [Binding("escape,q", "cancel", "Luk")]
+
+    def __init__(self, rows: list[tuple[TaskRow, Colour]], per_project: dict[str, tuple[int, int]]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.per_project = per_project
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("KOMBITs opfølgning – det KOMBIT ser", classes="title")
+            summary = Text()
+            for code, (red, yellow) in self.per_project.items():
+                summary.append(f"{code}: {red} røde, {yellow} gule på kritisk vej   ")
+            yield Static(summary)
+            if not self.rows:
+                yield Static("Ingen opgaver KOMBIT vil følge op på. ● grøn")
+            table: DataTable[str] = DataTable(id="follow-up", cursor_type="row")
+            yield table
+            yield Static("Enter: gå til opgaven · Esc: luk", classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.styles.max_height = 16
+        table.add_columns("Farve", "Opgave", "Kategori", "Frist", "Titel")
+        for task, colour in self.rows:
+            table.add_row(
+                f"{COLOUR_SYMBOLS[colour]} {COLOUR_LABELS[colour]}",
+                task.id,
+                CATEGORY_LABELS[task.category],
+                task.due.strftime("%d-%m-%Y") if task.due else "—",
+                task.title,
+                key=task.id,
+            )
+        table.focus()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(event.row_key.value)
+
+
+class HelpScreen(_Dialog):
+    BINDINGS = [Binding("escape,q,question_mark", "cancel", "Luk")]
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static("Hjælp – taster", classes="title")
+            text = Text()
+            for key, description in self.keys:
+                text.append(f"{key:>12}", style="bold")
+                text.append(f"  {description}\n")
+            text.append(
+                "\nFarver: ● grøn = i plan · ▲ gul = ikke påbegyndt og tæt på fristen · "
+                "■ rød = fristen er overskredet.\nStatus: ☐ ikke påbegyndt · ◐ påbegyndt · ☑ fuldført. "
+                "Kategori: ! obligatorisk · ‼ obligatorisk kritisk.\n"
+                "Et projekt og kommunen får den værste farve under sig.\n"
+                "Taster kan ændres i config.toml under [keys]."
+            )
+            yield Static(text)

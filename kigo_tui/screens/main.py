@@ -1,0 +1,476 @@
+"""The main screen: the tree, the detail pane, and every action on tasks.
+
+Database work runs in thread workers; the UI changes only after the store has committed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, Tree
+
+from kigo_tui.dates import danish_date
+from kigo_tui.errors import KigoError
+from kigo_tui.rules import Colour, Status, needs_follow_up, next_status, severity
+from kigo_tui.screens.dialogs import (
+    AddTaskScreen,
+    ConfirmScreen,
+    EditTaskScreen,
+    FilterScreen,
+    FollowUpScreen,
+    HelpScreen,
+)
+from kigo_tui.tree_model import TaskFilter, TreeModel
+from kigo_tui.widgets.detail import DetailPane
+from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
+
+if TYPE_CHECKING:
+    from kigo_tui.app import KigoApp
+    from kigo_tui.models.readmodels import TaskRow
+    from kigo_tui.store import Store
+
+
+@dataclass
+class UndoEntry:
+    task_id: str
+    before: TaskRow
+    what: str
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("s", "cycle_status", "Status", id="cycle_status"),
+        Binding("e", "edit", "Ret", id="edit"),
+        Binding("u", "undo", "Fortryd", id="undo"),
+        Binding("slash", "search", "Søg", id="search"),
+        Binding("f", "filter", "Filter", id="filter"),
+        Binding("K", "follow_up", "KOMBIT", id="follow_up"),
+        Binding("a", "add", "Tilføj", id="add"),
+        Binding("d", "delete", "Slet lokal", show=False, id="delete"),
+        Binding("r", "reload", "Genindlæs", show=False, id="reload"),
+        Binding("question_mark", "help", "Hjælp", id="help"),
+        Binding("q", "quit", "Afslut", id="quit"),
+        Binding("escape", "close_search", "Luk søgning", show=False, id="close_search"),
+    ]
+    DEFAULT_CSS = """
+    MainScreen #header { height: 1; background: $panel; padding: 0 1; }
+    MainScreen #body { height: 1fr; }
+    MainScreen TaskTree { width: 3fr; min-width: 40; border-right: solid $panel-lighten-2; overflow-x: hidden; }
+    MainScreen DetailPane { width: 2fr; }
+    MainScreen #search { dock: bottom; display: none; }
+    MainScreen #search.-visible { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model: TreeModel | None = None
+        self.undo_stack: list[UndoEntry] = []
+        self._versions: dict[str, int] = {}
+        self._write_lock = threading.Lock()
+        self._known_revision = -1
+        self._detail_task: str | None = None
+
+    @property
+    def kigo(self) -> KigoApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("kigo · indlæser …", id="header")
+        with Horizontal(id="body"):
+            yield TaskTree(id="tree")
+            yield DetailPane(id="detail")
+        yield Input(placeholder="Søg i opgaver (id eller titel), Enter vælger den første", id="search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DetailPane).show_message("Indlæser databasen …")
+        self.query_one(TaskTree).focus()
+        self.load()
+        self.set_interval(self.kigo.settings.poll_seconds, self._poll)
+
+    @property
+    def tree(self) -> TaskTree:
+        return self.query_one(TaskTree)
+
+    # ------------------------------------------------------------------ loading
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            store = self.kigo.open_store()
+            if not store.is_initialised():
+                self.app.call_from_thread(self.kigo.first_run)
+                return
+            snapshot = store.snapshot()
+        except KigoError as exc:
+            self.app.call_from_thread(self._fatal, str(exc))
+            return
+        model = TreeModel(snapshot, self.kigo.today())
+        self.app.call_from_thread(self._show_model, model)
+
+    def _fatal(self, message: str) -> None:
+        self.query_one(DetailPane).show_message(f"⚠ {message}")
+        self.query_one("#header", Static).update(Text(f"kigo · ⚠ {message}"))
+        self.notify(message, title="Databasen kan ikke bruges", severity="error", timeout=15)
+
+    def _show_model(self, model: TreeModel) -> None:
+        self.model = model
+        self._versions = {tid: t.version for tid, t in model.tasks.items()}
+        self._known_revision = model.revision
+        tree = self.tree
+        first_load = tree.model is None
+        tree.load(model)
+        if first_load:
+            tree.move_cursor(tree.root)
+        self._update_header()
+        self._show_detail(tree.cursor_node.data if tree.cursor_node else NodeRef("kommune"))
+
+    def _update_header(self) -> None:
+        if self.model is None:
+            return
+        header = Text()
+        header.append(f"{self.model.kommune_name} ({self.model.kommune_code})", style="bold")
+        header.append(f" │ pr. {danish_date(self.model.today)}")
+        if self.kigo.today_overridden:
+            header.append(" (valgt dato)", style="reverse")
+        header.append(" │ samlet ")
+        header.append_text(colour_badge(self.model.total.colour))
+        if self.tree.task_filter.active:
+            header.append(f" │ filter: {self.tree.task_filter.describe()}", style="italic")
+        self.query_one("#header", Static).update(header)
+
+    def _poll(self) -> None:
+        if self.model is None:
+            return
+        if not self.kigo.today_overridden:
+            today = self.kigo.today()
+            if self.model.set_today(today) or today != self.model.today:
+                self.tree.relabel_all()
+            self._update_header()
+        self._check_revision()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _check_revision(self) -> None:
+        try:
+            store = self.kigo.open_store()
+            revision = store.revision()
+            if revision == self._known_revision:
+                return
+            snapshot = store.snapshot()
+        except KigoError:
+            return  # a passing lock or outage; the next poll tries again
+        model = TreeModel(snapshot, self.kigo.today())
+        self.app.call_from_thread(self._show_model, model)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    # ------------------------------------------------------------------ selection & detail
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        if event.node.data is not None:
+            self._show_detail(event.node.data)
+
+    def _show_detail(self, ref: NodeRef) -> None:
+        if self.model is None:
+            return
+        pane = self.query_one(DetailPane)
+        self._detail_task = None
+        if ref.kind == "kommune":
+            pane.show_kommune(self.model, danish_date(self.model.today))
+        elif ref.kind == "project":
+            pane.show_project(self.model, ref.key)  # type: ignore[arg-type]
+        elif ref.kind == "main":
+            pane.show_main(self.model, ref.key)  # type: ignore[arg-type]
+        else:
+            self._detail_task = ref.key  # type: ignore[assignment]
+            self._load_detail(ref.key)  # type: ignore[arg-type]
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def _load_detail(self, task_id: str) -> None:
+        try:
+            detail = self.kigo.open_store().detail(task_id)
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._detail_loaded, detail)
+
+    def _detail_loaded(self, detail: Any) -> None:
+        if self.model is None or detail.task.id != self._detail_task:
+            return
+        if detail.task.id in self.model.tasks:
+            self.query_one(DetailPane).show_task(detail, self.model.colour_of(detail.task.id))
+
+    def _selected_task(self) -> TaskRow | None:
+        node = self.tree.cursor_node
+        if self.model is None or node is None or node.data is None or node.data.kind != "task":
+            return None
+        return self.model.tasks.get(node.data.key)  # type: ignore[arg-type]
+
+    def _require_task(self) -> TaskRow | None:
+        task = self._selected_task()
+        if task is None and self.model is not None:
+            self.notify("Vælg en opgave i træet først", severity="warning")
+        return task
+
+    # ------------------------------------------------------------------ writes
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(
+        self, change: Callable[[Store, int | None], TaskRow], task_id: str, undo_what: str | None
+    ) -> None:
+        """Run one change in the store; the UI follows only after the commit succeeded."""
+        from kigo_tui.store import ConflictError
+
+        with self._write_lock:
+            before = self.model.tasks.get(task_id) if self.model else None
+            try:
+                store = self.kigo.open_store()
+                row = change(store, self._versions.get(task_id))
+                self._versions[row.id] = row.version
+                revision = store.revision()
+            except ConflictError as exc:
+                self.app.call_from_thread(self._conflict, str(exc))
+                return
+            except KigoError as exc:
+                self.app.call_from_thread(self.notify, str(exc), title="Ikke gemt", severity="error")
+                return
+        self.app.call_from_thread(self._apply_row, row, before, undo_what, revision)
+
+    def _conflict(self, message: str) -> None:
+        self.notify(message, title="Ændret af en anden", severity="warning", timeout=8)
+        self.load()
+
+    def _apply_row(self, row: TaskRow, before: TaskRow | None, undo_what: str | None, revision: int) -> None:
+        if self.model is None:
+            return
+        if self._known_revision + 1 == revision:
+            self._known_revision = revision
+        self.model.replace_task(row)
+        if before is not None and undo_what is not None:
+            self.undo_stack.append(UndoEntry(row.id, before, undo_what))
+        self.tree.relabel_task(row.id)
+        self._update_header()
+        if self._detail_task == row.id:
+            self._load_detail(row.id)
+
+    def action_toggle_done(self) -> None:
+        task = self._require_task()
+        if task is not None:
+            self._write(lambda s, v: s.toggle_done(task.id, v), task.id, "fuldført")
+
+    def action_cycle_status(self) -> None:
+        task = self._require_task()
+        if task is not None:
+            target = next_status(task.status)
+            self._write(lambda s, v: s.set_status(task.id, target, v), task.id, "status")
+
+    def action_edit(self) -> None:
+        task = self._require_task()
+        if task is None:
+            return
+
+        def saved(edit: Any) -> None:
+            if edit is not None:
+                self._write(lambda s, v: s.edit_task(task.id, edit, v), task.id, "rettelse")
+
+        self.app.push_screen(EditTaskScreen(task), saved)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Intet at fortryde", severity="warning")
+            return
+        entry = self.undo_stack.pop()
+        self._write(lambda s, v: s.restore_task(entry.task_id, entry.before), entry.task_id, None)
+        self.notify(f"Fortryder {entry.what} på {entry.task_id}")
+
+    @on(DetailPane.ChecklistToggled)
+    def _checklist(self, event: DetailPane.ChecklistToggled) -> None:
+        self._tick(event.item_id, event.done)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _tick(self, item_id: int, done: bool) -> None:
+        with self._write_lock:
+            try:
+                store = self.kigo.open_store()
+                row, changed = store.set_checklist_item(item_id, done)
+                self._versions[row.id] = row.version
+                revision = store.revision()
+            except KigoError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error")
+                return
+        self.app.call_from_thread(self._apply_row, row, None, None, revision)
+        if changed == Status.DONE:
+            self.app.call_from_thread(self.notify, f"{row.id} er fuldført: alle punkter er afkrydset")
+        elif changed == Status.IN_PROGRESS and not done:
+            self.app.call_from_thread(self.notify, f"{row.id} er genåbnet som påbegyndt")
+
+    # ------------------------------------------------------------------ local tasks
+
+    def action_add(self) -> None:
+        node = self.tree.cursor_node
+        if self.model is None or node is None or node.data is None:
+            return
+        if node.data.kind == "task":
+            task = self.model.tasks[node.data.key]  # type: ignore[index]
+            key = (task.project, task.main_task)
+        elif node.data.kind == "main":
+            key = node.data.key  # type: ignore[assignment]
+        else:
+            self.notify("Vælg en hovedopgave (eller en opgave under den) først", severity="warning")
+            return
+        name = self.model.main_tasks[key[1]].name
+        self.app.push_screen(AddTaskScreen(key[0], key[1], name), self._add_local)
+
+    def _add_local(self, values: dict[str, Any] | None) -> None:
+        if values is not None:
+            self._add_worker(values)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _add_worker(self, values: dict[str, Any]) -> None:
+        with self._write_lock:
+            try:
+                store = self.kigo.open_store()
+                row = store.add_local_task(
+                    values.pop("project"), values.pop("main_task"), values.pop("title"), **values
+                )
+                self._versions[row.id] = row.version
+                revision = store.revision()
+            except KigoError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error")
+                return
+        self.app.call_from_thread(self._added, row, revision)
+
+    def _added(self, row: TaskRow, revision: int) -> None:
+        if self.model is None:
+            return
+        self._apply_row(row, None, None, revision)
+        self.tree.add_task_node(row.id)
+        self.tree.reveal_task(row.id)
+        self.notify(f"Tilføjet {row.id}: {row.title}")
+
+    def action_delete(self) -> None:
+        task = self._require_task()
+        if task is None:
+            return
+        if not task.is_local:
+            self.notify("Kun kommunens egne (lokale) opgaver kan slettes", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._delete_worker(task)
+
+        self.app.push_screen(ConfirmScreen(f"Slet den lokale opgave {task.id} «{task.title}»?"), confirmed)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _delete_worker(self, task: TaskRow) -> None:
+        with self._write_lock:
+            try:
+                store = self.kigo.open_store()
+                store.delete_local_task(task.id)
+                revision = store.revision()
+            except KigoError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error")
+                return
+        self.app.call_from_thread(self._deleted, task, revision)
+
+    def _deleted(self, task: TaskRow, revision: int) -> None:
+        if self.model is None:
+            return
+        if self._known_revision + 1 == revision:
+            self._known_revision = revision
+        self.model.remove_task(task.id)
+        self.tree.remove_task_node(task.id, task.project, task.main_task)
+        self._update_header()
+        self.notify(f"Slettet {task.id}")
+
+    # ------------------------------------------------------------------ search, filter, views
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-visible")
+        search.focus()
+
+    def action_close_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_class("-visible"):
+            search.remove_class("-visible")
+            self.tree.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        if self.model is None:
+            return
+        hits = self.model.search(event.value, self.tree.task_filter)
+        if not hits:
+            self.notify(f"Ingen opgaver matcher «{event.value}»", severity="warning")
+            return
+        self.action_close_search()
+        self.tree.reveal_task(hits[0])
+        more = f" (1 af {len(hits)})" if len(hits) > 1 else ""
+        self.notify(f"{hits[0]}{more}")
+
+    def action_filter(self) -> None:
+        def chosen(task_filter: TaskFilter | None) -> None:
+            if task_filter is not None and self.model is not None:
+                self.tree.load(self.model, task_filter)
+                self._update_header()
+
+        self.app.push_screen(FilterScreen(self.tree.task_filter), chosen)
+
+    def action_follow_up(self) -> None:
+        if self.model is None:
+            return
+        model = self.model
+        rows = [
+            (task, model.colour_of(task.id))
+            for task in model.tasks.values()
+            if needs_follow_up(task.category, task.status, model.colour_of(task.id))
+        ]
+        rows.sort(
+            key=lambda r: (-severity(r[1]), r[0].category.value != "critical", r[0].due or date.max, r[0].id)
+        )
+        per_project = {
+            code: (
+                sum(1 for t, c in rows if t.project == code and c == Colour.RED),
+                sum(1 for t, c in rows if t.project == code and c == Colour.YELLOW),
+            )
+            for code in model.projects
+        }
+
+        def jump(task_id: str | None) -> None:
+            if task_id is not None and not self.tree.reveal_task(task_id):
+                self.tree.load(model, TaskFilter())
+                self._update_header()
+                self.tree.reveal_task(task_id)
+
+        self.app.push_screen(FollowUpScreen(rows, per_project), jump)
+
+    def action_help(self) -> None:
+        seen: set[str] = set()
+        keys = [("↑↓ j k", "flyt markøren"), ("→ Enter", "fold ud"), ("←", "fold sammen")]
+        for active in self.active_bindings.values():
+            binding = active.binding
+            if binding.description and binding.action not in seen and binding.action not in (
+                "cursor_down", "cursor_up", "expand_cursor", "collapse_cursor", "close_search"
+            ):
+                seen.add(binding.action)
+                keys.append((self.app.get_key_display(binding), binding.description))
+        keys.append(("mellemrum", "i tjeklisten: afkryds et punkt"))
+        keys.append(("ctrl+p", "kommandopalet med de samme handlinger"))
+        self.app.push_screen(HelpScreen(keys))
+
+    async def action_quit(self) -> None:
+        self.app.exit()

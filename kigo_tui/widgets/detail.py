@@ -1,0 +1,171 @@
+"""The detail pane: what the selected node is, with a task's checklist that can be ticked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from kigo_tui.catalogue import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
+from kigo_tui.dates import danish_date
+from kigo_tui.models.readmodels import TaskDetail
+from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, STATUS_LABELS, Colour, Counts, Status
+from kigo_tui.tree_model import MainKey, TreeModel
+from kigo_tui.widgets.task_tree import colour_badge
+
+FIELD_LABELS = {
+    "status": "status",
+    "start": "start",
+    "due": "frist",
+    "warn_days": "varsel",
+    "category": "kategori",
+    "title": "titel",
+    "description": "beskrivelse",
+    "tjekliste": "tjekliste",
+    "oprettet": "oprettet",
+}
+
+
+def _counts_lines(counts: Counts) -> Text:
+    text = Text()
+    text.append(f"Fuldført: {counts.done} af {counts.total}\n")
+    for colour in (Colour.RED, Colour.YELLOW, Colour.GREEN):
+        text.append_text(colour_badge(colour))
+        text.append(f": {counts.by_colour[colour]}   ")
+    text.append("\n")
+    text.append(
+        "Kritiske: {critical} · obligatoriske: {mandatory} · valgfri: {optional}\n".format(
+            **{c.value: n for c, n in counts.by_category.items()}
+        )
+    )
+    return text
+
+
+class DetailPane(VerticalScroll, can_focus=False):
+    DEFAULT_CSS = """
+    DetailPane { padding: 0 1; }
+    DetailPane #detail-text { width: 1fr; }
+    DetailPane SelectionList { height: auto; max-height: 12; border: none; padding: 0; }
+    DetailPane SelectionList.-empty { display: none; }
+    """
+
+    @dataclass
+    class ChecklistToggled(Message):
+        item_id: int
+        done: bool
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-text")
+        yield SelectionList[int](id="checklist", classes="-empty")
+        yield Static(id="detail-history")
+
+    def _set(self, body: Text, history: Text | None = None) -> None:
+        self.query_one("#detail-text", Static).update(body)
+        self.query_one("#detail-history", Static).update(history or "")
+
+    def _clear_checklist(self) -> None:
+        checklist = self.query_one("#checklist", SelectionList)
+        checklist.clear_options()
+        checklist.add_class("-empty")
+
+    def show_kommune(self, model: TreeModel, today_label: str) -> None:
+        self._clear_checklist()
+        body = Text.assemble((f"{model.kommune_name} ({model.kommune_code})\n", "bold"))
+        body.append(f"Status pr. {today_label}: ")
+        body.append_text(colour_badge(model.total.colour))
+        body.append("\n\n")
+        body.append_text(_counts_lines(model.total))
+        body.append("\nProjekter:\n")
+        for code, project in model.projects.items():
+            counts = model.project_counts[code]
+            body.append_text(colour_badge(counts.colour))
+            body.append(f" {code}: go-live {danish_date(project.golive)}\n")
+        self._set(body)
+
+    def show_project(self, model: TreeModel, code: str) -> None:
+        self._clear_checklist()
+        project = model.projects[code]
+        counts = model.project_counts[code]
+        body = Text.assemble((f"{code} – {project.name}\n", "bold"))
+        body.append(f"Idriftsættelse (go-live): {danish_date(project.golive)}\n")
+        body.append("Samlet farve: ")
+        body.append_text(colour_badge(counts.colour))
+        body.append("\n\n")
+        body.append_text(_counts_lines(counts))
+        if project.description:
+            body.append(f"\n{project.description}\n")
+        self._set(body)
+
+    def show_main(self, model: TreeModel, key: MainKey) -> None:
+        self._clear_checklist()
+        main = model.main_tasks[key[1]]
+        body = Text.assemble((f"Hovedopgave {main.number}: {main.name}\n", "bold"))
+        body.append(f"{key[0]} · {GROUP_LABELS.get(main.group, main.group)}\n\n")
+        reason = model.skipped.get(key)
+        if reason:
+            body.append(f"Ikke relevant for {key[0]}: {reason}\n\n", style="italic")
+        else:
+            body.append_text(_counts_lines(model.main_counts[key]))
+            body.append("\n")
+        body.append("Formål: ", style="bold")
+        body.append(f"{main.purpose}\n\n{main.description}\n")
+        self._set(body)
+
+    def show_task(self, detail: TaskDetail, colour: Colour) -> None:
+        task = detail.task
+        body = Text.assemble((f"{task.id}  {task.title}\n", "bold"))
+        if task.is_local:
+            body.append("Lokal opgave (kommunens egen)\n", style="italic")
+        body.append("Farve: ")
+        body.append_text(colour_badge(colour))
+        body.append(f" · status: {STATUS_LABELS[task.status]}\n")
+        body.append(f"Kategori: {CATEGORY_LABELS[task.category]} · fase: {PHASE_LABELS.get(task.phase, task.phase)}\n")
+        body.append(
+            f"Start: {danish_date(task.start)}{' (rettet)' if detail.start_manual else ''} · "
+            f"frist: {danish_date(task.due)}{' (rettet)' if detail.due_manual else ''}\n"
+        )
+        body.append(f"Varsel: {task.warn_days} dage før fristen\n")
+        if detail.exit_priority:
+            body.append(f"KMD Sag-exit: {EXIT_PRIORITY_LABELS[detail.exit_priority]}\n")
+        if task.completed_at:
+            body.append(f"Fuldført: {task.completed_at:%d-%m-%Y %H:%M} (UTC)\n")
+        body.append(f"\n{detail.description}\n")
+        checklist = self.query_one("#checklist", SelectionList)
+        checklist.clear_options()
+        if detail.checklist:
+            body.append("\nTjekliste (mellemrum markerer):", style="bold")
+            checklist.add_options(
+                [Selection(item.text, item.id, item.done) for item in detail.checklist]
+            )
+            checklist.remove_class("-empty")
+        else:
+            checklist.add_class("-empty")
+        history = Text()
+        if detail.history:
+            history.append("\nHistorik\n", style="bold")
+            for row in detail.history[:15]:
+                label = FIELD_LABELS.get(row.field, row.field)
+                old = STATUS_LABELS.get(Status(row.old), row.old) if row.field == "status" and row.old else row.old
+                new = STATUS_LABELS.get(Status(row.new), row.new) if row.field == "status" and row.new else row.new
+                history.append(f"{row.at:%d-%m-%Y %H:%M} {row.user}: {label} {old or '—'} → {new or '—'}\n")
+        self._set(body, history)
+
+    def show_message(self, message: str) -> None:
+        self._clear_checklist()
+        self._set(Text(message))
+
+    @on(SelectionList.SelectionToggled, "#checklist")
+    def _toggled(self, event: SelectionList.SelectionToggled[int]) -> None:
+        event.stop()
+        item_id = event.selection.value
+        done = item_id in event.selection_list.selected
+        self.post_message(self.ChecklistToggled(item_id, done))
+
+
+__all__ = ["COLOUR_LABELS", "DetailPane"]
