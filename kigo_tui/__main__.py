@@ -70,14 +70,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="KIGO i terminalen: implementeringsopgaver for STS, SAPA, KY og KSD.",
     )
     parser.add_argument("--version", action="version", version=f"kigo {__version__}")
-    parser.add_argument("--db", help="databasefil eller SQLAlchemy-URL (ellers KIGO_DB eller standard)")
-    parser.add_argument("--today", help="beregn farver for denne dato, ÅÅÅÅ-MM-DD (ellers KIGO_TODAY)")
+    parser.add_argument(
+        "--db", help="databasefil eller SQLAlchemy-URL (ellers KIGO_DB eller standard)"
+    )
+    parser.add_argument(
+        "--today", help="beregn farver for denne dato, ÅÅÅÅ-MM-DD (ellers KIGO_TODAY)"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     init = sub.add_parser("init", help="opret databasen for en kommune")
     init.add_argument("--kommune", required=True, help="kommunekode, fx 101")
     init.add_argument(
-        "--golive", action="append", type=_golive_arg, default=[], metavar="PROJEKT=DATO",
+        "--golive",
+        action="append",
+        type=_golive_arg,
+        default=[],
+        metavar="PROJEKT=DATO",
         help="idriftsættelsesdato for et projekt (kan gentages)",
     )
 
@@ -87,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="vis status som tekst eller JSON")
     status.add_argument("--project", type=str.upper, choices=PROJECTS)
     status.add_argument("--json", action="store_true", help="skriv JSON")
-    status.add_argument("--tasks", action="store_true", help="vis også opgaver der ikke er grønne og fuldførte")
+    status.add_argument(
+        "--tasks", action="store_true", help="vis også opgaver der ikke er grønne og fuldførte"
+    )
 
     set_ = sub.add_parser("set", help="ændr en opgave")
     set_.add_argument("task_id")
@@ -161,7 +171,9 @@ def run_command(args: argparse.Namespace) -> int:
         store = _open(db, must_exist=False)
         if args.command == "init":
             store.initialise(kommune, golives, catalogue)
-            print(f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver i {db}")
+            print(
+                f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver i {db}"
+            )
         else:
             from kigo_tui.demo import make_demo
 
@@ -193,9 +205,15 @@ def run_command(args: argparse.Namespace) -> int:
         from kigo_tui.rules import Category
 
         task = store.add_local_task(
-            args.project, args.main_task, args.title, description=args.description,
-            category=Category(args.category), start=args.start, due=args.due,
-            warn_days=args.warn_days, checklist=args.checklist,
+            args.project,
+            args.main_task,
+            args.title,
+            description=args.description,
+            category=Category(args.category),
+            start=args.start,
+            due=args.due,
+            warn_days=args.warn_days,
+            checklist=args.checklist,
         )
         print(f"Tilføjet {task.id}: {task.title}")
         return 0
@@ -216,16 +234,22 @@ def _set(store: Store, args: argparse.Namespace, today: date) -> int:
     else:
         edit = TaskEdit(
             category=Category(args.category) if args.category else None,
-            start=args.start, due=args.due, warn_days=args.warn_days,
+            start=args.start,
+            due=args.due,
+            warn_days=args.warn_days,
         )
         if args.status is None and edit == TaskEdit():
-            raise CliError("intet at ændre: angiv --status, --start, --due, --category eller --warn-days")
+            raise CliError(
+                "intet at ændre: angiv --status, --start, --due, --category eller --warn-days"
+            )
         task = store.task(args.task_id)
         if edit != TaskEdit():
             task = store.edit_task(args.task_id, edit)
         if args.status:
             task = store.set_status(args.task_id, Status(args.status))
-    print(f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, frist {task.due or '—'}")
+    print(
+        f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, frist {task.due or '—'}"
+    )
     return 0
 
 

@@ -106,7 +106,10 @@ class TaskSpec(_Strict):
             raise ValueError("start_offset ligger efter due_offset")
         if self.exit_priority == "necessary" and self.category == Category.OPTIONAL:
             raise ValueError("en 'Nødvendig' exit-opgave skal være mandatory eller critical")
-        if self.exit_priority in ("recommended", "voluntary") and self.category != Category.OPTIONAL:
+        if (
+            self.exit_priority in ("recommended", "voluntary")
+            and self.category != Category.OPTIONAL
+        ):
             raise ValueError("en 'Anbefales'/'Frivillig' exit-opgave skal være optional")
         return self
 

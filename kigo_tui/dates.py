@@ -9,7 +9,20 @@ from zoneinfo import ZoneInfo
 from kigo_tui.errors import KigoError
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-_MONTHS = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+_MONTHS = (
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "maj",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "okt.",
+    "nov.",
+    "dec.",
+)
 
 
 class DateError(KigoError, ValueError):

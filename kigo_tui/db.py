@@ -124,7 +124,9 @@ def _translate_errors() -> Iterator[None]:
             ) from exc
         raise StorageError(f"databasen kan ikke bruges: {message}") from exc
     except DatabaseError as exc:
-        raise StorageError(f"databasen er beskadiget eller ikke en kigo-database: {exc.orig}") from exc
+        raise StorageError(
+            f"databasen er beskadiget eller ikke en kigo-database: {exc.orig}"
+        ) from exc
 
 
 # ---------------------------------------------------------------------------------------------

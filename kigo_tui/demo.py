@@ -14,12 +14,20 @@ DEMO_GOLIVE_DAYS = {"STS": -45, "SAPA": 20, "KY": 75, "KSD": 160}
 """Go-live per project relative to today: STS live, SAPA close, KY and KSD ahead."""
 
 
-def _demo_status(rng: random.Random, start: date | None, due: date | None, warn: int, today: date) -> Status:
+def _demo_status(
+    rng: random.Random, start: date | None, due: date | None, warn: int, today: date
+) -> Status:
     if due is None:
         return Status.NOT_STARTED
     if due < today:
         roll = rng.random()
-        return Status.DONE if roll < 0.86 else Status.IN_PROGRESS if roll < 0.93 else Status.NOT_STARTED
+        return (
+            Status.DONE
+            if roll < 0.86
+            else Status.IN_PROGRESS
+            if roll < 0.93
+            else Status.NOT_STARTED
+        )
     if due - timedelta(days=warn) <= today:
         return Status.NOT_STARTED if rng.random() < 0.5 else Status.IN_PROGRESS
     if start is not None and start <= today:
@@ -27,7 +35,9 @@ def _demo_status(rng: random.Random, start: date | None, due: date | None, warn:
     return Status.NOT_STARTED
 
 
-def make_demo(store: Store, kommune: Kommune, catalogue: Catalogue, today: date) -> dict[Colour, int]:
+def make_demo(
+    store: Store, kommune: Kommune, catalogue: Catalogue, today: date
+) -> dict[Colour, int]:
     """Initialise `store` as a demo kommune; returns how many tasks got each colour."""
     golives = {code: today + timedelta(days=days) for code, days in DEMO_GOLIVE_DAYS.items()}
     store.initialise(kommune, golives, catalogue)

@@ -22,7 +22,9 @@ class Kommune:
 def all_kommuner() -> tuple[Kommune, ...]:
     with KOMMUNER_PATH.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
-    return tuple(Kommune(r["kommunekode"].strip(), r["navn"].strip(), r["region"].strip()) for r in rows)
+    return tuple(
+        Kommune(r["kommunekode"].strip(), r["navn"].strip(), r["region"].strip()) for r in rows
+    )
 
 
 def find_kommune(code: str) -> Kommune | None:

@@ -100,7 +100,9 @@ def needs_follow_up(category: Category, status: Status, colour: Colour) -> bool:
         return False
     if colour == Colour.RED:
         return True
-    return category == Category.CRITICAL and colour == Colour.YELLOW and status == Status.NOT_STARTED
+    return (
+        category == Category.CRITICAL and colour == Colour.YELLOW and status == Status.NOT_STARTED
+    )
 
 
 @dataclass

@@ -30,7 +30,9 @@ def _task_json(task: TaskRow, today: date) -> dict[str, Any]:
         "start": task.start.isoformat() if task.start else None,
         "due": task.due.isoformat() if task.due else None,
         "warn_days": task.warn_days,
-        "completed_at": task.completed_at.isoformat(timespec="seconds") if task.completed_at else None,
+        "completed_at": task.completed_at.isoformat(timespec="seconds")
+        if task.completed_at
+        else None,
         "local": task.is_local,
     }
 
@@ -129,7 +131,9 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
         )
         for main in proj["main_tasks"]:
             if "skipped_reason" in main:
-                lines.append(f"      – {main['number']:>2}. {main['name']}: ikke relevant ({main['skipped_reason']})")
+                lines.append(
+                    f"      – {main['number']:>2}. {main['name']}: ikke relevant ({main['skipped_reason']})"
+                )
                 continue
             c = main["counts"]
             lines.append(
@@ -153,9 +157,7 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
 
 def follow_up_tasks(snapshot: Snapshot, today: date) -> list[TaskRow]:
     """What KOMBIT would follow up on, most severe first, then by due date."""
-    hits = [
-        t for t in snapshot.tasks if needs_follow_up(t.category, t.status, t.colour(today))
-    ]
+    hits = [t for t in snapshot.tasks if needs_follow_up(t.category, t.status, t.colour(today))]
     hits.sort(
         key=lambda t: (
             -severity(t.colour(today)),

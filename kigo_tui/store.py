@@ -82,8 +82,22 @@ def current_user() -> str:
 
 
 def _row_to_task(row: Sequence[object]) -> TaskRow:
-    (id_, project, main_task, position, title, category, phase, status, start, due, warn, local,
-     completed, version) = row
+    (
+        id_,
+        project,
+        main_task,
+        position,
+        title,
+        category,
+        phase,
+        status,
+        start,
+        due,
+        warn,
+        local,
+        completed,
+        version,
+    ) = row
     return TaskRow(
         id=id_,  # type: ignore[arg-type]
         project=project,  # type: ignore[arg-type]
@@ -172,7 +186,9 @@ class Store:
         """Load the catalogue for a kommune; refuses on a database that already has one."""
         unknown = set(golives) - set(PROJECT_CODES)
         if unknown:
-            raise StoreError(f"ukendt projekt: {', '.join(sorted(unknown))} (brug STS, SAPA, KY, KSD)")
+            raise StoreError(
+                f"ukendt projekt: {', '.join(sorted(unknown))} (brug STS, SAPA, KY, KSD)"
+            )
         with write_transaction(self.engine) as conn:
             meta = self._meta(conn)
             if "kommune_code" in meta:
@@ -324,7 +340,13 @@ class Store:
                 )
             ]
         return TaskDetail(
-            task, description, bool(start_manual), bool(due_manual), exit_priority, checklist, history
+            task,
+            description,
+            bool(start_manual),
+            bool(due_manual),
+            exit_priority,
+            checklist,
+            history,
         )
 
     def history_count(self) -> int:
@@ -366,9 +388,7 @@ class Store:
 
     def _status_values(self, conn: Connection, task: TaskRow, status: Status) -> dict[str, object]:
         values: dict[str, object] = {"status": status.value, "previous_status": task.status.value}
-        values["completed_at"] = (
-            datetime.now(UTC) if status == Status.DONE else None
-        )
+        values["completed_at"] = datetime.now(UTC) if status == Status.DONE else None
         self._record(conn, task.id, "status", task.status.value, status.value)
         return values
 
@@ -451,8 +471,14 @@ class Store:
             conn.execute(update(P).where(P.c.code == project).values(golive=golive))
             rows = conn.execute(
                 select(
-                    T.c.id, T.c.start, T.c.due, T.c.start_offset, T.c.due_offset,
-                    T.c.start_manual, T.c.due_manual, T.c.version,
+                    T.c.id,
+                    T.c.start,
+                    T.c.due,
+                    T.c.start_offset,
+                    T.c.due_offset,
+                    T.c.start_manual,
+                    T.c.due_manual,
+                    T.c.version,
                 ).where(T.c.project == project)
             ).all()
             for tid, start, due, s_off, d_off, s_manual, d_manual, version in rows:
@@ -574,7 +600,9 @@ class Store:
             target: Status | None = None
             if done and remaining == 0 and task.status != Status.DONE:
                 target = Status.DONE
-            elif (not done and task.status == Status.DONE) or (done and task.status == Status.NOT_STARTED):
+            elif (not done and task.status == Status.DONE) or (
+                done and task.status == Status.NOT_STARTED
+            ):
                 target = Status.IN_PROGRESS
             values = self._status_values(conn, task, target) if target else {}
             self._apply(conn, task, values)

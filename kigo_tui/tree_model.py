@@ -134,7 +134,7 @@ class TreeModel:
             for key in self.main_keys(project):
                 for task_id in self.by_main.get(key, []):
                     task = self.tasks[task_id]
-                    if needle in task_id.casefold() or needle in task.title.casefold():
-                        if task_filter is None or self.matches(task_id, task_filter):
-                            hits.append(task_id)
+                    found = needle in task_id.casefold() or needle in task.title.casefold()
+                    if found and (task_filter is None or self.matches(task_id, task_filter)):
+                        hits.append(task_id)
         return hits

@@ -83,7 +83,9 @@ class EditTaskScreen(_Dialog):
                 yield Label("Varsel (dage)")
                 yield Input(str(task.warn_days), id="warn", type="integer")
                 yield Label("Kategori")
-                yield Select(CATEGORY_OPTIONS, value=task.category, allow_blank=False, id="category")
+                yield Select(
+                    CATEGORY_OPTIONS, value=task.category, allow_blank=False, id="category"
+                )
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Annullér", id="cancel")
@@ -140,7 +142,8 @@ class AddTaskScreen(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(
-                f"Ny lokal opgave · {self.project} {self.main_task}. {self.main_name}", classes="title"
+                f"Ny lokal opgave · {self.project} {self.main_task}. {self.main_name}",
+                classes="title",
             )
             with Grid():
                 yield Label("Titel")
@@ -148,7 +151,9 @@ class AddTaskScreen(_Dialog):
                 yield Label("Beskrivelse")
                 yield Input(id="description")
                 yield Label("Kategori")
-                yield Select(CATEGORY_OPTIONS, value=Category.OPTIONAL, allow_blank=False, id="category")
+                yield Select(
+                    CATEGORY_OPTIONS, value=Category.OPTIONAL, allow_blank=False, id="category"
+                )
                 yield Label("Start (ÅÅÅÅ-MM-DD)")
                 yield Input(id="start")
                 yield Label("Frist (ÅÅÅÅ-MM-DD)")
@@ -181,7 +186,9 @@ class AddTaskScreen(_Dialog):
         except DateError as exc:
             self.query_one("#error", Static).update(f"⚠ {exc}")
             return
-        items = [i.strip() for i in self.query_one("#checklist", Input).value.split(";") if i.strip()]
+        items = [
+            i.strip() for i in self.query_one("#checklist", Input).value.split(";") if i.strip()
+        ]
         self.dismiss(
             {
                 "project": self.project,
@@ -208,7 +215,9 @@ class FilterScreen(_Dialog):
         with Vertical(classes="dialog"):
             yield Static("Filtrér opgaver", classes="title")
             yield Checkbox("Kun gule og røde", self.current.only_problems, id="problems")
-            yield Checkbox("Kun obligatoriske og kritiske", self.current.only_required, id="required")
+            yield Checkbox(
+                "Kun obligatoriske og kritiske", self.current.only_required, id="required"
+            )
             yield Checkbox("Skjul fuldførte", self.current.hide_done, id="hide-done")
             with Horizontal(classes="buttons"):
                 yield Button("Nulstil", id="reset")
@@ -257,7 +266,9 @@ class FollowUpScreen(_Dialog):
 
     BINDINGS = [Binding("escape,q", "cancel", "Luk")]
 
-    def __init__(self, rows: list[tuple[TaskRow, Colour]], per_project: dict[str, tuple[int, int]]) -> None:
+    def __init__(
+        self, rows: list[tuple[TaskRow, Colour]], per_project: dict[str, tuple[int, int]]
+    ) -> None:
         super().__init__()
         self.rows = rows
         self.per_project = per_project

@@ -89,7 +89,9 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield TaskTree(id="tree")
             yield DetailPane(id="detail")
-        yield Input(placeholder="Søg i opgaver (id eller titel), Enter vælger den første", id="search")
+        yield Input(
+            placeholder="Søg i opgaver (id eller titel), Enter vælger den første", id="search"
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -244,7 +246,9 @@ class MainScreen(Screen[None]):
                 self.app.call_from_thread(self._conflict, str(exc))
                 return
             except KigoError as exc:
-                self.app.call_from_thread(self.notify, str(exc), title="Ikke gemt", severity="error")
+                self.app.call_from_thread(
+                    self.notify, str(exc), title="Ikke gemt", severity="error"
+                )
                 return
         self.app.call_from_thread(self._apply_row, row, before, undo_what, revision)
 
@@ -252,7 +256,9 @@ class MainScreen(Screen[None]):
         self.notify(message, title="Ændret af en anden", severity="warning", timeout=8)
         self.load()
 
-    def _apply_row(self, row: TaskRow, before: TaskRow | None, undo_what: str | None, revision: int) -> None:
+    def _apply_row(
+        self, row: TaskRow, before: TaskRow | None, undo_what: str | None, revision: int
+    ) -> None:
         if self.model is None:
             return
         if self._known_revision + 1 == revision:
@@ -312,7 +318,9 @@ class MainScreen(Screen[None]):
                 return
         self.app.call_from_thread(self._apply_row, row, None, None, revision)
         if changed == Status.DONE:
-            self.app.call_from_thread(self.notify, f"{row.id} er fuldført: alle punkter er afkrydset")
+            self.app.call_from_thread(
+                self.notify, f"{row.id} er fuldført: alle punkter er afkrydset"
+            )
         elif changed == Status.IN_PROGRESS and not done:
             self.app.call_from_thread(self.notify, f"{row.id} er genåbnet som påbegyndt")
 
@@ -372,7 +380,9 @@ class MainScreen(Screen[None]):
             if yes:
                 self._delete_worker(task)
 
-        self.app.push_screen(ConfirmScreen(f"Slet den lokale opgave {task.id} «{task.title}»?"), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(f"Slet den lokale opgave {task.id} «{task.title}»?"), confirmed
+        )
 
     @work(thread=True, group="write", exit_on_error=False)
     def _delete_worker(self, task: TaskRow) -> None:
@@ -440,7 +450,12 @@ class MainScreen(Screen[None]):
             if needs_follow_up(task.category, task.status, model.colour_of(task.id))
         ]
         rows.sort(
-            key=lambda r: (-severity(r[1]), r[0].category.value != "critical", r[0].due or date.max, r[0].id)
+            key=lambda r: (
+                -severity(r[1]),
+                r[0].category.value != "critical",
+                r[0].due or date.max,
+                r[0].id,
+            )
         )
         per_project = {
             code: (
@@ -463,8 +478,17 @@ class MainScreen(Screen[None]):
         keys = [("↑↓ j k", "flyt markøren"), ("→ Enter", "fold ud"), ("←", "fold sammen")]
         for active in self.active_bindings.values():
             binding = active.binding
-            if binding.description and binding.action not in seen and binding.action not in (
-                "cursor_down", "cursor_up", "expand_cursor", "collapse_cursor", "close_search"
+            if (
+                binding.description
+                and binding.action not in seen
+                and binding.action
+                not in (
+                    "cursor_down",
+                    "cursor_up",
+                    "expand_cursor",
+                    "collapse_cursor",
+                    "close_search",
+                )
             ):
                 seen.add(binding.action)
                 keys.append((self.app.get_key_display(binding), binding.description))

@@ -125,7 +125,9 @@ class DetailPane(VerticalScroll, can_focus=False):
         body.append("Farve: ")
         body.append_text(colour_badge(colour))
         body.append(f" · status: {STATUS_LABELS[task.status]}\n")
-        body.append(f"Kategori: {CATEGORY_LABELS[task.category]} · fase: {PHASE_LABELS.get(task.phase, task.phase)}\n")
+        body.append(
+            f"Kategori: {CATEGORY_LABELS[task.category]} · fase: {PHASE_LABELS.get(task.phase, task.phase)}\n"
+        )
         body.append(
             f"Start: {danish_date(task.start)}{' (rettet)' if detail.start_manual else ''} · "
             f"frist: {danish_date(task.due)}{' (rettet)' if detail.due_manual else ''}\n"
@@ -151,9 +153,19 @@ class DetailPane(VerticalScroll, can_focus=False):
             history.append("\nHistorik\n", style="bold")
             for row in detail.history[:15]:
                 label = FIELD_LABELS.get(row.field, row.field)
-                old = STATUS_LABELS.get(Status(row.old), row.old) if row.field == "status" and row.old else row.old
-                new = STATUS_LABELS.get(Status(row.new), row.new) if row.field == "status" and row.new else row.new
-                history.append(f"{row.at:%d-%m-%Y %H:%M} {row.user}: {label} {old or '—'} → {new or '—'}\n")
+                old = (
+                    STATUS_LABELS.get(Status(row.old), row.old)
+                    if row.field == "status" and row.old
+                    else row.old
+                )
+                new = (
+                    STATUS_LABELS.get(Status(row.new), row.new)
+                    if row.field == "status" and row.new
+                    else row.new
+                )
+                history.append(
+                    f"{row.at:%d-%m-%Y %H:%M} {row.user}: {label} {old or '—'} → {new or '—'}\n"
+                )
         self._set(body, history)
 
     def show_message(self, message: str) -> None:

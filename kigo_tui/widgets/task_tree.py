@@ -82,7 +82,9 @@ class TaskTree(Tree[NodeRef]):
         self._filled.clear()
         self.root.set_label(self._kommune_label())
         for code in model.projects:
-            self._projects[code] = self.root.add(self._project_label(code), NodeRef("project", code))
+            self._projects[code] = self.root.add(
+                self._project_label(code), NodeRef("project", code)
+            )
         self.root.expand()
         for code in open_projects & set(self._projects):
             self._open(self._projects[code])
@@ -126,7 +128,9 @@ class TaskTree(Tree[NodeRef]):
         elif node.data.kind == "main":
             key = node.data.key
             for task_id in model.visible_tasks(key, self.task_filter):  # type: ignore[arg-type]
-                self._tasks[task_id] = node.add_leaf(self._task_label(task_id), NodeRef("task", task_id))
+                self._tasks[task_id] = node.add_leaf(
+                    self._task_label(task_id), NodeRef("task", task_id)
+                )
 
     def _open(self, node: TreeNode[NodeRef]) -> None:
         self._fill(node)
@@ -175,15 +179,22 @@ class TaskTree(Tree[NodeRef]):
         assert self.model is not None
         counts = self.model.total
         return Text.assemble(
-            colour_badge(counts.colour), " ", (self.model.kommune_name, "bold"), _counts_suffix(counts)
+            colour_badge(counts.colour),
+            " ",
+            (self.model.kommune_name, "bold"),
+            _counts_suffix(counts),
         )
 
     def _project_label(self, code: str) -> Text:
         assert self.model is not None
         counts = self.model.project_counts[code]
         return Text.assemble(
-            colour_badge(counts.colour, word=False), " ", (code, "bold"), " ",
-            self.model.projects[code].name, _counts_suffix(counts),
+            colour_badge(counts.colour, word=False),
+            " ",
+            (code, "bold"),
+            " ",
+            self.model.projects[code].name,
+            _counts_suffix(counts),
         )
 
     def _main_label(self, key: MainKey) -> Text:
@@ -193,7 +204,8 @@ class TaskTree(Tree[NodeRef]):
             return Text(f"– {main.number:>2}. {main.name} (ikke relevant)", style="dim")
         counts = self.model.main_counts[key]
         return Text.assemble(
-            colour_badge(counts.colour, word=False), f" {main.number:>2}. {main.name}",
+            colour_badge(counts.colour, word=False),
+            f" {main.number:>2}. {main.name}",
             _counts_suffix(counts),
         )
 
@@ -203,8 +215,12 @@ class TaskTree(Tree[NodeRef]):
         colour = self.model.colour_of(task_id)
         marker = CATEGORY_MARKERS[task.category]
         return Text.assemble(
-            STATUS_GLYPHS[task.status], " ", colour_badge(colour, word=False), " ",
-            (marker, "bold"), " ",
+            STATUS_GLYPHS[task.status],
+            " ",
+            colour_badge(colour, word=False),
+            " ",
+            (marker, "bold"),
+            " ",
             (f"{short_date(task.due)} ", "dim"),
             ("[lokal] ", "italic") if task.is_local else "",
             (task.title, "dim" if task.status.value == "done" else ""),
@@ -241,7 +257,9 @@ class TaskTree(Tree[NodeRef]):
         task = self.model.tasks[task_id]
         main = self._mains.get((task.project, task.main_task))
         if main is not None and main.id in self._filled:
-            self._tasks[task_id] = main.add_leaf(self._task_label(task_id), NodeRef("task", task_id))
+            self._tasks[task_id] = main.add_leaf(
+                self._task_label(task_id), NodeRef("task", task_id)
+            )
         self.relabel_task(task_id)
 
     def remove_task_node(self, task_id: str, project: str, main_task: int) -> None:
