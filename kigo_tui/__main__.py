@@ -147,7 +147,9 @@ def _open(db: str, *, must_exist: bool) -> Store:
 
     if must_exist and "://" not in db and not Path(db).expanduser().exists():
         raise CliError(f"databasen findes ikke: {db} (opret den med 'kigo init' eller 'kigo demo')")
-    return Store.open(db)
+    from kigo_tui.config import load_settings
+
+    return Store.open(db, user=load_settings().user)
 
 
 def _kommune(code: str):

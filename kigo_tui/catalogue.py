@@ -163,30 +163,25 @@ class Catalogue(_Strict):
 
 
 def _describe_location(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
-    """Turn a pydantic error location into 'tasks[12] (SAPA-07-02), felt category'."""
-    parts: list[str] = []
+    """Turn a pydantic error location into e.g. "tasks[12] (SAPA-07-02), felt 'category'"."""
+    where = ""
     node: Any = raw
-    field = None
     for i, key in enumerate(loc):
+        last = i == len(loc) - 1
         if isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
             node = node[key]
-            label = f"[{key + 1}]"
-            if isinstance(node, dict):
-                ident = node.get("id") or node.get("code") or node.get("number")
-                if ident is not None:
-                    label += f" ({ident})"
-            parts[-1] = parts[-1] + label if parts else label
-        elif isinstance(key, str):
-            if isinstance(node, dict) and key in node:
-                node = node[key]
-            if i == len(loc) - 1 and parts:
-                field = key
-            else:
-                parts.append(key)
-    where = "".join(p if p.startswith("[") else (" " + p if parts.index(p) else p) for p in parts)
-    if field:
-        return f"{where.strip()}, felt '{field}'"
-    return where.strip() or "(øverste niveau)"
+            ident = (
+                node.get("id") or node.get("code") or node.get("number")
+                if isinstance(node, dict)
+                else None
+            )
+            where += f"[{key + 1}]" + (f" ({ident})" if ident is not None else "")
+        elif last and where:
+            where += f", felt '{key}'"
+        else:
+            where += f".{key}" if where else str(key)
+            node = node.get(key) if isinstance(node, dict) else None
+    return where or "(øverste niveau)"
 
 
 def parse_catalogue(raw: dict[str, Any], source: str) -> Catalogue:

@@ -156,7 +156,7 @@ class MainScreen(Screen[None]):
             return
         if not self.kigo.today_overridden:
             today = self.kigo.today()
-            if self.model.set_today(today) or today != self.model.today:
+            if self.model.set_today(today):
                 self.tree.relabel_all()
             self._update_header()
         self._check_revision()
