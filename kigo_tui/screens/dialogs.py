@@ -23,7 +23,7 @@ CATEGORY_OPTIONS = [(CATEGORY_LABELS[c], c) for c in Category]
 class _Dialog(ModalScreen):
     """Escape cancels; the dialog box is centred and fits 80×24."""
 
-    BINDINGS = [Binding("escape", "cancel", "Annullér")]
+    BINDINGS = [Binding("escape", "cancel", "Annullér", priority=True)]
     DEFAULT_CSS = """
     _Dialog { align: center middle; }
     _Dialog > .dialog {
@@ -34,8 +34,11 @@ class _Dialog(ModalScreen):
     _Dialog .error { color: $error; height: auto; }
     _Dialog .buttons { height: auto; align: right middle; }
     _Dialog .buttons Button { margin-left: 1; }
-    _Dialog Grid { grid-size: 2; grid-columns: 18 1fr; grid-rows: auto; height: auto; grid-gutter: 0 1; }
-    _Dialog Grid Label { padding-top: 1; }
+    _Dialog Grid {
+        grid-size: 2; grid-columns: 20 1fr; grid-rows: auto; height: auto; grid-gutter: 1 1;
+        margin: 1 0;
+    }
+    _Dialog Grid Input, _Dialog Grid Select { background: $boost; }
     """
 
     def action_cancel(self) -> None:
@@ -75,16 +78,20 @@ class EditTaskScreen(_Dialog):
             yield Static(task.title)
             with Grid():
                 yield Label("Titel")
-                yield Input(task.title, id="title")
+                yield Input(task.title, id="title", compact=True)
                 yield Label("Start (ÅÅÅÅ-MM-DD)")
-                yield Input(task.start.isoformat() if task.start else "", id="start")
+                yield Input(task.start.isoformat() if task.start else "", id="start", compact=True)
                 yield Label("Frist (ÅÅÅÅ-MM-DD)")
-                yield Input(task.due.isoformat() if task.due else "", id="due")
+                yield Input(task.due.isoformat() if task.due else "", id="due", compact=True)
                 yield Label("Varsel (dage)")
-                yield Input(str(task.warn_days), id="warn", type="integer")
+                yield Input(str(task.warn_days), id="warn", type="integer", compact=True)
                 yield Label("Kategori")
                 yield Select(
-                    CATEGORY_OPTIONS, value=task.category, allow_blank=False, id="category"
+                    CATEGORY_OPTIONS,
+                    value=task.category,
+                    allow_blank=False,
+                    id="category",
+                    compact=True,
                 )
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
@@ -147,21 +154,25 @@ class AddTaskScreen(_Dialog):
             )
             with Grid():
                 yield Label("Titel")
-                yield Input(id="title", placeholder="hvad skal gøres")
+                yield Input(id="title", placeholder="hvad skal gøres", compact=True)
                 yield Label("Beskrivelse")
-                yield Input(id="description")
+                yield Input(id="description", compact=True)
                 yield Label("Kategori")
                 yield Select(
-                    CATEGORY_OPTIONS, value=Category.OPTIONAL, allow_blank=False, id="category"
+                    CATEGORY_OPTIONS,
+                    value=Category.OPTIONAL,
+                    allow_blank=False,
+                    id="category",
+                    compact=True,
                 )
                 yield Label("Start (ÅÅÅÅ-MM-DD)")
-                yield Input(id="start")
+                yield Input(id="start", compact=True)
                 yield Label("Frist (ÅÅÅÅ-MM-DD)")
-                yield Input(id="due")
+                yield Input(id="due", compact=True)
                 yield Label("Varsel (dage)")
-                yield Input("14", id="warn", type="integer")
+                yield Input("14", id="warn", type="integer", compact=True)
                 yield Label("Tjekliste (;-delt)")
-                yield Input(id="checklist", placeholder="punkt 1; punkt 2")
+                yield Input(id="checklist", placeholder="punkt 1; punkt 2", compact=True)
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Annullér", id="cancel")

@@ -476,20 +476,12 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         seen: set[str] = set()
         keys = [("↑↓ j k", "flyt markøren"), ("→ Enter", "fold ud"), ("←", "fold sammen")]
+        hidden = {"cursor_down", "cursor_up", "expand_cursor", "collapse_cursor", "close_search"}
+        seen.update(hidden)
         for active in self.active_bindings.values():
             binding = active.binding
-            if (
-                binding.description
-                and binding.action not in seen
-                and binding.action
-                not in (
-                    "cursor_down",
-                    "cursor_up",
-                    "expand_cursor",
-                    "collapse_cursor",
-                    "close_search",
-                )
-            ):
+            # Only our own bindings (they carry an id), not the widgets' built-in ones.
+            if binding.id and binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 keys.append((self.app.get_key_display(binding), binding.description))
         keys.append(("mellemrum", "i tjeklisten: afkryds et punkt"))
