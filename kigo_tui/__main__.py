@@ -127,6 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     delete = sub.add_parser("delete", help="slet en lokal opgave")
     delete.add_argument("task_id")
+
+    export = sub.add_parser("export", help="skriv statusbundtet til KOMBIT (zip)")
+    export.add_argument("--out", type=Path, help="mappe eller filnavn (standard: denne mappe)")
+    export.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+
+    verify = sub.add_parser("verify", help="kontrollér et statusbundt (kræver ingen database)")
+    verify.add_argument("bundle", type=Path)
+
+    aggregate = sub.add_parser("aggregate", help="KOMBIT: samlet overblik over mange bundter")
+    aggregate.add_argument("inputs", type=Path, nargs="+", metavar="BUNDT|MAPPE")
+    aggregate.add_argument("--out", type=Path, required=True, help="FIL.xlsx, .csv eller .json")
+    aggregate.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
     return parser
 
 
@@ -161,7 +173,31 @@ def _kommune(code: str):
     return kommune
 
 
+def run_bundle_command(args: argparse.Namespace) -> int:
+    """verify and aggregate: KOMBIT's side, no database involved."""
+    if args.command == "verify":
+        from kigo_tui.bundle.verify import verify_bundle
+
+        print(verify_bundle(args.bundle).summary())
+        return 0
+    from kigo_tui.bundle.aggregate import aggregate, write_overview
+
+    result = aggregate(args.inputs)
+    for _path, error in result.rejected:
+        print(f"kigo: afvist: {error}", file=sys.stderr)
+    if not result.bundles:
+        raise CliError("ingen gyldige bundter at samle")
+    write_overview(result, args.out, force=args.force)
+    print(
+        f"{args.out}: {len(result.bundles)} kommuner, {len(result.follow_up_rows())} opgaver til "
+        f"opfølgning; {len(result.rejected)} bundter afvist, {len(result.superseded)} erstattet af nyere"
+    )
+    return 0
+
+
 def run_command(args: argparse.Namespace) -> int:
+    if args.command in ("verify", "aggregate"):
+        return run_bundle_command(args)
     today, _ = resolve_today(args.today)
     db = resolve_db(args.db)
     if args.command in ("init", "demo"):
@@ -222,6 +258,12 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "delete":
         store.delete_local_task(args.task_id)
         print(f"Slettet {args.task_id}")
+        return 0
+    if args.command == "export":
+        from kigo_tui.bundle.export import export_bundle
+
+        result = export_bundle(store.snapshot(), today, args.out, force=args.force)
+        print(f"Skrev {result.path} ({result.size} bytes)")
         return 0
     raise CliError(f"ukendt kommando: {args.command}")
 

@@ -67,9 +67,7 @@ def status_tree(snapshot: Snapshot, today: date, project: str | None = None) -> 
                 for counts in (main_counts, project_counts, kommune_counts):
                     counts.add(task.category, task.status, colour)
                 task_nodes.append(_task_json(task, today))
-            node = {"number": main.number, "name": main.name}
-            if skipped is not None:
-                node["skipped_reason"] = skipped
+            node = {"number": main.number, "name": main.name, "skipped_reason": skipped}
             node["tasks"] = task_nodes
             main_tasks.append(_with_counts(node, main_counts))
         project_node = {
@@ -78,7 +76,7 @@ def status_tree(snapshot: Snapshot, today: date, project: str | None = None) -> 
             "golive": proj.golive.isoformat() if proj.golive else None,
             "main_tasks": main_tasks,
             "follow_up": [
-                t["id"]
+                {k: t[k] for k in ("id", "title", "category", "status", "colour", "due")}
                 for m in main_tasks
                 for t in m["tasks"]
                 if needs_follow_up(t["category"], t["status"], Colour(t["colour"]))
@@ -130,7 +128,7 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
             f"{proj['name']} (go-live {golive}) · {_counts_text(proj['counts'])}"
         )
         for main in proj["main_tasks"]:
-            if "skipped_reason" in main:
+            if main["skipped_reason"]:
                 lines.append(
                     f"      – {main['number']:>2}. {main['name']}: ikke relevant ({main['skipped_reason']})"
                 )

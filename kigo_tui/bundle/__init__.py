@@ -1,0 +1,1 @@
+"""The status bundle: export for KOMBIT, verification and national aggregation."""

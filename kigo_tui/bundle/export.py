@@ -1,0 +1,317 @@
+"""Export the kommune's status bundle for KOMBIT: a deterministic zip, written atomically.
+
+The same database exported twice for the same as-of date gives a byte-identical zip: entries are
+sorted, every timestamp is fixed, and nothing depends on the wall clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from kigo_tui import __version__
+from kigo_tui.bundle.schema import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    FileEntry,
+    Manifest,
+    StatusDocument,
+    status_schema,
+)
+from kigo_tui.errors import KigoError
+from kigo_tui.models.readmodels import Snapshot
+from kigo_tui.rules import (
+    CATEGORY_LABELS,
+    COLOUR_LABELS,
+    STATUS_LABELS,
+    Category,
+    Colour,
+    needs_follow_up,
+)
+from kigo_tui.status import status_tree
+
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+"""Every zip entry gets this time, so the bytes depend on the data only."""
+
+CSV_HEADERS = (
+    "Kommunekode",
+    "Kommune",
+    "Projekt",
+    "Hovedopgave",
+    "Hovedopgavenavn",
+    "Opgave-id",
+    "Titel",
+    "Kategori",
+    "Status",
+    "Farve",
+    "Startdato",
+    "Frist",
+    "Varsel (dage)",
+    "Fuldført",
+    "Lokal",
+    "KOMBIT-opfølgning",
+)
+COLOUR_FILLS = {"grøn": "C6EFCE", "gul": "FFEB9C", "rød": "FFC7CE"}
+
+
+class ExportError(KigoError):
+    pass
+
+
+def bundle_name(kommune_code: str, as_of: date) -> str:
+    return f"kigo-status-{kommune_code}-{as_of.isoformat()}.zip"
+
+
+def status_document(snapshot: Snapshot, as_of: date) -> StatusDocument:
+    """The validated content of status.json."""
+    return StatusDocument.model_validate(status_tree(snapshot, as_of))
+
+
+def _json_bytes(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def task_rows(doc: StatusDocument) -> list[list[str | int]]:
+    """One row per task with Danish values, for the CSV and the xlsx."""
+    rows: list[list[str | int]] = []
+    for project in doc.projects:
+        for main in project.main_tasks:
+            for task in main.tasks:
+                rows.append(
+                    [
+                        doc.kommune.code,
+                        doc.kommune.name,
+                        project.code,
+                        main.number,
+                        main.name,
+                        task.id,
+                        task.title,
+                        CATEGORY_LABELS[task.category],
+                        STATUS_LABELS[task.status],
+                        COLOUR_LABELS[task.colour],
+                        task.start.isoformat() if task.start else "",
+                        task.due.isoformat() if task.due else "",
+                        task.warn_days,
+                        task.completed_at.strftime("%Y-%m-%d %H:%M") if task.completed_at else "",
+                        "ja" if task.local else "nej",
+                        "ja" if needs_follow_up(task.category, task.status, task.colour) else "nej",
+                    ]
+                )
+    return rows
+
+
+def _csv_bytes(doc: StatusDocument) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    writer.writerows(task_rows(doc))
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def normalise_zip(data: bytes, stamp: datetime) -> bytes:
+    """Rewrite an xlsx with fixed zip timestamps and document dates, keeping the entry order.
+
+    openpyxl stamps `dcterms:modified` with the wall clock when it saves; that is replaced too.
+    """
+    out = io.BytesIO()
+    modified = (
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>'
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                text = re.sub(
+                    r"<dcterms:modified[^>]*>[^<]*</dcterms:modified>", modified, content.decode()
+                )
+                content = text.encode()
+            target.writestr(_zip_info(info.filename), content)
+    return out.getvalue()
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o100644 << 16
+    return info
+
+
+def xlsx_bytes(
+    sheets: list[tuple[str, tuple[str, ...], list[list[str | int]]]], when: date
+) -> bytes:
+    """A workbook with one sheet per (title, headers, rows): header frozen, filters, colour fills.
+
+    A column headed 'Farve' gets the traffic-light fill of its value.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    fills = {
+        word: PatternFill("solid", start_color=rgb, end_color=rgb)
+        for word, rgb in COLOUR_FILLS.items()
+    }
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(list(headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        colour_col = headers.index("Farve") + 1 if "Farve" in headers else None
+        for row in rows:
+            sheet.append(row)
+            if colour_col is not None:
+                cell = sheet.cell(row=sheet.max_row, column=colour_col)
+                fill = fills.get(str(cell.value))
+                if fill is not None:
+                    cell.fill = fill
+        sheet.freeze_panes = "A2"
+        if rows:
+            sheet.auto_filter.ref = sheet.dimensions
+        for index, header in enumerate(headers, start=1):
+            width = max([len(str(header))] + [len(str(r[index - 1])) for r in rows[:500]])
+            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(
+                60, width + 2
+            )
+    stamp = datetime(when.year, when.month, when.day)
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.creator = "kigo"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return normalise_zip(buffer.getvalue(), stamp)
+
+
+def project_rows(doc: StatusDocument) -> list[list[str | int]]:
+    rows: list[list[str | int]] = []
+    for project in doc.projects:
+        counts = project.counts
+        rows.append(
+            [
+                project.code,
+                project.name,
+                project.golive.isoformat() if project.golive else "",
+                COLOUR_LABELS[project.colour],
+                counts.done,
+                counts.total,
+                counts.by_colour.get(Colour.RED, 0),
+                counts.by_colour.get(Colour.YELLOW, 0),
+                counts.by_colour.get(Colour.GREEN, 0),
+                counts.by_category.get(Category.CRITICAL, 0),
+                counts.by_category.get(Category.MANDATORY, 0),
+                counts.by_category.get(Category.OPTIONAL, 0),
+                len(project.follow_up),
+            ]
+        )
+    return rows
+
+
+PROJECT_HEADERS = (
+    "Projekt",
+    "Navn",
+    "Go-live",
+    "Farve",
+    "Fuldført",
+    "Opgaver",
+    "Røde",
+    "Gule",
+    "Grønne",
+    "Kritiske",
+    "Obligatoriske",
+    "Valgfri",
+    "Til KOMBIT-opfølgning",
+)
+
+
+def bundle_files(snapshot: Snapshot, as_of: date) -> dict[str, bytes]:
+    """The bundle's files except the manifest, by name."""
+    doc = status_document(snapshot, as_of)
+    return {
+        "status.json": _json_bytes(doc.model_dump(mode="json")),
+        "status.csv": _csv_bytes(doc),
+        "status.xlsx": xlsx_bytes(
+            [
+                ("Opgaver", CSV_HEADERS, task_rows(doc)),
+                ("Projekter", PROJECT_HEADERS, project_rows(doc)),
+            ],
+            as_of,
+        ),
+        "status.schema.json": _json_bytes(status_schema()),
+    }
+
+
+def bundle_bytes(snapshot: Snapshot, as_of: date) -> bytes:
+    files = bundle_files(snapshot, as_of)
+    manifest = Manifest(
+        format=FORMAT_NAME,
+        format_version=FORMAT_VERSION,
+        kommune_code=snapshot.kommune_code,
+        kommune_name=snapshot.kommune_name,
+        as_of=as_of,
+        generator=f"kigo {__version__}",
+        files=[
+            FileEntry(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+            for name, data in sorted(files.items())
+        ],
+    )
+    files["manifest.json"] = _json_bytes(manifest.model_dump(mode="json"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in sorted(files):
+            archive.writestr(_zip_info(name), files[name])
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    size: int
+
+
+def target_path(out: Path | None, kommune_code: str, as_of: date) -> Path:
+    """DIR (or nothing: the current folder) gets the standard name; anything else is the file."""
+    name = bundle_name(kommune_code, as_of)
+    if out is None:
+        return Path.cwd() / name
+    if out.is_dir() or str(out).endswith(os.sep):
+        return out / name
+    return out
+
+
+def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
+    """Write to a temporary file beside `path`, then rename; never overwrite without `force`."""
+    if path.exists() and not force:
+        raise ExportError(f"{path} findes allerede; brug --force for at overskrive")
+    if not path.parent.is_dir():
+        raise ExportError(f"mappen {path.parent} findes ikke")
+    handle, temp = tempfile.mkstemp(prefix=".kigo-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if not force and path.exists():
+            raise ExportError(f"{path} findes allerede; brug --force for at overskrive")
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def export_bundle(
+    snapshot: Snapshot, as_of: date, out: Path | None, *, force: bool = False
+) -> ExportResult:
+    path = target_path(out, snapshot.kommune_code, as_of)
+    data = bundle_bytes(snapshot, as_of)
+    write_atomically(path, data, force=force)
+    return ExportResult(path, len(data))

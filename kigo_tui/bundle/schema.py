@@ -1,0 +1,116 @@
+"""The status bundle's files as pydantic models: what goes out is validated, what comes in too.
+
+The JSON Schema shipped in every bundle is generated from `StatusDocument`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kigo_tui.rules import Category, Colour, Status
+
+FORMAT_NAME = "kigo-status-bundle"
+FORMAT_VERSION = 1
+
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+KommuneCode = Annotated[str, Field(pattern=r"^\d{3}$")]
+ProjectCode = Literal["STS", "SAPA", "KY", "KSD"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CountsOut(_Model):
+    done: Annotated[int, Field(ge=0)]
+    total: Annotated[int, Field(ge=0)]
+    by_colour: dict[Colour, Annotated[int, Field(ge=0)]]
+    by_category: dict[Category, Annotated[int, Field(ge=0)]]
+
+
+class TaskOut(_Model):
+    id: Annotated[str, Field(pattern=r"^(STS|SAPA|KY|KSD)-\d{2}-(\d{2}|L\d+|G\d+)$")]
+    title: str
+    category: Category
+    status: Status
+    colour: Colour
+    start: date | None
+    due: date | None
+    warn_days: Annotated[int, Field(ge=0, le=365)]
+    completed_at: datetime | None
+    local: bool
+
+
+class MainTaskOut(_Model):
+    number: Annotated[int, Field(ge=1, le=16)]
+    name: str
+    colour: Colour
+    counts: CountsOut
+    skipped_reason: str | None = None
+    tasks: list[TaskOut]
+
+
+class FollowUpItem(_Model):
+    """A task KOMBIT would follow up on: mandatory/critical red, or critical yellow."""
+
+    id: str
+    title: str
+    category: Category
+    status: Status
+    colour: Colour
+    due: date | None
+
+
+class ProjectOut(_Model):
+    code: ProjectCode
+    name: str
+    golive: date | None
+    colour: Colour
+    counts: CountsOut
+    main_tasks: list[MainTaskOut]
+    follow_up: list[FollowUpItem]
+
+
+class KommuneOut(_Model):
+    code: KommuneCode
+    name: str
+
+
+class StatusDocument(_Model):
+    """`status.json`: the status tree of one kommune on one date."""
+
+    kommune: KommuneOut
+    today: date
+    catalogue_version: str
+    colour: Colour
+    counts: CountsOut
+    projects: list[ProjectOut]
+
+
+class FileEntry(_Model):
+    name: str
+    sha256: Sha256
+    size: Annotated[int, Field(ge=0)]
+
+
+class Manifest(_Model):
+    """`manifest.json`: what the bundle is, and the hash and size of every other file in it."""
+
+    format: Literal["kigo-status-bundle"]
+    format_version: int
+    kommune_code: KommuneCode
+    kommune_name: str
+    as_of: date
+    generator: str
+    files: list[FileEntry]
+
+
+def status_schema() -> dict[str, object]:
+    """The JSON Schema of status.json."""
+    schema = StatusDocument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"urn:kigo:{FORMAT_NAME}:{FORMAT_VERSION}:status"
+    return schema

@@ -1,0 +1,213 @@
+"""Verify a status bundle without trusting it: zip safety, manifest, hashes and schema.
+
+Nothing is extracted to disk; entries are read into memory with hard limits, so a hostile zip
+(path traversal, links, a zip bomb, lying headers) is rejected with a message naming the entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kigo_tui.bundle.schema import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    Manifest,
+    StatusDocument,
+    status_schema,
+)
+from kigo_tui.errors import KigoError
+
+MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+MAX_ENTRIES = 16
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 160 * 1024 * 1024
+MAX_RATIO = 200
+"""Largest uncompressed/compressed ratio for an entry over RATIO_FLOOR bytes (a zip bomb's mark)."""
+RATIO_FLOOR = 1024 * 1024
+REQUIRED_FILES = ("status.json", "status.schema.json")
+ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+class BundleError(KigoError):
+    """The bundle is not acceptable; the message starts with the bundle's path."""
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    path: Path
+    manifest: Manifest
+    status: StatusDocument
+    files: dict[str, bytes]
+
+    def summary(self) -> str:
+        doc = self.status
+        counts = doc.counts
+        return (
+            f"{self.path.name}: gyldig · {doc.kommune.name} ({doc.kommune.code}) pr. {doc.today} · "
+            f"{counts.total} opgaver, {counts.done} fuldført · samlet {doc.colour.value}"
+        )
+
+
+def _fail(path: Path, message: str) -> BundleError:
+    return BundleError(f"{path}: {message}")
+
+
+def _check_name(path: Path, name: str) -> None:
+    if "\\" in name:
+        raise _fail(path, f"posten '{name}' indeholder en omvendt skråstreg")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise _fail(path, f"posten '{name}' har en absolut sti")
+    parts = PurePosixPath(name).parts
+    if ".." in parts or "." in parts or not parts:
+        raise _fail(path, f"posten '{name}' peger uden for bundtet ('..')")
+    if name.endswith("/") or len(parts) != 1:
+        raise _fail(path, f"posten '{name}' er en mappe eller ligger i en mappe")
+    if any(ord(ch) < 32 for ch in name):
+        raise _fail(path, f"posten {name!r} har kontroltegn i navnet")
+
+
+def _check_entry(path: Path, info: zipfile.ZipInfo) -> None:
+    _check_name(path, info.filename)
+    mode = info.external_attr >> 16
+    if mode and (stat.S_ISLNK(mode) or not stat.S_ISREG(mode)):
+        raise _fail(path, f"posten '{info.filename}' er et link eller ikke en almindelig fil")
+    if info.flag_bits & 0x1:
+        raise _fail(path, f"posten '{info.filename}' er krypteret")
+    if info.compress_type not in ALLOWED_COMPRESSION:
+        raise _fail(
+            path, f"posten '{info.filename}' bruger en ukendt komprimering ({info.compress_type})"
+        )
+    if info.file_size > MAX_ENTRY_BYTES:
+        raise _fail(path, f"posten '{info.filename}' er for stor ({info.file_size} bytes)")
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise _fail(
+            path,
+            f"posten '{info.filename}' pakker ud til {info.file_size} bytes fra "
+            f"{info.compress_size} (zip-bombe?)",
+        )
+
+
+def _read_entry(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Read at most the declared size; a header that lies about it is caught here."""
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(info.file_size + 1)
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        raise _fail(path, f"posten '{info.filename}' kan ikke læses: {exc}") from None
+    if len(data) != info.file_size:
+        raise _fail(
+            path, f"posten '{info.filename}' har en anden størrelse end zip-hovedet angiver"
+        )
+    return data
+
+
+def _validation_message(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "(rod)"
+    more = f" (og {exc.error_count() - 1} fejl mere)" if exc.error_count() > 1 else ""
+    return f"felt '{where}': {err['msg']}{more}"
+
+
+def _parse_json(path: Path, name: str, data: bytes) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _fail(path, f"{name} er ikke gyldig JSON: {exc}") from None
+
+
+def _validate(path: Path, name: str, model: type[BaseModel], raw: Any) -> Any:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise _fail(path, f"{name}: {_validation_message(exc)}") from None
+
+
+def read_entries(path: Path) -> dict[str, bytes]:
+    """The bundle's entries, after every safety check on the archive itself."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _fail(path, f"kan ikke læses: {exc.strerror}") from None
+    if size > MAX_BUNDLE_BYTES:
+        raise _fail(path, f"filen er for stor ({size} bytes)")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _fail(path, f"er ikke en gyldig zip-fil ({exc})") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise _fail(path, f"har {len(infos)} poster; højst {MAX_ENTRIES} er tilladt")
+        seen: dict[str, str] = {}
+        total = 0
+        for info in infos:
+            _check_entry(path, info)
+            folded = info.filename.casefold()
+            if folded in seen:
+                raise _fail(
+                    path, f"posten '{info.filename}' findes to gange (også '{seen[folded]}')"
+                )
+            seen[folded] = info.filename
+            total += info.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise _fail(path, "pakker ud til mere end tilladt i alt (zip-bombe?)")
+        return {info.filename: _read_entry(path, archive, info) for info in infos}
+
+
+def verify_bundle(path: Path) -> VerifiedBundle:
+    """Check a bundle completely; raise BundleError naming the file and the entry or field."""
+    path = Path(path)
+    files = read_entries(path)
+    if "manifest.json" not in files:
+        raise _fail(path, "manifest.json mangler")
+    raw_manifest = _parse_json(path, "manifest.json", files["manifest.json"])
+    if isinstance(raw_manifest, dict):
+        if raw_manifest.get("format") != FORMAT_NAME:
+            raise _fail(
+                path,
+                f"manifest.json: felt 'format' er {raw_manifest.get('format')!r}, ikke '{FORMAT_NAME}'",
+            )
+        if raw_manifest.get("format_version") != FORMAT_VERSION:
+            raise _fail(
+                path,
+                f"manifest.json: ukendt format_version {raw_manifest.get('format_version')!r} "
+                f"(denne kigo læser version {FORMAT_VERSION})",
+            )
+    manifest: Manifest = _validate(path, "manifest.json", Manifest, raw_manifest)
+    listed = {entry.name: entry for entry in manifest.files}
+    if len(listed) != len(manifest.files):
+        raise _fail(path, "manifest.json: en fil er nævnt to gange")
+    for name in sorted(files):
+        if name != "manifest.json" and name not in listed:
+            raise _fail(path, f"posten '{name}' står ikke i manifest.json")
+    for name, entry in sorted(listed.items()):
+        if name not in files:
+            raise _fail(path, f"{name} står i manifest.json, men mangler i bundtet")
+        data = files[name]
+        if len(data) != entry.size:
+            raise _fail(path, f"{name}: størrelsen er {len(data)}, manifestet siger {entry.size}")
+        if hashlib.sha256(data).hexdigest() != entry.sha256:
+            raise _fail(path, f"{name}: SHA-256 passer ikke med manifestet (filen er ændret)")
+    for name in REQUIRED_FILES:
+        if name not in files:
+            raise _fail(path, f"{name} mangler")
+    if _parse_json(path, "status.schema.json", files["status.schema.json"]) != status_schema():
+        raise _fail(path, "status.schema.json er ikke skemaet for dette format")
+    status: StatusDocument = _validate(
+        path, "status.json", StatusDocument, _parse_json(path, "status.json", files["status.json"])
+    )
+    if status.kommune.code != manifest.kommune_code:
+        raise _fail(
+            path, "status.json: felt 'kommune.code' passer ikke med manifestets kommune_code"
+        )
+    if status.today != manifest.as_of:
+        raise _fail(path, "status.json: felt 'today' passer ikke med manifestets as_of")
+    return VerifiedBundle(path, manifest, status, files)
