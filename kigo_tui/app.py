@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -31,6 +32,7 @@ PALETTE_ACTIONS = (
     ("follow_up", "KOMBITs opfølgning", "Det KOMBIT ser: røde og kritiske gule opgaver"),
     ("add", "Tilføj lokal opgave", "Kommunens egen opgave under den valgte hovedopgave"),
     ("delete", "Slet lokal opgave", "Slet den valgte lokale opgave"),
+    ("export", "Eksportér statusbundt", "Skriv zip-bundtet til KOMBIT i den aktuelle mappe"),
     ("reload", "Genindlæs", "Læs databasen igen"),
     ("help", "Hjælp", "Vis tasterne"),
 )
@@ -48,6 +50,8 @@ class KigoApp(App[None]):
         self._today_override = today
         self._store: Store | None = None
         self._store_lock = threading.Lock()
+        self.export_dir: Path | None = None
+        """Where `x` writes the status bundle (None: the current folder)."""
 
     @property
     def today_overridden(self) -> bool:

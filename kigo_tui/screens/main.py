@@ -56,6 +56,7 @@ class MainScreen(Screen[None]):
         Binding("f", "filter", "Filter", id="filter"),
         Binding("K", "follow_up", "KOMBIT", id="follow_up"),
         Binding("a", "add", "Tilføj", id="add"),
+        Binding("x", "export", "Eksport", id="export"),
         Binding("d", "delete", "Slet lokal", show=False, id="delete"),
         Binding("r", "reload", "Genindlæs", show=False, id="reload"),
         Binding("question_mark", "help", "Hjælp", id="help"),
@@ -487,6 +488,43 @@ class MainScreen(Screen[None]):
         keys.append(("mellemrum", "i tjeklisten: afkryds et punkt"))
         keys.append(("ctrl+p", "kommandopalet med de samme handlinger"))
         self.app.push_screen(HelpScreen(keys))
+
+    # ------------------------------------------------------------------ export
+
+    def action_export(self) -> None:
+        self._export(force=False)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, force: bool) -> None:
+        from kigo_tui.bundle.export import ExportError, export_bundle, target_path
+
+        if self.model is None:
+            return
+        try:
+            snapshot = self.kigo.open_store().snapshot()
+            path = target_path(self.kigo.export_dir, snapshot.kommune_code, self.model.today)
+            if path.exists() and not force:
+                self.app.call_from_thread(self._confirm_overwrite, path)
+                return
+            result = export_bundle(snapshot, self.model.today, path, force=force)
+        except (ExportError, KigoError, OSError) as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Ikke eksporteret", severity="error"
+            )
+            return
+        self.app.call_from_thread(
+            self.notify,
+            f"Statusbundtet er skrevet til {result.path}",
+            title="Eksporteret",
+            timeout=10,
+        )
+
+    def _confirm_overwrite(self, path: object) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._export(force=True)
+
+        self.app.push_screen(ConfirmScreen(f"{path} findes allerede. Overskriv?"), answer)
 
     async def action_quit(self) -> None:
         self.app.exit()
