@@ -55,6 +55,9 @@ class DetailPane(VerticalScroll, can_focus=False):
     DetailPane SelectionList.-empty { display: none; }
     """
 
+    _checklist_task: str | None = None
+    """The task whose checklist is shown (a reload of the same task keeps the highlight)."""
+
     @dataclass
     class ChecklistToggled(Message):
         item_id: int
@@ -73,6 +76,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         checklist = self.query_one("#checklist", SelectionList)
         checklist.clear_options()
         checklist.add_class("-empty")
+        self._checklist_task = None
 
     def show_kommune(self, model: TreeModel, today_label: str) -> None:
         self._clear_checklist()
@@ -139,6 +143,10 @@ class DetailPane(VerticalScroll, can_focus=False):
             body.append(f"Fuldført: {task.completed_at:%d-%m-%Y %H:%M} (UTC)\n")
         body.append(f"\n{detail.description}\n")
         checklist = self.query_one("#checklist", SelectionList)
+        # After a tick the same task is shown again: keep the highlighted item, so ↓ and space
+        # go on down the list instead of starting over at (and unticking) the first item.
+        keep = checklist.highlighted if self._checklist_task == task.id else None
+        self._checklist_task = task.id
         checklist.clear_options()
         if detail.checklist:
             body.append("\nTjekliste (mellemrum markerer):", style="bold")
@@ -146,6 +154,8 @@ class DetailPane(VerticalScroll, can_focus=False):
                 [Selection(item.text, item.id, item.done) for item in detail.checklist]
             )
             checklist.remove_class("-empty")
+            if keep is not None and keep < checklist.option_count:
+                checklist.highlighted = keep
         else:
             checklist.add_class("-empty")
         history = Text()

@@ -1,0 +1,553 @@
+"""The `kigo` command end to end: arguments in, exit code, stdout/stderr and the database out."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kigo_tui import __version__
+from kigo_tui.__main__ import main
+from kigo_tui.catalogue import shipped_catalogue
+from kigo_tui.rules import Category, Colour, Status, needs_follow_up, worst
+from kigo_tui.store import Store
+from tests.conftest import FIXED_TODAY, GOLIVES
+
+TODAY = FIXED_TODAY.isoformat()
+TASK_KEYS = {
+    "id",
+    "title",
+    "category",
+    "status",
+    "colour",
+    "start",
+    "due",
+    "warn_days",
+    "completed_at",
+    "local",
+}
+TABLES = ("meta", "project", "main_task", "skipped_main_task", "task", "checklist_item", "history")
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def kigo(capsys: pytest.CaptureFixture[str]):
+    """Run main(argv) and return exit code and output; argparse's SystemExit becomes a code."""
+
+    def run(*argv: str) -> Result:
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def dump(path: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+    finally:
+        conn.close()
+
+
+def task(path: Path, task_id: str):
+    store = Store.open(str(path))
+    try:
+        return store.task(task_id)
+    finally:
+        store.close()
+
+
+def tasks_of(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    return [t for p in tree["projects"] for m in p["main_tasks"] for t in m["tasks"]]
+
+
+def follow_up_ids(project: dict[str, Any]) -> list[str]:
+    return [item["id"] for item in project["follow_up"]]
+
+
+# --------------------------------------------------------------------------- version, entry points
+
+
+def test_version_through_the_installed_script_and_module(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "kigo"
+    assert script.exists()
+    out = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"kigo {__version__}"
+
+    db = tmp_path / "sub.db"
+    env = {**os.environ, "KIGO_TODAY": TODAY}
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kigo_tui",
+            "--db",
+            str(db),
+            "init",
+            "--kommune",
+            "751",
+            "--golive",
+            "KY=2026-12-01",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Aarhus (751)" in made.stdout
+    shown = subprocess.run(
+        [sys.executable, "-m", "kigo_tui", "--db", str(db), "status", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert shown.returncode == 0, shown.stderr
+    tree = json.loads(shown.stdout)
+    assert tree["kommune"] == {"code": "751", "name": "Aarhus"}
+    assert tree["today"] == TODAY
+
+
+# --------------------------------------------------------------------------- init
+
+
+def test_init_with_repeated_golive(kigo, tmp_path: Path) -> None:
+    db = tmp_path / "ny.db"
+    r = kigo(
+        "--db",
+        str(db),
+        "init",
+        "--kommune",
+        "0101",
+        "--golive",
+        "STS=2026-12-01",
+        "--golive",
+        "sapa=01-03-2027",
+    )
+    assert r.code == 0, r.err
+    assert r.err == ""
+    assert f"København (101), {len(shipped_catalogue().tasks)} opgaver" in r.out
+    store = Store.open(str(db))
+    try:
+        golives = {p.code: p.golive for p in store.snapshot().projects}
+        assert golives == {
+            "STS": date(2026, 12, 1),
+            "SAPA": date(2027, 3, 1),
+            "KY": None,
+            "KSD": None,
+        }
+        assert store.task("SAPA-07-01").due is not None
+        assert store.task("KY-14-01").due is None
+    finally:
+        store.close()
+
+
+def test_init_twice_refuses_and_changes_nothing(kigo, db_path: Path) -> None:
+    before = dump(db_path)
+    r = kigo("--db", str(db_path), "init", "--kommune", "461", "--golive", "KSD=2028-01-01")
+    assert r.code == 1
+    assert r.err.startswith("kigo: fejl: ")
+    assert "allerede oprettet" in r.err and "København" in r.err
+    assert r.out == ""
+    assert dump(db_path) == before
+
+
+def test_init_unknown_kommune_creates_no_file(kigo, tmp_path: Path) -> None:
+    db = tmp_path / "sub" / "x.db"
+    r = kigo("--db", str(db), "init", "--kommune", "999")
+    assert r.code == 1
+    assert "kigo: fejl: ukendt kommunekode: '999'" in r.err
+    assert not db.exists()
+    assert not db.parent.exists()
+
+
+@pytest.mark.parametrize(
+    "golive",
+    ["STS=2026-13-01", "STS=2027-02-30", "STS", "XYZ=2027-01-01", "STS=i morgen"],
+)
+def test_init_bad_golive_is_a_usage_error(kigo, tmp_path: Path, golive: str) -> None:
+    db = tmp_path / "x.db"
+    r = kigo("--db", str(db), "init", "--kommune", "101", "--golive", golive)
+    assert r.code == 2
+    assert "kigo: fejl:" in r.err
+    assert "usage:" in r.err
+    assert not db.exists()
+
+
+def test_init_without_kommune_is_a_usage_error(kigo, tmp_path: Path) -> None:
+    r = kigo("--db", str(tmp_path / "x.db"), "init")
+    assert r.code == 2
+    assert "--kommune" in r.err
+
+
+def test_default_database_location_is_the_user_data_dir(kigo, isolated_home: Path) -> None:
+    r = kigo("init", "--kommune", "101")
+    assert r.code == 0, r.err
+    expected = isolated_home / "data" / "kigo" / "kigo.db"
+    assert expected.exists()
+    assert str(expected) in r.out
+
+
+def test_kigo_db_env_is_honoured(
+    kigo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
+) -> None:
+    db = tmp_path / "fra-env.db"
+    monkeypatch.setenv("KIGO_DB", str(db))
+    assert kigo("init", "--kommune", "461").code == 0
+    assert db.exists()
+    assert not (isolated_home / "data" / "kigo" / "kigo.db").exists()
+    r = kigo("--today", TODAY, "status", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["kommune"]["name"] == "Odense"
+    # --db wins over KIGO_DB
+    other = tmp_path / "andet.db"
+    assert kigo("--db", str(other), "init", "--kommune", "101").code == 0
+    assert (
+        kigo("--db", str(other), "--today", TODAY, "status", "--json").json()["kommune"]["code"]
+        == "101"
+    )
+
+
+# --------------------------------------------------------------------------- status
+
+
+def test_status_json_structure(kigo, db_path: Path) -> None:
+    r = kigo("--db", str(db_path), "--today", TODAY, "status", "--json")
+    assert r.code == 0, r.err
+    tree = r.json()
+    assert tree["kommune"] == {"code": "101", "name": "København"}
+    assert tree["today"] == TODAY
+    assert tree["catalogue_version"] == shipped_catalogue().version
+    assert tree["colour"] in {"green", "yellow", "red"}
+    assert [p["code"] for p in tree["projects"]] == ["STS", "SAPA", "KY", "KSD"]
+    assert tree["projects"][1]["name"] == "Sags- og partsoverblik"
+    assert tree["projects"][0]["golive"] == GOLIVES["STS"].isoformat()
+    assert tree["projects"][3]["golive"] is None
+    all_tasks = tasks_of(tree)
+    assert len(all_tasks) == len(shipped_catalogue().tasks)
+    assert tree["counts"]["total"] == len(all_tasks)
+    for project in tree["projects"]:
+        assert [m["number"] for m in project["main_tasks"]] == list(range(1, 17))
+        project_tasks = [t for m in project["main_tasks"] for t in m["tasks"]]
+        assert project["colour"] == worst(Colour(t["colour"]) for t in project_tasks).value
+        assert project["counts"]["total"] == len(project_tasks)
+        for node in project["main_tasks"]:
+            assert node["name"]
+            assert node["colour"] == worst(Colour(t["colour"]) for t in node["tasks"]).value
+            for t in node["tasks"]:
+                assert set(t) == TASK_KEYS
+                assert t["id"].startswith(f"{project['code']}-{node['number']:02d}-")
+                assert t["category"] in {c.value for c in Category}
+                assert t["status"] in {s.value for s in Status}
+                assert t["colour"] in {c.value for c in Colour}
+                assert isinstance(t["warn_days"], int)
+                assert t["completed_at"] is None
+                if project["code"] == "KSD":
+                    assert t["start"] is None and t["due"] is None and t["colour"] == "green"
+                else:
+                    date.fromisoformat(t["start"])
+                    date.fromisoformat(t["due"])
+    assert tree["colour"] == worst(Colour(t["colour"]) for t in all_tasks).value
+    sts = {t["id"]: t for t in tasks_of(tree)}["STS-01-01"]
+    assert (sts["due"], sts["colour"], sts["status"]) == ("2025-11-16", "red", "not_started")
+    for project in tree["projects"]:
+        expected = [
+            t["id"]
+            for m in project["main_tasks"]
+            for t in m["tasks"]
+            if needs_follow_up(Category(t["category"]), Status(t["status"]), Colour(t["colour"]))
+        ]
+        assert follow_up_ids(project) == expected
+        for item in project["follow_up"]:
+            assert set(item) == {"id", "title", "category", "status", "colour", "due"}
+            assert item["category"] != "optional"
+            assert item["colour"] in {"red", "yellow"}
+    assert "STS-01-01" in follow_up_ids(tree["projects"][0])
+    assert follow_up_ids(tree["projects"][3]) == []  # KSD: no go-live, nothing to follow up
+
+
+def test_status_project_filter(kigo, db_path: Path) -> None:
+    tree = kigo(
+        "--db", str(db_path), "--today", TODAY, "status", "--json", "--project", "sapa"
+    ).json()
+    assert [p["code"] for p in tree["projects"]] == ["SAPA"]
+    assert all(t["id"].startswith("SAPA-") for t in tasks_of(tree))
+
+
+def test_status_text_has_symbol_and_word(kigo, db_path: Path) -> None:
+    r = kigo("--db", str(db_path), "--today", TODAY, "status")
+    assert r.code == 0, r.err
+    first = r.out.splitlines()[0]
+    assert first.startswith("København (101) · status pr. 2026-11-23: ■ rød")
+    assert "\x1b[" not in r.out  # not a terminal: no ANSI colours
+    assert "● grøn" in r.out  # KSD has no go-live: green
+    assert "ingen idriftsættelsesdato" in r.out
+    detailed = kigo("--db", str(db_path), "--today", TODAY, "status", "--project", "STS")
+    assert "■ rød" in detailed.out
+    assert "STS-01-01" in detailed.out and "frist 2025-11-16" in detailed.out
+
+
+def test_today_override_changes_colours(kigo, db_path: Path) -> None:
+    early = kigo("--db", str(db_path), "--today", "2020-01-01", "status", "--json").json()
+    assert early["today"] == "2020-01-01"
+    assert {t["colour"] for t in tasks_of(early)} == {"green"}
+    assert early["colour"] == "green"
+    late = kigo("--db", str(db_path), "--today", "2035-01-01", "status", "--json").json()
+    dated = [t for t in tasks_of(late) if t["due"] is not None]
+    assert {t["colour"] for t in dated} == {"red"}
+    assert late["colour"] == "red"
+    r = kigo("--db", str(db_path), "--today", "i går", "status")
+    assert r.code == 1
+    assert "--today" in r.err
+
+
+def test_kigo_today_env(kigo, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIGO_TODAY", "2020-01-01")
+    tree = kigo("--db", str(db_path), "status", "--json").json()
+    assert tree["today"] == "2020-01-01"
+    assert tree["colour"] == "green"
+    # --today beats the environment
+    assert kigo("--db", str(db_path), "--today", TODAY, "status", "--json").json()["today"] == TODAY
+
+
+def test_status_on_missing_database(kigo, tmp_path: Path) -> None:
+    db = tmp_path / "findes-ikke.db"
+    r = kigo("--db", str(db), "status")
+    assert r.code == 1
+    assert "kigo: fejl: databasen findes ikke" in r.err
+    assert not db.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+def test_status_on_a_non_database_is_a_clean_error(kigo, tmp_path: Path) -> None:
+    db = tmp_path / "skrald.db"
+    db.write_bytes(b"\x00\x01not sqlite" * 100)
+    r = kigo("--db", str(db), "status")
+    assert r.code == 1
+    assert r.err.startswith("kigo: fejl: databasen")
+    assert "Traceback" not in r.err
+
+
+# --------------------------------------------------------------------------- set, done
+
+
+def test_set_each_option(kigo, db_path: Path) -> None:
+    db = str(db_path)
+    r = kigo("--db", db, "--today", TODAY, "set", "SAPA-07-02", "--status", "in_progress")
+    assert r.code == 0, r.err
+    assert r.out.startswith("SAPA-07-02: in_progress, ")
+    assert task(db_path, "SAPA-07-02").status == Status.IN_PROGRESS
+
+    assert kigo("--db", db, "set", "SAPA-07-02", "--due", "2027-01-31").code == 0
+    assert kigo("--db", db, "set", "SAPA-07-02", "--start", "02.01.2027").code == 0
+    assert kigo("--db", db, "set", "SAPA-07-02", "--category", "critical").code == 0
+    assert kigo("--db", db, "set", "SAPA-07-02", "--warn-days", "0").code == 0
+    t = task(db_path, "SAPA-07-02")
+    assert (t.start, t.due, t.category, t.warn_days) == (
+        date(2027, 1, 2),
+        date(2027, 1, 31),
+        Category.CRITICAL,
+        0,
+    )
+    assert t.status == Status.IN_PROGRESS
+
+    r = kigo(
+        "--db",
+        db,
+        "--today",
+        "2027-02-01",
+        "set",
+        "SAPA-07-02",
+        "--status",
+        "not_started",
+        "--due",
+        "2027-02-10",
+        "--warn-days",
+        "20",
+    )
+    assert r.code == 0, r.err
+    assert r.out.strip() == "SAPA-07-02: not_started, ▲ gul, frist 2027-02-10"
+    store = Store.open(db)
+    try:
+        history = store.detail("SAPA-07-02").history
+    finally:
+        store.close()
+    assert {h.user for h in history} == {"testbruger"}
+    assert {h.field for h in history} >= {"status", "start", "due", "category", "warn_days"}
+
+
+def test_set_refusals(kigo, db_path: Path) -> None:
+    db = str(db_path)
+    before = dump(db_path)
+    r = kigo("--db", db, "set", "SAPA-99-99", "--status", "done")
+    assert r.code == 1
+    assert "kigo: fejl: ukendt opgave: 'SAPA-99-99'" in r.err
+    r = kigo("--db", db, "set", "SAPA-07-02")
+    assert r.code == 1
+    assert "intet at ændre" in r.err
+    r = kigo("--db", db, "set", "SAPA-07-02", "--start", "2099-01-01")
+    assert r.code == 1
+    assert "startdatoen" in r.err
+    assert dump(db_path) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--due", "2027-02-30"],
+        ["--start", "snart"],
+        ["--status", "færdig"],
+        ["--status", "DONE"],
+        ["--category", "vigtig"],
+        ["--warn-days", "abc"],
+        ["--warn-days", "-1"],
+        ["--warn-days", "366"],
+        ["--warn-days", "1.5"],
+    ],
+)
+def test_set_bad_values_are_usage_errors(kigo, db_path: Path, args: list[str]) -> None:
+    before = dump(db_path)
+    r = kigo("--db", str(db_path), "set", "SAPA-07-02", *args)
+    assert r.code == 2
+    assert "kigo: fejl:" in r.err
+    assert dump(db_path) == before
+
+
+def test_done(kigo, db_path: Path) -> None:
+    r = kigo("--db", str(db_path), "--today", TODAY, "done", "STS-01-01")
+    assert r.code == 0, r.err
+    assert r.out.strip() == "STS-01-01: done, ● grøn, frist 2025-11-16"
+    t = task(db_path, "STS-01-01")
+    assert t.status == Status.DONE and t.completed_at is not None
+    tree = kigo("--db", str(db_path), "--today", TODAY, "status", "--json").json()
+    sts = {t["id"]: t for t in tasks_of(tree)}["STS-01-01"]
+    assert sts["status"] == "done" and sts["colour"] == "green"
+    assert sts["completed_at"] is not None
+    assert "STS-01-01" not in follow_up_ids(tree["projects"][0])
+    assert kigo("--db", str(db_path), "done", "KSD-99-01").code == 1
+
+
+# --------------------------------------------------------------------------- golive, add, delete
+
+
+def test_golive_moves_dates(kigo, db_path: Path) -> None:
+    spec = next(t for t in shipped_catalogue().tasks if t.id == "KY-14-01")
+    r = kigo("--db", str(db_path), "golive", "ky", "2028-01-03")
+    assert r.code == 0, r.err
+    n_ky = sum(1 for t in shipped_catalogue().tasks if t.project == "KY")
+    assert r.out.strip() == f"KY: go-live 2028-01-03; {n_ky} opgaver fik nye datoer"
+    assert task(db_path, "KY-14-01").due == date(2028, 1, 3) + timedelta(days=spec.due_offset)
+    assert task(db_path, "SAPA-07-01").due == GOLIVES["SAPA"] + timedelta(
+        days=next(t for t in shipped_catalogue().tasks if t.id == "SAPA-07-01").due_offset
+    )
+    assert kigo("--db", str(db_path), "golive", "KY", "2028-02-31").code == 2
+    assert kigo("--db", str(db_path), "golive", "ABC", "2028-01-03").code == 2
+
+
+def test_add_and_delete(kigo, db_path: Path) -> None:
+    db = str(db_path)
+    r = kigo(
+        "--db",
+        db,
+        "add",
+        "sapa",
+        "7",
+        "Ryd op i fællesdrev",
+        "--category",
+        "mandatory",
+        "--due",
+        "2026-11-01",
+        "--checklist",
+        "Find drev",
+        "--checklist",
+        "Slet",
+    )
+    assert r.code == 0, r.err
+    assert r.out.strip() == "Tilføjet SAPA-07-L1: Ryd op i fællesdrev"
+    assert (
+        kigo("--db", db, "add", "SAPA", "7", "Nummer to")
+        .out.strip()
+        .startswith("Tilføjet SAPA-07-L2")
+    )
+    tree = kigo("--db", db, "--today", TODAY, "status", "--json").json()
+    local = {t["id"]: t for t in tasks_of(tree) if t["local"]}
+    assert set(local) == {"SAPA-07-L1", "SAPA-07-L2"}
+    assert local["SAPA-07-L1"]["colour"] == "red"
+    assert local["SAPA-07-L1"]["category"] == "mandatory"
+    assert tree["counts"]["total"] == len(shipped_catalogue().tasks) + 2
+    assert "SAPA-07-L1" in follow_up_ids(tree["projects"][1])
+    assert "SAPA-07-L2" not in follow_up_ids(tree["projects"][1])  # optional, undated
+
+    r = kigo("--db", db, "delete", "SAPA-07-L1")
+    assert r.code == 0 and r.out.strip() == "Slettet SAPA-07-L1"
+    r = kigo("--db", db, "delete", "SAPA-07-01")
+    assert r.code == 1 and "kan ikke slettes" in r.err
+    r = kigo("--db", db, "delete", "SAPA-07-L1")
+    assert r.code == 1 and "ukendt opgave" in r.err
+    tree = kigo("--db", db, "--today", TODAY, "status", "--json").json()
+    assert [t["id"] for t in tasks_of(tree) if t["local"]] == ["SAPA-07-L2"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["SAPA", "17", "x"], 1),
+        (["SAPA", "syv", "x"], 2),
+        (["ABC", "7", "x"], 2),
+        (["SAPA", "7", "  "], 1),
+        (["SAPA", "7", "x", "--warn-days", "400"], 2),
+        (["SAPA", "7", "x", "--start", "2027-02-01", "--due", "2027-01-01"], 1),
+    ],
+)
+def test_add_refusals(kigo, db_path: Path, args: list[str], code: int) -> None:
+    before = dump(db_path)
+    r = kigo("--db", str(db_path), "add", *args)
+    assert r.code == code
+    assert "kigo: fejl:" in r.err
+    assert dump(db_path) == before
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def test_demo_has_every_colour_and_status(kigo, tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    r = kigo("--db", str(db), "--today", TODAY, "demo")
+    assert r.code == 0, r.err
+    assert "Demodatabase for Odense" in r.out
+    tree = kigo("--db", str(db), "--today", TODAY, "status", "--json").json()
+    tasks = tasks_of(tree)
+    assert {t["colour"] for t in tasks} == {"green", "yellow", "red"}
+    assert {t["status"] for t in tasks} == {"not_started", "in_progress", "done"}
+    by_colour = tree["counts"]["by_colour"]
+    assert (
+        f"{by_colour['red']} røde, {by_colour['yellow']} gule, {by_colour['green']} grønne" in r.out
+    )
+    assert all(p["golive"] for p in tree["projects"])
+    assert kigo("--db", str(db), "demo").code == 1  # once only
+
+
+def test_demo_fixture_matches(demo_path: Path, kigo) -> None:
+    tree = kigo("--db", str(demo_path), "--today", TODAY, "status", "--json").json()
+    assert tree["kommune"]["code"] == "461"
+    assert {t["colour"] for t in tasks_of(tree)} == {"green", "yellow", "red"}
