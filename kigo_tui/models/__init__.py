@@ -1,13 +1,5 @@
-"""The database schema (SQLModel tables). No Textual here."""
+"""The data model, free of Textual.
 
-from kigo_tui.models.tables import (
-    ChecklistItem,
-    History,
-    MainTask,
-    Meta,
-    Project,
-    SkippedMainTask,
-    Task,
-)
-
-__all__ = ["ChecklistItem", "History", "MainTask", "Meta", "Project", "SkippedMainTask", "Task"]
+`tables` holds the SQLModel tables (importing it loads SQLAlchemy); `readmodels` holds the plain
+dataclasses the CLI and the TUI read, and is cheap to import.
+"""
