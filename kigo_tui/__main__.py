@@ -128,6 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     delete = sub.add_parser("delete", help="slet en lokal opgave")
     delete.add_argument("task_id")
 
+    catalogue = sub.add_parser("catalogue", help="opgavekataloget fra KOMBIT")
+    catalogue_sub = catalogue.add_subparsers(
+        dest="catalogue_command", required=True, parser_class=_Parser
+    )
+    catalogue_import = catalogue_sub.add_parser("import", help="flet et nyere katalog ind")
+    catalogue_import.add_argument("file", type=Path, help="katalogfil (TOML)")
+    catalogue_import.add_argument(
+        "--dry-run", action="store_true", help="vis kun hvad der ville ændres"
+    )
+
     export = sub.add_parser("export", help="skriv statusbundtet til KOMBIT (zip)")
     export.add_argument("--out", type=Path, help="mappe eller filnavn (standard: denne mappe)")
     export.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
@@ -258,6 +268,16 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "delete":
         store.delete_local_task(args.task_id)
         print(f"Slettet {args.task_id}")
+        return 0
+    if args.command == "catalogue":
+        from kigo_tui.catalogue import load_catalogue
+        from kigo_tui.catalogue_update import apply_update, plan_update
+
+        new_catalogue = load_catalogue(args.file)
+        if args.dry_run:
+            print(plan_update(store, new_catalogue).text())
+        else:
+            print(apply_update(store, new_catalogue).text())
         return 0
     if args.command == "export":
         from kigo_tui.bundle.export import export_bundle

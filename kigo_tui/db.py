@@ -14,12 +14,16 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from kigo_tui import models  # noqa: F401  (registers the tables)
 from kigo_tui.errors import KigoError
+from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.models.tables import SQLModel
 
-SCHEMA_VERSION = 2
-"""The schema this program writes. History: 1 = first release; 2 = task.version (optimistic locking)."""
+SCHEMA_VERSION = 3
+"""The schema this program writes.
+
+History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
+newer catalogue no longer has are kept, marked withdrawn, instead of deleted).
+"""
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -137,8 +141,14 @@ def _add_task_version(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE task ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
+def _add_task_withdrawn(conn: Connection) -> None:
+    # `DEFAULT false` is accepted by SQLite (as 0) and PostgreSQL alike.
+    conn.execute(text("ALTER TABLE task ADD COLUMN withdrawn BOOLEAN NOT NULL DEFAULT false"))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
+    3: _add_task_withdrawn,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

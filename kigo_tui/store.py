@@ -260,7 +260,14 @@ class Store:
     # ----------------------------------------------------------------------------------- reads
 
     def snapshot(self) -> Snapshot:
-        """The whole tree as plain rows (one select per table; no ORM objects)."""
+        """The whole tree as plain rows (one select per table; no ORM objects).
+
+        Tasks a newer catalogue withdrew (`task.withdrawn`, see `kigo_tui.catalogue_update`) are
+        left out here, so every consumer of the snapshot (status tree, TUI, export) neither shows
+        them nor counts them in the colours. They stay in the database with their status and
+        history: `task()` and `detail()` still read them, and re-importing a catalogue that has
+        them again brings them back. Within a hovedopgave, catalogue tasks come before local ones.
+        """
         with read_connection(self.engine) as conn:
             meta = self._meta(conn)
             if "kommune_code" not in meta:
@@ -290,7 +297,9 @@ class Store:
             tasks = [
                 _row_to_task(row)
                 for row in conn.execute(
-                    select(*_TASK_COLUMNS).order_by(T.c.project, T.c.main_task, T.c.position)
+                    select(*_TASK_COLUMNS)
+                    .where(T.c.withdrawn.is_(False))
+                    .order_by(T.c.project, T.c.main_task, T.c.is_local, T.c.position, T.c.id)
                 )
             ]
         return Snapshot(

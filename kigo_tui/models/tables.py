@@ -70,6 +70,8 @@ class Task(SQLModel, table=True):
     completed_at: datetime | None = None
     version: int = 1
     """Raised on every change; a save based on an older version is refused (no silent overwrite)."""
+    withdrawn: bool = False
+    """The catalogue no longer has this task: it is kept (status, history) but hidden from the tree."""
 
 
 class ChecklistItem(SQLModel, table=True):
