@@ -21,7 +21,11 @@ PROJECTS = ("STS", "SAPA", "KY", "KSD")
 class FirstRunScreen(Screen[tuple[str, str, dict[str, date]] | None]):
     """Dismisses with ("init", code, golives) or ("demo", code, {})."""
 
-    BINDINGS = [Binding("ctrl+s", "create", "Opret"), Binding("ctrl+d", "demo", "Demodata")]
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Opret"),
+        # priority: the focused Input would otherwise take ctrl+d as "delete right"
+        Binding("ctrl+d", "demo", "Demodata", priority=True),
+    ]
     DEFAULT_CSS = """
     FirstRunScreen { align: center top; }
     FirstRunScreen #box { width: 78; max-width: 100%; height: auto; padding: 0 1; }

@@ -158,7 +158,10 @@ class MainScreen(Screen[None]):
         if not self.kigo.today_overridden:
             today = self.kigo.today()
             if self.model.set_today(today):
-                self.tree.relabel_all()
+                if self.tree.task_filter.active:
+                    self.tree.load(self.model)  # colours decide what the filter shows
+                else:
+                    self.tree.relabel_all()
             self._update_header()
         self._check_revision()
 
