@@ -138,9 +138,64 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="vis kun hvad der ville ændres"
     )
 
+    people = sub.add_parser("people", help="personer i implementeringsorganisationen")
+    people_sub = people.add_subparsers(dest="people_command", required=True, parser_class=_Parser)
+    people_add = people_sub.add_parser("add", help="tilføj en person")
+    people_add.add_argument("name")
+    for option in ("--title", "--unit", "--email", "--phone"):
+        people_add.add_argument(option, default="")
+    people_sub.add_parser("list", help="vis personer og deres roller")
+    people_remove = people_sub.add_parser("remove", help="fjern en person (opgaverne bliver)")
+    people_remove.add_argument("person", help="id, e-mail eller fulde navn")
+
+    role = sub.add_parser("role", help="roller: tildel og fjern")
+    role_sub = role.add_subparsers(dest="role_command", required=True, parser_class=_Parser)
+    role_assign = role_sub.add_parser("assign", help="giv en person en rolle")
+    role_assign.add_argument("person")
+    role_assign.add_argument("role", help="rollens kode, se 'kigo role list'")
+    role_assign.add_argument("--project", type=str.upper, choices=PROJECTS)
+    role_assign.add_argument(
+        "--direktion", action="store_true", help="styregruppemedlem fra direktionen"
+    )
+    role_remove = role_sub.add_parser("remove", help="fjern en rolle fra en person")
+    role_remove.add_argument("person")
+    role_remove.add_argument("role")
+    role_remove.add_argument("--project", type=str.upper, choices=PROJECTS)
+    role_sub.add_parser("list", help="rollerne og hvem der har dem, med KOMBITs anbefalinger")
+
+    responsible = sub.add_parser("responsible", help="sæt ansvarlig og udfører på en opgave")
+    responsible.add_argument("task_id")
+    responsible.add_argument("--accountable", help="ansvarlig (tom streng fjerner)")
+    responsible.add_argument("--doer", help="udfører (tom streng fjerner)")
+
+    mine = sub.add_parser("mine", help="mine opgaver (identiteten 'me' i config.toml eller --me)")
+    mine.add_argument("--me", help="person (id, e-mail eller navn)")
+
+    dialogue = sub.add_parser("dialogue", help="KOMBITs opfølgning: log og vis dialogen")
+    dialogue_sub = dialogue.add_subparsers(
+        dest="dialogue_command", required=True, parser_class=_Parser
+    )
+    dialogue_log = dialogue_sub.add_parser("log", help="registrér en opfølgning fra KOMBIT")
+    dialogue_log.add_argument("--project", type=str.upper, choices=PROJECTS, required=True)
+    dialogue_log.add_argument("--form", choices=("mail", "telefon", "møde"), required=True)
+    dialogue_log.add_argument("--topic", required=True)
+    dialogue_log.add_argument("--actions", default="", help="aftalte handlinger")
+    dialogue_log.add_argument(
+        "--escalation", choices=("none", "direktion", "kommunalbestyrelse"), default="none"
+    )
+    dialogue_log.add_argument("--task", action="append", default=[], dest="tasks", metavar="OPGAVE")
+    dialogue_log.add_argument("--date", type=_date_arg, help="dato (standard: i dag)")
+    dialogue_list = dialogue_sub.add_parser("list", help="vis dialogen")
+    dialogue_list.add_argument("--project", type=str.upper, choices=PROJECTS)
+
     export = sub.add_parser("export", help="skriv statusbundtet til KOMBIT (zip)")
     export.add_argument("--out", type=Path, help="mappe eller filnavn (standard: denne mappe)")
     export.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    export.add_argument(
+        "--with-contacts",
+        action="store_true",
+        help="tag navne, e-mails og telefonnumre med (persondata)",
+    )
 
     verify = sub.add_parser("verify", help="kontrollér et statusbundt (kræver ingen database)")
     verify.add_argument("bundle", type=Path)
@@ -279,10 +334,22 @@ def run_command(args: argparse.Namespace) -> int:
         else:
             print(apply_update(store, new_catalogue).text())
         return 0
+    if args.command in ("people", "role", "responsible", "mine", "dialogue"):
+        from kigo_tui.organisation_cli import run_organisation_command
+
+        return run_organisation_command(store, args, today)
     if args.command == "export":
         from kigo_tui.bundle.export import export_bundle
+        from kigo_tui.organisation import read_organisation
 
-        result = export_bundle(store.snapshot(), today, args.out, force=args.force)
+        result = export_bundle(
+            store.snapshot(),
+            today,
+            args.out,
+            force=args.force,
+            organisation=read_organisation(store),
+            with_contacts=args.with_contacts,
+        )
         print(f"Skrev {result.path} ({result.size} bytes)")
         return 0
     raise CliError(f"ukendt kommando: {args.command}")

@@ -22,6 +22,9 @@ class Settings(BaseModel):
     user: str | None = None
     """Who is recorded in the history for changes made here (default: the OS user; env KIGO_USER)."""
 
+    me: str | None = None
+    """Who "mine opgaver" is about: a person's id, e-mail or full name (env KIGO_ME)."""
+
     db: str | None = None
     """Default database path or SQLAlchemy URL (env KIGO_DB and --db take precedence)."""
 
@@ -46,6 +49,8 @@ def load_settings(path: Path | None = None) -> Settings:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{path}: felt '{where}': {first['msg']}") from None
+    if os.environ.get("KIGO_ME"):
+        settings.me = os.environ["KIGO_ME"]
     if os.environ.get("KIGO_USER"):
         settings.user = os.environ["KIGO_USER"]
     return settings

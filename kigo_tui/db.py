@@ -18,11 +18,12 @@ from kigo_tui.errors import KigoError
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.models.tables import SQLModel
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema this program writes.
 
 History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
-newer catalogue no longer has are kept, marked withdrawn, instead of deleted).
+newer catalogue no longer has are kept, marked withdrawn, instead of deleted); 4 = the kommune's
+organisation: person, role_assignment, responsibility, dialogue, dialogue_task.
 """
 
 BUSY_TIMEOUT_MS = 10_000
@@ -146,9 +147,23 @@ def _add_task_withdrawn(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE task ADD COLUMN withdrawn BOOLEAN NOT NULL DEFAULT false"))
 
 
+def _add_organisation(conn: Connection) -> None:
+    from kigo_tui.models.tables import (
+        Dialogue,
+        DialogueTask,
+        Person,
+        Responsibility,
+        RoleAssignment,
+    )
+
+    for table in (Person, RoleAssignment, Responsibility, Dialogue, DialogueTask):
+        table.__table__.create(conn)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
+    4: _add_organisation,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

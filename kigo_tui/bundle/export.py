@@ -17,18 +17,28 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kigo_tui import __version__
 from kigo_tui.bundle.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
+    CheckOut,
+    DialogueOut,
     FileEntry,
     Manifest,
+    OrganisationDocument,
+    PersonOut,
+    ResponsibilityOut,
+    RoleOut,
     StatusDocument,
     status_schema,
 )
 from kigo_tui.errors import KigoError
 from kigo_tui.models.readmodels import Snapshot
+
+if TYPE_CHECKING:
+    from kigo_tui.organisation import Organisation
 from kigo_tui.rules import (
     CATEGORY_LABELS,
     COLOUR_LABELS,
@@ -233,10 +243,71 @@ PROJECT_HEADERS = (
 )
 
 
-def bundle_files(snapshot: Snapshot, as_of: date) -> dict[str, bytes]:
+def organisation_document(org: Organisation, *, with_contacts: bool) -> OrganisationDocument:
+    """Roles, responsibility, readiness and dialogue; names only `with_contacts`."""
+
+    def ref(person_id: int | None) -> str | None:
+        return None if person_id is None else f"P{person_id}"
+
+    return OrganisationDocument(
+        with_contacts=with_contacts,
+        people=[
+            PersonOut(
+                ref=f"P{p.id}",
+                name=p.name,
+                title=p.title,
+                unit=p.unit,
+                email=p.email,
+                phone=p.phone,
+            )
+            for p in sorted(org.people.values(), key=lambda p: p.id)
+        ]
+        if with_contacts
+        else [],
+        roles=[
+            RoleOut(
+                role=r.role,
+                label=r.label,
+                project=r.project,
+                from_direktion=r.from_direktion,
+                person=f"P{r.person_id}",
+            )
+            for r in org.roles
+        ],
+        responsibility=[
+            ResponsibilityOut(task_id=task_id, accountable=ref(acc), doer=ref(doer))
+            for task_id, (acc, doer) in sorted(org.responsibility.items())
+            if acc is not None or doer is not None
+        ],
+        readiness=[
+            CheckOut(title=c.title, colour=c.colour, project=c.project) for c in org.readiness()
+        ],
+        dialogues=[
+            DialogueOut(
+                on=d.on,
+                project=d.project,
+                form=d.form,
+                topic=d.topic,
+                actions=d.actions,
+                escalation=d.escalation,
+                tasks=list(d.task_ids),
+            )
+            for d in sorted(org.dialogues, key=lambda d: (d.on, d.id))
+        ],
+    )
+
+
+def bundle_files(
+    snapshot: Snapshot, as_of: date, organisation: OrganisationDocument | None = None
+) -> dict[str, bytes]:
     """The bundle's files except the manifest, by name."""
     doc = status_document(snapshot, as_of)
-    return {
+    extra = (
+        {}
+        if organisation is None
+        else {"organisation.json": _json_bytes(organisation.model_dump(mode="json"))}
+    )
+    return extra | {
         "status.json": _json_bytes(doc.model_dump(mode="json")),
         "status.csv": _csv_bytes(doc),
         "status.xlsx": xlsx_bytes(
@@ -250,8 +321,10 @@ def bundle_files(snapshot: Snapshot, as_of: date) -> dict[str, bytes]:
     }
 
 
-def bundle_bytes(snapshot: Snapshot, as_of: date) -> bytes:
-    files = bundle_files(snapshot, as_of)
+def bundle_bytes(
+    snapshot: Snapshot, as_of: date, organisation: OrganisationDocument | None = None
+) -> bytes:
+    files = bundle_files(snapshot, as_of, organisation)
     manifest = Manifest(
         format=FORMAT_NAME,
         format_version=FORMAT_VERSION,
@@ -309,9 +382,22 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
 
 
 def export_bundle(
-    snapshot: Snapshot, as_of: date, out: Path | None, *, force: bool = False
+    snapshot: Snapshot,
+    as_of: date,
+    out: Path | None,
+    *,
+    force: bool = False,
+    organisation: Organisation | None = None,
+    with_contacts: bool = False,
 ) -> ExportResult:
+    """Write the bundle; with `organisation`, organisation.json goes in too (names only
+    `with_contacts`)."""
     path = target_path(out, snapshot.kommune_code, as_of)
-    data = bundle_bytes(snapshot, as_of)
+    org_doc = (
+        None
+        if organisation is None
+        else organisation_document(organisation, with_contacts=with_contacts)
+    )
+    data = bundle_bytes(snapshot, as_of, org_doc)
     write_atomically(path, data, force=force)
     return ExportResult(path, len(data))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kigo_tui.rules import Category, Colour, Status
 
@@ -114,3 +114,63 @@ def status_schema() -> dict[str, object]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"urn:kigo:{FORMAT_NAME}:{FORMAT_VERSION}:status"
     return schema
+
+
+class PersonOut(_Model):
+    ref: Annotated[str, Field(pattern=r"^P\d+$")]
+    name: str
+    title: str
+    unit: str
+    email: str
+    phone: str
+
+
+class RoleOut(_Model):
+    role: str
+    label: str
+    project: ProjectCode | None
+    from_direktion: bool
+    person: Annotated[str, Field(pattern=r"^P\d+$")]
+
+
+class ResponsibilityOut(_Model):
+    task_id: str
+    accountable: str | None
+    doer: str | None
+
+
+class CheckOut(_Model):
+    title: str
+    colour: Colour
+    project: ProjectCode | None
+
+
+class DialogueOut(_Model):
+    on: date
+    project: ProjectCode
+    form: Literal["mail", "telefon", "møde"]
+    topic: str
+    actions: str
+    escalation: Literal["none", "direktion", "kommunalbestyrelse"]
+    tasks: list[str]
+
+
+class OrganisationDocument(_Model):
+    """`organisation.json` (optional): roles, responsibility, readiness and KOMBIT's dialogue.
+
+    People appear as references (P1, P2 …); names, e-mails and phone numbers are personal data and
+    are only included when the kommune exports with contacts.
+    """
+
+    with_contacts: bool
+    people: list[PersonOut]
+    roles: list[RoleOut]
+    responsibility: list[ResponsibilityOut]
+    readiness: list[CheckOut]
+    dialogues: list[DialogueOut]
+
+    @model_validator(mode="after")
+    def _privacy(self) -> OrganisationDocument:
+        if self.people and not self.with_contacts:
+            raise ValueError("people må kun være med, når with_contacts er sand")
+        return self

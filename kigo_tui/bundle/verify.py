@@ -20,6 +20,7 @@ from kigo_tui.bundle.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
     Manifest,
+    OrganisationDocument,
     StatusDocument,
     status_schema,
 )
@@ -210,4 +211,11 @@ def verify_bundle(path: Path) -> VerifiedBundle:
         )
     if status.today != manifest.as_of:
         raise _fail(path, "status.json: felt 'today' passer ikke med manifestets as_of")
+    if "organisation.json" in files:
+        _validate(
+            path,
+            "organisation.json",
+            OrganisationDocument,
+            _parse_json(path, "organisation.json", files["organisation.json"]),
+        )
     return VerifiedBundle(path, manifest, status, files)

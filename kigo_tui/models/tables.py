@@ -94,3 +94,56 @@ class History(SQLModel, table=True):
     new: str | None = None
     at: datetime
     user: str
+
+
+class Person(SQLModel, table=True):
+    """Someone in the kommune's implementation organisation (personal data: see export)."""
+
+    __tablename__ = "person"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    title: str = ""
+    unit: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class RoleAssignment(SQLModel, table=True):
+    """A person holding a role, kommune-wide (project None) or for one project."""
+
+    __tablename__ = "role_assignment"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str
+    project: str | None = None
+    from_direktion: bool = False
+
+
+class Responsibility(SQLModel, table=True):
+    """Who is accountable (ansvarlig) for a task and who does it (udfører)."""
+
+    __tablename__ = "responsibility"
+    task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    accountable_id: int | None = Field(default=None, foreign_key="person.id")
+    doer_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class Dialogue(SQLModel, table=True):
+    """One follow-up from KOMBIT: when, on what project, how, what was agreed, escalation."""
+
+    __tablename__ = "dialogue"
+    id: int | None = Field(default=None, primary_key=True)
+    on: date
+    project: str = Field(foreign_key="project.code")
+    form: str
+    topic: str
+    actions: str = ""
+    escalation: str = "none"
+    recorded_at: datetime
+    user: str
+
+
+class DialogueTask(SQLModel, table=True):
+    __tablename__ = "dialogue_task"
+    dialogue_id: int = Field(foreign_key="dialogue.id", primary_key=True, ondelete="CASCADE")
+    task_id: str = Field(primary_key=True)
