@@ -32,6 +32,8 @@ PALETTE_ACTIONS = (
     ("follow_up", "KOMBITs opfølgning", "Det KOMBIT ser: røde og kritiske gule opgaver"),
     ("add", "Tilføj lokal opgave", "Kommunens egen opgave under den valgte hovedopgave"),
     ("delete", "Slet lokal opgave", "Slet den valgte lokale opgave"),
+    ("mine", "Mine opgaver", "Opgaver hvor du er ansvarlig eller udfører"),
+    ("organisation", "Organisation", "Roller og KOMBITs anbefalinger som parathedstjek"),
     ("export", "Eksportér statusbundt", "Skriv zip-bundtet til KOMBIT i den aktuelle mappe"),
     ("reload", "Genindlæs", "Læs databasen igen"),
     ("help", "Hjælp", "Vis tasterne"),

@@ -24,6 +24,7 @@ from kigo_tui.models.tables import (
     RoleAssignment,
     Task,
 )
+from kigo_tui.organisation_labels import ESCALATIONS, FORMS
 from kigo_tui.rules import Colour
 from kigo_tui.store import Store, StoreError
 
@@ -35,12 +36,6 @@ DIALOGUE_TASK = DialogueTask.__table__  # type: ignore[attr-defined]
 TASK = Task.__table__  # type: ignore[attr-defined]
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-FORMS = {"mail": "mail", "telefon": "telefon", "møde": "møde"}
-ESCALATIONS = {
-    "none": "ingen eskalering",
-    "direktion": "eskaleret til direktionen",
-    "kommunalbestyrelse": "eskaleret til kommunalbestyrelsen",
-}
 
 
 @dataclass(frozen=True)

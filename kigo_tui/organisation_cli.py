@@ -7,7 +7,6 @@ from datetime import date
 
 from kigo_tui.config import load_settings
 from kigo_tui.organisation import (
-    ESCALATIONS,
     ROLES,
     Organisation,
     OrganisationError,
@@ -19,6 +18,7 @@ from kigo_tui.organisation import (
     set_responsibility,
     unassign_role,
 )
+from kigo_tui.organisation_labels import ESCALATIONS
 from kigo_tui.rules import severity
 from kigo_tui.status import colour_word
 from kigo_tui.store import Store

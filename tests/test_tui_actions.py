@@ -22,7 +22,7 @@ from kigo_tui.screens.dialogs import (
     ConfirmScreen,
     EditTaskScreen,
     FilterScreen,
-    FollowUpScreen,
+    TaskListScreen,
     HelpScreen,
 )
 from kigo_tui.screens.main import MainScreen
@@ -255,7 +255,7 @@ async def test_follow_up_view_jumps_to_the_task(demo_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("K")
-        await wait_for(pilot, lambda: isinstance(app.screen, FollowUpScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         table = app.screen.query_one(DataTable)
         assert table.row_count > 5
         first = table.coordinate_to_cell_key((0, 0)).row_key.value
@@ -495,7 +495,7 @@ async def test_command_palette_opens_the_follow_up_view(demo_path: Path) -> None
             ),
         )
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, FollowUpScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
 

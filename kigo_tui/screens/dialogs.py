@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -16,6 +18,9 @@ from kigo_tui.dates import DateError, danish_date, parse_date
 from kigo_tui.models.readmodels import TaskRow
 from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, COLOUR_SYMBOLS, Category, Colour
 from kigo_tui.tree_model import TaskFilter
+
+if TYPE_CHECKING:
+    from kigo_tui.store import TaskEdit
 
 CATEGORY_OPTIONS = [(CATEGORY_LABELS[c], c) for c in Category]
 
@@ -35,7 +40,7 @@ class _Dialog(ModalScreen):
     _Dialog .buttons { height: auto; align: right middle; }
     _Dialog .buttons Button { margin-left: 1; }
     _Dialog Grid {
-        grid-size: 2; grid-columns: 20 1fr; grid-rows: auto; height: auto; grid-gutter: 1 1;
+        grid-size: 2; grid-columns: 20 1fr; grid-rows: auto; height: auto; grid-gutter: 0 1;
         margin: 1 0;
     }
     _Dialog Grid Input, _Dialog Grid Select { background: $boost; }
@@ -62,14 +67,28 @@ def _read_warn_days(value: str) -> int:
     return warn
 
 
+@dataclass(frozen=True)
+class EditResult:
+    edit: TaskEdit
+    responsibility: tuple[int | None, int | None] | None
+    """New (accountable, doer) person ids, or None when unchanged."""
+
+
 class EditTaskScreen(_Dialog):
     """Edit dates, category and warning window; validates before it closes."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Gem")]
 
-    def __init__(self, task: TaskRow) -> None:
+    def __init__(
+        self,
+        task: TaskRow,
+        people: list[tuple[str, int]] | None = None,
+        responsibility: tuple[int | None, int | None] = (None, None),
+    ) -> None:
         super().__init__()
         self.task_row = task
+        self.people = people or []
+        self.responsibility = responsibility
 
     def compose(self) -> ComposeResult:
         task = self.task_row
@@ -93,6 +112,18 @@ class EditTaskScreen(_Dialog):
                     id="category",
                     compact=True,
                 )
+                for label, ident, current in (
+                    ("Ansvarlig", "accountable", self.responsibility[0]),
+                    ("Udfører", "doer", self.responsibility[1]),
+                ):
+                    yield Label(label)
+                    yield Select(
+                        self.people,
+                        value=current if current is not None else Select.NULL,
+                        prompt="— ingen —",
+                        id=ident,
+                        compact=True,
+                    )
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Annullér", id="cancel")
@@ -122,15 +153,25 @@ class EditTaskScreen(_Dialog):
             self.query_one("#error", Static).update(f"⚠ {exc}")
             return
         category = self.query_one("#category", Select).value
+        chosen = tuple(
+            None if value == Select.NULL else value
+            for value in (
+                self.query_one("#accountable", Select).value,
+                self.query_one("#doer", Select).value,
+            )
+        )
         self.dismiss(
-            TaskEdit(
-                title=title,
-                category=Category(category),
-                start=start,
-                due=due,
-                warn_days=warn,
-                clear_start=start is None and self.task_row.start is not None,
-                clear_due=due is None and self.task_row.due is not None,
+            EditResult(
+                TaskEdit(
+                    title=title,
+                    category=Category(category),
+                    start=start,
+                    due=due,
+                    warn_days=warn,
+                    clear_start=start is None and self.task_row.start is not None,
+                    clear_due=due is None and self.task_row.due is not None,
+                ),
+                responsibility=chosen if chosen != self.responsibility else None,  # type: ignore[arg-type]
             )
         )
 
@@ -272,34 +313,35 @@ class ConfirmScreen(_Dialog):
         self.dismiss(False)
 
 
-class FollowUpScreen(_Dialog):
-    """What KOMBIT will see: the follow-up list, most severe first. Enter jumps to the task."""
+class TaskListScreen(_Dialog):
+    """A list of tasks (KOMBIT's follow-up, mine opgaver), most severe first. Enter jumps to one."""
 
     BINDINGS = [Binding("escape,q", "cancel", "Luk")]
+    DEFAULT_CSS = """
+    TaskListScreen > .dialog { width: 100%; max-width: 110; }
+    TaskListScreen DataTable { max-height: 14; }
+    """
 
     def __init__(
-        self, rows: list[tuple[TaskRow, Colour]], per_project: dict[str, tuple[int, int]]
+        self, title: str, summary: Text, rows: list[tuple[TaskRow, Colour]], empty: str
     ) -> None:
         super().__init__()
+        self.title_text = title
+        self.summary = summary
         self.rows = rows
-        self.per_project = per_project
+        self.empty = empty
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("KOMBITs opfølgning – det KOMBIT ser", classes="title")
-            summary = Text()
-            for code, (red, yellow) in self.per_project.items():
-                summary.append(f"{code}: {red} røde, {yellow} gule på kritisk vej   ")
-            yield Static(summary)
+            yield Static(self.title_text, classes="title")
+            yield Static(self.summary)
             if not self.rows:
-                yield Static("Ingen opgaver KOMBIT vil følge op på. ● grøn")
-            table: DataTable[str] = DataTable(id="follow-up", cursor_type="row")
-            yield table
+                yield Static(self.empty)
+            yield DataTable(id="task-list", cursor_type="row")
             yield Static("Enter: gå til opgaven · Esc: luk", classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.styles.max_height = 16
         table.add_columns("Farve", "Opgave", "Kategori", "Frist", "Titel")
         for task, colour in self.rows:
             table.add_row(
@@ -315,6 +357,25 @@ class FollowUpScreen(_Dialog):
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         self.dismiss(event.row_key.value)
+
+
+class OrganisationScreen(_Dialog):
+    """Who holds which role, and KOMBIT's recommended organisation as readiness checks."""
+
+    BINDINGS = [Binding("escape,q,o", "cancel", "Luk")]
+
+    def __init__(self, body: Text) -> None:
+        super().__init__()
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static("Organisation og parathed", classes="title")
+            yield Static(self.body)
+            yield Static(
+                "Personer og roller vedligeholdes med 'kigo people' og 'kigo role' (se README).",
+                classes="hint",
+            )
 
 
 class HelpScreen(_Dialog):

@@ -21,14 +21,17 @@ from textual.widgets import Footer, Input, Static, Tree
 
 from kigo_tui.dates import danish_date
 from kigo_tui.errors import KigoError
+from kigo_tui.organisation_labels import ESCALATIONS
 from kigo_tui.rules import Colour, Status, needs_follow_up, next_status, severity
 from kigo_tui.screens.dialogs import (
     AddTaskScreen,
     ConfirmScreen,
+    EditResult,
     EditTaskScreen,
     FilterScreen,
-    FollowUpScreen,
     HelpScreen,
+    OrganisationScreen,
+    TaskListScreen,
 )
 from kigo_tui.tree_model import TaskFilter, TreeModel
 from kigo_tui.widgets.detail import DetailPane
@@ -37,6 +40,7 @@ from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
     from kigo_tui.models.readmodels import TaskRow
+    from kigo_tui.organisation import Organisation
     from kigo_tui.store import Store
 
 
@@ -57,6 +61,8 @@ class MainScreen(Screen[None]):
         Binding("K", "follow_up", "KOMBIT", id="follow_up"),
         Binding("a", "add", "Tilføj", id="add"),
         Binding("x", "export", "Eksport", id="export"),
+        Binding("m", "mine", "Mine", id="mine"),
+        Binding("o", "organisation", "Organisation", id="organisation"),
         Binding("d", "delete", "Slet lokal", show=False, id="delete"),
         Binding("r", "reload", "Genindlæs", show=False, id="reload"),
         Binding("question_mark", "help", "Hjælp", id="help"),
@@ -75,6 +81,7 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.model: TreeModel | None = None
+        self.org: Organisation | None = None
         self.undo_stack: list[UndoEntry] = []
         self._versions: dict[str, int] = {}
         self._write_lock = threading.Lock()
@@ -114,20 +121,29 @@ class MainScreen(Screen[None]):
             if not store.is_initialised():
                 self.app.call_from_thread(self.kigo.first_run)
                 return
-            snapshot = store.snapshot()
+            snapshot, org = self._read_all(store)
         except KigoError as exc:
             self.app.call_from_thread(self._fatal, str(exc))
             return
         model = TreeModel(snapshot, self.kigo.today())
-        self.app.call_from_thread(self._show_model, model)
+        self.app.call_from_thread(self._show_model, model, org)
+
+    @staticmethod
+    def _read_all(store: Store) -> tuple[Any, Organisation]:
+        from kigo_tui.organisation import read_organisation
+
+        return store.snapshot(), read_organisation(store)
 
     def _fatal(self, message: str) -> None:
         self.query_one(DetailPane).show_message(f"⚠ {message}")
         self.query_one("#header", Static).update(Text(f"kigo · ⚠ {message}"))
         self.notify(message, title="Databasen kan ikke bruges", severity="error", timeout=15)
 
-    def _show_model(self, model: TreeModel) -> None:
+    def _show_model(self, model: TreeModel, org: Organisation | None = None) -> None:
         self.model = model
+        if org is not None:
+            self.org = org
+            self.tree.warnings = org.project_warnings()
         self._versions = {tid: t.version for tid, t in model.tasks.items()}
         self._known_revision = model.revision
         tree = self.tree
@@ -172,11 +188,11 @@ class MainScreen(Screen[None]):
             revision = store.revision()
             if revision == self._known_revision:
                 return
-            snapshot = store.snapshot()
+            snapshot, org = self._read_all(store)
         except KigoError:
             return  # a passing lock or outage; the next poll tries again
         model = TreeModel(snapshot, self.kigo.today())
-        self.app.call_from_thread(self._show_model, model)
+        self.app.call_from_thread(self._show_model, model, org)
 
     def action_reload(self) -> None:
         self.load()
@@ -196,7 +212,7 @@ class MainScreen(Screen[None]):
         if ref.kind == "kommune":
             pane.show_kommune(self.model, danish_date(self.model.today))
         elif ref.kind == "project":
-            pane.show_project(self.model, ref.key)  # type: ignore[arg-type]
+            pane.show_project(self.model, ref.key, self._project_extra(ref.key))  # type: ignore[arg-type]
         elif ref.kind == "main":
             pane.show_main(self.model, ref.key)  # type: ignore[arg-type]
         else:
@@ -216,7 +232,41 @@ class MainScreen(Screen[None]):
         if self.model is None or detail.task.id != self._detail_task:
             return
         if detail.task.id in self.model.tasks:
-            self.query_one(DetailPane).show_task(detail, self.model.colour_of(detail.task.id))
+            self.query_one(DetailPane).show_task(
+                detail, self.model.colour_of(detail.task.id), self._task_extra(detail.task.id)
+            )
+
+    def _project_extra(self, code: str) -> Text | None:
+        """Missing roles, KOMBIT's contact and the dialogue log for a project."""
+        if self.org is None:
+            return None
+        text = Text()
+        for warning in self.org.project_warnings().get(code, []):
+            text.append(f"⚠ {warning}\n", style="bold")
+        contact = self.org.contact_for(code)
+        text.append("KOMBIT kontakter: ")
+        text.append(f"{contact[1].name} ({contact[0]})\n" if contact else "ingen udpeget\n")
+        dialogues = self.org.dialogues_for(project=code)
+        if dialogues:
+            text.append(f"\nDialog med KOMBIT ({len(dialogues)})\n", style="bold")
+            for d in dialogues[:8]:
+                escalated = f" · {ESCALATIONS[d.escalation]}" if d.escalation != "none" else ""
+                text.append(f"{d.on:%d-%m-%Y} {d.form}: {d.topic}{escalated}\n")
+                if d.actions:
+                    text.append(f"   aftalt: {d.actions}\n", style="italic")
+        return text
+
+    def _task_extra(self, task_id: str) -> Text | None:
+        """Who is accountable for and does the task, and KOMBIT's dialogue about it."""
+        if self.org is None:
+            return None
+        accountable, doer = self.org.responsibility.get(task_id, (None, None))
+        text = Text(
+            f"Ansvarlig: {self.org.name(accountable) or '—'} · udfører: {self.org.name(doer) or '—'}\n"
+        )
+        for d in self.org.dialogues_for(task_id=task_id):
+            text.append(f"KOMBIT-dialog {d.on:%d-%m-%Y} ({d.form}): {d.topic}\n", style="italic")
+        return text
 
     def _selected_task(self) -> TaskRow | None:
         node = self.tree.cursor_node
@@ -291,11 +341,35 @@ class MainScreen(Screen[None]):
         if task is None:
             return
 
-        def saved(edit: Any) -> None:
-            if edit is not None:
-                self._write(lambda s, v: s.edit_task(task.id, edit, v), task.id, "rettelse")
+        org = self.org
+        people = [(p.name, p.id) for p in org.people.values()] if org else []
+        current = org.responsibility.get(task.id, (None, None)) if org else (None, None)
 
-        self.app.push_screen(EditTaskScreen(task), saved)
+        def saved(result: EditResult | None) -> None:
+            if result is not None:
+                self._write(
+                    lambda s, v: self._save_edit(s, task.id, result, v), task.id, "rettelse"
+                )
+
+        self.app.push_screen(EditTaskScreen(task, people, current), saved)
+
+    def _save_edit(
+        self, store: Store, task_id: str, result: EditResult, version: int | None
+    ) -> TaskRow:
+        """Runs in the write worker: the edit, then the responsibility (and a fresh organisation)."""
+        from kigo_tui.organisation import read_organisation, set_responsibility
+
+        row = store.edit_task(task_id, result.edit, version)
+        if result.responsibility is not None:
+            accountable, doer = result.responsibility
+            set_responsibility(store, task_id, accountable=accountable, doer=doer)
+            org = read_organisation(store)
+            self.app.call_from_thread(self._set_org, org)
+            row = store.task(task_id)
+        return row
+
+    def _set_org(self, org: Organisation) -> None:
+        self.org = org
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -461,21 +535,74 @@ class MainScreen(Screen[None]):
                 r[0].id,
             )
         )
-        per_project = {
-            code: (
-                sum(1 for t, c in rows if t.project == code and c == Colour.RED),
-                sum(1 for t, c in rows if t.project == code and c == Colour.YELLOW),
+        summary = Text()
+        for code in model.projects:
+            red = sum(1 for t, c in rows if t.project == code and c == Colour.RED)
+            yellow = sum(1 for t, c in rows if t.project == code and c == Colour.YELLOW)
+            contact = self.org.contact_for(code) if self.org else None
+            who = f"{contact[1].name} ({contact[0]})" if contact else "ingen kontaktperson"
+            summary.append(f"{code}: ", style="bold")
+            summary.append(f"{red} røde, {yellow} gule på kritisk vej · KOMBIT kontakter {who}\n")
+        self.app.push_screen(
+            TaskListScreen(
+                "KOMBITs opfølgning – det KOMBIT ser",
+                summary,
+                rows,
+                "Ingen opgaver KOMBIT vil følge op på. ● grøn",
+            ),
+            self._jump,
+        )
+
+    def _jump(self, task_id: str | None) -> None:
+        if task_id is None or self.model is None:
+            return
+        if not self.tree.reveal_task(task_id):
+            self.tree.load(self.model, TaskFilter())
+            self._update_header()
+            self.tree.reveal_task(task_id)
+
+    def action_mine(self) -> None:
+        """Mine opgaver: the configured person's tasks, worst colour first, then by due date."""
+        if self.model is None or self.org is None:
+            return
+        me = self.kigo.settings.me
+        person = self.org.find(me) if me else None
+        if person is None:
+            self.notify(
+                "Sæt 'me' i config.toml (dit navn, e-mail eller id) for at se dine opgaver"
+                if not me
+                else f"Kender ingen person '{me}' (se 'kigo people list')",
+                severity="warning",
             )
-            for code in model.projects
-        }
+            return
+        model = self.model
+        rows = [
+            (model.tasks[t], model.colour_of(t))
+            for t in self.org.tasks_of(person.id)
+            if t in model.tasks
+        ]
+        rows.sort(key=lambda r: (-severity(r[1]), r[0].due or date.max, r[0].id))
+        summary = Text(f"{person.name}: ansvarlig for eller udfører {len(rows)} opgaver")
+        self.app.push_screen(
+            TaskListScreen("Mine opgaver", summary, rows, "Ingen opgaver er knyttet til dig."),
+            self._jump,
+        )
 
-        def jump(task_id: str | None) -> None:
-            if task_id is not None and not self.tree.reveal_task(task_id):
-                self.tree.load(model, TaskFilter())
-                self._update_header()
-                self.tree.reveal_task(task_id)
-
-        self.app.push_screen(FollowUpScreen(rows, per_project), jump)
+    def action_organisation(self) -> None:
+        if self.org is None:
+            return
+        org = self.org
+        body = Text()
+        body.append("KOMBITs anbefalede organisering\n", style="bold")
+        for check in org.readiness():
+            body.append_text(colour_badge(check.colour))
+            body.append(f" {check.title}: {check.detail}\n")
+        body.append("\nRoller\n", style="bold")
+        if not org.roles:
+            body.append("Ingen roller er tildelt endnu.\n")
+        for role in org.roles:
+            body.append(f"{role.label}: {org.people[role.person_id].name}\n")
+        self.app.push_screen(OrganisationScreen(body))
 
     def action_help(self) -> None:
         seen: set[str] = set()

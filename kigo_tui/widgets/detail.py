@@ -92,7 +92,7 @@ class DetailPane(VerticalScroll, can_focus=False):
             body.append(f" {code}: go-live {danish_date(project.golive)}\n")
         self._set(body)
 
-    def show_project(self, model: TreeModel, code: str) -> None:
+    def show_project(self, model: TreeModel, code: str, extra: Text | None = None) -> None:
         self._clear_checklist()
         project = model.projects[code]
         counts = model.project_counts[code]
@@ -104,6 +104,9 @@ class DetailPane(VerticalScroll, can_focus=False):
         body.append_text(_counts_lines(counts))
         if project.description:
             body.append(f"\n{project.description}\n")
+        if extra is not None:
+            body.append("\n")
+            body.append_text(extra)
         self._set(body)
 
     def show_main(self, model: TreeModel, key: MainKey) -> None:
@@ -121,7 +124,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         body.append(f"{main.purpose}\n\n{main.description}\n")
         self._set(body)
 
-    def show_task(self, detail: TaskDetail, colour: Colour) -> None:
+    def show_task(self, detail: TaskDetail, colour: Colour, extra: Text | None = None) -> None:
         task = detail.task
         body = Text.assemble((f"{task.id}  {task.title}\n", "bold"))
         if task.is_local:
@@ -141,6 +144,8 @@ class DetailPane(VerticalScroll, can_focus=False):
             body.append(f"KMD Sag-exit: {EXIT_PRIORITY_LABELS[detail.exit_priority]}\n")
         if task.completed_at:
             body.append(f"Fuldført: {task.completed_at:%d-%m-%Y %H:%M} (UTC)\n")
+        if extra is not None:
+            body.append_text(extra)
         body.append(f"\n{detail.description}\n")
         checklist = self.query_one("#checklist", SelectionList)
         # After a tick the same task is shown again: keep the highlighted item, so ↓ and space

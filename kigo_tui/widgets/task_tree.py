@@ -59,6 +59,8 @@ class TaskTree(Tree[NodeRef]):
         super().__init__("", data=NodeRef("kommune"), id=id)
         self.model: TreeModel | None = None
         self.task_filter = TaskFilter()
+        self.warnings: dict[str, list[str]] = {}
+        """Missing roles per project (from the organisation), shown as ⚠ on the project node."""
         self.guide_depth = 2
         self._projects: dict[str, TreeNode[NodeRef]] = {}
         self._mains: dict[MainKey, TreeNode[NodeRef]] = {}
@@ -192,6 +194,7 @@ class TaskTree(Tree[NodeRef]):
             colour_badge(counts.colour, word=False),
             " ",
             (code, "bold"),
+            (" ⚠", "bold yellow") if self.warnings.get(code) else "",
             " ",
             self.model.projects[code].name,
             _counts_suffix(counts),
