@@ -22,8 +22,8 @@ from kigo_tui.screens.dialogs import (
     ConfirmScreen,
     EditTaskScreen,
     FilterScreen,
-    TaskListScreen,
     HelpScreen,
+    TaskListScreen,
 )
 from kigo_tui.screens.main import MainScreen
 from kigo_tui.store import Store, StoreError
