@@ -147,3 +147,31 @@ class DialogueTask(SQLModel, table=True):
     __tablename__ = "dialogue_task"
     dialogue_id: int = Field(foreign_key="dialogue.id", primary_key=True, ondelete="CASCADE")
     task_id: str = Field(primary_key=True)
+
+
+class CaseAreaRow(SQLModel, table=True):
+    """A sagsområde of the KMD Sag exit strategy (one row of KOMBIT's documentation sheet R1)."""
+
+    __tablename__ = "case_area"
+    id: int | None = Field(default=None, primary_key=True)
+    field_area: str
+    case_area: str
+    kle: str
+    uses_kmd_sag: bool = True
+    caseworkers: int = 0
+    pattern: str | None = None
+    cases_in: str = ""
+    notes_in: str = ""
+    alerts_in: str = ""
+    documents_in: str = ""
+    overview_in: str = ""
+    monopoly_break: bool = False
+    case_count: int = 0
+    note_count: int = 0
+    cleanup_needed: bool = False
+    archivable: bool = False
+    future_system: str = ""
+    business_critical: bool = False
+    cleanup_complexity: str | None = None
+    scenario: int | None = None
+    comment: str = ""
