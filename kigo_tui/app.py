@@ -34,6 +34,7 @@ PALETTE_ACTIONS = (
     ("delete", "Slet lokal opgave", "Slet den valgte lokale opgave"),
     ("mine", "Mine opgaver", "Opgaver hvor du er ansvarlig eller udfører"),
     ("organisation", "Organisation", "Roller og KOMBITs anbefalinger som parathedstjek"),
+    ("exit_workspace", "KMD Sag-exitstrategi", "SAPA: sagsområder, brugsmønstre, scenarier"),
     ("export", "Eksportér statusbundt", "Skriv zip-bundtet til KOMBIT i den aktuelle mappe"),
     ("reload", "Genindlæs", "Læs databasen igen"),
     ("help", "Hjælp", "Vis tasterne"),

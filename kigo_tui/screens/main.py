@@ -63,6 +63,7 @@ class MainScreen(Screen[None]):
         Binding("x", "export", "Eksport", id="export"),
         Binding("m", "mine", "Mine", id="mine"),
         Binding("o", "organisation", "Organisation", id="organisation"),
+        Binding("w", "exit_workspace", "KMD Sag-exit", show=False, id="exit_workspace"),
         Binding("d", "delete", "Slet lokal", show=False, id="delete"),
         Binding("r", "reload", "Genindlæs", show=False, id="reload"),
         Binding("question_mark", "help", "Hjælp", id="help"),
@@ -587,6 +588,25 @@ class MainScreen(Screen[None]):
             TaskListScreen("Mine opgaver", summary, rows, "Ingen opgaver er knyttet til dig."),
             self._jump,
         )
+
+    def action_exit_workspace(self) -> None:
+        """The KMD Sag exit workspace, from the SAPA project or anything under it."""
+        node = self.tree.cursor_node
+        in_sapa = False
+        while node is not None and node.data is not None:
+            if node.data.kind == "project":
+                in_sapa = node.data.key == "SAPA"
+                break
+            if node.data.kind == "task" and self.model is not None:
+                in_sapa = self.model.tasks[node.data.key].project == "SAPA"  # type: ignore[index]
+                break
+            node = node.parent
+        if not in_sapa:
+            self.notify("KMD Sag-exitstrategien hører til SAPA: vælg SAPA i træet og tryk w")
+            return
+        from kigo_tui.screens.exit_workspace import ExitWorkspaceScreen
+
+        self.app.push_screen(ExitWorkspaceScreen())
 
     def action_organisation(self) -> None:
         if self.org is None:

@@ -1,0 +1,518 @@
+"""The KMD Sag exit workspace (SAPA): the documentation sheet as a table, a form, the R2 wizard.
+
+Reached with `w` from the SAPA project (or the command palette). Database work runs in workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
+
+from kigo_tui.errors import KigoError
+from kigo_tui.exit_strategy import (
+    COMPLEXITY_LABELS,
+    EXTENT_LABELS,
+    PATTERN_LABELS,
+    QUESTIONS,
+    SCENARIO_LABELS,
+    USER_BAND_LABELS,
+    AreaAnalysis,
+    CaseArea,
+    analyse,
+    explain,
+    next_question,
+    pattern_for,
+    summarise,
+)
+from kigo_tui.screens.dialogs import ConfirmScreen
+
+if TYPE_CHECKING:
+    from kigo_tui.app import KigoApp
+
+SORTS = (
+    ("prioritet", lambda a: a.priority),
+    ("fagområde", lambda a: (a.area.field_area.casefold(), a.area.case_area.casefold())),
+    ("brugsmønster", lambda a: (a.area.pattern or "~", a.priority)),
+    ("scenarie", lambda a: (a.area.scenario or 9, a.priority)),
+    ("forretningskritisk", lambda a: (not a.area.business_critical, a.priority)),
+)
+YES_NO = [("Ja", True), ("Nej", False)]
+
+
+@dataclass(frozen=True)
+class AreaFilter:
+    field_area: str | None = None
+    pattern: str | None = None
+    scenario: int | None = None
+    critical_only: bool = False
+
+    def keep(self, row: AreaAnalysis) -> bool:
+        area = row.area
+        return (
+            (self.field_area is None or area.field_area == self.field_area)
+            and (self.pattern is None or area.pattern == self.pattern)
+            and (self.scenario is None or area.scenario == self.scenario)
+            and (not self.critical_only or area.business_critical)
+        )
+
+
+class ExitWorkspaceScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Tilbage"),
+        Binding("a", "add", "Tilføj"),
+        Binding("e,enter", "edit", "Ret"),
+        Binding("w", "wizard", "Brugsmønster"),
+        Binding("d", "delete", "Slet"),
+        Binding("s", "sort", "Sortér"),
+        Binding("f", "filter", "Filter"),
+        Binding("z", "summary", "Opsummering"),
+    ]
+    DEFAULT_CSS = """
+    ExitWorkspaceScreen #exit-header { height: auto; background: $panel; padding: 0 1; }
+    ExitWorkspaceScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[AreaAnalysis] = []
+        self.sort_index = 0
+        self.area_filter = AreaFilter()
+
+    @property
+    def kigo(self) -> KigoApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("KMD Sag-exitstrategi (SAPA) · indlæser …", id="exit-header")
+        yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(
+            "Pri", "Fagområde", "Sagsområde", "KLE", "Mø", "Sc", "Krit", "Brugere", "Omfang", ""
+        )
+        table.focus()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="exit-load", exit_on_error=False)
+    def reload(self) -> None:
+        from kigo_tui.exit_store import list_areas
+
+        try:
+            areas = list_areas(self.kigo.open_store())
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._show, analyse(areas))
+
+    def _show(self, rows: list[AreaAnalysis]) -> None:
+        self.rows = rows
+        self._refresh_table()
+
+    def _refresh_table(self) -> None:
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        name, key = SORTS[self.sort_index]
+        visible = sorted((r for r in self.rows if self.area_filter.keep(r)), key=key)
+        for row in visible:
+            area = row.area
+            table.add_row(
+                str(row.priority),
+                area.field_area,
+                area.case_area,
+                area.kle,
+                area.pattern or "–",
+                str(area.scenario or "–"),
+                "ja" if area.business_critical else "",
+                USER_BAND_LABELS[row.user_band],
+                EXTENT_LABELS[row.extent] if row.extent else "–",
+                "⚠ scenarie" if row.needs_scenario else "",
+                key=str(area.id),
+            )
+        if visible:
+            table.move_cursor(row=min(keep, len(visible) - 1))
+        flagged = sum(1 for r in self.rows if r.needs_scenario)
+        header = Text()
+        header.append("KMD Sag-exitstrategi (SAPA)", style="bold")
+        header.append(f" · {len(visible)} af {len(self.rows)} sagsområder · sorteret efter {name}")
+        if flagged:
+            header.append(f" · ⚠ {flagged} med mønster C/D mangler løsningsscenarie", style="bold")
+        if self.area_filter != AreaFilter():
+            header.append(" · filter aktivt", style="italic")
+        self.query_one("#exit-header", Static).update(header)
+
+    def _selected(self) -> CaseArea | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((r.area for r in self.rows if str(r.area.id) == key), None)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._refresh_table()
+
+    def action_filter(self) -> None:
+        field_areas = sorted({r.area.field_area for r in self.rows})
+
+        def chosen(result: AreaFilter | None) -> None:
+            if result is not None:
+                self.area_filter = result
+                self._refresh_table()
+
+        self.app.push_screen(AreaFilterScreen(self.area_filter, field_areas), chosen)
+
+    def action_add(self) -> None:
+        self.app.push_screen(AreaFormScreen(None), self._save)
+
+    def action_edit(self) -> None:
+        area = self._selected()
+        if area is not None:
+            self.app.push_screen(AreaFormScreen(area), self._save)
+
+    def action_wizard(self) -> None:
+        area = self._selected()
+        if area is None:
+            self.notify("Tilføj eller vælg et sagsområde først", severity="warning")
+            return
+
+        def decided(pattern: str | None) -> None:
+            if pattern is not None:
+                self._save(area.model_copy(update={"pattern": pattern}))
+
+        self.app.push_screen(PatternWizardScreen(area.case_area), decided)
+
+    def action_delete(self) -> None:
+        area = self._selected()
+        if area is None or area.id is None:
+            return
+        area_id = area.id
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._delete(area_id)
+
+        self.app.push_screen(ConfirmScreen(f"Slet sagsområdet «{area.case_area}»?"), confirmed)
+
+    def action_summary(self) -> None:
+        summary = summarise([r.area for r in self.rows])
+        self.app.push_screen(SummaryScreen("\n".join(summary.lines())))
+
+    def _save(self, area: CaseArea | None) -> None:
+        if area is not None:
+            self._save_worker(area)
+
+    @work(thread=True, group="exit-write", exit_on_error=False)
+    def _save_worker(self, area: CaseArea) -> None:
+        from kigo_tui.exit_store import save_area
+
+        try:
+            saved = save_area(self.kigo.open_store(), area)
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Ikke gemt", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Gemt: {saved.case_area}")
+        self.reload()
+
+    @work(thread=True, group="exit-write", exit_on_error=False)
+    def _delete(self, area_id: int) -> None:
+        from kigo_tui.exit_store import delete_area
+
+        try:
+            delete_area(self.kigo.open_store(), area_id)
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.reload()
+
+
+class _Modal(ModalScreen[Any]):
+    BINDINGS = [Binding("escape", "cancel", "Annullér", priority=True)]
+    DEFAULT_CSS = """
+    _Modal { align: center middle; }
+    _Modal > .dialog {
+        width: 78; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    _Modal .title { text-style: bold; width: 1fr; content-align: center middle; }
+    _Modal .error { color: $error; height: auto; }
+    _Modal .buttons { height: auto; align: right middle; }
+    _Modal .buttons Button { margin-left: 1; }
+    _Modal Grid { grid-size: 2; grid-columns: 26 1fr; grid-rows: auto; height: auto; }
+    _Modal Grid Input, _Modal Grid Select { background: $boost; }
+    """
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+TEXT_FIELDS = (
+    ("field_area", "Fagområde"),
+    ("case_area", "Sagsområde"),
+    ("kle", "KLE-nr. (NN.NN[.NN])"),
+    ("cases_in", "Sager ligger i"),
+    ("notes_in", "Journalnotater ligger i"),
+    ("alerts_in", "Adviser ligger i"),
+    ("documents_in", "Dokumenter ligger i"),
+    ("overview_in", "Overblik i"),
+    ("future_system", "Foretrukket fremtidigt system"),
+    ("comment", "Bemærkning"),
+)
+NUMBER_FIELDS = (
+    ("caseworkers", "Antal sagsbehandlere"),
+    ("case_count", "Antal sager"),
+    ("note_count", "Antal journalnotater"),
+)
+BOOL_FIELDS = (
+    ("uses_kmd_sag", "Anvender KMD Sag"),
+    ("business_critical", "Forretningskritisk"),
+    ("cleanup_needed", "Oprydning nødvendig"),
+    ("archivable", "Kan arkiveres"),
+    ("monopoly_break", "Del af monopolbruddet"),
+)
+
+
+class AreaFormScreen(_Modal):
+    """Add or edit a sagsområde; validated before it closes."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Gem")]
+
+    def __init__(self, area: CaseArea | None) -> None:
+        super().__init__()
+        self.area = area
+
+    def compose(self) -> ComposeResult:
+        area = self.area
+        with VerticalScroll(classes="dialog"):
+            yield Static(
+                "Nyt sagsområde" if area is None else f"Ret {area.case_area}", classes="title"
+            )
+            with Grid():
+                for name, label in TEXT_FIELDS[:3]:
+                    yield Label(label)
+                    yield Input(getattr(area, name) if area else "", id=name, compact=True)
+                for name, label in NUMBER_FIELDS:
+                    yield Label(label)
+                    yield Input(str(getattr(area, name)) if area else "0", id=name, compact=True)
+                for name, label in BOOL_FIELDS:
+                    yield Label(label)
+                    default = name == "uses_kmd_sag"
+                    yield Select(
+                        YES_NO,
+                        value=getattr(area, name) if area else default,
+                        allow_blank=False,
+                        id=name,
+                        compact=True,
+                    )
+                yield Label("Brugsmønster")
+                yield Select(
+                    [(f"{k}: {v[:40]}", k) for k, v in PATTERN_LABELS.items()],
+                    value=area.pattern if area and area.pattern else Select.NULL,
+                    prompt="ikke vurderet (brug guiden: w)",
+                    id="pattern",
+                    compact=True,
+                )
+                yield Label("Kompleksitet af oprydning")
+                yield Select(
+                    [(v, k) for k, v in COMPLEXITY_LABELS.items()],
+                    value=area.cleanup_complexity
+                    if area and area.cleanup_complexity
+                    else Select.NULL,
+                    prompt="ikke vurderet",
+                    id="cleanup_complexity",
+                    compact=True,
+                )
+                yield Label("Løsningsscenarie")
+                yield Select(
+                    [(f"{k}: {v}", k) for k, v in SCENARIO_LABELS.items()],
+                    value=area.scenario if area and area.scenario else Select.NULL,
+                    prompt="intet endnu",
+                    id="scenario",
+                    compact=True,
+                )
+                for name, label in TEXT_FIELDS[3:]:
+                    yield Label(label)
+                    yield Input(getattr(area, name) if area else "", id=name, compact=True)
+            yield Static("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Annullér", id="cancel")
+                yield Button("Gem (ctrl+s)", id="save", variant="primary")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        from kigo_tui.exit_store import validate_area
+
+        values: dict[str, object] = {"id": self.area.id if self.area else None}
+        for name, _ in TEXT_FIELDS:
+            values[name] = self.query_one(f"#{name}", Input).value
+        for name, label in NUMBER_FIELDS:
+            text = self.query_one(f"#{name}", Input).value.strip() or "0"
+            if not text.lstrip("-").isdigit():
+                self.query_one("#error", Static).update(f"⚠ {label}: skriv et helt tal")
+                return
+            values[name] = int(text)
+        for name in [n for n, _ in BOOL_FIELDS] + ["pattern", "cleanup_complexity", "scenario"]:
+            value = self.query_one(f"#{name}", Select).value
+            values[name] = None if value == Select.NULL else value
+        try:
+            area = validate_area(values)
+        except KigoError as exc:
+            self.query_one("#error", Static).update(f"⚠ {exc}")
+            return
+        self.dismiss(area)
+
+
+class PatternWizardScreen(_Modal):
+    """The R2 decision tree as yes/no questions; dismisses with the pattern (or None)."""
+
+    BINDINGS = [
+        Binding("j,y", "answer(True)", "Ja"),
+        Binding("n", "answer(False)", "Nej"),
+        Binding("ctrl+s", "accept", "Gem"),
+    ]
+
+    def __init__(self, case_area: str) -> None:
+        super().__init__()
+        self.case_area = case_area
+        self.answers: dict[str, bool] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"Brugsmønster for {self.case_area}", classes="title")
+            yield Static(id="asked")
+            yield Static(id="question")
+            with Horizontal(classes="buttons"):
+                yield Button("Ja (j)", id="yes")
+                yield Button("Nej (n)", id="no")
+                yield Button("Gem (ctrl+s)", id="accept", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        asked = Text()
+        for key, answer in self.answers.items():
+            asked.append(f"{QUESTIONS[key].text} {'Ja' if answer else 'Nej'}\n", style="dim")
+        self.query_one("#asked", Static).update(asked)
+        pattern = pattern_for(self.answers)
+        question = next_question(self.answers)
+        if pattern is not None:
+            self.query_one("#question", Static).update(Text(explain(pattern), style="bold"))
+            self.query_one("#accept", Button).disabled = False
+            self.query_one("#yes", Button).disabled = True
+            self.query_one("#no", Button).disabled = True
+        elif question is not None:
+            self.query_one("#question", Static).update(Text(question.text, style="bold"))
+
+    def action_answer(self, answer: bool) -> None:
+        question = next_question(self.answers)
+        if question is None or pattern_for(self.answers) is not None:
+            return
+        self.answers[question.key] = answer
+        self._refresh()
+
+    @on(Button.Pressed, "#yes")
+    def _yes(self) -> None:
+        self.action_answer(True)
+
+    @on(Button.Pressed, "#no")
+    def _no(self) -> None:
+        self.action_answer(False)
+
+    @on(Button.Pressed, "#accept")
+    def action_accept(self) -> None:
+        pattern = pattern_for(self.answers)
+        if pattern is not None:
+            self.dismiss(pattern)
+
+
+class AreaFilterScreen(_Modal):
+    def __init__(self, current: AreaFilter, field_areas: list[str]) -> None:
+        super().__init__()
+        self.current = current
+        self.field_areas = field_areas
+
+    def compose(self) -> ComposeResult:
+        current = self.current
+        with Vertical(classes="dialog"):
+            yield Static("Filtrér sagsområder", classes="title")
+            with Grid():
+                yield Label("Fagområde")
+                yield Select(
+                    [(f, f) for f in self.field_areas],
+                    value=current.field_area
+                    if current.field_area in self.field_areas
+                    else Select.NULL,
+                    prompt="alle",
+                    id="field_area",
+                    compact=True,
+                )
+                yield Label("Brugsmønster")
+                yield Select(
+                    [(k, k) for k in PATTERN_LABELS],
+                    value=current.pattern or Select.NULL,
+                    prompt="alle",
+                    id="pattern",
+                    compact=True,
+                )
+                yield Label("Løsningsscenarie")
+                yield Select(
+                    [(str(k), k) for k in SCENARIO_LABELS],
+                    value=current.scenario or Select.NULL,
+                    prompt="alle",
+                    id="scenario",
+                    compact=True,
+                )
+            yield Checkbox("Kun forretningskritiske", current.critical_only, id="critical")
+            with Horizontal(classes="buttons"):
+                yield Button("Nulstil", id="reset")
+                yield Button("Anvend", id="apply", variant="primary")
+
+    @on(Button.Pressed, "#reset")
+    def _reset(self) -> None:
+        self.dismiss(AreaFilter())
+
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        def value(name: str) -> Any:
+            chosen = self.query_one(f"#{name}", Select).value
+            return None if chosen == Select.NULL else chosen
+
+        self.dismiss(
+            AreaFilter(
+                field_area=value("field_area"),
+                pattern=value("pattern"),
+                scenario=value("scenario"),
+                critical_only=self.query_one("#critical", Checkbox).value,
+            )
+        )
+
+
+class SummaryScreen(_Modal):
+    BINDINGS = [Binding("escape,q,z", "cancel", "Luk")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static("Opsummering af exitstrategien", classes="title")
+            yield Static(self.text)
