@@ -25,6 +25,8 @@ from kigo_tui.bundle.schema import (
     FORMAT_VERSION,
     CheckOut,
     DialogueOut,
+    ExitAreaOut,
+    ExitDocument,
     FileEntry,
     Manifest,
     OrganisationDocument,
@@ -35,6 +37,7 @@ from kigo_tui.bundle.schema import (
     status_schema,
 )
 from kigo_tui.errors import KigoError
+from kigo_tui.exit_strategy import CaseArea, analyse, summarise
 from kigo_tui.models.readmodels import Snapshot
 
 if TYPE_CHECKING:
@@ -297,8 +300,33 @@ def organisation_document(org: Organisation, *, with_contacts: bool) -> Organisa
     )
 
 
+def exit_document(areas: list[CaseArea]) -> ExitDocument:
+    """The KMD Sag exit workspace with its computed fields, in priority order."""
+    summary = summarise(areas)
+    return ExitDocument(
+        areas=[
+            ExitAreaOut(
+                **row.area.model_dump(),
+                user_band=row.user_band,
+                extent=row.extent,
+                priority=row.priority,
+                needs_scenario=row.needs_scenario,
+            )
+            for row in analyse(areas)
+        ],
+        per_scenario={
+            str(k or "none"): v for k, v in sorted(summary.per_scenario.items(), key=str)
+        },
+        per_pattern={str(k or "none"): v for k, v in sorted(summary.per_pattern.items(), key=str)},
+        procurement=[a.case_area for a in summary.procurement],
+    )
+
+
 def bundle_files(
-    snapshot: Snapshot, as_of: date, organisation: OrganisationDocument | None = None
+    snapshot: Snapshot,
+    as_of: date,
+    organisation: OrganisationDocument | None = None,
+    exit_doc: ExitDocument | None = None,
 ) -> dict[str, bytes]:
     """The bundle's files except the manifest, by name."""
     doc = status_document(snapshot, as_of)
@@ -307,6 +335,8 @@ def bundle_files(
         if organisation is None
         else {"organisation.json": _json_bytes(organisation.model_dump(mode="json"))}
     )
+    if exit_doc is not None:
+        extra["sapa_exit.json"] = _json_bytes(exit_doc.model_dump(mode="json"))
     return extra | {
         "status.json": _json_bytes(doc.model_dump(mode="json")),
         "status.csv": _csv_bytes(doc),
@@ -322,9 +352,12 @@ def bundle_files(
 
 
 def bundle_bytes(
-    snapshot: Snapshot, as_of: date, organisation: OrganisationDocument | None = None
+    snapshot: Snapshot,
+    as_of: date,
+    organisation: OrganisationDocument | None = None,
+    exit_doc: ExitDocument | None = None,
 ) -> bytes:
-    files = bundle_files(snapshot, as_of, organisation)
+    files = bundle_files(snapshot, as_of, organisation, exit_doc)
     manifest = Manifest(
         format=FORMAT_NAME,
         format_version=FORMAT_VERSION,
@@ -389,6 +422,7 @@ def export_bundle(
     force: bool = False,
     organisation: Organisation | None = None,
     with_contacts: bool = False,
+    exit_areas: list[CaseArea] | None = None,
 ) -> ExportResult:
     """Write the bundle; with `organisation`, organisation.json goes in too (names only
     `with_contacts`)."""
@@ -398,6 +432,7 @@ def export_bundle(
         if organisation is None
         else organisation_document(organisation, with_contacts=with_contacts)
     )
-    data = bundle_bytes(snapshot, as_of, org_doc)
+    exit_doc = exit_document(exit_areas) if exit_areas else None
+    data = bundle_bytes(snapshot, as_of, org_doc, exit_doc)
     write_atomically(path, data, force=force)
     return ExportResult(path, len(data))

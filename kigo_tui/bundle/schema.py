@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kigo_tui.exit_strategy import CaseArea
 from kigo_tui.rules import Category, Colour, Status
 
 FORMAT_NAME = "kigo-status-bundle"
@@ -174,3 +175,22 @@ class OrganisationDocument(_Model):
         if self.people and not self.with_contacts:
             raise ValueError("people må kun være med, når with_contacts er sand")
         return self
+
+
+class ExitAreaOut(CaseArea):
+    """A sagsområde with its computed fields, as KOMBIT receives it."""
+
+    user_band: Literal["few", "medium", "many"]
+    extent: Literal["light", "moderate", "large"] | None
+    priority: Annotated[int, Field(ge=1)]
+    needs_scenario: bool
+
+
+class ExitDocument(_Model):
+    """`sapa_exit.json` (optional): the KMD Sag exit workspace in priority order."""
+
+    areas: list[ExitAreaOut]
+    per_scenario: dict[str, int]
+    per_pattern: dict[str, int]
+    procurement: list[str]
+    """Sagsområder that need a procurement (scenarios 1 and 4)."""

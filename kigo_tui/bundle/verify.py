@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from kigo_tui.bundle.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
+    ExitDocument,
     Manifest,
     OrganisationDocument,
     StatusDocument,
@@ -217,5 +218,12 @@ def verify_bundle(path: Path) -> VerifiedBundle:
             "organisation.json",
             OrganisationDocument,
             _parse_json(path, "organisation.json", files["organisation.json"]),
+        )
+    if "sapa_exit.json" in files:
+        _validate(
+            path,
+            "sapa_exit.json",
+            ExitDocument,
+            _parse_json(path, "sapa_exit.json", files["sapa_exit.json"]),
         )
     return VerifiedBundle(path, manifest, status, files)

@@ -647,16 +647,26 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, force: bool) -> None:
         from kigo_tui.bundle.export import ExportError, export_bundle, target_path
+        from kigo_tui.exit_store import list_areas
+        from kigo_tui.organisation import read_organisation
 
         if self.model is None:
             return
         try:
-            snapshot = self.kigo.open_store().snapshot()
+            store = self.kigo.open_store()
+            snapshot = store.snapshot()
             path = target_path(self.kigo.export_dir, snapshot.kommune_code, self.model.today)
             if path.exists() and not force:
                 self.app.call_from_thread(self._confirm_overwrite, path)
                 return
-            result = export_bundle(snapshot, self.model.today, path, force=force)
+            result = export_bundle(
+                snapshot,
+                self.model.today,
+                path,
+                force=force,
+                organisation=read_organisation(store),
+                exit_areas=list_areas(store),
+            )
         except (ExportError, KigoError, OSError) as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), title="Ikke eksporteret", severity="error"
