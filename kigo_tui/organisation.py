@@ -318,6 +318,13 @@ def _read(conn: Connection) -> Organisation:
 def _resolve(conn: Connection, ref: str | int) -> PersonRow:
     org = _read(conn)
     person = org.people.get(ref) if isinstance(ref, int) else org.find(ref)
+    if person is None and isinstance(ref, str):
+        same_name = [p for p in org.people.values() if p.name.casefold() == ref.strip().casefold()]
+        if len(same_name) > 1:
+            ids = ", ".join(str(p.id) for p in same_name)
+            raise OrganisationError(
+                f"flere personer hedder '{ref}' (id {ids}); brug id eller e-mail"
+            )
     if person is None:
         raise OrganisationError(
             f"ukendt person: '{ref}' (brug id, e-mail eller det fulde navn; se 'kigo people list')"

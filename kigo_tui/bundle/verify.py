@@ -10,6 +10,7 @@ import hashlib
 import json
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -79,7 +80,8 @@ def _check_name(path: Path, name: str) -> None:
 def _check_entry(path: Path, info: zipfile.ZipInfo) -> None:
     _check_name(path, info.filename)
     mode = info.external_attr >> 16
-    if mode and (stat.S_ISLNK(mode) or not stat.S_ISREG(mode)):
+    # Only the file-type bits matter; zip tools that store bare permissions (no type) are fine.
+    if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
         raise _fail(path, f"posten '{info.filename}' er et link eller ikke en almindelig fil")
     if info.flag_bits & 0x1:
         raise _fail(path, f"posten '{info.filename}' er krypteret")
@@ -102,7 +104,15 @@ def _read_entry(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
     try:
         with archive.open(info) as stream:
             data = stream.read(info.file_size + 1)
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,  # a name that is not UTF-8 although the header says so
+        zlib.error,  # a corrupt deflate stream
+    ) as exc:
         raise _fail(path, f"posten '{info.filename}' kan ikke læses: {exc}") from None
     if len(data) != info.file_size:
         raise _fail(
@@ -121,7 +131,7 @@ def _validation_message(exc: ValidationError) -> str:
 def _parse_json(path: Path, name: str, data: bytes) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad UTF-8/JSON, huge ints, deep nesting
         raise _fail(path, f"{name} er ikke gyldig JSON: {exc}") from None
 
 
@@ -142,7 +152,7 @@ def read_entries(path: Path) -> dict[str, bytes]:
         raise _fail(path, f"filen er for stor ({size} bytes)")
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:
         raise _fail(path, f"er ikke en gyldig zip-fil ({exc})") from None
     with archive:
         infos = archive.infolist()
