@@ -195,10 +195,47 @@ def prepare_schema(engine: Engine) -> int | None:
     Returns the version the database had before (None when it was empty). A database written by a
     newer kigo is refused untouched.
     """
+    path = _sqlite_file(engine)
+    if path is not None and path.exists() and path.stat().st_size > 0:
+        _refuse_corrupt(path)
+        _backup_before_migration(engine, path)
     before = _check_and_migrate(engine)
     if is_sqlite(engine):
         _use_wal(engine)
     return before
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    if not is_sqlite(engine) or engine.url.database in (None, "", ":memory:"):
+        return None
+    return Path(engine.url.database)
+
+
+def _refuse_corrupt(path: Path) -> None:
+    """A damaged file is never written to: say so, and name the newest good backup."""
+    from kigo_tui.backup import integrity_problem, newest_good_backup
+
+    problem = integrity_problem(path)
+    if problem is None:
+        return
+    if "not a database" in problem or "file is encrypted" in problem:
+        raise StorageError(f"databasen {path} er ikke en kigo-database ({problem}); intet er ændret")
+    good = newest_good_backup(path)
+    offer = (
+        f" Nyeste gode sikkerhedskopi: {good} (gendan med 'kigo --db {path} restore')."
+        if good
+        else " Der findes ingen sikkerhedskopi at gendanne."
+    )
+    raise StorageError(f"databasen {path} er beskadiget ({problem}); filen er ikke ændret.{offer}")
+
+
+def _backup_before_migration(engine: Engine, path: Path) -> None:
+    from kigo_tui.backup import make_backup
+
+    with read_connection(engine) as conn:
+        before = stored_schema_version(conn)
+    if before is not None and before < SCHEMA_VERSION:
+        make_backup(path, f"foer-skema-{SCHEMA_VERSION}")
 
 
 def _check_and_migrate(engine: Engine) -> int | None:
