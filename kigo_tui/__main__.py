@@ -188,8 +188,17 @@ def build_parser() -> argparse.ArgumentParser:
     dialogue_list = dialogue_sub.add_parser("list", help="vis dialogen")
     dialogue_list.add_argument("--project", type=str.upper, choices=PROJECTS)
 
+    sub.add_parser("backup", help="tag en sikkerhedskopi af databasen (SQLite)")
+    sub.add_parser("backups", help="vis databasens sikkerhedskopier")
+    restore = sub.add_parser("restore", help="gendan databasen fra en sikkerhedskopi")
+    restore.add_argument("backup", nargs="?", type=Path, help="kopien (standard: nyeste gode)")
+
+    from kigo_tui.exit_cli import add_exit_parser
+
+    add_exit_parser(sub, _Parser)
+
     export = sub.add_parser("export", help="skriv statusbundtet til KOMBIT (zip)")
-    export.add_argument("--out", type=Path, help="mappe eller filnavn (standard: denne mappe)")
+    export.add_argument("--out", help="mappe eller filnavn (standard: denne mappe)")
     export.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
     export.add_argument(
         "--with-contacts",
@@ -260,6 +269,28 @@ def run_bundle_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_backup_command(args: argparse.Namespace, db: str) -> int:
+    """backup, backups and restore work on the file itself, so a damaged database can be restored."""
+    from kigo_tui.backup import list_backups, make_backup, newest_good_backup, restore, sqlite_path
+
+    path = sqlite_path(db)
+    if path is None:
+        raise CliError("sikkerhedskopier laves med SQLite-filer; brug databasens egne værktøjer")
+    if args.command == "backup":
+        print(f"Sikkerhedskopi: {make_backup(path)}")
+    elif args.command == "backups":
+        backups = list_backups(path)
+        print("\n".join(str(b) for b in backups) if backups else "Ingen sikkerhedskopier endnu")
+    else:
+        backup = args.backup or newest_good_backup(path)
+        if backup is None:
+            raise CliError(f"der er ingen god sikkerhedskopi af {path}")
+        safety = restore(path, backup)
+        kept = f"; den tidligere fil er gemt som {safety}" if safety else ""
+        print(f"Gendannet {path} fra {backup}{kept}")
+    return 0
+
+
 def run_command(args: argparse.Namespace) -> int:
     if args.command in ("verify", "aggregate"):
         return run_bundle_command(args)
@@ -287,6 +318,8 @@ def run_command(args: argparse.Namespace) -> int:
             )
         return 0
 
+    if args.command in ("backup", "backups", "restore"):
+        return run_backup_command(args, db)
     store = _open(db, must_exist=True)
     if args.command == "status":
         from kigo_tui.status import status_text, status_tree
@@ -332,14 +365,25 @@ def run_command(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(plan_update(store, new_catalogue).text())
         else:
+            from kigo_tui.backup import make_backup, sqlite_path
+
+            plan = plan_update(store, new_catalogue)
+            path = sqlite_path(db)
+            if not plan.is_empty and path is not None:
+                print(f"Sikkerhedskopi før import: {make_backup(path, 'foer-katalogimport')}")
             print(apply_update(store, new_catalogue).text())
         return 0
     if args.command in ("people", "role", "responsible", "mine", "dialogue"):
         from kigo_tui.organisation_cli import run_organisation_command
 
         return run_organisation_command(store, args, today)
+    if args.command == "exit":
+        from kigo_tui.exit_cli import run_exit_command
+
+        return run_exit_command(store, args)
     if args.command == "export":
         from kigo_tui.bundle.export import export_bundle
+        from kigo_tui.exit_store import list_areas
         from kigo_tui.organisation import read_organisation
 
         result = export_bundle(
@@ -349,6 +393,7 @@ def run_command(args: argparse.Namespace) -> int:
             force=args.force,
             organisation=read_organisation(store),
             with_contacts=args.with_contacts,
+            exit_areas=list_areas(store),
         )
         print(f"Skrev {result.path} ({result.size} bytes)")
         return 0

@@ -106,7 +106,9 @@ def restore(db: Path, backup: Path) -> Path | None:
     """Put `backup` in place of `db`. Returns the safety copy taken of the current file, if any."""
     problem = integrity_problem(backup)
     if problem is not None:
-        raise BackupError(f"{backup}: sikkerhedskopien er ikke i orden ({problem}); intet er ændret")
+        raise BackupError(
+            f"{backup}: sikkerhedskopien er ikke i orden ({problem}); intet er ændret"
+        )
     safety = None
     if db.exists() and integrity_problem(db) is None:
         safety = make_backup(db, "foer-gendannelse", keep=KEEP + 1)

@@ -219,7 +219,9 @@ def _refuse_corrupt(path: Path) -> None:
     if problem is None:
         return
     if "not a database" in problem or "file is encrypted" in problem:
-        raise StorageError(f"databasen {path} er ikke en kigo-database ({problem}); intet er ændret")
+        raise StorageError(
+            f"databasen {path} er ikke en kigo-database ({problem}); intet er ændret"
+        )
     good = newest_good_backup(path)
     offer = (
         f" Nyeste gode sikkerhedskopi: {good} (gendan med 'kigo --db {path} restore')."

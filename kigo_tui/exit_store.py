@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from sqlalchemy import delete, insert, select, update
 
 from kigo_tui.db import read_connection, write_transaction
@@ -63,13 +62,3 @@ def delete_area(store: Store, area_id: int) -> None:
         if conn.execute(delete(AREA).where(AREA.c.id == area_id)).rowcount != 1:
             raise CaseAreaError(f"ukendt sagsområde: id {area_id}")
         store._bump_revision(conn)
-
-
-def validate_area(values: dict[str, object]) -> CaseArea:
-    """A CaseArea from user input; the error names the field in Danish."""
-    try:
-        return CaseArea.model_validate(values)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        raise CaseAreaError(f"felt '{field}': {err['msg']}") from None

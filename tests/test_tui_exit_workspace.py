@@ -115,7 +115,7 @@ async def test_add_validate_and_wizard(db_path: Path) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause(0.1)
         assert isinstance(app.screen, AreaFormScreen)
-        assert "kle" in str(form.query_one("#error").render())
+        assert "'KLE-nr.': skal have formen NN.NN" in str(form.query_one("#error").render())
         form.query_one("#kle", Input).value = "25.02.01"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: len(_areas(db_path)) == 1)

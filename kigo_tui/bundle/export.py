@@ -384,14 +384,22 @@ class ExportResult:
     size: int
 
 
-def target_path(out: Path | None, kommune_code: str, as_of: date) -> Path:
-    """DIR (or nothing: the current folder) gets the standard name; anything else is the file."""
+def target_path(out: Path | str | None, kommune_code: str, as_of: date) -> Path:
+    """DIR (or nothing: the current folder) gets the standard name; anything else is the file.
+
+    A path ending in '/' is always a folder, and must exist.
+    """
     name = bundle_name(kommune_code, as_of)
     if out is None:
         return Path.cwd() / name
-    if out.is_dir() or str(out).endswith(os.sep):
-        return out / name
-    return out
+    text = str(out)
+    if text.endswith(("/", os.sep)):
+        folder = Path(text)
+        if not folder.is_dir():
+            raise ExportError(f"mappen {folder} findes ikke")
+        return folder / name
+    path = Path(text)
+    return path / name if path.is_dir() else path
 
 
 def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
@@ -408,6 +416,9 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
             os.fsync(stream.fileno())
         if not force and path.exists():
             raise ExportError(f"{path} findes allerede; brug --force for at overskrive")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a bundle is an ordinary file
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -417,7 +428,7 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
 def export_bundle(
     snapshot: Snapshot,
     as_of: date,
-    out: Path | None,
+    out: Path | str | None,
     *,
     force: bool = False,
     organisation: Organisation | None = None,

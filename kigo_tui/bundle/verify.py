@@ -150,6 +150,13 @@ def read_entries(path: Path) -> dict[str, bytes]:
         raise _fail(path, f"kan ikke læses: {exc.strerror}") from None
     if size > MAX_BUNDLE_BYTES:
         raise _fail(path, f"filen er for stor ({size} bytes)")
+    if not path.is_file():
+        raise _fail(path, "er ikke en gyldig zip-fil (det er ikke en fil)")
+    if size == 0:
+        raise _fail(path, "er ikke en gyldig zip-fil (filen er tom)")
+    with path.open("rb") as stream:
+        if stream.read(4) != b"PK\x03\x04":
+            raise _fail(path, "er ikke en gyldig zip-fil (den starter ikke med zip-signaturen)")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:

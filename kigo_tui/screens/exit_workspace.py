@@ -357,7 +357,7 @@ class AreaFormScreen(_Modal):
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from kigo_tui.exit_store import validate_area
+        from kigo_tui.exit_excel import validate_danish
 
         values: dict[str, object] = {"id": self.area.id if self.area else None}
         for name, _ in TEXT_FIELDS:
@@ -372,7 +372,7 @@ class AreaFormScreen(_Modal):
             value = self.query_one(f"#{name}", Select).value
             values[name] = None if value == Select.NULL else value
         try:
-            area = validate_area(values)
+            area = validate_danish(values)
         except KigoError as exc:
             self.query_one("#error", Static).update(f"⚠ {exc}")
             return
