@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from kigo_tui.exit_store import CaseAreaError
 from kigo_tui.exit_strategy import (
     COMPLEXITY_LABELS,
+    COMPUTED_RULES,
     EXTENT_LABELS,
     KLE_PATTERN,
     PATTERN_LABELS,
@@ -92,17 +93,7 @@ CHOICES = {
 }
 
 RULES = (
-    "Brugere (få/mellem/mange) er relativt til kommunens øvrige sagsområder: sagsområdets "
-    "percentilrang efter antal sagsbehandlere (lige store tæller halvt) under 1/3 giver få, under "
-    "2/3 mellem, ellers mange. Er der kun ét sagsområde, er det mellem.",
-    "Omfang af oprydning (let/moderat/stort) kombinerer kompleksiteten af oprydningen (lav 0, "
-    "middel 1, høj 2) med brugerne (få 0, mellem 1, mange 2): en sum på 0–1 er let, 2 moderat, "
-    "3–4 stort. Uden kompleksitet er der intet omfang.",
-    "Prioritet: forretningskritiske sagsområder først, derefter større omfang af oprydning, "
-    "derefter flere sagsbehandlere, derefter fagområde og sagsområde efter navn. Prioritet 1 "
-    "tages først.",
-    "Kun brugsmønster C og D kræver et fremtidigt løsningsscenarie; et sådant sagsområde uden "
-    "scenarie bliver markeret.",
+    *COMPUTED_RULES,
     "Kolonnerne Brugere, Omfang af oprydning og Prioritet beregnes af kigo ved eksport og "
     "ignoreres ved import. Id binder rækken til sagsområdet i kigo; en tom Id giver et nyt "
     "sagsområde.",

@@ -55,6 +55,21 @@ PROCUREMENT_SCENARIOS = (1, 4)
 
 KLE_PATTERN = r"^\d{2}\.\d{2}(\.\d{2})?$"
 
+COMPUTED_RULES = (
+    "Brugere (få/mellem/mange) er relativt til kommunens øvrige sagsområder: sagsområdets "
+    "percentilrang efter antal sagsbehandlere (lige store tæller halvt) under 1/3 giver få, under "
+    "2/3 mellem, ellers mange. Er der kun ét sagsområde, er det mellem.",
+    "Omfang af oprydning (let/moderat/stort) kombinerer kompleksiteten af oprydningen (lav 0, "
+    "middel 1, høj 2) med brugerne (få 0, mellem 1, mange 2): en sum på 0–1 er let, 2 moderat, "
+    "3–4 stort. Uden kompleksitet er der intet omfang.",
+    "Prioritet: forretningskritiske sagsområder først, derefter større omfang af oprydning, "
+    "derefter flere sagsbehandlere, derefter fagområde og sagsområde efter navn. Prioritet 1 "
+    "tages først.",
+    "Kun brugsmønster C og D kræver et fremtidigt løsningsscenarie; et sådant sagsområde uden "
+    "scenarie bliver markeret.",
+)
+"""The rules of the module docstring in Danish, for the help screen and the Excel sheet."""
+
 
 class CaseArea(BaseModel):
     """One sagsområde: a row of the documentation sheet (R1)."""

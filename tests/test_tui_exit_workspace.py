@@ -131,3 +131,17 @@ async def test_add_validate_and_wizard(db_path: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("j")
         await wait_for(pilot, lambda: _areas(db_path) == [])
+
+
+async def test_rules_help_in_the_workspace(db_path: Path) -> None:
+    from textual.widgets import Static
+
+    from kigo_tui.screens.exit_workspace import SummaryScreen
+
+    app = create_app(str(db_path), today=FIXED_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_workspace(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "percentilrang" in text and "3–4 stort" in text and "Taster" in text

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, S
 from kigo_tui.errors import KigoError
 from kigo_tui.exit_strategy import (
     COMPLEXITY_LABELS,
+    COMPUTED_RULES,
     EXTENT_LABELS,
     PATTERN_LABELS,
     QUESTIONS,
@@ -74,6 +75,7 @@ class ExitWorkspaceScreen(Screen[None]):
         Binding("s", "sort", "Sortér"),
         Binding("f", "filter", "Filter"),
         Binding("z", "summary", "Opsummering"),
+        Binding("question_mark", "rules", "Regler"),
     ]
     DEFAULT_CSS = """
     ExitWorkspaceScreen #exit-header { height: auto; background: $panel; padding: 0 1; }
@@ -209,6 +211,15 @@ class ExitWorkspaceScreen(Screen[None]):
     def action_summary(self) -> None:
         summary = summarise([r.area for r in self.rows])
         self.app.push_screen(SummaryScreen("\n".join(summary.lines())))
+
+    def action_rules(self) -> None:
+        """The rules behind the computed fields, and the keys (the module's own documentation)."""
+        keys = (
+            "Taster: a tilføj · e/Enter ret · w brugsmønster (guide) · d slet · s sortér · "
+            "f filter · z opsummering · Esc tilbage\n\nRegler for de beregnede felter:\n"
+        )
+        rules = "\n".join(f"• {rule}" for rule in COMPUTED_RULES)
+        self.app.push_screen(SummaryScreen(keys + rules, title="Regler og taster"))
 
     def _save(self, area: CaseArea | None) -> None:
         if area is not None:
@@ -508,11 +519,12 @@ class AreaFilterScreen(_Modal):
 class SummaryScreen(_Modal):
     BINDINGS = [Binding("escape,q,z", "cancel", "Luk")]
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, title: str = "Opsummering af exitstrategien") -> None:
         super().__init__()
         self.text = text
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static("Opsummering af exitstrategien", classes="title")
+            yield Static(self.title_text, classes="title")
             yield Static(self.text)
