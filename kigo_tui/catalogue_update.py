@@ -32,7 +32,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -40,7 +40,6 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from kigo_tui.catalogue import PROJECT_CODES, Catalogue, TaskSpec
 from kigo_tui.db import read_connection, write_transaction
-from kigo_tui.rules import Status
 from kigo_tui.store import (
     META,
     C,
@@ -53,6 +52,8 @@ from kigo_tui.store import (
     Store,
     StoreError,
     T,
+    catalogue_task_row,
+    date_from_golive,
 )
 
 HISTORY_PREFIX = "katalog:"
@@ -383,12 +384,6 @@ def _read_state(conn: Connection) -> _State:
     )
 
 
-def _offset(golive: date | None, days: int | None) -> date | None:
-    if golive is None or days is None:
-        return None
-    return golive + timedelta(days=days)
-
-
 def _spec_value(spec: TaskSpec, name: str) -> object:
     value = getattr(spec, name)
     return value.value if hasattr(value, "value") else value
@@ -424,8 +419,8 @@ def _task_change(
 
     golive = state.golives.get(spec.project)
     start, due = current["start"], current["due"]
-    new_start = start if current["start_manual"] else _offset(golive, spec.start_offset)
-    new_due = due if current["due_manual"] else _offset(golive, spec.due_offset)
+    new_start = start if current["start_manual"] else date_from_golive(golive, spec.start_offset)
+    new_due = due if current["due_manual"] else date_from_golive(golive, spec.due_offset)
     if new_start and new_due and new_start > new_due:
         # Only possible when one date is hand-edited: that one wins, the derived one yields.
         if current["due_manual"]:
@@ -641,30 +636,7 @@ def _write(
         for task_id in plan.added:
             spec = specs[task_id]
             golive = state.golives.get(spec.project)
-            rows.append(
-                {
-                    "id": spec.id,
-                    "project": spec.project,
-                    "main_task": spec.main_task,
-                    "position": positions[spec.id],
-                    "title": spec.title,
-                    "description": spec.description,
-                    "category": spec.category.value,
-                    "phase": spec.phase,
-                    "status": Status.NOT_STARTED.value,
-                    "start_offset": spec.start_offset,
-                    "due_offset": spec.due_offset,
-                    "start": _offset(golive, spec.start_offset),
-                    "due": _offset(golive, spec.due_offset),
-                    "start_manual": False,
-                    "due_manual": False,
-                    "warn_days": spec.warn_days,
-                    "is_local": False,
-                    "exit_priority": spec.exit_priority,
-                    "version": 1,
-                    "withdrawn": False,
-                }
-            )
+            rows.append(catalogue_task_row(spec, positions[spec.id], golive))
             checklist += [
                 {"task_id": spec.id, "position": i, "text": item, "done": False}
                 for i, item in enumerate(spec.checklist)

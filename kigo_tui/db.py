@@ -128,11 +128,21 @@ def _translate_errors() -> Iterator[None]:
             raise StorageError(
                 "databasen er låst af en anden bruger eller proces; prøv igen om lidt"
             ) from exc
+        if "readonly" in message:
+            raise StorageError(
+                f"databasen er skrivebeskyttet: ændringen er ikke gemt ({message})"
+            ) from exc
         raise StorageError(f"databasen kan ikke bruges: {message}") from exc
     except DatabaseError as exc:
         raise StorageError(
             f"databasen er beskadiget eller ikke en kigo-database: {exc.orig}"
         ) from exc
+    except UnicodeEncodeError as exc:
+        # Text with lone surrogates (argv bytes that are not UTF-8) cannot be stored or looked up.
+        raise StorageError(
+            f"teksten {exc.object[:40]!r} indeholder tegn der ikke er gyldig UTF-8 "
+            "(fx fra en terminal med en anden tegnkodning); intet er ændret"
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,6 +231,13 @@ def _refuse_corrupt(path: Path) -> None:
     if "not a database" in problem or "file is encrypted" in problem:
         raise StorageError(
             f"databasen {path} er ikke en kigo-database ({problem}); intet er ændret"
+        )
+    if "readonly" in problem or "unable to open" in problem:
+        # Permissions, not damage: a WAL database in a folder this user cannot write cannot even be
+        # read. Offering a restore here would send the user to replace a good file.
+        raise StorageError(
+            f"databasen {path} kan ikke åbnes: filen eller mappen er skrivebeskyttet eller "
+            f"utilgængelig for denne bruger ({problem}); intet er ændret"
         )
     good = newest_good_backup(path)
     offer = (

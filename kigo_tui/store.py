@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
-from kigo_tui.catalogue import PROJECT_CODES, Catalogue
+from kigo_tui.catalogue import PROJECT_CODES, Catalogue, TaskSpec
 from kigo_tui.db import make_engine, prepare_schema, read_connection, write_transaction
 from kigo_tui.errors import KigoError
 from kigo_tui.kommuner import Kommune
@@ -116,10 +116,43 @@ def _row_to_task(row: Sequence[object]) -> TaskRow:
     )
 
 
-def _offset(golive: date | None, days: int | None) -> date | None:
+def date_from_golive(golive: date | None, days: int | None) -> date | None:
+    """go-live + days; None when either is missing."""
     if golive is None or days is None:
         return None
-    return golive + timedelta(days=days)
+    try:
+        return golive + timedelta(days=days)
+    except OverflowError:
+        raise StoreError(
+            f"idriftsættelsesdatoen {golive.isoformat()} giver en opgavedato uden for kalenderen "
+            f"({days:+d} dage); vælg en realistisk dato"
+        ) from None
+
+
+def catalogue_task_row(spec: TaskSpec, position: int, golive: date | None) -> dict[str, object]:
+    """The `task` row for a new catalogue task, dated from its project's go-live."""
+    return {
+        "id": spec.id,
+        "project": spec.project,
+        "main_task": spec.main_task,
+        "position": position,
+        "title": spec.title,
+        "description": spec.description,
+        "category": spec.category.value,
+        "phase": spec.phase,
+        "status": Status.NOT_STARTED.value,
+        "start_offset": spec.start_offset,
+        "due_offset": spec.due_offset,
+        "start": date_from_golive(golive, spec.start_offset),
+        "due": date_from_golive(golive, spec.due_offset),
+        "start_manual": False,
+        "due_manual": False,
+        "warn_days": spec.warn_days,
+        "is_local": False,
+        "exit_priority": spec.exit_priority,
+        "version": 1,
+        "withdrawn": False,
+    }
 
 
 @dataclass(frozen=True)
@@ -226,29 +259,7 @@ class Store:
             checklist = []
             for position, spec in enumerate(catalogue.tasks):
                 golive = golives.get(spec.project)
-                rows.append(
-                    {
-                        "id": spec.id,
-                        "project": spec.project,
-                        "main_task": spec.main_task,
-                        "position": position,
-                        "title": spec.title,
-                        "description": spec.description,
-                        "category": spec.category.value,
-                        "phase": spec.phase,
-                        "status": Status.NOT_STARTED.value,
-                        "start_offset": spec.start_offset,
-                        "due_offset": spec.due_offset,
-                        "start": _offset(golive, spec.start_offset),
-                        "due": _offset(golive, spec.due_offset),
-                        "start_manual": False,
-                        "due_manual": False,
-                        "warn_days": spec.warn_days,
-                        "is_local": False,
-                        "exit_priority": spec.exit_priority,
-                        "version": 1,
-                    }
-                )
+                rows.append(catalogue_task_row(spec, position, golive))
                 checklist += [
                     {"task_id": spec.id, "position": i, "text": item, "done": False}
                     for i, item in enumerate(spec.checklist)
@@ -492,10 +503,10 @@ class Store:
             ).all()
             for tid, start, due, s_off, d_off, s_manual, d_manual, version in rows:
                 values: dict[str, object] = {}
-                if not s_manual and s_off is not None and _offset(golive, s_off) != start:
-                    values["start"] = _offset(golive, s_off)
-                if not d_manual and d_off is not None and _offset(golive, d_off) != due:
-                    values["due"] = _offset(golive, d_off)
+                if not s_manual and s_off is not None and date_from_golive(golive, s_off) != start:
+                    values["start"] = date_from_golive(golive, s_off)
+                if not d_manual and d_off is not None and date_from_golive(golive, d_off) != due:
+                    values["due"] = date_from_golive(golive, d_off)
                 if values:
                     conn.execute(
                         update(T).where(T.c.id == tid).values(**values, version=version + 1)

@@ -25,25 +25,25 @@ if TYPE_CHECKING:
 CATEGORY_OPTIONS = [(CATEGORY_LABELS[c], c) for c in Category]
 
 
-class _Dialog(ModalScreen):
+class Dialog(ModalScreen):
     """Escape cancels; the dialog box is centred and fits 80×24."""
 
     BINDINGS = [Binding("escape", "cancel", "Annullér", priority=True)]
     DEFAULT_CSS = """
-    _Dialog { align: center middle; }
-    _Dialog > .dialog {
+    Dialog { align: center middle; }
+    Dialog > .dialog {
         width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
-    _Dialog .title { text-style: bold; width: 1fr; content-align: center middle; }
-    _Dialog .error { color: $error; height: auto; }
-    _Dialog .buttons { height: auto; align: right middle; }
-    _Dialog .buttons Button { margin-left: 1; }
-    _Dialog Grid {
+    Dialog .title { text-style: bold; width: 1fr; content-align: center middle; }
+    Dialog .error { color: $error; height: auto; }
+    Dialog .buttons { height: auto; align: right middle; }
+    Dialog .buttons Button { margin-left: 1; }
+    Dialog Grid {
         grid-size: 2; grid-columns: 20 1fr; grid-rows: auto; height: auto; grid-gutter: 0 1;
         margin: 1 0;
     }
-    _Dialog Grid Input, _Dialog Grid Select { background: $boost; }
+    Dialog Grid Input, Dialog Grid Select { background: $boost; }
     """
 
     def action_cancel(self) -> None:
@@ -74,7 +74,7 @@ class EditResult:
     """New (accountable, doer) person ids, or None when unchanged."""
 
 
-class EditTaskScreen(_Dialog):
+class EditTaskScreen(Dialog):
     """Edit dates, category and warning window; validates before it closes."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Gem")]
@@ -176,7 +176,7 @@ class EditTaskScreen(_Dialog):
         )
 
 
-class AddTaskScreen(_Dialog):
+class AddTaskScreen(Dialog):
     """A new local task under a hovedopgave."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Gem")]
@@ -256,7 +256,7 @@ class AddTaskScreen(_Dialog):
         )
 
 
-class FilterScreen(_Dialog):
+class FilterScreen(Dialog):
     BINDINGS = [Binding("ctrl+s", "apply", "Anvend")]
 
     def __init__(self, current: TaskFilter) -> None:
@@ -290,7 +290,7 @@ class FilterScreen(_Dialog):
         )
 
 
-class ConfirmScreen(_Dialog):
+class ConfirmScreen(Dialog):
     BINDINGS = [Binding("y,j", "yes", "Ja"), Binding("n", "cancel", "Nej")]
 
     def __init__(self, question: str) -> None:
@@ -313,7 +313,7 @@ class ConfirmScreen(_Dialog):
         self.dismiss(False)
 
 
-class TaskListScreen(_Dialog):
+class TaskListScreen(Dialog):
     """A list of tasks (KOMBIT's follow-up, mine opgaver), most severe first. Enter jumps to one."""
 
     BINDINGS = [Binding("escape,q", "cancel", "Luk")]
@@ -359,7 +359,7 @@ class TaskListScreen(_Dialog):
         self.dismiss(event.row_key.value)
 
 
-class OrganisationScreen(_Dialog):
+class OrganisationScreen(Dialog):
     """Who holds which role, and KOMBIT's recommended organisation as readiness checks."""
 
     BINDINGS = [Binding("escape,q,o", "cancel", "Luk")]
@@ -378,7 +378,7 @@ class OrganisationScreen(_Dialog):
             )
 
 
-class HelpScreen(_Dialog):
+class HelpScreen(Dialog):
     BINDINGS = [Binding("escape,q,question_mark", "cancel", "Luk")]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
 
 from kigo_tui.errors import KigoError
@@ -33,7 +33,7 @@ from kigo_tui.exit_strategy import (
     pattern_for,
     summarise,
 )
-from kigo_tui.screens.dialogs import ConfirmScreen
+from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -249,24 +249,12 @@ class ExitWorkspaceScreen(Screen[None]):
         self.reload()
 
 
-class _Modal(ModalScreen[Any]):
-    BINDINGS = [Binding("escape", "cancel", "Annullér", priority=True)]
-    DEFAULT_CSS = """
-    _Modal { align: center middle; }
-    _Modal > .dialog {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    _Modal .title { text-style: bold; width: 1fr; content-align: center middle; }
-    _Modal .error { color: $error; height: auto; }
-    _Modal .buttons { height: auto; align: right middle; }
-    _Modal .buttons Button { margin-left: 1; }
-    _Modal Grid { grid-size: 2; grid-columns: 26 1fr; grid-rows: auto; height: auto; }
-    _Modal Grid Input, _Modal Grid Select { background: $boost; }
-    """
+class _Modal(Dialog):
+    """The workspace's dialogs: the shared dialog frame with a wider label column."""
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    DEFAULT_CSS = """
+    _Modal Grid { grid-columns: 26 1fr; }
+    """
 
 
 TEXT_FIELDS = (
