@@ -67,15 +67,19 @@ def newest_good_backup(db: Path) -> Path | None:
 
 
 def _copy(source: Path, target: Path) -> None:
+    """Copy with the backup API; the copy is a single file (rollback journal, not WAL)."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
     finally:
         src.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
 
 
 def make_backup(db: Path, reason: str = "manuel", keep: int = KEEP) -> Path:
@@ -83,7 +87,10 @@ def make_backup(db: Path, reason: str = "manuel", keep: int = KEEP) -> Path:
     if not db.exists():
         raise BackupError(f"{db}: databasen findes ikke")
     folder = backup_dir(db)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"kan ikke oprette mappen {folder}: {exc.strerror}") from None
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{db.stem}-{stamp}-{reason}.db"
     temp = target.with_suffix(".tmp")
@@ -93,10 +100,11 @@ def make_backup(db: Path, reason: str = "manuel", keep: int = KEEP) -> Path:
         if problem is not None:
             raise BackupError(f"{db}: sikkerhedskopien kunne ikke kontrolleres: {problem}")
         os.replace(temp, target)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise BackupError(f"{db}: kan ikke tage en sikkerhedskopi: {exc}") from None
     finally:
-        temp.unlink(missing_ok=True)
+        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+            leftover.unlink(missing_ok=True)
     for old in list_backups(db)[keep:]:
         old.unlink(missing_ok=True)
     return target

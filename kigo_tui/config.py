@@ -43,6 +43,8 @@ def load_settings(path: Path | None = None) -> Settings:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: ikke gyldig TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: kan ikke læses ({exc.strerror})") from None
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 
@@ -75,7 +75,7 @@ def task_colour(status: Status, due: date | None, warn_days: int, today: date) -
         return Colour.GREEN
     if today > due:
         return Colour.RED
-    if status == Status.NOT_STARTED and due - timedelta(days=warn_days) <= today:
+    if status == Status.NOT_STARTED and (due - today).days <= warn_days:
         return Colour.YELLOW
     return Colour.GREEN
 

@@ -21,7 +21,7 @@ import pytest
 from kigo_tui import __version__
 from kigo_tui.__main__ import main
 from kigo_tui.bundle.aggregate import aggregate
-from kigo_tui.bundle.export import bundle_bytes, write_atomically
+from kigo_tui.bundle.export import ExportError, bundle_bytes, write_atomically
 from kigo_tui.bundle.schema import status_schema
 from kigo_tui.catalogue import shipped_catalogue
 from kigo_tui.kommuner import find_kommune
@@ -413,7 +413,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("kigo_tui.bundle.export.os.replace", broken_replace)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(ExportError, match=r"No space left.*intet er gemt"):
         write_atomically(path, b"ny", force=True)
     assert path.read_bytes() == b"gammel"
     assert temp_files(tmp_path) == []

@@ -408,7 +408,10 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
         raise ExportError(f"{path} findes allerede; brug --force for at overskrive")
     if not path.parent.is_dir():
         raise ExportError(f"mappen {path.parent} findes ikke")
-    handle, temp = tempfile.mkstemp(prefix=".kigo-", suffix=".tmp", dir=path.parent)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".kigo-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ExportError(f"kan ikke skrive i {path.parent}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -420,6 +423,11 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a bundle is an ordinary file
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise ExportError(
+            f"{path} kunne ikke skrives: {exc.strerror or exc}; intet er gemt"
+        ) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
