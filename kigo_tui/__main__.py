@@ -303,24 +303,34 @@ def run_command(args: argparse.Namespace) -> int:
         golives = dict(args.golive) if args.command == "init" else {}
         catalogue = shipped_catalogue()
         store = _open(db, must_exist=False)
-        if args.command == "init":
-            store.initialise(kommune, golives, catalogue)
-            print(
-                f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver i {db}"
-            )
-        else:
-            from kigo_tui.demo import make_demo
+        try:
+            if args.command == "init":
+                store.initialise(kommune, golives, catalogue)
+                print(
+                    f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver i {db}"
+                )
+            else:
+                from kigo_tui.demo import make_demo
 
-            colours = make_demo(store, kommune, catalogue, today)
-            print(
-                f"Demodatabase for {kommune.name} i {db}: "
-                f"{colours['red']} røde, {colours['yellow']} gule, {colours['green']} grønne opgaver"
-            )
+                colours = make_demo(store, kommune, catalogue, today)
+                print(
+                    f"Demodatabase for {kommune.name} i {db}: "
+                    f"{colours['red']} røde, {colours['yellow']} gule, {colours['green']} grønne opgaver"
+                )
+        finally:
+            store.close()
         return 0
 
     if args.command in ("backup", "backups", "restore"):
         return run_backup_command(args, db)
     store = _open(db, must_exist=True)
+    try:
+        return _run_with_store(args, store, db, today)
+    finally:
+        store.close()
+
+
+def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date) -> int:
     if args.command == "status":
         from kigo_tui.status import status_text, status_tree
 

@@ -66,20 +66,23 @@ def newest_good_backup(db: Path) -> Path | None:
     return None
 
 
-def _copy(source: Path, target: Path) -> None:
-    """Copy with the backup API; the copy is a single file (rollback journal, not WAL)."""
+def _copy(source: Path, target: Path, *, single_file: bool = False) -> None:
+    """Copy with the backup API; `single_file` makes the copy use a rollback journal, not WAL
+    (for backups, so no -wal/-shm files pile up beside them)."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
+            if single_file:
+                dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
     finally:
         src.close()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    if single_file:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
 
 
 def make_backup(db: Path, reason: str = "manuel", keep: int = KEEP) -> Path:
@@ -95,7 +98,7 @@ def make_backup(db: Path, reason: str = "manuel", keep: int = KEEP) -> Path:
     target = folder / f"{db.stem}-{stamp}-{reason}.db"
     temp = target.with_suffix(".tmp")
     try:
-        _copy(db, temp)
+        _copy(db, temp, single_file=True)
         problem = integrity_problem(temp)
         if problem is not None:
             raise BackupError(f"{db}: sikkerhedskopien kunne ikke kontrolleres: {problem}")
