@@ -49,6 +49,20 @@ class Dialog(ModalScreen):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def form_footer(self, save_label: str = "Gem (ctrl+s)") -> ComposeResult:
+        """The error line and the Annullér/save buttons every form dialog ends with."""
+        yield Static("", id="error", classes="error")
+        with Horizontal(classes="buttons"):
+            yield Button("Annullér", id="cancel")
+            yield Button(save_label, id="save", variant="primary")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, message: object) -> None:
+        self.query_one("#error", Static).update(f"⚠ {message}")
+
 
 def _read_date(value: str, what: str) -> date | None:
     """Empty → None; otherwise a date or DateError naming the field."""
@@ -124,14 +138,7 @@ class EditTaskScreen(Dialog):
                         id=ident,
                         compact=True,
                     )
-            yield Static("", id="error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Annullér", id="cancel")
-                yield Button("Gem (ctrl+s)", id="save", variant="primary")
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
+            yield from self.form_footer()
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -150,7 +157,7 @@ class EditTaskScreen(Dialog):
                     f"starten ({danish_date(start)}) ligger efter fristen ({danish_date(due)})"
                 )
         except DateError as exc:
-            self.query_one("#error", Static).update(f"⚠ {exc}")
+            self.show_error(exc)
             return
         category = self.query_one("#category", Select).value
         chosen = tuple(
@@ -214,14 +221,7 @@ class AddTaskScreen(Dialog):
                 yield Input("14", id="warn", type="integer", compact=True)
                 yield Label("Tjekliste (;-delt)")
                 yield Input(id="checklist", placeholder="punkt 1; punkt 2", compact=True)
-            yield Static("", id="error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Annullér", id="cancel")
-                yield Button("Tilføj (ctrl+s)", id="save", variant="primary")
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
+            yield from self.form_footer("Tilføj (ctrl+s)")
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -236,7 +236,7 @@ class AddTaskScreen(Dialog):
             if start and due and start > due:
                 raise DateError("starten ligger efter fristen")
         except DateError as exc:
-            self.query_one("#error", Static).update(f"⚠ {exc}")
+            self.show_error(exc)
             return
         items = [
             i.strip() for i in self.query_one("#checklist", Input).value.split(";") if i.strip()

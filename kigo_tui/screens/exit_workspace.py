@@ -344,14 +344,7 @@ class AreaFormScreen(_Modal):
                 for name, label in TEXT_FIELDS[3:]:
                     yield Label(label)
                     yield Input(getattr(area, name) if area else "", id=name, compact=True)
-            yield Static("", id="error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Annullér", id="cancel")
-                yield Button("Gem (ctrl+s)", id="save", variant="primary")
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
+            yield from self.form_footer()
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -364,7 +357,7 @@ class AreaFormScreen(_Modal):
         for name, label in NUMBER_FIELDS:
             text = self.query_one(f"#{name}", Input).value.strip() or "0"
             if not text.lstrip("-").isdigit():
-                self.query_one("#error", Static).update(f"⚠ {label}: skriv et helt tal")
+                self.show_error(f"{label}: skriv et helt tal")
                 return
             values[name] = int(text)
         for name in [n for n, _ in BOOL_FIELDS] + ["pattern", "cleanup_complexity", "scenario"]:
@@ -373,7 +366,7 @@ class AreaFormScreen(_Modal):
         try:
             area = validate_danish(values)
         except KigoError as exc:
-            self.query_one("#error", Static).update(f"⚠ {exc}")
+            self.show_error(exc)
             return
         self.dismiss(area)
 
