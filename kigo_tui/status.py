@@ -16,7 +16,6 @@ from kigo_tui.rules import (
     Colour,
     Counts,
     needs_follow_up,
-    severity,
 )
 
 
@@ -151,17 +150,3 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
                     f"frist {task['due'] or '—'}"
                 )
     return "\n".join(lines)
-
-
-def follow_up_tasks(snapshot: Snapshot, today: date) -> list[TaskRow]:
-    """What KOMBIT would follow up on, most severe first, then by due date."""
-    hits = [t for t in snapshot.tasks if needs_follow_up(t.category, t.status, t.colour(today))]
-    hits.sort(
-        key=lambda t: (
-            -severity(t.colour(today)),
-            0 if t.category.value == "critical" else 1,
-            t.due or date.max,
-            t.id,
-        )
-    )
-    return hits

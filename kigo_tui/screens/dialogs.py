@@ -60,6 +60,20 @@ class Dialog(ModalScreen):
     def _cancel_pressed(self) -> None:
         self.dismiss(None)
 
+    def read_task_fields(self) -> tuple[str, date | None, date | None, int]:
+        """Title, start, due and warning window from a task form; DateError names the problem."""
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            raise DateError("titlen må ikke være tom")
+        start = _read_date(self.query_one("#start", Input).value, "startdato")
+        due = _read_date(self.query_one("#due", Input).value, "frist")
+        warn = _read_warn_days(self.query_one("#warn", Input).value)
+        if start and due and start > due:
+            raise DateError(
+                f"starten ({danish_date(start)}) ligger efter fristen ({danish_date(due)})"
+            )
+        return title, start, due, warn
+
     def show_error(self, message: object) -> None:
         self.query_one("#error", Static).update(f"⚠ {message}")
 
@@ -146,16 +160,7 @@ class EditTaskScreen(Dialog):
         from kigo_tui.store import TaskEdit
 
         try:
-            title = self.query_one("#title", Input).value.strip()
-            if not title:
-                raise DateError("titlen må ikke være tom")
-            start = _read_date(self.query_one("#start", Input).value, "startdato")
-            due = _read_date(self.query_one("#due", Input).value, "frist")
-            warn = _read_warn_days(self.query_one("#warn", Input).value)
-            if start and due and start > due:
-                raise DateError(
-                    f"starten ({danish_date(start)}) ligger efter fristen ({danish_date(due)})"
-                )
+            title, start, due, warn = self.read_task_fields()
         except DateError as exc:
             self.show_error(exc)
             return
@@ -227,14 +232,7 @@ class AddTaskScreen(Dialog):
     @on(Input.Submitted)
     def action_save(self) -> None:
         try:
-            title = self.query_one("#title", Input).value.strip()
-            if not title:
-                raise DateError("skriv en titel")
-            start = _read_date(self.query_one("#start", Input).value, "startdato")
-            due = _read_date(self.query_one("#due", Input).value, "frist")
-            warn = _read_warn_days(self.query_one("#warn", Input).value)
-            if start and due and start > due:
-                raise DateError("starten ligger efter fristen")
+            title, start, due, warn = self.read_task_fields()
         except DateError as exc:
             self.show_error(exc)
             return
