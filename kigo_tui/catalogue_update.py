@@ -40,21 +40,24 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from kigo_tui.catalogue import PROJECT_CODES, Catalogue, TaskSpec
 from kigo_tui.db import read_connection, write_transaction
+from kigo_tui.models.tables import ChecklistItem, History, MainTask, Meta, Project, Task
+from kigo_tui.models.tables import SkippedMainTask as Skipped
 from kigo_tui.store import (
-    META,
-    C,
     ConflictError,
-    H,
-    M,
     NotInitialisedError,
-    P,
-    S,
     Store,
     StoreError,
-    T,
     catalogue_task_row,
     date_from_golive,
 )
+
+T = Task.__table__  # type: ignore[attr-defined]
+P = Project.__table__  # type: ignore[attr-defined]
+M = MainTask.__table__  # type: ignore[attr-defined]
+S = Skipped.__table__  # type: ignore[attr-defined]
+C = ChecklistItem.__table__  # type: ignore[attr-defined]
+H = History.__table__  # type: ignore[attr-defined]
+META = Meta.__table__  # type: ignore[attr-defined]
 
 HISTORY_PREFIX = "katalog:"
 CATALOGUE_HISTORY_ID = "KATALOG"

@@ -7,38 +7,27 @@ PostgreSQL database with the same code.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from kigo_tui.errors import KigoError
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.models.tables import SQLModel
+from kigo_tui.sqlio import Params, Row, adapt
+from kigo_tui.sqlite_file import fold
+from kigo_tui.storage import (
+    BUSY_TIMEOUT_MS,
+    SCHEMA_VERSION,
+    StorageError,
+    storage_error,
+    text_error,
+    url_for,
+)
 
-SCHEMA_VERSION = 5
-"""The schema this program writes.
-
-History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
-newer catalogue no longer has are kept, marked withdrawn, instead of deleted); 4 = the kommune's
-organisation: person, role_assignment, responsibility, dialogue, dialogue_task; 5 = case_area
-(the KMD Sag exit strategy workspace).
-"""
-
-BUSY_TIMEOUT_MS = 10_000
-
-
-class StorageError(KigoError):
-    """The database cannot be used: locked, corrupt, too new, or not reachable. Message in Danish."""
-
-
-def url_for(db: str) -> str:
-    """A SQLAlchemy URL from what the user gave: a URL as it is, anything else as a SQLite file path."""
-    if "://" in db:
-        return db
-    return f"sqlite:///{Path(db).expanduser().resolve()}"
+__all__ = ["SCHEMA_VERSION", "AlchemySql", "StorageError", "url_for"]
 
 
 def describe(url: str) -> str:
@@ -52,6 +41,29 @@ def describe(url: str) -> str:
     return f"{parsed.get_backend_name()}://{host}/{parsed.database or ''}"
 
 
+class AlchemySql:
+    """An `Sql` (see `kigo_tui.sqlio`) on a SQLAlchemy connection: any database SQLAlchemy reaches."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect.name
+
+    def rows(self, query: str, params: Params | None = None) -> list[Row]:
+        result = self.conn.execute(text(query), adapt(params, self.dialect))
+        return [tuple(r) for r in result]
+
+    def run(self, query: str, params: Params | None = None) -> int:
+        return self.conn.execute(text(query), adapt(params, self.dialect)).rowcount
+
+    def run_many(self, query: str, rows: Sequence[Params]) -> None:
+        if rows:
+            self.conn.execute(text(query), [adapt(r, self.dialect) for r in rows])
+
+    def insert_id(self, query: str, params: Params) -> int:
+        result = self.conn.execute(text(query + " RETURNING id"), adapt(params, self.dialect))
+        return int(result.scalar_one())
+
+
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # Take over transaction control from pysqlite so BEGIN IMMEDIATE can be emitted for writes.
     dbapi_connection.isolation_level = None
@@ -59,6 +71,7 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA synchronous = FULL")
+    dbapi_connection.create_function("kigo_fold", 1, fold, deterministic=True)
     # WAL is switched on by prepare_schema once the file is known to be a kigo database: switching
     # here would rewrite the header of a file we are about to refuse (newer schema, not kigo's).
     cursor.close()
@@ -123,26 +136,13 @@ def _translate_errors() -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        message = str(exc.orig)
-        if "locked" in message or "busy" in message:
-            raise StorageError(
-                "databasen er låst af en anden bruger eller proces; prøv igen om lidt"
-            ) from exc
-        if "readonly" in message:
-            raise StorageError(
-                f"databasen er skrivebeskyttet: ændringen er ikke gemt ({message})"
-            ) from exc
-        raise StorageError(f"databasen kan ikke bruges: {message}") from exc
+        raise storage_error(str(exc.orig)) from exc
     except DatabaseError as exc:
         raise StorageError(
             f"databasen er beskadiget eller ikke en kigo-database: {exc.orig}"
         ) from exc
     except UnicodeEncodeError as exc:
-        # Text with lone surrogates (argv bytes that are not UTF-8) cannot be stored or looked up.
-        raise StorageError(
-            f"teksten {exc.object[:40]!r} indeholder tegn der ikke er gyldig UTF-8 "
-            "(fx fra en terminal med en anden tegnkodning); intet er ændret"
-        ) from None
+        raise text_error(exc) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,11 +177,18 @@ def _add_case_area(conn: Connection) -> None:
     CaseAreaRow.__table__.create(conn)  # type: ignore[attr-defined]
 
 
+def _add_rollup_index(conn: Connection) -> None:
+    from kigo_tui.models.tables import ROLLUP_INDEX
+
+    ROLLUP_INDEX.create(conn)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
     4: _add_organisation,
     5: _add_case_area,
+    6: _add_rollup_index,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

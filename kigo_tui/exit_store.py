@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
-
-from kigo_tui.db import read_connection, write_transaction
 from kigo_tui.exit_strategy import CaseArea
-from kigo_tui.models.tables import CaseAreaRow
-from kigo_tui.store import Store, StoreError
+from kigo_tui.sqlio import Sql
+from kigo_tui.store import Store, StoreError, insert_sql
 
-AREA = CaseAreaRow.__table__  # type: ignore[attr-defined]
 FIELDS = [name for name in CaseArea.model_fields if name != "id"]
+_COLUMNS = ", ".join(f'"{name}"' for name in ["id", *FIELDS])
+_UPDATE = (
+    "UPDATE case_area SET "
+    + ", ".join(f'"{name}" = :{name}' for name in FIELDS)
+    + " WHERE id = :id"
+)
 
 
 class CaseAreaError(StoreError):
@@ -18,47 +20,50 @@ class CaseAreaError(StoreError):
 
 
 def list_areas(store: Store) -> list[CaseArea]:
-    with read_connection(store.engine) as conn:
-        rows = conn.execute(select(AREA).order_by(AREA.c.field_area, AREA.c.case_area, AREA.c.id))
-        return [CaseArea.model_validate(dict(row._mapping)) for row in rows]
+    with store.reading() as sql:
+        rows = sql.rows(f"SELECT {_COLUMNS} FROM case_area ORDER BY field_area, case_area, id")
+    return [CaseArea.model_validate(dict(zip(["id", *FIELDS], row, strict=True))) for row in rows]
+
+
+def _values(area: CaseArea) -> dict[str, object]:
+    return area.model_dump(include=set(FIELDS))
+
+
+def _insert(sql: Sql, area: CaseArea) -> int:
+    return sql.insert_id(insert_sql("case_area", FIELDS), _values(area))
 
 
 def save_area(store: Store, area: CaseArea) -> CaseArea:
     """Insert a new area (id None) or update an existing one; returns it with its id."""
-    values = area.model_dump(include=set(FIELDS))
-    with write_transaction(store.engine) as conn:
-        store._require_initialised(conn)
+    with store.writing() as sql:
+        store.require_initialised(sql)
         if area.id is None:
-            new_id = conn.execute(insert(AREA).values(**values)).inserted_primary_key[0]
-            area = area.model_copy(update={"id": new_id})
-        else:
-            result = conn.execute(update(AREA).where(AREA.c.id == area.id).values(**values))
-            if result.rowcount != 1:
-                raise CaseAreaError(f"ukendt sagsområde: id {area.id}")
-        store._bump_revision(conn)
+            area = area.model_copy(update={"id": _insert(sql, area)})
+        elif sql.run(_UPDATE, {**_values(area), "id": area.id}) != 1:
+            raise CaseAreaError(f"ukendt sagsområde: id {area.id}")
+        store.bump_revision(sql)
     return area
 
 
 def save_areas(store: Store, areas: list[CaseArea]) -> tuple[int, int]:
     """Save many areas in one transaction (an Excel import); returns (added, updated)."""
     added = updated = 0
-    with write_transaction(store.engine) as conn:
-        store._require_initialised(conn)
-        existing = set(conn.execute(select(AREA.c.id)).scalars())
+    with store.writing() as sql:
+        store.require_initialised(sql)
+        existing = {row[0] for row in sql.rows("SELECT id FROM case_area")}
         for area in areas:
-            values = area.model_dump(include=set(FIELDS))
             if area.id is not None and area.id in existing:
-                conn.execute(update(AREA).where(AREA.c.id == area.id).values(**values))
+                sql.run(_UPDATE, {**_values(area), "id": area.id})
                 updated += 1
             else:
-                conn.execute(insert(AREA).values(**values))
+                _insert(sql, area)
                 added += 1
-        store._bump_revision(conn)
+        store.bump_revision(sql)
     return added, updated
 
 
 def delete_area(store: Store, area_id: int) -> None:
-    with write_transaction(store.engine) as conn:
-        if conn.execute(delete(AREA).where(AREA.c.id == area_id)).rowcount != 1:
+    with store.writing() as sql:
+        if sql.run("DELETE FROM case_area WHERE id = :id", {"id": area_id}) != 1:
             raise CaseAreaError(f"ukendt sagsområde: id {area_id}")
-        store._bump_revision(conn)
+        store.bump_revision(sql)

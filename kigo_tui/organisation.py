@@ -10,30 +10,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-
-from sqlalchemy import Connection, delete, func, insert, select, update
+from datetime import date
 
 from kigo_tui.catalogue import PROJECT_CODES
-from kigo_tui.db import read_connection, write_transaction
-from kigo_tui.models.tables import (
-    Dialogue,
-    DialogueTask,
-    Person,
-    Responsibility,
-    RoleAssignment,
-    Task,
-)
 from kigo_tui.organisation_labels import ESCALATIONS, FORMS
 from kigo_tui.rules import Colour
-from kigo_tui.store import Store, StoreError
-
-PERSON = Person.__table__  # type: ignore[attr-defined]
-ROLE = RoleAssignment.__table__  # type: ignore[attr-defined]
-RESP = Responsibility.__table__  # type: ignore[attr-defined]
-DIALOGUE = Dialogue.__table__  # type: ignore[attr-defined]
-DIALOGUE_TASK = DialogueTask.__table__  # type: ignore[attr-defined]
-TASK = Task.__table__  # type: ignore[attr-defined]
+from kigo_tui.sqlio import Sql, as_date, utc_now
+from kigo_tui.store import Store, StoreError, insert_sql
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -261,62 +244,41 @@ class Organisation:
 
 
 def read_organisation(store: Store) -> Organisation:
-    with read_connection(store.engine) as conn:
-        return _read(conn)
+    with store.reading() as sql:
+        return _read(sql)
 
 
-def _read(conn: Connection) -> Organisation:
+def _read(sql: Sql) -> Organisation:
     org = Organisation()
-    for row in conn.execute(
-        select(
-            PERSON.c.id,
-            PERSON.c.name,
-            PERSON.c.title,
-            PERSON.c.unit,
-            PERSON.c.email,
-            PERSON.c.phone,
-        ).order_by(PERSON.c.name, PERSON.c.id)
-    ):
+    for row in sql.rows("SELECT id, name, title, unit, email, phone FROM person ORDER BY name, id"):
         org.people[row[0]] = PersonRow(*row)
     org.roles = [
         RoleRow(i, p, r, proj, bool(d))
-        for i, p, r, proj, d in conn.execute(
-            select(
-                ROLE.c.id, ROLE.c.person_id, ROLE.c.role, ROLE.c.project, ROLE.c.from_direktion
-            ).order_by(ROLE.c.id)
+        for i, p, r, proj, d in sql.rows(
+            "SELECT id, person_id, role, project, from_direktion FROM role_assignment ORDER BY id"
         )
     ]
     org.responsibility = {
         t: (a, d)
-        for t, a, d in conn.execute(select(RESP.c.task_id, RESP.c.accountable_id, RESP.c.doer_id))
+        for t, a, d in sql.rows("SELECT task_id, accountable_id, doer_id FROM responsibility")
     }
     links: dict[int, list[str]] = defaultdict(list)
-    for dialogue_id, task_id in conn.execute(
-        select(DIALOGUE_TASK.c.dialogue_id, DIALOGUE_TASK.c.task_id).order_by(
-            DIALOGUE_TASK.c.task_id
-        )
+    for dialogue_id, task_id in sql.rows(
+        "SELECT dialogue_id, task_id FROM dialogue_task ORDER BY task_id"
     ):
         links[dialogue_id].append(task_id)
     org.dialogues = [
-        DialogueRow(i, on, proj, form, topic, actions, esc, user, tuple(links[i]))
-        for i, on, proj, form, topic, actions, esc, user in conn.execute(
-            select(
-                DIALOGUE.c.id,
-                DIALOGUE.c.on,
-                DIALOGUE.c.project,
-                DIALOGUE.c.form,
-                DIALOGUE.c.topic,
-                DIALOGUE.c.actions,
-                DIALOGUE.c.escalation,
-                DIALOGUE.c.user,
-            ).order_by(DIALOGUE.c.on.desc(), DIALOGUE.c.id.desc())
+        DialogueRow(i, as_date(on), proj, form, topic, actions, esc, user, tuple(links[i]))  # type: ignore[arg-type]
+        for i, on, proj, form, topic, actions, esc, user in sql.rows(
+            'SELECT id, "on", project, form, topic, actions, escalation, "user" FROM dialogue '
+            'ORDER BY "on" DESC, id DESC'
         )
     ]
     return org
 
 
-def _resolve(conn: Connection, ref: str | int) -> PersonRow:
-    org = _read(conn)
+def _resolve(sql: Sql, ref: str | int) -> PersonRow:
+    org = _read(sql)
     person = org.people.get(ref) if isinstance(ref, int) else org.find(ref)
     if person is None and isinstance(ref, str):
         same_name = [p for p in org.people.values() if p.name.casefold() == ref.strip().casefold()]
@@ -343,23 +305,22 @@ def add_person(
     store: Store, name: str, *, title: str = "", unit: str = "", email: str = "", phone: str = ""
 ) -> PersonRow:
     _validate_person(name, email)
-    with write_transaction(store.engine) as conn:
-        store._require_initialised(conn)
+    with store.writing() as sql:
+        store.require_initialised(sql)
         if email and any(
-            p.email.casefold() == email.strip().casefold() for p in _read(conn).people.values()
+            p.email.casefold() == email.strip().casefold() for p in _read(sql).people.values()
         ):
             raise OrganisationError(f"e-mailen '{email}' bruges allerede af en anden person")
-        person_id = conn.execute(
-            insert(PERSON).values(
-                name=name.strip(),
-                title=title.strip(),
-                unit=unit.strip(),
-                email=email.strip(),
-                phone=phone.strip(),
-            )
-        ).inserted_primary_key[0]
-        store._bump_revision(conn)
-        return _read(conn).people[person_id]
+        values = {
+            "name": name.strip(),
+            "title": title.strip(),
+            "unit": unit.strip(),
+            "email": email.strip(),
+            "phone": phone.strip(),
+        }
+        person_id = sql.insert_id(insert_sql("person", list(values)), values)
+        store.bump_revision(sql)
+        return _read(sql).people[person_id]
 
 
 def remove_person(store: Store, ref: str | int) -> tuple[PersonRow, list[str]]:
@@ -367,26 +328,30 @@ def remove_person(store: Store, ref: str | int) -> tuple[PersonRow, list[str]]:
 
     Returns the person and the tasks whose responsibility was emptied.
     """
-    with write_transaction(store.engine) as conn:
-        person = _resolve(conn, ref)
+    with store.writing() as sql:
+        person = _resolve(sql, ref)
         emptied = []
-        for task_id, acc, doer in conn.execute(
-            select(RESP.c.task_id, RESP.c.accountable_id, RESP.c.doer_id).where(
-                (RESP.c.accountable_id == person.id) | (RESP.c.doer_id == person.id)
-            )
-        ).all():
-            values = {}
+        for task_id, acc, doer in sql.rows(
+            "SELECT task_id, accountable_id, doer_id FROM responsibility "
+            "WHERE accountable_id = :p OR doer_id = :p",
+            {"p": person.id},
+        ):
+            values: dict[str, object] = {}
             if acc == person.id:
                 values["accountable_id"] = None
-                store._record(conn, task_id, "ansvarlig", person.name, None)
+                store.record(sql, task_id, "ansvarlig", person.name, None)
             if doer == person.id:
                 values["doer_id"] = None
-                store._record(conn, task_id, "udfører", person.name, None)
-            conn.execute(update(RESP).where(RESP.c.task_id == task_id).values(**values))
+                store.record(sql, task_id, "udfører", person.name, None)
+            assignments = ", ".join(f"{name} = :{name}" for name in values)
+            sql.run(
+                f"UPDATE responsibility SET {assignments} WHERE task_id = :task_id",
+                {**values, "task_id": task_id},
+            )
             emptied.append(task_id)
-        conn.execute(delete(ROLE).where(ROLE.c.person_id == person.id))
-        conn.execute(delete(PERSON).where(PERSON.c.id == person.id))
-        store._bump_revision(conn)
+        sql.run("DELETE FROM role_assignment WHERE person_id = :p", {"p": person.id})
+        sql.run("DELETE FROM person WHERE id = :p", {"p": person.id})
+        store.bump_revision(sql)
         return person, sorted(emptied)
 
 
@@ -412,9 +377,9 @@ def assign_role(
         raise OrganisationError(
             "kun styregruppens medlemmer og formand kan markeres som fra direktionen"
         )
-    with write_transaction(store.engine) as conn:
-        person = _resolve(conn, ref)
-        org = _read(conn)
+    with store.writing() as sql:
+        person = _resolve(sql, ref)
+        org = _read(sql)
         same = [r for r in org.roles if r.role == role and r.project == project]
         if any(r.person_id == person.id for r in same):
             raise OrganisationError(f"{person.name} har allerede rollen {spec.label}")
@@ -424,29 +389,29 @@ def assign_role(
             raise OrganisationError(
                 f"rollen {spec.label}{where} har allerede en indehaver: {holder}"
             )
-        role_id = conn.execute(
-            insert(ROLE).values(
-                person_id=person.id, role=role, project=project, from_direktion=from_direktion
-            )
-        ).inserted_primary_key[0]
-        store._bump_revision(conn)
+        values = {
+            "person_id": person.id,
+            "role": role,
+            "project": project,
+            "from_direktion": from_direktion,
+        }
+        role_id = sql.insert_id(insert_sql("role_assignment", list(values)), values)
+        store.bump_revision(sql)
         return RoleRow(role_id, person.id, role, project, from_direktion)
 
 
 def unassign_role(store: Store, ref: str | int, role: str, project: str | None = None) -> None:
-    with write_transaction(store.engine) as conn:
-        person = _resolve(conn, ref)
+    with store.writing() as sql:
+        person = _resolve(sql, ref)
         project = project.upper() if project else None
-        result = conn.execute(
-            delete(ROLE).where(
-                ROLE.c.person_id == person.id,
-                ROLE.c.role == role,
-                ROLE.c.project.is_(project) if project is None else ROLE.c.project == project,
-            )
+        same_project = "project IS NULL" if project is None else "project = :project"
+        removed = sql.run(
+            f"DELETE FROM role_assignment WHERE person_id = :p AND role = :role AND {same_project}",
+            {"p": person.id, "role": role, "project": project},
         )
-        if result.rowcount == 0:
+        if removed == 0:
             raise OrganisationError(f"{person.name} har ikke rollen '{role}'")
-        store._bump_revision(conn)
+        store.bump_revision(sql)
 
 
 _UNCHANGED = object()
@@ -460,9 +425,9 @@ def set_responsibility(
     doer: str | int | object | None = _UNCHANGED,
 ) -> tuple[PersonRow | None, PersonRow | None]:
     """Set who is accountable for / does a task; None or "" clears. History records the names."""
-    with write_transaction(store.engine) as conn:
-        store._task(conn, task_id)  # raises for an unknown task
-        org = _read(conn)
+    with store.writing() as sql:
+        store.require_task(sql, task_id)  # raises for an unknown task
+        org = _read(sql)
         current = org.responsibility.get(task_id, (None, None))
         new = list(current)
         for index, (value, field_name) in enumerate(
@@ -470,11 +435,11 @@ def set_responsibility(
         ):
             if value is _UNCHANGED:
                 continue
-            person = None if value in (None, "") else _resolve(conn, value)  # type: ignore[arg-type]
+            person = None if value in (None, "") else _resolve(sql, value)  # type: ignore[arg-type]
             new_id = None if person is None else person.id
             if new_id != current[index]:
-                store._record(
-                    conn,
+                store.record(
+                    sql,
                     task_id,
                     field_name,
                     org.name(current[index]),
@@ -482,21 +447,18 @@ def set_responsibility(
                 )
             new[index] = new_id
         if tuple(new) != current:
+            values = {"task_id": task_id, "accountable_id": new[0], "doer_id": new[1]}
             if task_id in org.responsibility:
-                conn.execute(
-                    update(RESP)
-                    .where(RESP.c.task_id == task_id)
-                    .values(accountable_id=new[0], doer_id=new[1])
+                sql.run(
+                    "UPDATE responsibility SET accountable_id = :accountable_id, "
+                    "doer_id = :doer_id WHERE task_id = :task_id",
+                    values,
                 )
             else:
-                conn.execute(
-                    insert(RESP).values(task_id=task_id, accountable_id=new[0], doer_id=new[1])
-                )
-            conn.execute(
-                update(TASK).where(TASK.c.id == task_id).values(version=TASK.c.version + 1)
-            )
-            store._bump_revision(conn)
-        people = _read(conn).people
+                sql.run(insert_sql("responsibility", list(values)), values)
+            sql.run("UPDATE task SET version = version + 1 WHERE id = :id", {"id": task_id})
+            store.bump_revision(sql)
+        people = _read(sql).people
         return (people.get(new[0]) if new[0] else None, people.get(new[1]) if new[1] else None)
 
 
@@ -523,25 +485,25 @@ def log_dialogue(
         )
     if not topic.strip():
         raise OrganisationError("emnet må ikke være tomt")
-    with write_transaction(store.engine) as conn:
-        store._require_initialised(conn)
+    with store.writing() as sql:
+        store.require_initialised(sql)
         for task_id in task_ids:
-            store._task(conn, task_id)
-        dialogue_id = conn.execute(
-            insert(DIALOGUE).values(
-                on=on,
-                project=project,
-                form=form,
-                topic=topic.strip(),
-                actions=actions.strip(),
-                escalation=escalation,
-                recorded_at=datetime.now(UTC),
-                user=store.user,
-            )
-        ).inserted_primary_key[0]
+            store.require_task(sql, task_id)
+        values = {
+            "on": on,
+            "project": project,
+            "form": form,
+            "topic": topic.strip(),
+            "actions": actions.strip(),
+            "escalation": escalation,
+            "recorded_at": utc_now(),
+            "user": store.user,
+        }
+        dialogue_id = sql.insert_id(insert_sql("dialogue", list(values)), values)
         for task_id in dict.fromkeys(task_ids):
-            conn.execute(insert(DIALOGUE_TASK).values(dialogue_id=dialogue_id, task_id=task_id))
-        store._bump_revision(conn)
-        count = conn.execute(select(func.count()).select_from(DIALOGUE)).scalar_one()
-        assert count >= 1
-        return next(d for d in _read(conn).dialogues if d.id == dialogue_id)
+            sql.run(
+                insert_sql("dialogue_task", ("dialogue_id", "task_id")),
+                {"dialogue_id": dialogue_id, "task_id": task_id},
+            )
+        store.bump_revision(sql)
+        return next(d for d in _read(sql).dialogues if d.id == dialogue_id)

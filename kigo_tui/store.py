@@ -3,59 +3,39 @@
 Every write is one transaction that also bumps the database's `revision`, so other processes
 (a second TUI, `kigo set` in a shell) can notice changes by polling one row. Every change to a
 task raises its `version`; a change based on an older version is refused (`ConflictError`).
+
+The queries are SQL text (`kigo_tui.queries`, `kigo_tui.sqlio`). A SQLite file whose schema is
+current is used through the standard library (`kigo_tui.sqlite_file`): opening it, reading and
+ticking tasks off never import SQLAlchemy. Creating, upgrading or refusing a file, and any other
+database (PostgreSQL), go through SQLAlchemy (`kigo_tui.db`); `Store.engine` gives the SQLAlchemy
+engine to the few modules that use SQLAlchemy Core (the catalogue import), made on first use.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
-
+from kigo_tui import queries
 from kigo_tui.catalogue import PROJECT_CODES, Catalogue, TaskSpec
-from kigo_tui.db import make_engine, prepare_schema, read_connection, write_transaction
 from kigo_tui.errors import KigoError
 from kigo_tui.kommuner import Kommune
-from kigo_tui.models.readmodels import (
-    ChecklistRow,
-    HistoryRow,
-    MainTaskRow,
-    ProjectRow,
-    Snapshot,
-    TaskDetail,
-    TaskRow,
-)
-from kigo_tui.models.tables import ChecklistItem, History, MainTask, Meta, Project, Task
-from kigo_tui.models.tables import SkippedMainTask as Skipped
+from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, TaskRow
 from kigo_tui.rules import Category, Status
+from kigo_tui.sqlio import Sql, first, scalar, utc_now
+from kigo_tui.storage import SCHEMA_VERSION, sqlite_file
 
-T = Task.__table__  # type: ignore[attr-defined]
-P = Project.__table__  # type: ignore[attr-defined]
-M = MainTask.__table__  # type: ignore[attr-defined]
-S = Skipped.__table__  # type: ignore[attr-defined]
-C = ChecklistItem.__table__  # type: ignore[attr-defined]
-H = History.__table__  # type: ignore[attr-defined]
-META = Meta.__table__  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-_TASK_COLUMNS = (
-    T.c.id,
-    T.c.project,
-    T.c.main_task,
-    T.c.position,
-    T.c.title,
-    T.c.category,
-    T.c.phase,
-    T.c.status,
-    T.c.start,
-    T.c.due,
-    T.c.warn_days,
-    T.c.is_local,
-    T.c.completed_at,
-    T.c.version,
-)
+    from kigo_tui.sqlite_file import SqliteFile
 
 
 class StoreError(KigoError):
@@ -70,6 +50,11 @@ class ConflictError(StoreError):
     """The task changed since the caller read it; reload and try again."""
 
 
+NOT_INITIALISED = (
+    "databasen er ikke oprettet endnu: kør 'kigo init --kommune KODE' eller 'kigo demo'"
+)
+
+
 def current_user() -> str:
     """Who makes the change: KIGO_USER, else the OS user."""
     configured = os.environ.get("KIGO_USER")
@@ -79,41 +64,6 @@ def current_user() -> str:
         return getpass.getuser()
     except OSError:
         return "ukendt"
-
-
-def _row_to_task(row: Sequence[object]) -> TaskRow:
-    (
-        id_,
-        project,
-        main_task,
-        position,
-        title,
-        category,
-        phase,
-        status,
-        start,
-        due,
-        warn,
-        local,
-        completed,
-        version,
-    ) = row
-    return TaskRow(
-        id=id_,  # type: ignore[arg-type]
-        project=project,  # type: ignore[arg-type]
-        main_task=main_task,  # type: ignore[arg-type]
-        position=position,  # type: ignore[arg-type]
-        title=title,  # type: ignore[arg-type]
-        category=Category(category),
-        phase=phase,  # type: ignore[arg-type]
-        status=Status(status),
-        start=start,  # type: ignore[arg-type]
-        due=due,  # type: ignore[arg-type]
-        warn_days=warn,  # type: ignore[arg-type]
-        is_local=bool(local),
-        completed_at=completed,  # type: ignore[arg-type]
-        version=version,  # type: ignore[arg-type]
-    )
 
 
 def date_from_golive(golive: date | None, days: int | None) -> date | None:
@@ -155,6 +105,13 @@ def catalogue_task_row(spec: TaskSpec, position: int, golive: date | None) -> di
     }
 
 
+def insert_sql(table: str, columns: Sequence[str]) -> str:
+    """`INSERT INTO table (a, b) VALUES (:a, :b)`, quoting the column names."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    values = ", ".join(f":{c}" for c in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({values})"
+
+
 @dataclass(frozen=True)
 class TaskEdit:
     """Fields a user may change on a task; None leaves a field as it is."""
@@ -169,47 +126,138 @@ class TaskEdit:
     clear_due: bool = False
 
 
-class Store:
-    def __init__(self, engine: Engine, user: str | None = None) -> None:
-        self.engine = engine
-        self.user = user or current_user()
+class _AlchemyBackend:
+    """Transactions on a SQLAlchemy engine (PostgreSQL and any other database but a SQLite file)."""
 
-    @classmethod
-    def open(cls, db: str, user: str | None = None) -> Store:
-        """Open (creating or upgrading the schema of) the database at a path or URL."""
-        engine = make_engine(db)
-        try:
-            prepare_schema(engine)
-        except BaseException:
-            engine.dispose()  # do not keep the refused file open
-            raise
-        return cls(engine, user)
+    read_only = False
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def read(self) -> Iterator[Sql]:
+        from kigo_tui.db import AlchemySql, read_connection
+
+        with read_connection(self.engine) as conn:
+            yield AlchemySql(conn)
+
+    @contextmanager
+    def write(self) -> Iterator[Sql]:
+        from kigo_tui.db import AlchemySql, write_transaction
+
+        with write_transaction(self.engine) as conn:
+            yield AlchemySql(conn)
 
     def close(self) -> None:
         self.engine.dispose()
 
+
+class Store:
+    def __init__(self, backend: SqliteFile | _AlchemyBackend, url: str, user: str | None = None):
+        self._backend = backend
+        self.url = url
+        """The database as the user named it (path or URL)."""
+        self.user = user or current_user()
+        self._engine: Engine | None = (
+            backend.engine if isinstance(backend, _AlchemyBackend) else None
+        )
+        self._engine_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, db: str, user: str | None = None) -> Store:
+        """Open (creating or upgrading the schema of) the database at a path or URL.
+
+        A SQLite file that is already a current kigo database opens without SQLAlchemy; anything
+        else is prepared first (created, backed up and upgraded, or refused untouched).
+        """
+        path = sqlite_file(db)
+        if path is None:
+            from kigo_tui.db import make_engine, prepare_schema
+
+            engine = make_engine(db)
+            try:
+                prepare_schema(engine)
+            except BaseException:
+                engine.dispose()  # do not keep the refused database open
+                raise
+            return cls(_AlchemyBackend(engine), db, user)
+        return cls(_open_sqlite(path), db, user)
+
+    def close(self) -> None:
+        self._backend.close()
+        if self._engine is not None and not isinstance(self._backend, _AlchemyBackend):
+            self._engine.dispose()
+
+    @property
+    def read_only(self) -> bool:
+        """True when this user may read but not change the database (a banner says so)."""
+        return self._backend.read_only
+
+    @property
+    def engine(self) -> Engine:
+        """A SQLAlchemy engine on the same database, for code written with SQLAlchemy Core."""
+        with self._engine_lock:
+            if self._engine is None:
+                from kigo_tui.db import make_engine
+
+                self._engine = make_engine(self.url)
+            return self._engine
+
+    def reading(self) -> AbstractContextManager[Sql]:
+        """A read transaction (one consistent view)."""
+        return self._backend.read()
+
+    def writing(self) -> AbstractContextManager[Sql]:
+        """A write transaction: committed when the block ends, rolled back on any error."""
+        return self._backend.write()
+
     # ----------------------------------------------------------------------------------- meta
 
-    def _meta(self, conn: Connection) -> dict[str, str]:
-        return {k: v for k, v in conn.execute(select(META.c.key, META.c.value))}
-
     def is_initialised(self) -> bool:
-        with read_connection(self.engine) as conn:
-            return "kommune_code" in self._meta(conn)
+        with self.reading() as sql:
+            return "kommune_code" in queries.read_meta(sql)
 
     def revision(self) -> int:
         """A number that grows with every committed change, by any process."""
-        with read_connection(self.engine) as conn:
-            value = conn.execute(select(META.c.value).where(META.c.key == "revision")).scalar()
+        with self.reading() as sql:
+            value = scalar(sql, "SELECT value FROM meta WHERE key = 'revision'")
         return int(value or 0)
 
-    def _bump_revision(self, conn: Connection) -> None:
-        conn.execute(
-            text(
-                "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR(20)) "
-                "WHERE key = 'revision'"
-            )
+    def bump_revision(self, sql: Any) -> None:
+        _as_sql(sql).run(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR(20)) "
+            "WHERE key = 'revision'"
         )
+
+    def require_initialised(self, sql: Any) -> None:
+        if "kommune_code" not in queries.read_meta(_as_sql(sql)):
+            raise NotInitialisedError(NOT_INITIALISED)
+
+    def require_task(self, sql: Any, task_id: str) -> TaskRow:
+        task = queries.read_task(_as_sql(sql), task_id)
+        if task is None:
+            raise StoreError(f"ukendt opgave: '{task_id}'")
+        return task
+
+    def record(self, sql: Any, task_id: str, field: str, old: object, new: object) -> None:
+        """One line of history: which field changed from what to what, when (UTC) and by whom."""
+        _as_sql(sql).run(
+            insert_sql("history", ("task_id", "field", "old", "new", "at", "user")),
+            {
+                "task_id": task_id,
+                "field": field,
+                "old": None if old is None else str(old),
+                "new": None if new is None else str(new),
+                "at": utc_now(),
+                "user": self.user,
+            },
+        )
+
+    # The names the SQLAlchemy Core modules have always used.
+    _bump_revision = bump_revision
+    _require_initialised = require_initialised
+    _task = require_task
+    _record = record
 
     # ----------------------------------------------------------------------------------- init
 
@@ -222,15 +270,15 @@ class Store:
             raise StoreError(
                 f"ukendt projekt: {', '.join(sorted(unknown))} (brug STS, SAPA, KY, KSD)"
             )
-        with write_transaction(self.engine) as conn:
-            meta = self._meta(conn)
+        with self.writing() as sql:
+            meta = queries.read_meta(sql)
             if "kommune_code" in meta:
                 raise StoreError(
                     f"databasen er allerede oprettet for {meta['kommune_name']} "
                     f"({meta['kommune_code']}); intet er ændret"
                 )
-            conn.execute(
-                insert(META),
+            sql.run_many(
+                insert_sql("meta", ("key", "value")),
                 [
                     {"key": "kommune_code", "value": kommune.code},
                     {"key": "kommune_name", "value": kommune.name},
@@ -239,8 +287,9 @@ class Store:
                     {"key": "revision", "value": "1"},
                 ],
             )
-            conn.execute(
-                insert(P),
+            project_columns = ("code", "name", "description", "position", "golive")
+            sql.run_many(
+                insert_sql("project", project_columns),
                 [
                     {
                         "code": p.code,
@@ -252,143 +301,85 @@ class Store:
                     for p in catalogue.projects
                 ],
             )
-            conn.execute(insert(M), [m.model_dump() for m in catalogue.main_tasks])
+            mains = [m.model_dump() for m in catalogue.main_tasks]
+            sql.run_many(insert_sql("main_task", list(mains[0])), mains)
             if catalogue.skipped:
-                conn.execute(insert(S), [s.model_dump() for s in catalogue.skipped])
+                skipped = [s.model_dump() for s in catalogue.skipped]
+                sql.run_many(insert_sql("skipped_main_task", list(skipped[0])), skipped)
             rows = []
             checklist = []
             for position, spec in enumerate(catalogue.tasks):
-                golive = golives.get(spec.project)
-                rows.append(catalogue_task_row(spec, position, golive))
+                rows.append(catalogue_task_row(spec, position, golives.get(spec.project)))
                 checklist += [
                     {"task_id": spec.id, "position": i, "text": item, "done": False}
                     for i, item in enumerate(spec.checklist)
                 ]
-            conn.execute(insert(T), rows)
+            sql.run_many(insert_sql("task", list(rows[0])), rows)
             if checklist:
-                conn.execute(insert(C), checklist)
+                sql.run_many(insert_sql("checklist_item", list(checklist[0])), checklist)
 
     # ----------------------------------------------------------------------------------- reads
 
     def snapshot(self) -> Snapshot:
-        """The whole tree as plain rows (one select per table; no ORM objects).
+        """The whole tree as plain rows (one select per table; no ORM objects)."""
+        with self.reading() as sql:
+            outline = self._outline(sql)
+            tasks = queries.read_tasks(sql)
+        return Snapshot(**_fields(outline), tasks=tasks)
 
-        Tasks a newer catalogue withdrew (`task.withdrawn`, see `kigo_tui.catalogue_update`) are
-        left out here, so every consumer of the snapshot (status tree, TUI, export) neither shows
-        them nor counts them in the colours. They stay in the database with their status and
-        history: `task()` and `detail()` still read them, and re-importing a catalogue that has
-        them again brings them back. Within a hovedopgave, catalogue tasks come before local ones.
-        """
-        with read_connection(self.engine) as conn:
-            meta = self._meta(conn)
-            if "kommune_code" not in meta:
-                raise NotInitialisedError(
-                    "databasen er ikke oprettet endnu: kør 'kigo init --kommune KODE' eller 'kigo demo'"
-                )
-            projects = [
-                ProjectRow(code, name, description, golive)
-                for code, name, description, golive in conn.execute(
-                    select(P.c.code, P.c.name, P.c.description, P.c.golive).order_by(P.c.position)
-                )
-            ]
-            main_tasks = [
-                MainTaskRow(*row)
-                for row in conn.execute(
-                    select(M.c.number, M.c.name, M.c.group, M.c.description, M.c.purpose).order_by(
-                        M.c.number
-                    )
-                )
-            ]
-            skipped = {
-                (project, number): reason
-                for project, number, reason in conn.execute(
-                    select(S.c.project, S.c.main_task, S.c.reason)
-                )
-            }
-            tasks = [
-                _row_to_task(row)
-                for row in conn.execute(
-                    select(*_TASK_COLUMNS)
-                    .where(T.c.withdrawn.is_(False))
-                    .order_by(T.c.project, T.c.main_task, T.c.is_local, T.c.position, T.c.id)
-                )
-            ]
-        return Snapshot(
-            kommune_code=meta["kommune_code"],
-            kommune_name=meta["kommune_name"],
-            catalogue_version=meta.get("catalogue_version", ""),
-            revision=int(meta.get("revision", "0")),
-            projects=projects,
-            main_tasks=main_tasks,
-            skipped=skipped,
-            tasks=tasks,
-        )
+    def overview(self, today: date) -> Overview:
+        """The top of the tree and its roll-up counts on `today`, without reading any task."""
+        with self.reading() as sql:
+            outline = self._outline(sql)
+            rollup = queries.read_rollup(sql, today)
+        return Overview(**_fields(outline), today=today, rollup=rollup)
+
+    def _outline(self, sql: Sql) -> Outline:
+        meta = queries.read_meta(sql)
+        if "kommune_code" not in meta:
+            raise NotInitialisedError(NOT_INITIALISED)
+        return queries.read_outline(sql, meta)
+
+    def branch(self, project: str, main_task: int) -> tuple[list[TaskRow], int]:
+        """The current tasks of one hovedopgave in a project, and the revision they are from."""
+        with self.reading() as sql:
+            tasks = queries.read_branch(sql, project, main_task)
+            revision = int(scalar(sql, "SELECT value FROM meta WHERE key = 'revision'") or 0)
+        return tasks, revision
+
+    def tasks(self, ids: Sequence[str]) -> list[TaskRow]:
+        """The current tasks among `ids`, in tree order (unknown and withdrawn ids are left out)."""
+        with self.reading() as sql:
+            return queries.read_tasks_by_id(sql, ids)
+
+    def search(self, text: str, limit: int = 500) -> list[TaskRow]:
+        """Current tasks whose id or title contains `text` (case-insensitive), in tree order."""
+        with self.reading() as sql:
+            return queries.search_tasks(sql, text, limit)
+
+    def follow_up_candidates(self, today: date) -> list[TaskRow]:
+        with self.reading() as sql:
+            return queries.follow_up_candidates(sql, today)
 
     def task(self, task_id: str) -> TaskRow:
-        with read_connection(self.engine) as conn:
-            return self._task(conn, task_id)
-
-    def _task(self, conn: Connection, task_id: str) -> TaskRow:
-        row = conn.execute(select(*_TASK_COLUMNS).where(T.c.id == task_id)).first()
-        if row is None:
-            raise StoreError(f"ukendt opgave: '{task_id}'")
-        return _row_to_task(row)
+        with self.reading() as sql:
+            return self.require_task(sql, task_id)
 
     def detail(self, task_id: str) -> TaskDetail:
-        with read_connection(self.engine) as conn:
-            task = self._task(conn, task_id)
-            description, start_manual, due_manual, exit_priority = conn.execute(
-                select(T.c.description, T.c.start_manual, T.c.due_manual, T.c.exit_priority).where(
-                    T.c.id == task_id
-                )
-            ).one()
-            checklist = [
-                ChecklistRow(*row)
-                for row in conn.execute(
-                    select(C.c.id, C.c.text, C.c.done)
-                    .where(C.c.task_id == task_id)
-                    .order_by(C.c.position, C.c.id)
-                )
-            ]
-            history = [
-                HistoryRow(*row)
-                for row in conn.execute(
-                    select(H.c.field, H.c.old, H.c.new, H.c.at, H.c.user)
-                    .where(H.c.task_id == task_id)
-                    .order_by(H.c.id.desc())
-                    .limit(50)
-                )
-            ]
-        return TaskDetail(
-            task,
-            description,
-            bool(start_manual),
-            bool(due_manual),
-            exit_priority,
-            checklist,
-            history,
-        )
+        with self.reading() as sql:
+            detail = queries.read_detail(sql, task_id)
+        if detail is None:
+            raise StoreError(f"ukendt opgave: '{task_id}'")
+        return detail
 
     def history_count(self) -> int:
-        with read_connection(self.engine) as conn:
-            return conn.execute(select(func.count()).select_from(H)).scalar_one()
+        with self.reading() as sql:
+            return int(scalar(sql, "SELECT count(*) FROM history"))
 
     # ----------------------------------------------------------------------------------- writes
 
-    def _record(self, conn: Connection, task_id: str, field: str, old: object, new: object) -> None:
-        conn.execute(
-            insert(H).values(
-                task_id=task_id,
-                field=field,
-                old=None if old is None else str(old),
-                new=None if new is None else str(new),
-                at=datetime.now(UTC),
-                user=self.user,
-            )
-        )
-
-    def _locked_task(self, conn: Connection, task_id: str, expected_version: int | None) -> TaskRow:
-        task = self._task(conn, task_id)
+    def _locked_task(self, sql: Sql, task_id: str, expected_version: int | None) -> TaskRow:
+        task = self.require_task(sql, task_id)
         if expected_version is not None and task.version != expected_version:
             raise ConflictError(
                 f"{task_id} er ændret af en anden, siden du så den (version {task.version}, "
@@ -396,53 +387,66 @@ class Store:
             )
         return task
 
-    def _apply(self, conn: Connection, task: TaskRow, values: dict[str, object]) -> None:
-        result = conn.execute(
-            update(T)
-            .where(T.c.id == task.id, T.c.version == task.version)
-            .values(**values, version=task.version + 1)
+    def _apply(self, sql: Sql, task: TaskRow, values: dict[str, object]) -> None:
+        """Write `values` to the task and raise its version; refused if someone got there first."""
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        changed = sql.run(
+            f"UPDATE task SET {assignments}{', ' if values else ''}version = :new_version "
+            "WHERE id = :id AND version = :version",
+            {**values, "new_version": task.version + 1, "id": task.id, "version": task.version},
         )
-        if result.rowcount != 1:
+        if changed != 1:
             raise ConflictError(f"{task.id} blev ændret samtidig af en anden; prøv igen")
-        self._bump_revision(conn)
+        self.bump_revision(sql)
 
-    def _status_values(self, conn: Connection, task: TaskRow, status: Status) -> dict[str, object]:
-        values: dict[str, object] = {"status": status.value, "previous_status": task.status.value}
-        values["completed_at"] = datetime.now(UTC) if status == Status.DONE else None
-        self._record(conn, task.id, "status", task.status.value, status.value)
-        return values
+    def _status_values(self, sql: Sql, task: TaskRow, status: Status) -> dict[str, object]:
+        self.record(sql, task.id, "status", task.status.value, status.value)
+        return {
+            "status": status.value,
+            "previous_status": task.status.value,
+            "completed_at": utc_now() if status == Status.DONE else None,
+        }
 
     def set_status(
         self, task_id: str, status: Status, expected_version: int | None = None
     ) -> TaskRow:
-        with write_transaction(self.engine) as conn:
-            task = self._locked_task(conn, task_id, expected_version)
+        with self.writing() as sql:
+            task = self._locked_task(sql, task_id, expected_version)
             if task.status == status:
                 return task
-            self._apply(conn, task, self._status_values(conn, task, status))
-            return self._task(conn, task_id)
+            self._apply(sql, task, self._status_values(sql, task, status))
+            return self.require_task(sql, task_id)
 
     def toggle_done(self, task_id: str, expected_version: int | None = None) -> TaskRow:
         """Done ↔ the status the task had before it was marked done."""
-        with write_transaction(self.engine) as conn:
-            task = self._locked_task(conn, task_id, expected_version)
+        with self.writing() as sql:
+            task = self._locked_task(sql, task_id, expected_version)
             if task.status == Status.DONE:
-                previous = conn.execute(
-                    select(T.c.previous_status).where(T.c.id == task_id)
-                ).scalar()
+                previous = scalar(
+                    sql, "SELECT previous_status FROM task WHERE id = :id", {"id": task_id}
+                )
                 target = Status(previous) if previous and previous != "done" else Status.NOT_STARTED
             else:
                 target = Status.DONE
-            self._apply(conn, task, self._status_values(conn, task, target))
-            return self._task(conn, task_id)
+            self._apply(sql, task, self._status_values(sql, task, target))
+            return self.require_task(sql, task_id)
 
     def edit_task(
         self, task_id: str, edit: TaskEdit, expected_version: int | None = None
     ) -> TaskRow:
-        with write_transaction(self.engine) as conn:
-            task = self._locked_task(conn, task_id, expected_version)
-            current = conn.execute(select(T).where(T.c.id == task_id)).mappings().one()
-            values: dict[str, object] = {}
+        with self.writing() as sql:
+            task = self._locked_task(sql, task_id, expected_version)
+            row = first(
+                sql,
+                "SELECT title, description, category, warn_days, start, due FROM task "
+                "WHERE id = :id",
+                {"id": task_id},
+            )
+            assert row is not None
+            current = dict(
+                zip(("title", "description", "category", "warn_days"), row[:4], strict=True)
+            )
+            current["start"], current["due"] = task.start, task.due
             start = None if edit.clear_start else (edit.start or current["start"])
             due = None if edit.clear_due else (edit.due or current["due"])
             if start and due and start > due:
@@ -459,9 +463,11 @@ class Store:
                 "category": edit.category.value if edit.category else None,
                 "warn_days": edit.warn_days,
             }
-            for name, new in changes.items():
-                if new is not None and new != current[name]:
-                    values[name] = new
+            values: dict[str, object] = {
+                name: new
+                for name, new in changes.items()
+                if new is not None and new != current[name]
+            }
             if (edit.start or edit.clear_start) and start != current["start"]:
                 values["start"] = start
                 values["start_manual"] = True
@@ -472,55 +478,49 @@ class Store:
                 return task
             for name, new in values.items():
                 if not name.endswith("_manual"):
-                    old = current[name]
-                    self._record(conn, task_id, name, _plain(old), _plain(new))
-            self._apply(conn, task, values)
-            return self._task(conn, task_id)
+                    self.record(sql, task_id, name, _plain(current[name]), _plain(new))
+            self._apply(sql, task, values)
+            return self.require_task(sql, task_id)
 
     def set_golive(self, project: str, golive: date | None) -> int:
         """Set or move a project's go-live date; derived dates follow, hand-edited dates stay.
 
         Returns the number of tasks whose dates moved.
         """
+        from kigo_tui.sqlio import as_date
+
         project = project.upper()
         if project not in PROJECT_CODES:
             raise StoreError(f"ukendt projekt: '{project}' (brug STS, SAPA, KY eller KSD)")
         moved = 0
-        with write_transaction(self.engine) as conn:
-            self._require_initialised(conn)
-            conn.execute(update(P).where(P.c.code == project).values(golive=golive))
-            rows = conn.execute(
-                select(
-                    T.c.id,
-                    T.c.start,
-                    T.c.due,
-                    T.c.start_offset,
-                    T.c.due_offset,
-                    T.c.start_manual,
-                    T.c.due_manual,
-                    T.c.version,
-                ).where(T.c.project == project)
-            ).all()
+        with self.writing() as sql:
+            self.require_initialised(sql)
+            sql.run(
+                "UPDATE project SET golive = :golive WHERE code = :code",
+                {"golive": golive, "code": project},
+            )
+            rows = sql.rows(
+                "SELECT id, start, due, start_offset, due_offset, start_manual, due_manual, "
+                "version FROM task WHERE project = :project",
+                {"project": project},
+            )
             for tid, start, due, s_off, d_off, s_manual, d_manual, version in rows:
+                start, due = as_date(start), as_date(due)
                 values: dict[str, object] = {}
                 if not s_manual and s_off is not None and date_from_golive(golive, s_off) != start:
                     values["start"] = date_from_golive(golive, s_off)
                 if not d_manual and d_off is not None and date_from_golive(golive, d_off) != due:
                     values["due"] = date_from_golive(golive, d_off)
                 if values:
-                    conn.execute(
-                        update(T).where(T.c.id == tid).values(**values, version=version + 1)
+                    assignments = ", ".join(f"{name} = :{name}" for name in values)
+                    sql.run(
+                        f"UPDATE task SET {assignments}, version = :version WHERE id = :id",
+                        {**values, "version": version + 1, "id": tid},
                     )
                     moved += 1
-            self._record(conn, f"{project}", "golive", None, golive.isoformat() if golive else None)
-            self._bump_revision(conn)
+            self.record(sql, project, "golive", None, golive.isoformat() if golive else None)
+            self.bump_revision(sql)
         return moved
-
-    def _require_initialised(self, conn: Connection) -> None:
-        if "kommune_code" not in self._meta(conn):
-            raise NotInitialisedError(
-                "databasen er ikke oprettet endnu: kør 'kigo init --kommune KODE' eller 'kigo demo'"
-            )
 
     def add_local_task(
         self,
@@ -548,75 +548,86 @@ class Store:
         if not 0 <= warn_days <= 365:
             raise StoreError("varsel skal være mellem 0 og 365 dage")
         prefix = f"{project}-{main_task:02d}-L"
-        with write_transaction(self.engine) as conn:
-            self._require_initialised(conn)
-            existing = conn.execute(select(T.c.id).where(T.c.id.like(prefix + "%"))).scalars()
-            number = 1 + max((int(i.removeprefix(prefix)) for i in existing), default=0)
-            position = conn.execute(select(func.coalesce(func.max(T.c.position), 0) + 1)).scalar()
-            task_id = f"{prefix}{number}"
-            conn.execute(
-                insert(T).values(
-                    id=task_id,
-                    project=project,
-                    main_task=main_task,
-                    position=position,
-                    title=title.strip(),
-                    description=description,
-                    category=category.value,
-                    phase="F2",
-                    status=Status.NOT_STARTED.value,
-                    start=start,
-                    due=due,
-                    start_manual=start is not None,
-                    due_manual=due is not None,
-                    warn_days=warn_days,
-                    is_local=True,
-                    version=1,
-                )
+        with self.writing() as sql:
+            self.require_initialised(sql)
+            existing = sql.rows("SELECT id FROM task WHERE id LIKE :p", {"p": prefix + "%"})
+            number = 1 + max(
+                (int(i) for (tid,) in existing if (i := tid.removeprefix(prefix)).isdigit()),
+                default=0,
             )
+            position = int(scalar(sql, "SELECT coalesce(max(position), 0) + 1 FROM task"))
+            task_id = f"{prefix}{number}"
+            row = {
+                "id": task_id,
+                "project": project,
+                "main_task": main_task,
+                "position": position,
+                "title": title.strip(),
+                "description": description,
+                "category": category.value,
+                "phase": "F2",
+                "status": Status.NOT_STARTED.value,
+                "start": start,
+                "due": due,
+                "start_manual": start is not None,
+                "due_manual": due is not None,
+                "warn_days": warn_days,
+                "is_local": True,
+                "version": 1,
+                "withdrawn": False,
+            }
+            sql.run(insert_sql("task", list(row)), row)
             if checklist:
-                conn.execute(
-                    insert(C),
-                    [
-                        {"task_id": task_id, "position": i, "text": item, "done": False}
-                        for i, item in enumerate(checklist)
-                    ],
-                )
-            self._record(conn, task_id, "oprettet", None, title.strip())
-            self._bump_revision(conn)
-            return self._task(conn, task_id)
+                items = [
+                    {"task_id": task_id, "position": i, "text": item, "done": False}
+                    for i, item in enumerate(checklist)
+                ]
+                sql.run_many(insert_sql("checklist_item", list(items[0])), items)
+            self.record(sql, task_id, "oprettet", None, title.strip())
+            self.bump_revision(sql)
+            return self.require_task(sql, task_id)
 
     def delete_local_task(self, task_id: str) -> None:
-        with write_transaction(self.engine) as conn:
-            task = self._task(conn, task_id)
+        with self.writing() as sql:
+            task = self.require_task(sql, task_id)
             if not task.is_local:
                 raise StoreError(
                     f"{task_id} kommer fra KOMBITs katalog og kan ikke slettes (kun lokale opgaver)"
                 )
-            conn.execute(delete(C).where(C.c.task_id == task_id))
-            conn.execute(delete(T).where(T.c.id == task_id))
-            self._record(conn, task_id, "slettet", task.title, None)
-            self._bump_revision(conn)
+            sql.run("DELETE FROM checklist_item WHERE task_id = :id", {"id": task_id})
+            sql.run("DELETE FROM task WHERE id = :id", {"id": task_id})
+            self.record(sql, task_id, "slettet", task.title, None)
+            self.bump_revision(sql)
 
     def set_checklist_item(self, item_id: int, done: bool) -> tuple[TaskRow, Status | None]:
         """Tick or untick a checklist item; the last tick makes the task done, an untick reopens it.
 
         Returns the task and the status it changed to (None when its status stayed).
         """
-        with write_transaction(self.engine) as conn:
-            row = conn.execute(select(C.c.task_id, C.c.done).where(C.c.id == item_id)).first()
+        with self.writing() as sql:
+            row = first(
+                sql,
+                "SELECT task_id, done, text FROM checklist_item WHERE id = :id",
+                {"id": item_id},
+            )
             if row is None:
                 raise StoreError(f"ukendt tjeklistepunkt: {item_id}")
-            task_id, was_done = row
-            task = self._task(conn, task_id)
+            task_id, was_done, text = row
+            task = self.require_task(sql, task_id)
             if bool(was_done) == done:
                 return task, None
-            conn.execute(update(C).where(C.c.id == item_id).values(done=done))
-            text_ = conn.execute(select(C.c.text).where(C.c.id == item_id)).scalar()
-            self._record(conn, task_id, "tjekliste", text_, "✓" if done else "○")
-            remaining = conn.execute(
-                select(func.count()).where(C.c.task_id == task_id, C.c.done.is_(False))
-            ).scalar_one()
+            sql.run(
+                "UPDATE checklist_item SET done = :done WHERE id = :id",
+                {"done": done, "id": item_id},
+            )
+            self.record(sql, task_id, "tjekliste", text, "✓" if done else "○")
+            remaining = int(
+                scalar(
+                    sql,
+                    "SELECT count(*) FROM checklist_item WHERE task_id = :id AND done = false",
+                    {"id": task_id},
+                )
+            )
             target: Status | None = None
             if done and remaining == 0 and task.status != Status.DONE:
                 target = Status.DONE
@@ -624,26 +635,69 @@ class Store:
                 done and task.status == Status.NOT_STARTED
             ):
                 target = Status.IN_PROGRESS
-            values = self._status_values(conn, task, target) if target else {}
-            self._apply(conn, task, values)
-            return self._task(conn, task_id), target
+            values = self._status_values(sql, task, target) if target else {}
+            self._apply(sql, task, values)
+            return self.require_task(sql, task_id), target
 
     def restore_task(self, task_id: str, before: TaskRow) -> TaskRow:
         """Undo: put status, dates, category and warning window back as they were in `before`."""
-        with write_transaction(self.engine) as conn:
-            task = self._task(conn, task_id)
+        with self.writing() as sql:
+            task = self.require_task(sql, task_id)
             values: dict[str, object] = {}
             if task.status != before.status:
-                values.update(self._status_values(conn, task, before.status))
+                values.update(self._status_values(sql, task, before.status))
                 values["completed_at"] = before.completed_at
             for name in ("start", "due", "warn_days", "category", "title"):
                 old, new = getattr(task, name), getattr(before, name)
                 if old != new:
                     values[name] = new.value if isinstance(new, Category) else new
-                    self._record(conn, task_id, name, _plain(old), _plain(new))
+                    self.record(sql, task_id, name, _plain(old), _plain(new))
             if values:
-                self._apply(conn, task, values)
-            return self._task(conn, task_id)
+                self._apply(sql, task, values)
+            return self.require_task(sql, task_id)
+
+
+def _open_sqlite(path: Path) -> SqliteFile:
+    """The standard-library connections to a SQLite file, preparing it first when it needs it."""
+    from kigo_tui.sqlite_file import SqliteFile, probe, writable
+
+    exists = path.exists() and path.stat().st_size > 0
+    found = probe(path) if exists else None
+    if found is not None and found.ready(SCHEMA_VERSION):
+        return SqliteFile(path, read_only=not writable(path))
+    current = found is not None and found.problem is None and found.schema_version == SCHEMA_VERSION
+    if current and not writable(path):  # current but not in WAL mode, and not ours to switch
+        return SqliteFile(path, read_only=True)
+    from kigo_tui.db import make_engine, prepare_schema
+
+    engine = make_engine(str(path))
+    try:
+        prepare_schema(engine)  # creates, backs up and upgrades, or refuses untouched
+    finally:
+        engine.dispose()
+    return SqliteFile(path)
+
+
+def _as_sql(conn: Any) -> Sql:
+    """An `Sql` from an `Sql` or a SQLAlchemy connection (the catalogue import passes those)."""
+    if hasattr(conn, "rows"):
+        return conn
+    from kigo_tui.db import AlchemySql
+
+    return AlchemySql(conn)
+
+
+def _fields(outline: Any) -> dict[str, Any]:
+    names = (
+        "kommune_code",
+        "kommune_name",
+        "catalogue_version",
+        "revision",
+        "projects",
+        "main_tasks",
+        "skipped",
+    )
+    return {name: getattr(outline, name) for name in names}
 
 
 def _plain(value: object) -> object:

@@ -26,7 +26,8 @@ from kigo_tui.db import SCHEMA_VERSION
 from kigo_tui.rules import Category, Status
 from kigo_tui.status import status_tree
 from kigo_tui.store import Store as StoreClass
-from kigo_tui.store import StoreError, T, TaskEdit
+from kigo_tui.catalogue_update import T
+from kigo_tui.store import StoreError, TaskEdit
 from tests.conftest import FIXED_TODAY, GOLIVES
 
 OLD_VERSION = "2026.11.1"

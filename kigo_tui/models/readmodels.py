@@ -47,8 +47,8 @@ class MainTaskRow:
 
 
 @dataclass(slots=True)
-class Snapshot:
-    """Everything needed to draw the tree and compute colours, read in one go."""
+class Outline:
+    """The kommune, its projects and the hovedopgaver: the tree without its tasks."""
 
     kommune_code: str
     kommune_name: str
@@ -57,10 +57,38 @@ class Snapshot:
     projects: list[ProjectRow]
     main_tasks: list[MainTaskRow]
     skipped: dict[tuple[str, int], str]
+
+
+@dataclass(slots=True)
+class Snapshot(Outline):
+    """Everything needed to draw the tree and compute colours, read in one go."""
+
     tasks: list[TaskRow]
 
     def tasks_by_id(self) -> dict[str, TaskRow]:
         return {t.id: t for t in self.tasks}
+
+
+@dataclass(frozen=True, slots=True)
+class RollupRow:
+    """How many tasks of one category and status a hovedopgave has, and how many are red/yellow."""
+
+    project: str
+    main_task: int
+    category: Category
+    status: Status
+    total: int
+    red: int
+    yellow: int
+
+
+@dataclass(slots=True)
+class Overview(Outline):
+    """The top of the tree with its roll-up counts on `today`, without any task: what the TUI's
+    first frame needs, read from an index at any size."""
+
+    today: date
+    rollup: list[RollupRow]
 
 
 @dataclass(frozen=True, slots=True)

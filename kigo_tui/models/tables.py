@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -72,6 +73,20 @@ class Task(SQLModel, table=True):
     """Raised on every change; a save based on an older version is refused (no silent overwrite)."""
     withdrawn: bool = False
     """The catalogue no longer has this task: it is kept (status, history) but hidden from the tree."""
+
+
+ROLLUP_INDEX = Index(
+    "ix_task_rollup",
+    Task.withdrawn,  # type: ignore[arg-type]
+    Task.project,  # type: ignore[arg-type]
+    Task.main_task,  # type: ignore[arg-type]
+    Task.category,  # type: ignore[arg-type]
+    Task.status,  # type: ignore[arg-type]
+    Task.due,  # type: ignore[arg-type]
+    Task.warn_days,  # type: ignore[arg-type]
+)
+"""Everything the tree's roll-up counts need, so they are read from the index alone
+(`kigo_tui.queries.ROLLUP`), and the key of a branch (project, hovedopgave)."""
 
 
 class ChecklistItem(SQLModel, table=True):
