@@ -16,11 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kigo_tui.errors import KigoError
 from kigo_tui.rules import Category
+from kigo_tui.seed import PROJECT_CODES, SEED_DIR
 
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 CATALOGUE_PATH = SEED_DIR / "catalogue.toml"
 
-PROJECT_CODES = ("STS", "SAPA", "KY", "KSD")
 TASK_ID_PATTERN = re.compile(r"^(STS|SAPA|KY|KSD)-(\d{2})-(\d{2})$")
 DEFAULT_WARN_DAYS = 14
 

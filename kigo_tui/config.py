@@ -1,12 +1,18 @@
-"""Typed user settings from `config.toml` in the user config dir; environment variables override."""
+"""Typed user settings from `config.toml` in the user config dir; environment variables override.
+
+`Settings` is a plain dataclass, validated with pydantic when there is a file to validate: a user
+without a config file does not pay for importing pydantic on the way to the first frame.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from annotated_types import Gt, Le
 
 from kigo_tui.errors import KigoError
 from kigo_tui.locations import config_path
@@ -16,8 +22,9 @@ class ConfigError(KigoError):
     """The config file cannot be read; the message names the file and the field."""
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass
+class Settings:
+    __pydantic_config__ = {"extra": "forbid"}  # noqa: RUF012  (read by pydantic, not an attribute)
 
     user: str | None = None
     """Who is recorded in the history for changes made here (default: the OS user; env KIGO_USER)."""
@@ -28,31 +35,38 @@ class Settings(BaseModel):
     db: str | None = None
     """Default database path or SQLAlchemy URL (env KIGO_DB and --db take precedence)."""
 
-    keys: dict[str, str] = Field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
     """Remapped keys, action id → key(s), e.g. {"toggle_done" = "x", "quit" = "q,ctrl+q"}."""
 
-    poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    poll_seconds: Annotated[float, Gt(0), Le(60)] = 1.0
     """How often the TUI looks for changes made by other processes."""
 
 
 def load_settings(path: Path | None = None) -> Settings:
     path = path or config_path()
-    raw: dict[str, object] = {}
-    if path.exists():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: ikke gyldig TOML: {exc}") from None
-        except OSError as exc:
-            raise ConfigError(f"{path}: kan ikke læses ({exc.strerror})") from None
-    try:
-        settings = Settings.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: felt '{where}': {first['msg']}") from None
+    settings = _read_file(path) if path.exists() else Settings()
     if os.environ.get("KIGO_ME"):
         settings.me = os.environ["KIGO_ME"]
     if os.environ.get("KIGO_USER"):
         settings.user = os.environ["KIGO_USER"]
     return settings
+
+
+def _read_file(path: Path) -> Settings:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: ikke gyldig TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: kan ikke læses ({exc.strerror})") from None
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(Settings).validate_python(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "unexpected_keyword_argument":
+            known = ", ".join(Settings.__dataclass_fields__)
+            raise ConfigError(f"{path}: ukendt indstilling '{where}' (kendte: {known})") from None
+        raise ConfigError(f"{path}: felt '{where}': {first['msg']}") from None

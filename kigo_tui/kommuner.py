@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 
-from kigo_tui.catalogue import SEED_DIR
+from kigo_tui.seed import SEED_DIR
 
 KOMMUNER_PATH = SEED_DIR / "kommuner.csv"
 

@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from kigo_tui.catalogue import PROJECT_CODES
 from kigo_tui.organisation_labels import ESCALATIONS, FORMS
 from kigo_tui.rules import Colour
+from kigo_tui.seed import PROJECT_CODES
 from kigo_tui.sqlio import Sql, as_date, utc_now
 from kigo_tui.store import Store, StoreError, insert_sql
 

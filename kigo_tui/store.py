@@ -24,17 +24,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kigo_tui import queries
-from kigo_tui.catalogue import PROJECT_CODES, Catalogue, TaskSpec
 from kigo_tui.errors import KigoError
 from kigo_tui.kommuner import Kommune
 from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, TaskRow
 from kigo_tui.rules import Category, Status
+from kigo_tui.seed import PROJECT_CODES
 from kigo_tui.sqlio import Sql, first, scalar, utc_now
 from kigo_tui.storage import SCHEMA_VERSION, sqlite_file
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from kigo_tui.catalogue import Catalogue, TaskSpec
     from kigo_tui.sqlite_file import SqliteFile
 
 
