@@ -440,12 +440,16 @@ def _set(store: Store, args: argparse.Namespace, today: date) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    from kigo_tui.app import create_app
     from kigo_tui.config import load_settings
+    from kigo_tui.preload import Preload
 
     settings = load_settings()
     today, overridden = resolve_today(args.today)
-    app = create_app(resolve_db(args.db), settings=settings, today=today if overridden else None)
+    db = resolve_db(args.db)
+    preload = Preload.start(db, settings.user, today)  # before Textual is imported: in parallel
+    from kigo_tui.app import create_app
+
+    app = create_app(db, settings=settings, today=today if overridden else None, preload=preload)
     app.run()
     return app.return_code or 0
 

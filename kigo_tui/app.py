@@ -20,6 +20,9 @@ from kigo_tui.config import Settings
 from kigo_tui.dates import copenhagen_today
 
 if TYPE_CHECKING:
+    from kigo_tui.models.readmodels import Overview
+    from kigo_tui.organisation import Organisation
+    from kigo_tui.preload import Preload
     from kigo_tui.store import Store
 
 PALETTE_ACTIONS = (
@@ -46,13 +49,21 @@ class KigoApp(App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, db: str, settings: Settings, today: date | None = None) -> None:
+    def __init__(
+        self,
+        db: str,
+        settings: Settings,
+        today: date | None = None,
+        preload: Preload | None = None,
+    ) -> None:
         super().__init__()
         self.db = db
         self.settings = settings
         self._today_override = today
+        self._preload = preload
         self._store: Store | None = None
         self._store_lock = threading.Lock()
+        self._preloaded: tuple[Overview, Organisation] | None = None
         self.export_dir: Path | None = None
         """Where `x` writes the status bundle (None: the current folder)."""
 
@@ -65,13 +76,30 @@ class KigoApp(App[None]):
         return self._today_override or copenhagen_today()
 
     def open_store(self) -> Store:
-        """The store, opened on first use (in a worker thread: it imports SQLAlchemy)."""
+        """The store, opened on first use (in a worker thread), or the one the preload opened."""
         with self._store_lock:
             if self._store is None:
-                from kigo_tui.store import Store
+                if self._preload is not None:
+                    preload, self._preload = self._preload, None
+                    self._store = preload.wait()
+                    self._preloaded = preload.view
+                else:
+                    from kigo_tui.store import Store
 
-                self._store = Store.open(self.db, user=self.settings.user)
+                    self._store = Store.open(self.db, user=self.settings.user)
             return self._store
+
+    @property
+    def read_only(self) -> bool:
+        """The database opened read-only (this user may not change it)."""
+        return self._store is not None and self._store.read_only
+
+    def take_preloaded(self) -> tuple[Overview, Organisation] | None:
+        """What the preload read before the UI was up (once; None when there was nothing)."""
+        self.open_store()
+        with self._store_lock:
+            view, self._preloaded = self._preloaded, None
+        return view
 
     def get_default_screen(self) -> Screen:
         from kigo_tui.screens.main import MainScreen
@@ -143,6 +171,14 @@ class KigoApp(App[None]):
             self._store.close()
 
 
-def create_app(db: str, settings: Settings | None = None, today: date | None = None) -> KigoApp:
-    """The app on the database at `db` (path or URL); `today` fixes the date colours are for."""
-    return KigoApp(db, settings or Settings(), today)
+def create_app(
+    db: str,
+    settings: Settings | None = None,
+    today: date | None = None,
+    preload: Preload | None = None,
+) -> KigoApp:
+    """The app on the database at `db` (path or URL); `today` fixes the date colours are for.
+
+    `preload` (from `kigo_tui.preload`) has opened the database while Textual was imported.
+    """
+    return KigoApp(db, settings or Settings(), today, preload)

@@ -27,24 +27,6 @@ Phase = Literal["F1", "F2", "F3", "F4"]
 Group = Literal["independent", "project", "organisational", "technical"]
 ExitPriority = Literal["necessary", "recommended", "voluntary"]
 
-GROUP_LABELS: dict[str, str] = {
-    "independent": "Uafhængige opgaver",
-    "project": "Projekt",
-    "organisational": "Organisatorisk implementering",
-    "technical": "Teknisk implementering",
-}
-PHASE_LABELS: dict[str, str] = {
-    "F1": "F1 Initiering",
-    "F2": "F2 Forberedelse",
-    "F3": "F3 Ibrugtagning",
-    "F4": "F4 Forankring",
-}
-EXIT_PRIORITY_LABELS: dict[str, str] = {
-    "necessary": "Nødvendig",
-    "recommended": "Anbefales",
-    "voluntary": "Frivillig",
-}
-
 
 class CatalogueError(KigoError):
     """The catalogue file cannot be read or does not validate; the message names file, entry, field."""

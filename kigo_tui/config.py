@@ -24,7 +24,7 @@ class ConfigError(KigoError):
 
 @dataclass
 class Settings:
-    __pydantic_config__ = {"extra": "forbid"}  # noqa: RUF012  (read by pydantic, not an attribute)
+    __pydantic_config__ = {"extra": "forbid"}
 
     user: str | None = None
     """Who is recorded in the history for changes made here (default: the OS user; env KIGO_USER)."""

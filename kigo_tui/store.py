@@ -330,10 +330,17 @@ class Store:
 
     def overview(self, today: date) -> Overview:
         """The top of the tree and its roll-up counts on `today`, without reading any task."""
+        return self.tree_view(today)[0]
+
+    def tree_view(
+        self, today: date, branches: Sequence[tuple[str, int]] = ()
+    ) -> tuple[Overview, dict[tuple[str, int], list[TaskRow]]]:
+        """The overview and the tasks of some open branches, read as one consistent view."""
         with self.reading() as sql:
             outline = self._outline(sql)
             rollup = queries.read_rollup(sql, today)
-        return Overview(**_fields(outline), today=today, rollup=rollup)
+            rows = {key: queries.read_branch(sql, *key) for key in branches}
+        return Overview(**_fields(outline), today=today, rollup=rollup), rows
 
     def _outline(self, sql: Sql) -> Outline:
         meta = queries.read_meta(sql)

@@ -226,16 +226,21 @@ async def _open_every_branch(pilot) -> None:
         for main in list(project.children):
             if main.allow_expand:
                 main.expand()
+    mains = [m for p in tree.root.children for m in p.children if m.allow_expand]
+    await wait_for(pilot, lambda: all(m.children for m in mains), what="every branch read")
     await pilot.pause()
 
 
-async def test_filter_only_yellow_and_red_hides_green_tasks(demo_path: Path) -> None:
+async def test_filter_only_yellow_and_red_hides_green_tasks(
+    demo_path: Path, demo_store: Store
+) -> None:
+    tasks = demo_store.snapshot().tasks
+    problems = {t.id for t in tasks if t.colour(FIXED_TODAY) != Colour.GREEN}
+    assert 10 < len(problems) < len(tasks)
     app = demo_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         model = app.main_screen.model
-        problems = {tid for tid in model.tasks if model.colour_of(tid) != Colour.GREEN}
-        assert 10 < len(problems) < len(model.tasks)
         await pilot.press("f")
         await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen))
         await pilot.press("space", "ctrl+s")  # tick "Kun gule og røde" (focused), apply
@@ -446,9 +451,10 @@ async def test_colours_follow_the_date_when_it_rolls_over(
 
 
 async def test_a_new_date_reapplies_the_filter(
-    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_path: Path, demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     task_id = "SAPA-05-04"  # green on FIXED_TODAY, red from 11-12-2026
+    task = demo_store.task(task_id)
     today = {"value": FIXED_TODAY}
     monkeypatch.setattr("kigo_tui.app.copenhagen_today", lambda: today["value"])
     app = create_app(str(demo_path), settings=Settings(poll_seconds=0.1))
@@ -456,11 +462,13 @@ async def test_a_new_date_reapplies_the_filter(
         await wait_loaded(pilot)
         await pilot.press("f", "space", "ctrl+s")  # only yellow and red
         await wait_for(pilot, lambda: app.main_screen.tree.task_filter.only_problems)
-        assert not app.main_screen.tree.reveal_task(task_id)  # green: filtered out
+        assert not app.main_screen.tree.reveal_task(task)  # green: filtered out
         today["value"] = date(2026, 12, 11)
-        await wait_for(pilot, lambda: app.main_screen.model.colour_of(task_id) == Colour.RED)
+        await wait_for(pilot, lambda: app.main_screen.model.today == today["value"])
         await pilot.pause(0.3)
-        assert app.main_screen.tree.reveal_task(task_id), "a task that turned red must show"
+        assert app.main_screen.tree.reveal_task(task), "a task that turned red must show"
+        await wait_for(pilot, lambda: cursor_key(pilot) == task_id)
+        assert "■" in task_labels(pilot)[task_id]
 
 
 # ---------------------------------------------------------------------------------- keys & palette
@@ -593,5 +601,4 @@ async def test_first_run_ctrl_d_makes_demo_data(tmp_path: Path) -> None:
         await wait_loaded(pilot)
         model = app.main_screen.model
         assert model.kommune_code == chosen
-        colours = {model.colour_of(tid) for tid in model.tasks}
-        assert colours == set(Colour), "demo data has every colour"
+        assert all(model.total.by_colour[c] > 0 for c in Colour), "demo data has every colour"

@@ -1,4 +1,5 @@
-"""The TUI on 50,000 tasks: the lazy tree creates nodes only for open branches."""
+"""The TUI on 50,000 tasks: the lazy tree creates nodes, and the model holds tasks, only for open
+branches; the counts come from the roll-up and follow a toggle by one."""
 
 from __future__ import annotations
 
@@ -55,7 +56,9 @@ async def test_50000_tasks_open_lazily_and_toggle(big_db: Path) -> None:
         loaded_in = time.monotonic() - started
         screen = app.main_screen
         tree = screen.tree
-        assert len(screen.model.tasks) == TASKS
+        model = screen.model
+        assert model.total.total == TASKS, "the roll-up counts every task"
+        assert model.tasks == {}, "no task is read before a branch opens"
         assert count_nodes(tree.root) < 100, "only the kommune and the projects are built"
         assert tree._tasks == {}
         assert loaded_in < 15, f"loading 50,000 tasks took {loaded_in:.1f} s"
@@ -63,7 +66,10 @@ async def test_50000_tasks_open_lazily_and_toggle(big_db: Path) -> None:
         await goto_task(pilot, task_id)
         opened = count_nodes(tree.root)
         assert opened < 2_000, "only one hovedopgave's tasks are built"
+        branch = model.main_counts[("STS", 1)].total
+        assert len(model.tasks) == branch < 2_000, "the model holds the open branch only"
         label = task_labels(pilot)[task_id]
+        done_before = model.total.done
 
         await pilot.press("space")
         expected = Status.NOT_STARTED if before == Status.DONE else Status.DONE
@@ -72,6 +78,8 @@ async def test_50000_tasks_open_lazily_and_toggle(big_db: Path) -> None:
         glyph = "☑" if expected == Status.DONE else "☐"
         assert task_labels(pilot)[task_id].startswith(glyph)
         assert count_nodes(tree.root) == opened, "a toggle relabels; it does not rebuild"
+        assert model.total.done == done_before + (1 if expected == Status.DONE else -1)
+        assert screen.model is model, "the counts were adjusted, not read again"
 
     store = Store.open(str(big_db))
     try:

@@ -50,7 +50,7 @@ async def goto_task(pilot: Pilot, task_id: str, *, detail: bool = True) -> None:
     With `detail`, also wait until the detail pane shows that task (it is loaded in a worker).
     """
     screen = pilot.app.main_screen  # type: ignore[attr-defined]
-    assert screen.tree.reveal_task(task_id), f"{task_id} is not in the tree (filtered out?)"
+    screen.reveal_task(task_id)  # reads the task's branch first when it is not open yet
     screen.tree.focus()
     await wait_for(pilot, lambda: cursor_key(pilot) == task_id, what=f"the cursor on {task_id}")
     if detail:

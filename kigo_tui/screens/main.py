@@ -33,7 +33,7 @@ from kigo_tui.screens.dialogs import (
     OrganisationScreen,
     TaskListScreen,
 )
-from kigo_tui.tree_model import TaskFilter, TreeModel
+from kigo_tui.tree_model import MainKey, TaskFilter, TreeModel
 from kigo_tui.widgets.detail import DetailPane
 from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
 
@@ -88,6 +88,8 @@ class MainScreen(Screen[None]):
         self._write_lock = threading.Lock()
         self._known_revision = -1
         self._detail_task: str | None = None
+        self._listed: dict[str, TaskRow] = {}
+        """The tasks of the last list (KOMBIT's follow-up, mine opgaver), to jump to."""
 
     @property
     def kigo(self) -> KigoApp:
@@ -115,25 +117,44 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ loading
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
+        """(Re)read the tree in a worker: the overview, and the tasks of the open branches."""
+        branches = list(self.model.branches) if self.model is not None else []
+        self._load(branches)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self, branches: list[MainKey]) -> None:
         try:
-            store = self.kigo.open_store()
-            if not store.is_initialised():
-                self.app.call_from_thread(self.kigo.first_run)
-                return
-            snapshot, org = self._read_all(store)
+            view = self._read_view(branches, first=not branches and self.model is None)
         except KigoError as exc:
             self.app.call_from_thread(self._fatal, str(exc))
             return
-        model = TreeModel(snapshot, self.kigo.today())
-        self.app.call_from_thread(self._show_model, model, org)
+        if view is None:
+            self.app.call_from_thread(self.kigo.first_run)
+            return
+        self.app.call_from_thread(self._show_model, *view)
 
-    @staticmethod
-    def _read_all(store: Store) -> tuple[Any, Organisation]:
+    def _read_view(
+        self, branches: list[MainKey], *, first: bool = False
+    ) -> tuple[TreeModel, Organisation] | None:
+        """Runs in a worker: the model and the organisation; None for a database not set up yet.
+
+        The first time, what the app read while Textual was starting is used, if it has it.
+        """
         from kigo_tui.organisation import read_organisation
 
-        return store.snapshot(), read_organisation(store)
+        preloaded = self.kigo.take_preloaded() if first else None
+        store = self.kigo.open_store()
+        if preloaded is not None and preloaded[0].today == self.kigo.today():
+            overview, org = preloaded
+            return TreeModel(overview), org
+        if not store.is_initialised():
+            return None
+        overview, rows = store.tree_view(self.kigo.today(), branches)
+        model = TreeModel(overview)
+        for key, tasks in rows.items():
+            model.load_branch(key, tasks)
+        return model, read_organisation(store)
 
     def _fatal(self, message: str) -> None:
         self.query_one(DetailPane).show_message(f"⚠ {message}")
@@ -155,6 +176,30 @@ class MainScreen(Screen[None]):
         self._update_header()
         self._show_detail(tree.cursor_node.data if tree.cursor_node else NodeRef("kommune"))
 
+    @on(TaskTree.BranchNeeded)
+    def _branch_needed(self, event: TaskTree.BranchNeeded) -> None:
+        self._load_branch(event.key)
+
+    @work(thread=True, group="branch", exit_on_error=False)
+    def _load_branch(self, key: MainKey) -> None:
+        try:
+            rows, revision = self.kigo.open_store().branch(*key)
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._branch_loaded, key, rows, revision)
+
+    def _branch_loaded(self, key: MainKey, rows: list[TaskRow], revision: int) -> None:
+        if self.model is None:
+            return
+        if revision != self.model.revision:
+            self.load()  # changed meanwhile: counts and tasks are read again, together
+            return
+        self.model.load_branch(key, rows)
+        for task in rows:
+            self._versions[task.id] = task.version
+        self.tree.branch_loaded(key)
+
     def _update_header(self) -> None:
         if self.model is None:
             return
@@ -167,33 +212,26 @@ class MainScreen(Screen[None]):
         header.append_text(colour_badge(self.model.total.colour))
         if self.tree.task_filter.active:
             header.append(f" │ filter: {self.tree.task_filter.describe()}", style="italic")
+        if self.kigo.read_only:
+            header.append(" │ ⚠ skrivebeskyttet: kun visning", style="bold reverse")
         self.query_one("#header", Static).update(header)
 
     def _poll(self) -> None:
         if self.model is None:
             return
-        if not self.kigo.today_overridden:
-            today = self.kigo.today()
-            if self.model.set_today(today):
-                if self.tree.task_filter.active:
-                    self.tree.load(self.model)  # colours decide what the filter shows
-                else:
-                    self.tree.relabel_all()
-            self._update_header()
+        if not self.kigo.today_overridden and self.kigo.today() != self.model.today:
+            self.load()  # a new day: colours, counts and what the filter shows are read again
+            return
         self._check_revision()
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _check_revision(self) -> None:
         try:
-            store = self.kigo.open_store()
-            revision = store.revision()
-            if revision == self._known_revision:
+            if self.kigo.open_store().revision() == self._known_revision:
                 return
-            snapshot, org = self._read_all(store)
         except KigoError:
             return  # a passing lock or outage; the next poll tries again
-        model = TreeModel(snapshot, self.kigo.today())
-        self.app.call_from_thread(self._show_model, model, org)
+        self.app.call_from_thread(self.load)
 
     def action_reload(self) -> None:
         self.load()
@@ -318,7 +356,7 @@ class MainScreen(Screen[None]):
             return
         if self._known_revision + 1 == revision:
             self._known_revision = revision
-        self.model.replace_task(row)
+        self.model.replace_task(row, before)
         if before is not None and undo_what is not None:
             self.undo_stack.append(UndoEntry(row.id, before, undo_what))
         self.tree.relabel_task(row.id)
@@ -444,7 +482,7 @@ class MainScreen(Screen[None]):
             return
         self._apply_row(row, None, None, revision)
         self.tree.add_task_node(row.id)
-        self.tree.reveal_task(row.id)
+        self.tree.reveal_task(row)
         self.notify(f"Tilføjet {row.id}: {row.title}")
 
     def action_delete(self) -> None:
@@ -480,7 +518,7 @@ class MainScreen(Screen[None]):
             return
         if self._known_revision + 1 == revision:
             self._known_revision = revision
-        self.model.remove_task(task.id)
+        self.model.remove_task(task)
         self.tree.remove_task_node(task.id, task.project, task.main_task)
         self._update_header()
         self.notify(f"Slettet {task.id}")
@@ -500,16 +538,56 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
+        if self.model is not None:
+            self._search_worker(event.value)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_worker(self, text: str) -> None:
+        try:
+            hits = self.kigo.open_store().search(text)
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._found, text, hits)
+
+    def _found(self, text: str, hits: list[TaskRow]) -> None:
         if self.model is None:
             return
-        hits = self.model.search(event.value, self.tree.task_filter)
+        hits = [t for t in hits if self.model.matches(t, self.tree.task_filter)]
         if not hits:
-            self.notify(f"Ingen opgaver matcher «{event.value}»", severity="warning")
+            self.notify(f"Ingen opgaver matcher «{text}»", severity="warning")
             return
         self.action_close_search()
         self.tree.reveal_task(hits[0])
         more = f" (1 af {len(hits)})" if len(hits) > 1 else ""
-        self.notify(f"{hits[0]}{more}")
+        self.notify(f"{hits[0].id}{more}")
+
+    def reveal_task(self, task_id: str) -> None:
+        """Put the cursor on a task wherever it is, reading its branch if need be."""
+        task = self._listed.get(task_id) or (self.model.tasks.get(task_id) if self.model else None)
+        if task is not None:
+            self._reveal(task)
+        else:
+            self._fetch_and_reveal(task_id)
+
+    @work(thread=True, group="search", exit_on_error=False)
+    def _fetch_and_reveal(self, task_id: str) -> None:
+        try:
+            found = self.kigo.open_store().tasks([task_id])
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        if found:
+            self.app.call_from_thread(self._reveal, found[0])
+
+    def _reveal(self, task: TaskRow) -> None:
+        """Show a task, clearing a filter that hides it."""
+        if self.model is None:
+            return
+        if not self.tree.reveal_task(task):
+            self.tree.load(self.model, TaskFilter())
+            self._update_header()
+            self.tree.reveal_task(task)
 
     def action_filter(self) -> None:
         def chosen(task_filter: TaskFilter | None) -> None:
@@ -520,14 +598,26 @@ class MainScreen(Screen[None]):
         self.app.push_screen(FilterScreen(self.tree.task_filter), chosen)
 
     def action_follow_up(self) -> None:
+        if self.model is not None:
+            self._follow_up_worker(self.model.today)
+
+    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
+    def _follow_up_worker(self, today: date) -> None:
+        try:
+            candidates = self.kigo.open_store().follow_up_candidates(today)
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        rows = [
+            (task, task.colour(today))
+            for task in candidates
+            if needs_follow_up(task.category, task.status, task.colour(today))
+        ]
+        self.app.call_from_thread(self._show_follow_up, rows)
+
+    def _show_follow_up(self, rows: list[tuple[TaskRow, Colour]]) -> None:
         if self.model is None:
             return
-        model = self.model
-        rows = [
-            (task, model.colour_of(task.id))
-            for task in model.tasks.values()
-            if needs_follow_up(task.category, task.status, model.colour_of(task.id))
-        ]
         rows.sort(
             key=lambda r: (
                 -severity(r[1]),
@@ -537,30 +627,29 @@ class MainScreen(Screen[None]):
             )
         )
         summary = Text()
-        for code in model.projects:
+        for code in self.model.projects:
             red = sum(1 for t, c in rows if t.project == code and c == Colour.RED)
             yellow = sum(1 for t, c in rows if t.project == code and c == Colour.YELLOW)
             contact = self.org.contact_for(code) if self.org else None
             who = f"{contact[1].name} ({contact[0]})" if contact else "ingen kontaktperson"
             summary.append(f"{code}: ", style="bold")
             summary.append(f"{red} røde, {yellow} gule på kritisk vej · KOMBIT kontakter {who}\n")
-        self.app.push_screen(
-            TaskListScreen(
-                "KOMBITs opfølgning – det KOMBIT ser",
-                summary,
-                rows,
-                "Ingen opgaver KOMBIT vil følge op på. ● grøn",
-            ),
-            self._jump,
+        self._show_list(
+            "KOMBITs opfølgning – det KOMBIT ser",
+            summary,
+            rows,
+            "Ingen opgaver KOMBIT vil følge op på. ● grøn",
         )
 
+    def _show_list(
+        self, title: str, summary: Text, rows: list[tuple[TaskRow, Colour]], empty: str
+    ) -> None:
+        self._listed = {task.id: task for task, _ in rows}
+        self.app.push_screen(TaskListScreen(title, summary, rows, empty), self._jump)
+
     def _jump(self, task_id: str | None) -> None:
-        if task_id is None or self.model is None:
-            return
-        if not self.tree.reveal_task(task_id):
-            self.tree.load(self.model, TaskFilter())
-            self._update_header()
-            self.tree.reveal_task(task_id)
+        if task_id is not None and self.model is not None:
+            self.reveal_task(task_id)
 
     def action_mine(self) -> None:
         """Mine opgaver: the configured person's tasks, worst colour first, then by due date."""
@@ -576,17 +665,20 @@ class MainScreen(Screen[None]):
                 severity="warning",
             )
             return
-        model = self.model
-        rows = [
-            (model.tasks[t], model.colour_of(t))
-            for t in self.org.tasks_of(person.id)
-            if t in model.tasks
-        ]
+        self._mine_worker(person.name, self.org.tasks_of(person.id), self.model.today)
+
+    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
+    def _mine_worker(self, name: str, task_ids: list[str], today: date) -> None:
+        try:
+            tasks = self.kigo.open_store().tasks(task_ids)
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        rows = [(task, task.colour(today)) for task in tasks]
         rows.sort(key=lambda r: (-severity(r[1]), r[0].due or date.max, r[0].id))
-        summary = Text(f"{person.name}: ansvarlig for eller udfører {len(rows)} opgaver")
-        self.app.push_screen(
-            TaskListScreen("Mine opgaver", summary, rows, "Ingen opgaver er knyttet til dig."),
-            self._jump,
+        summary = Text(f"{name}: ansvarlig for eller udfører {len(rows)} opgaver")
+        self.app.call_from_thread(
+            self._show_list, "Mine opgaver", summary, rows, "Ingen opgaver er knyttet til dig."
         )
 
     def action_exit_workspace(self) -> None:

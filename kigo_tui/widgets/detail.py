@@ -12,10 +12,10 @@ from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from kigo_tui.catalogue import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
 from kigo_tui.dates import danish_date
 from kigo_tui.models.readmodels import TaskDetail
 from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, STATUS_LABELS, Colour, Counts, Status
+from kigo_tui.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
 from kigo_tui.tree_model import MainKey, TreeModel
 from kigo_tui.widgets.task_tree import colour_badge
 

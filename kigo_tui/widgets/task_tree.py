@@ -1,7 +1,9 @@
 """The kommune → project → hovedopgave → task tree, filled lazily when a branch opens.
 
 Only expanded branches have nodes, so the tree opens as fast on 50,000 tasks as on 400, and a
-status change relabels just the task and its ancestors.
+status change relabels just the task and its ancestors. A hovedopgave whose tasks the model has
+not read yet asks for them (`BranchNeeded`); the screen reads them in a worker and calls
+`branch_loaded`.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from kigo_tui.dates import short_date
+from kigo_tui.models.readmodels import TaskRow
 from kigo_tui.rules import (
     CATEGORY_MARKERS,
     COLOUR_LABELS,
@@ -55,6 +59,12 @@ class TaskTree(Tree[NodeRef]):
         Binding("left", "collapse_cursor", "Fold sammen", show=False, id="collapse"),
     ]
 
+    @dataclass
+    class BranchNeeded(Message):
+        """A hovedopgave was opened whose tasks the model has not read."""
+
+        key: MainKey
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", data=NodeRef("kommune"), id=id)
         self.model: TreeModel | None = None
@@ -66,6 +76,10 @@ class TaskTree(Tree[NodeRef]):
         self._mains: dict[MainKey, TreeNode[NodeRef]] = {}
         self._tasks: dict[str, TreeNode[NodeRef]] = {}
         self._filled: set[int] = set()
+        self._awaiting: set[MainKey] = set()
+        """Open hovedopgaver waiting for their tasks."""
+        self._reveal_after_load: str | None = None
+        """A task to put the cursor on once its branch has been read."""
 
     # ------------------------------------------------------------------ building
 
@@ -82,6 +96,7 @@ class TaskTree(Tree[NodeRef]):
         self._mains.clear()
         self._tasks.clear()
         self._filled.clear()
+        self._awaiting.clear()
         self.root.set_label(self._kommune_label())
         for code in model.projects:
             self._projects[code] = self.root.add(
@@ -115,24 +130,41 @@ class TaskTree(Tree[NodeRef]):
         """Add a branch's children the first time it opens."""
         if node.id in self._filled or self.model is None or node.data is None:
             return
-        self._filled.add(node.id)
         model = self.model
         if node.data.kind == "project":
+            self._filled.add(node.id)
             code = node.data.key
             for key in model.main_keys(code):  # type: ignore[arg-type]
-                visible = model.visible_tasks(key, self.task_filter)
-                if self.task_filter.active and not visible:
+                if self.task_filter.active and not model.has_visible(key, self.task_filter):
                     continue
                 skipped = key in model.skipped
                 self._mains[key] = node.add(
                     self._main_label(key), NodeRef("main", key), allow_expand=not skipped
                 )
         elif node.data.kind == "main":
-            key = node.data.key
-            for task_id in model.visible_tasks(key, self.task_filter):  # type: ignore[arg-type]
+            key: MainKey = node.data.key  # type: ignore[assignment]
+            if not model.is_loaded(key):
+                if key not in self._awaiting:
+                    self._awaiting.add(key)
+                    self.post_message(self.BranchNeeded(key))
+                return
+            self._filled.add(node.id)
+            for task_id in model.visible_tasks(key, self.task_filter):
                 self._tasks[task_id] = node.add_leaf(
                     self._task_label(task_id), NodeRef("task", task_id)
                 )
+
+    def branch_loaded(self, key: MainKey) -> None:
+        """The model has read a branch this tree asked for: show its tasks."""
+        self._awaiting.discard(key)
+        node = self._mains.get(key)
+        if node is None or self.model is None or not self.model.is_loaded(key):
+            return
+        self._fill(node)
+        pending = self._reveal_after_load
+        if pending is not None and pending in self._tasks:
+            self._reveal_after_load = None
+            self.call_after_refresh(self.move_cursor, self._tasks[pending])
 
     def _open(self, node: TreeNode[NodeRef]) -> None:
         self._fill(node)
@@ -141,20 +173,28 @@ class TaskTree(Tree[NodeRef]):
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
         self._fill(event.node)
 
-    def reveal_task(self, task_id: str) -> bool:
-        """Open the task's branch and put the cursor on it; False when the filter hides it."""
-        if self.model is None or task_id not in self.model.tasks:
+    def reveal_task(self, task: TaskRow | str) -> bool:
+        """Open the task's branch and put the cursor on it (once its branch is read, if need be);
+        False when the filter hides it."""
+        if self.model is None:
             return False
-        task = self.model.tasks[task_id]
+        if isinstance(task, str):
+            found = self.model.tasks.get(task)
+            if found is None:
+                return False
+            task = found
+        if not self.model.matches(task, self.task_filter):
+            return False
         self._open(self._projects[task.project])
         main = self._mains.get((task.project, task.main_task))
         if main is None:
             return False
+        self._reveal_after_load = task.id
         self._open(main)
-        node = self._tasks.get(task_id)
-        if node is None:
-            return False
-        self.call_after_refresh(self.move_cursor, node)
+        node = self._tasks.get(task.id)
+        if node is not None:
+            self._reveal_after_load = None
+            self.call_after_refresh(self.move_cursor, node)
         return True
 
     def action_expand_cursor(self) -> None:
@@ -242,18 +282,6 @@ class TaskTree(Tree[NodeRef]):
                 main.set_label(self._main_label((task.project, task.main_task)))
             self._projects[task.project].set_label(self._project_label(task.project))
         self.root.set_label(self._kommune_label())
-
-    def relabel_all(self) -> None:
-        """Redraw every existing node (a new date, or changes from another process)."""
-        assert self.model is not None
-        self.root.set_label(self._kommune_label())
-        for code, node in self._projects.items():
-            node.set_label(self._project_label(code))
-        for key, node in self._mains.items():
-            node.set_label(self._main_label(key))
-        for task_id, node in self._tasks.items():
-            if task_id in self.model.tasks:
-                node.set_label(self._task_label(task_id))
 
     def add_task_node(self, task_id: str) -> None:
         assert self.model is not None
