@@ -89,6 +89,18 @@ class KigoApp(App[None]):
                     self._store = Store.open(self.db, user=self.settings.user)
             return self._store
 
+    def ready_preload(self) -> tuple[Overview, Organisation] | None:
+        """The preload's view if it is already there for today; never waits (UI thread)."""
+        with self._store_lock:
+            preload = self._preload
+            if preload is None or not preload.finished or preload.error is not None:
+                return None
+            if preload.view is None or preload.view[0].today != self.today():
+                return None
+            self._preload = None
+            self._store = preload.wait()
+            return preload.view
+
     @property
     def read_only(self) -> bool:
         """The database opened read-only (this user may not change it)."""

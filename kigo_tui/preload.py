@@ -47,6 +47,10 @@ class Preload:
         finally:
             self._done.set()
 
+    @property
+    def finished(self) -> bool:
+        return self._done.is_set()
+
     def wait(self) -> Store:
         """The opened store (blocks until the thread is done); raises what opening it raised."""
         self._done.wait()

@@ -56,3 +56,41 @@ def test_version_does_not_load_the_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _run(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_the_first_frame_and_a_tick_need_neither_sqlalchemy_nor_pydantic(demo_path) -> None:
+    """What `kigo` does up to the tree's first frame and a status change, on a current SQLite file:
+    the preload, the app and its screens, the roll-up, a branch and a toggle."""
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from kigo_tui.__main__ import tui_arguments\n"
+        f"args = tui_arguments(['--db', {str(demo_path)!r}])\n"
+        "from kigo_tui.config import load_settings\n"
+        "from kigo_tui.preload import Preload\n"
+        "preload = Preload.start(args.db, load_settings().user, date(2026, 11, 23))\n"
+        "import kigo_tui.app, kigo_tui.screens.main\n"
+        "from kigo_tui.tree_model import TreeModel\n"
+        "store = preload.wait()\n"
+        "model = TreeModel(preload.view[0])\n"
+        "rows, _ = store.branch('SAPA', 10)\n"
+        "store.toggle_done(rows[0].id, rows[0].version)\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic') if m in sys.modules))\n"
+    )
+    assert _run(code) == "[]"
+
+
+def test_kigo_status_needs_neither_sqlalchemy_nor_pydantic(demo_path) -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from kigo_tui.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['--db', {str(demo_path)!r}, 'status', '--json']) == 0\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'textual') if m in sys.modules))\n"
+    )
+    assert _run(code) == "[]"

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from kigo_tui.catalogue import CATALOGUE_PATH, Catalogue, load_catalogue, shipped_catalogue
 from kigo_tui.catalogue_update import (
     CatalogueVersionError,
+    T,
     apply_update,
     parse_version,
     plan_update,
@@ -26,7 +27,6 @@ from kigo_tui.db import SCHEMA_VERSION
 from kigo_tui.rules import Category, Status
 from kigo_tui.status import status_tree
 from kigo_tui.store import Store as StoreClass
-from kigo_tui.catalogue_update import T
 from kigo_tui.store import StoreError, TaskEdit
 from tests.conftest import FIXED_TODAY, GOLIVES
 

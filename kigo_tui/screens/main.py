@@ -106,10 +106,15 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DetailPane).show_message("Indlæser databasen …")
         self.query_one(TaskTree).focus()
-        self.load()
         self.set_interval(self.kigo.settings.poll_seconds, self._poll)
+        ready = self.kigo.ready_preload()
+        if ready is not None:  # read while Textual was imported: the first frame shows the tree
+            overview, org = ready
+            self._show_model(TreeModel(overview), org)
+            return
+        self.query_one(DetailPane).show_message("Indlæser databasen …")
+        self.load()
 
     @property
     def tree(self) -> TaskTree:
