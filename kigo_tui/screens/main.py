@@ -219,7 +219,9 @@ class MainScreen(Screen[None]):
             header.append(f" │ filter: {self.tree.task_filter.describe()}", style="italic")
         if self.kigo.read_only:
             header.append(" │ ⚠ skrivebeskyttet: kun visning", style="bold reverse")
-        self.query_one("#header", Static).update(header)
+        # One line of fixed size: a repaint, not a layout of the whole screen (that would delay
+        # the new colour after a keypress by a layout pass).
+        self.query_one("#header", Static).update(header, layout=False)
 
     def _poll(self) -> None:
         if self.model is None:

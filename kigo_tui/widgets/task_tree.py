@@ -269,19 +269,31 @@ class TaskTree(Tree[NodeRef]):
             (task.title, "dim" if task.status.value == "done" else ""),
         )
 
+    def _relabel(self, node: TreeNode[NodeRef], label: Text) -> None:
+        """Give one node a new label and repaint its own line only.
+
+        `TreeNode.set_label` repaints every visible line whose path contains the node, which for
+        the kommune's line is the whole tree: on every keypress, tens of lines whose text did not
+        change. The line cache is keyed on the nodes' update counters, so nothing stale is shown.
+        """
+        node._label = self.process_label(label)
+        node._updates += 1
+        if node.line >= 0:
+            self._refresh_line(node.line)
+
     def relabel_task(self, task_id: str) -> None:
         """Redraw a task and every ancestor after its colour or status changed."""
         assert self.model is not None
         task = self.model.tasks.get(task_id)
         node = self._tasks.get(task_id)
         if node is not None and task is not None:
-            node.set_label(self._task_label(task_id))
+            self._relabel(node, self._task_label(task_id))
         if task is not None:
             main = self._mains.get((task.project, task.main_task))
             if main is not None:
-                main.set_label(self._main_label((task.project, task.main_task)))
-            self._projects[task.project].set_label(self._project_label(task.project))
-        self.root.set_label(self._kommune_label())
+                self._relabel(main, self._main_label((task.project, task.main_task)))
+            self._relabel(self._projects[task.project], self._project_label(task.project))
+        self._relabel(self.root, self._kommune_label())
 
     def add_task_node(self, task_id: str) -> None:
         assert self.model is not None
@@ -299,6 +311,6 @@ class TaskTree(Tree[NodeRef]):
             node.remove()
         main = self._mains.get((project, main_task))
         if main is not None:
-            main.set_label(self._main_label((project, main_task)))
-        self._projects[project].set_label(self._project_label(project))
-        self.root.set_label(self._kommune_label())
+            self._relabel(main, self._main_label((project, main_task)))
+        self._relabel(self._projects[project], self._project_label(project))
+        self._relabel(self.root, self._kommune_label())
