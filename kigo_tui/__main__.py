@@ -7,7 +7,6 @@ frame of the TUI do not pay for what they do not use.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -356,6 +355,8 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
 
         tree = status_tree(store.snapshot(), today, args.project)
         if args.json:
+            import json
+
             print(json.dumps(tree, ensure_ascii=False, indent=2))
         else:
             ansi = sys.stdout.isatty() and not os.environ.get("NO_COLOR")

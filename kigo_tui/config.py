@@ -7,12 +7,8 @@ without a config file does not pay for importing pydantic on the way to the firs
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
-
-from annotated_types import Gt, Le
 
 from kigo_tui.errors import KigoError
 from kigo_tui.locations import config_path
@@ -38,8 +34,14 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
     """Remapped keys, action id → key(s), e.g. {"toggle_done" = "x", "quit" = "q,ctrl+q"}."""
 
-    poll_seconds: Annotated[float, Gt(0), Le(60)] = 1.0
-    """How often the TUI looks for changes made by other processes."""
+    poll_seconds: float = 1.0
+    """How often the TUI looks for changes made by other processes (over 0, at most 60 seconds)."""
+
+    def problem(self) -> tuple[str, str] | None:
+        """A value the types allow but the program does not: (field, what is wrong)."""
+        if not 0 < self.poll_seconds <= 60:
+            return "poll_seconds", "skal være over 0 og højst 60 sekunder"
+        return None
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -53,6 +55,8 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def _read_file(path: Path) -> Settings:
+    import tomllib
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -62,7 +66,7 @@ def _read_file(path: Path) -> Settings:
     from pydantic import TypeAdapter, ValidationError
 
     try:
-        return TypeAdapter(Settings).validate_python(raw)
+        settings = TypeAdapter(Settings).validate_python(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -70,3 +74,7 @@ def _read_file(path: Path) -> Settings:
             known = ", ".join(Settings.__dataclass_fields__)
             raise ConfigError(f"{path}: ukendt indstilling '{where}' (kendte: {known})") from None
         raise ConfigError(f"{path}: felt '{where}': {first['msg']}") from None
+    problem = settings.problem()
+    if problem is not None:
+        raise ConfigError(f"{path}: felt '{problem[0]}': {problem[1]}")
+    return settings

@@ -23,16 +23,6 @@ from kigo_tui.dates import danish_date
 from kigo_tui.errors import KigoError
 from kigo_tui.organisation_labels import ESCALATIONS
 from kigo_tui.rules import Colour, Status, needs_follow_up, next_status, severity
-from kigo_tui.screens.dialogs import (
-    AddTaskScreen,
-    ConfirmScreen,
-    EditResult,
-    EditTaskScreen,
-    FilterScreen,
-    HelpScreen,
-    OrganisationScreen,
-    TaskListScreen,
-)
 from kigo_tui.tree_model import MainKey, TaskFilter, TreeModel
 from kigo_tui.widgets.detail import DetailPane
 from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
@@ -41,6 +31,7 @@ if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
     from kigo_tui.models.readmodels import TaskRow
     from kigo_tui.organisation import Organisation
+    from kigo_tui.screens.dialogs import EditResult
     from kigo_tui.store import Store
 
 
@@ -397,6 +388,8 @@ class MainScreen(Screen[None]):
                     lambda s, v: self._save_edit(s, task.id, result, v), task.id, "rettelse"
                 )
 
+        from kigo_tui.screens.dialogs import EditTaskScreen
+
         self.app.push_screen(EditTaskScreen(task, people, current), saved)
 
     def _save_edit(
@@ -463,6 +456,8 @@ class MainScreen(Screen[None]):
             self.notify("Vælg en hovedopgave (eller en opgave under den) først", severity="warning")
             return
         name = self.model.main_tasks[key[1]].name
+        from kigo_tui.screens.dialogs import AddTaskScreen
+
         self.app.push_screen(AddTaskScreen(key[0], key[1], name), self._add_local)
 
     def _add_local(self, values: dict[str, Any] | None) -> None:
@@ -503,6 +498,8 @@ class MainScreen(Screen[None]):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self._delete_worker(task)
+
+        from kigo_tui.screens.dialogs import ConfirmScreen
 
         self.app.push_screen(
             ConfirmScreen(f"Slet den lokale opgave {task.id} «{task.title}»?"), confirmed
@@ -602,6 +599,8 @@ class MainScreen(Screen[None]):
                 self.tree.load(self.model, task_filter)
                 self._update_header()
 
+        from kigo_tui.screens.dialogs import FilterScreen
+
         self.app.push_screen(FilterScreen(self.tree.task_filter), chosen)
 
     def action_follow_up(self) -> None:
@@ -652,6 +651,8 @@ class MainScreen(Screen[None]):
         self, title: str, summary: Text, rows: list[tuple[TaskRow, Colour]], empty: str
     ) -> None:
         self._listed = {task.id: task for task, _ in rows}
+        from kigo_tui.screens.dialogs import TaskListScreen
+
         self.app.push_screen(TaskListScreen(title, summary, rows, empty), self._jump)
 
     def _jump(self, task_id: str | None) -> None:
@@ -721,6 +722,8 @@ class MainScreen(Screen[None]):
             body.append("Ingen roller er tildelt endnu.\n")
         for role in org.roles:
             body.append(f"{role.label}: {org.people[role.person_id].name}\n")
+        from kigo_tui.screens.dialogs import OrganisationScreen
+
         self.app.push_screen(OrganisationScreen(body))
 
     def action_help(self) -> None:
@@ -736,6 +739,8 @@ class MainScreen(Screen[None]):
                 keys.append((self.app.get_key_display(binding), binding.description))
         keys.append(("mellemrum", "i tjeklisten: afkryds et punkt"))
         keys.append(("ctrl+p", "kommandopalet med de samme handlinger"))
+        from kigo_tui.screens.dialogs import HelpScreen
+
         self.app.push_screen(HelpScreen(keys))
 
     # ------------------------------------------------------------------ export
@@ -782,6 +787,8 @@ class MainScreen(Screen[None]):
         def answer(yes: bool | None) -> None:
             if yes:
                 self._export(force=True)
+
+        from kigo_tui.screens.dialogs import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(f"{path} findes allerede. Overskriv?"), answer)
 
