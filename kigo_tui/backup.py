@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kigo_tui.errors import KigoError
+from kigo_tui.storage import sqlite_file
 
 KEEP = 5
 """How many automatic and manual backups are kept per database."""
@@ -24,13 +25,8 @@ class BackupError(KigoError):
     pass
 
 
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL or plain path; None for other databases or :memory:."""
-    if "://" not in url:
-        return Path(url).expanduser().resolve()
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        return Path(url.removeprefix("sqlite:///"))
-    return None
+sqlite_path = sqlite_file
+"""The file behind a SQLite URL or plain path; None for other databases or :memory:."""
 
 
 def backup_dir(db: Path) -> Path:

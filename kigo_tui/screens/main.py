@@ -9,7 +9,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from kigo_tui.organisation import Organisation
     from kigo_tui.screens.dialogs import EditResult
     from kigo_tui.store import Store
+
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -172,18 +176,39 @@ class MainScreen(Screen[None]):
         self._update_header()
         self._show_detail(tree.cursor_node.data if tree.cursor_node else NodeRef("kommune"))
 
+    def _read(
+        self,
+        group: str,
+        read: Callable[[Store], R],
+        then: Callable[[R], object],
+        *,
+        exclusive: bool = True,
+    ) -> None:
+        """Run `read` on the store in a thread worker; `then` gets its result on the UI thread.
+
+        A read the store refuses is shown as a notification. In an exclusive group a newer read
+        cancels an older one (a detail pane follows the cursor; only the last one matters).
+        """
+
+        def work() -> None:
+            try:
+                result = read(self.kigo.open_store())
+            except KigoError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error")
+                return
+            self.app.call_from_thread(then, result)
+
+        self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
     @on(TaskTree.BranchNeeded)
     def _branch_needed(self, event: TaskTree.BranchNeeded) -> None:
-        self._load_branch(event.key)
-
-    @work(thread=True, group="branch", exit_on_error=False)
-    def _load_branch(self, key: MainKey) -> None:
-        try:
-            rows, revision = self.kigo.open_store().branch(*key)
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._branch_loaded, key, rows, revision)
+        key = event.key
+        self._read(
+            "branch",
+            lambda store: store.branch(*key),
+            lambda found: self._branch_loaded(key, *found),
+            exclusive=False,
+        )
 
     def _branch_loaded(self, key: MainKey, rows: list[TaskRow], revision: int) -> None:
         if self.model is None:
@@ -256,14 +281,8 @@ class MainScreen(Screen[None]):
             self._detail_task = ref.key  # type: ignore[assignment]
             self._load_detail(ref.key)  # type: ignore[arg-type]
 
-    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _load_detail(self, task_id: str) -> None:
-        try:
-            detail = self.kigo.open_store().detail(task_id)
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._detail_loaded, detail)
+        self._read("detail", lambda store: store.detail(task_id), self._detail_loaded)
 
     def _detail_loaded(self, detail: Any) -> None:
         if self.model is None or detail.task.id != self._detail_task:
@@ -542,17 +561,9 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
+        text = event.value
         if self.model is not None:
-            self._search_worker(event.value)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search_worker(self, text: str) -> None:
-        try:
-            hits = self.kigo.open_store().search(text)
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._found, text, hits)
+            self._read("search", lambda store: store.search(text), partial(self._found, text))
 
     def _found(self, text: str, hits: list[TaskRow]) -> None:
         if self.model is None:
@@ -572,17 +583,11 @@ class MainScreen(Screen[None]):
         if task is not None:
             self._reveal(task)
         else:
-            self._fetch_and_reveal(task_id)
-
-    @work(thread=True, group="search", exit_on_error=False)
-    def _fetch_and_reveal(self, task_id: str) -> None:
-        try:
-            found = self.kigo.open_store().tasks([task_id])
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        if found:
-            self.app.call_from_thread(self._reveal, found[0])
+            self._read(
+                "search",
+                lambda store: store.tasks([task_id]),
+                lambda found: found and self._reveal(found[0]),
+            )
 
     def _reveal(self, task: TaskRow) -> None:
         """Show a task, clearing a filter that hides it."""
@@ -605,25 +610,21 @@ class MainScreen(Screen[None]):
 
     def action_follow_up(self) -> None:
         if self.model is not None:
-            self._follow_up_worker(self.model.today)
+            today = self.model.today
+            self._read(
+                "lists",
+                lambda store: store.follow_up_candidates(today),
+                partial(self._show_follow_up, today),
+            )
 
-    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
-    def _follow_up_worker(self, today: date) -> None:
-        try:
-            candidates = self.kigo.open_store().follow_up_candidates(today)
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+    def _show_follow_up(self, today: date, candidates: list[TaskRow]) -> None:
+        if self.model is None:
             return
         rows = [
             (task, task.colour(today))
             for task in candidates
             if needs_follow_up(task.category, task.status, task.colour(today))
         ]
-        self.app.call_from_thread(self._show_follow_up, rows)
-
-    def _show_follow_up(self, rows: list[tuple[TaskRow, Colour]]) -> None:
-        if self.model is None:
-            return
         rows.sort(
             key=lambda r: (
                 -severity(r[1]),
@@ -673,21 +674,18 @@ class MainScreen(Screen[None]):
                 severity="warning",
             )
             return
-        self._mine_worker(person.name, self.org.tasks_of(person.id), self.model.today)
+        task_ids = self.org.tasks_of(person.id)
+        self._read(
+            "lists",
+            lambda store: store.tasks(task_ids),
+            partial(self._show_mine, person.name, self.model.today),
+        )
 
-    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
-    def _mine_worker(self, name: str, task_ids: list[str], today: date) -> None:
-        try:
-            tasks = self.kigo.open_store().tasks(task_ids)
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
+    def _show_mine(self, name: str, today: date, tasks: list[TaskRow]) -> None:
         rows = [(task, task.colour(today)) for task in tasks]
         rows.sort(key=lambda r: (-severity(r[1]), r[0].due or date.max, r[0].id))
         summary = Text(f"{name}: ansvarlig for eller udfører {len(rows)} opgaver")
-        self.app.call_from_thread(
-            self._show_list, "Mine opgaver", summary, rows, "Ingen opgaver er knyttet til dig."
-        )
+        self._show_list("Mine opgaver", summary, rows, "Ingen opgaver er knyttet til dig.")
 
     def action_exit_workspace(self) -> None:
         """The KMD Sag exit workspace, from the SAPA project or anything under it."""
