@@ -2,6 +2,11 @@
 
 The catalogue is KOMBIT's published structure (projects, the 16 hovedopgaver and the concrete
 tasks per project). It is plain data validated with pydantic; nothing here touches the database.
+
+A catalogue file may come from anywhere (`kigo catalogue import FILE`), so reading it has limits
+that keep memory bounded: the file's size, the values in it (counted before parsing), the keys in
+one table, and every list is `FailFast`: it stops at its first bad entry, so 12,000 broken tasks
+cost one task's errors, not 72,000 (see tests/test_memory_hostile.py).
 """
 
 from __future__ import annotations
@@ -12,7 +17,15 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    FailFast,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from kigo_tui.errors import KigoError
 from kigo_tui.rules import Category
@@ -22,6 +35,12 @@ CATALOGUE_PATH = SEED_DIR / "catalogue.toml"
 
 TASK_ID_PATTERN = re.compile(r"^(STS|SAPA|KY|KSD)-(\d{2})-(\d{2})$")
 DEFAULT_WARN_DAYS = 14
+MAX_CATALOGUE_BYTES = 4 * 1024 * 1024
+"""Largest catalogue file read (the shipped one: 0.15 MB)."""
+MAX_CATALOGUE_VALUES = 100_000
+"""Most separators (= , [ {) in a catalogue, counted before parsing (the shipped one: 4,295)."""
+MAX_TABLE_KEYS = 64
+"""Most keys in one table (a task has 10 fields); each unknown key is a validation error."""
 
 Phase = Literal["F1", "F2", "F3", "F4"]
 Group = Literal["independent", "project", "organisational", "technical"]
@@ -67,7 +86,7 @@ class TaskSpec(_Strict):
     start_offset: int
     due_offset: int
     warn_days: Annotated[int, Field(ge=0, le=365)] = DEFAULT_WARN_DAYS
-    checklist: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    checklist: Annotated[tuple[Annotated[str, Field(min_length=1)], ...], FailFast()] = ()
     exit_priority: ExitPriority | None = None
     """For SAPA's KMD Sag exit items: KOMBIT's marking, which decides the category."""
 
@@ -106,10 +125,10 @@ class TaskSpec(_Strict):
 class Catalogue(_Strict):
     format: Literal["kigo-catalogue"]
     version: Annotated[str, Field(min_length=1)]
-    projects: tuple[ProjectSpec, ...]
-    main_tasks: tuple[MainTaskSpec, ...]
-    skipped: tuple[SkipSpec, ...] = ()
-    tasks: tuple[TaskSpec, ...]
+    projects: Annotated[tuple[ProjectSpec, ...], FailFast()]
+    main_tasks: Annotated[tuple[MainTaskSpec, ...], FailFast()]
+    skipped: Annotated[tuple[SkipSpec, ...], FailFast()] = ()
+    tasks: Annotated[tuple[TaskSpec, ...], FailFast()]
 
     @model_validator(mode="after")
     def _references(self) -> Catalogue:
@@ -165,8 +184,37 @@ def _describe_location(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
     return where or "(øverste niveau)"
 
 
+def _widest_table(raw: Any) -> tuple[str, int] | None:
+    """The first table (in file order) with more than MAX_TABLE_KEYS keys, and its key count.
+
+    Iterative: tomllib parses lists nested ~500 deep, and this runs deeper in the stack than it.
+    """
+    stack: list[tuple[str, Any]] = [("", raw)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            if len(node) > MAX_TABLE_KEYS:
+                return where or "(øverste niveau)", len(node)
+            children = [(f"{where}.{key}" if where else str(key), v) for key, v in node.items()]
+        elif isinstance(node, list):
+            children = [(f"{where}[{index + 1}]", v) for index, v in enumerate(node)]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return None
+
+
 def parse_catalogue(raw: dict[str, Any], source: str) -> Catalogue:
-    """Validate already-parsed catalogue data; errors name the source, the entry and the field."""
+    """Validate already-parsed catalogue data; errors name the source, the entry and the field.
+
+    Each list stops at its first bad entry (FailFast), so the errors shown are those of the first
+    bad project, hovedopgave, skip and task, plus any at the top level.
+    """
+    wide = _widest_table(raw)
+    if wide is not None:
+        raise CatalogueError(
+            f"{source}: {wide[0]} har {wide[1]} felter; højst {MAX_TABLE_KEYS} er tilladt"
+        )
     try:
         return Catalogue.model_validate(raw)
     except ValidationError as exc:
@@ -180,13 +228,27 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     """Read and validate a catalogue TOML file (the shipped one by default)."""
     path = path or CATALOGUE_PATH
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as stream:  # at most the limit + 1 byte, also from /dev/zero
+            data = stream.read(MAX_CATALOGUE_BYTES + 1)
     except FileNotFoundError:
         raise CatalogueError(f"{path}: katalogfilen findes ikke") from None
+    except OSError as exc:  # a folder, no permission
+        raise CatalogueError(f"{path}: katalogfilen kan ikke læses ({exc.strerror})") from None
+    if len(data) > MAX_CATALOGUE_BYTES:
+        raise CatalogueError(f"{path}: katalogfilen er for stor (over {MAX_CATALOGUE_BYTES} bytes)")
+    values = sum(data.count(separator) for separator in (b"=", b",", b"[", b"{"))
+    if values > MAX_CATALOGUE_VALUES:
+        raise CatalogueError(
+            f"{path}: katalogfilen har for mange værdier (over {MAX_CATALOGUE_VALUES})"
+        )
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise CatalogueError(f"{path}: filen er ikke UTF-8 ({exc.reason})") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{path}: ikke gyldig TOML: {exc}") from None
+    except RecursionError:
+        raise CatalogueError(f"{path}: ikke gyldig TOML: for dybt indlejrede lister") from None
     return parse_catalogue(raw, str(path))
 
 

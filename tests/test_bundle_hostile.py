@@ -392,6 +392,37 @@ def _control_character(base: Base) -> bytes:
     return rezip(base, extra=[("noter\x07.txt", b"ding")])
 
 
+def _manifest_too_large(base: Base) -> bytes:
+    padded = as_json(base.manifest) + b" " * verify.MAX_MANIFEST_BYTES
+    return rezip(base, manifest=padded)
+
+
+def _document_too_large(base: Base) -> bytes:
+    # stored, so the ratio check (which an 8 MiB run of spaces would trip) cannot fire first
+    info = entry("organisation.json")
+    info.compress_type = zipfile.ZIP_STORED
+    data = json.dumps(_valid_org()).encode() + b" " * verify.MAX_DOCUMENT_BYTES
+    files = base.content() | {"organisation.json": data}
+    listed = {k: v for k, v in files.items() if k != "organisation.json"}
+    return rezip(base, listed, manifest=manifest_for(base, files), extra=[(info, data)])
+
+
+def _too_many_values(base: Base) -> bytes:
+    return with_file(base, "organisation.json", b"[" + b"0," * verify.MAX_DOCUMENT_VALUES + b"0]")
+
+
+def _object_too_wide(base: Base) -> bytes:
+    wide = {f"felt{n}": 0 for n in range(verify.MAX_OBJECT_KEYS + 1)}
+    return with_file(base, "sapa_exit.json", as_json(wide))
+
+
+def _directory_too_large(base: Base) -> bytes:
+    # the end record's "size of the central directory" (APPNOTE 4.3.16, offset 12)
+    out = bytearray(base.data)
+    struct.pack_into("<I", out, out.rfind(END_SIG) + 12, 2 * verify.MAX_DIRECTORY_BYTES)
+    return bytes(out)
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -541,6 +572,31 @@ CASES = [
         "huge-integer",
         _huge_integer,
         ("status.schema.json er ikke gyldig JSON", "4300 digits"),
+    ),
+    Case(
+        "manifest-too-large",
+        _manifest_too_large,
+        ("manifest.json er for stor (", f"bytes; højst {verify.MAX_MANIFEST_BYTES})"),
+    ),
+    Case(
+        "document-too-large",
+        _document_too_large,
+        ("organisation.json er for stor (", f"bytes; højst {verify.MAX_DOCUMENT_BYTES})"),
+    ),
+    Case(
+        "too-many-values",
+        _too_many_values,
+        (f"organisation.json har for mange værdier (over {verify.MAX_DOCUMENT_VALUES})",),
+    ),
+    Case(
+        "object-too-wide",
+        _object_too_wide,
+        (f"sapa_exit.json: et objekt har {verify.MAX_OBJECT_KEYS + 1} felter; højst",),
+    ),
+    Case(
+        "directory-too-large",
+        _directory_too_large,
+        (f"zip-indholdsfortegnelsen er for stor ({2 * verify.MAX_DIRECTORY_BYTES} bytes",),
     ),
     # The next three get the same message from verify: zipfile cannot tell them apart.
     Case("truncated-zip", _truncated, ("er ikke en gyldig zip-fil",)),

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from kigo_tui import catalogue
 from kigo_tui.catalogue import (
     CATALOGUE_PATH,
     PROJECT_CODES,
@@ -327,3 +328,43 @@ def test_not_utf8(tmp_path: Path) -> None:
     message = _error(path)
     assert str(path) in message
     assert "UTF-8" in message
+
+
+def test_a_folder_is_not_a_catalogue(tmp_path: Path) -> None:
+    folder = tmp_path / "kataloger"
+    folder.mkdir()
+    assert _error(folder) == f"{folder}: katalogfilen kan ikke læses (Is a directory)"
+
+
+def test_deeply_nested_lists_are_invalid_toml(tmp_path: Path) -> None:
+    """tomllib recurses per nesting level; its RecursionError used to escape as a traceback."""
+    path = tmp_path / "dyb.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert _error(path) == f"{path}: ikke gyldig TOML: for dybt indlejrede lister"
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [
+        ("MAX_CATALOGUE_BYTES", 1000, "katalogfilen er for stor (over 1000 bytes)"),
+        ("MAX_CATALOGUE_VALUES", 100, "katalogfilen har for mange værdier (over 100)"),
+        ("MAX_TABLE_KEYS", 6, "tasks[1] har 7 felter; højst 6 er tilladt"),
+    ],
+)
+def test_catalogue_limits_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str, value: int, message: str
+) -> None:
+    path = _write(tmp_path, _minimal())
+    load_catalogue(path)  # fine with the real limits
+    monkeypatch.setattr(catalogue, limit, value)
+    assert _error(path) == f"{path}: {message}"
+
+
+def test_each_list_stops_at_its_first_bad_entry(tmp_path: Path) -> None:
+    """FailFast: 500 broken tasks cost the first one's errors, not 500 times as many."""
+    data = _minimal()
+    data["tasks"] = [{"id": f"SAPA-07-{n:02}", "title": ""} for n in range(1, 100)] * 5
+    message = _error(_write(tmp_path, data))
+    assert "(6 fejl)" in message
+    assert "tasks[1] (SAPA-07-01)" in message
+    assert "SAPA-07-02" not in message

@@ -1,26 +1,54 @@
-"""Schema upgrades of real old databases, and refusal of files kigo must not touch."""
+"""Schema upgrades of real old databases, and refusal of files kigo must not touch.
+
+tests/fixtures/kigo_schema_vN.sql is a database written by the kigo whose schema was N (each file's
+header says which commit and commands made it; scripts/make_schema_fixture.py makes a new one).
+The tests loop over every fixture, so when SCHEMA_VERSION grows the newest fixture is upgraded
+too, and a fixture of the current schema checks that opening it changes nothing.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from kigo_tui.__main__ import main
+from kigo_tui.backup import integrity_problem, list_backups
 from kigo_tui.db import MIGRATIONS, SCHEMA_VERSION, StorageError, make_engine, prepare_schema
 from kigo_tui.rules import Status
 from kigo_tui.store import Store
+from tests.reliability_worker import report
 
-FIXTURE = Path(__file__).parent / "fixtures" / "kigo_schema_v1.sql"
+FIXTURE_DIR = Path(__file__).parent / "fixtures"
+FIXTURE = FIXTURE_DIR / "kigo_schema_v1.sql"
 TABLES = ("meta", "project", "main_task", "skipped_main_task", "task", "checklist_item", "history")
 
 
-def _load_v1(path: Path) -> Path:
+def _fixture_version(path: Path) -> int:
+    match = re.fullmatch(r"kigo_schema_v(\d+)\.sql", path.name)
+    assert match is not None, path
+    return int(match.group(1))
+
+
+FIXTURES = sorted(FIXTURE_DIR.glob("kigo_schema_v*.sql"), key=_fixture_version)
+NEWEST = FIXTURES[-1]
+ALLOWED_EMPTY = {"skipped_main_task"}
+"""Tables a real database may leave empty: the shipped catalogue skips no hovedopgave."""
+
+
+def _load(path: Path, fixture: Path) -> Path:
     conn = sqlite3.connect(path)
-    conn.executescript(FIXTURE.read_text(encoding="utf-8"))
+    conn.executescript(fixture.read_text(encoding="utf-8"))
     conn.close()
     return path
+
+
+def _load_v1(path: Path) -> Path:
+    return _load(path, FIXTURE)
 
 
 def _query(path: Path, sql: str) -> list[tuple]:
@@ -46,6 +74,22 @@ def _rows(path: Path, table: str, columns: list[str]) -> list[tuple]:
 
 def _schema_version(path: Path) -> str:
     return _query(path, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
+
+
+def _tables(path: Path) -> list[str]:
+    return [
+        row[0]
+        for row in _query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    ]
+
+
+def _contents(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
+    """Every table's columns and all its rows (every column), sorted."""
+    contents = {}
+    for table in _tables(path):
+        columns = _columns(path, table)
+        contents[table] = (columns, _rows(path, table, columns))
+    return contents
 
 
 def test_migrations_cover_every_version() -> None:
@@ -130,28 +174,150 @@ def test_versions_all_one_and_row_counts_unchanged_right_after_upgrade(tmp_path:
     assert _schema_version(path) == str(SCHEMA_VERSION)
 
 
-def _make_v99(path: Path, *, wal: bool) -> Path:
-    _load_v1(path)
+# --------------------------------------------------------------------- every earlier schema
+
+
+def test_there_is_a_real_database_of_every_earlier_schema() -> None:
+    versions = [_fixture_version(f) for f in FIXTURES]
+    assert set(range(1, SCHEMA_VERSION)) <= set(versions), versions
+    assert max(versions) <= SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f"v{_fixture_version(f)}")
+def test_fixture_is_a_realistic_database_of_its_schema(fixture: Path, tmp_path: Path) -> None:
+    version = _fixture_version(fixture)
+    path = _load(tmp_path / "gammel.db", fixture)
+    assert _schema_version(path) == str(version)
+    assert integrity_problem(path) is None
+    counts = {t: len(rows) for t, (_cols, rows) in _contents(path).items()}
+    assert {t for t, n in counts.items() if n == 0} <= ALLOWED_EMPTY, counts
+    assert counts["task"] > 250 and counts["history"] >= 3
+    if version >= 2:
+        assert _query(path, "SELECT count(*) FROM task WHERE version > 1")[0][0] >= 3
+    if version >= 3:
+        assert _query(path, "SELECT count(*) FROM task WHERE withdrawn")[0][0] >= 1
+    if version >= 4:
+        assert counts["person"] >= 2 and counts["role_assignment"] >= 2
+        assert counts["responsibility"] >= 1 and counts["dialogue"] >= 1
+    if version >= 5:
+        assert counts["case_area"] >= 2
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f"v{_fixture_version(f)}")
+def test_every_schema_upgrades_keeping_every_row(
+    fixture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Open with today's Store: every row of every table, every original column, is still there."""
+    version = _fixture_version(fixture)
+    path = _load(tmp_path / "gammel.db", fixture)
+    before = _contents(path)
+    assert list_backups(path) == []
+
+    store = Store.open(str(path))
+    try:
+        assert store.history_count() == len(before["history"][1])
+        snapshot = store.snapshot()
+        meta = dict(before["meta"][1])
+        assert snapshot.kommune_code == meta["kommune_code"]
+        assert snapshot.revision == int(meta["revision"])
+        task_columns, task_rows = before["task"]
+        first = dict(zip(task_columns, task_rows[0], strict=True))
+        assert store.task(first["id"]).status.value == first["status"]
+    finally:
+        store.close()
+
+    assert _schema_version(path) == str(SCHEMA_VERSION)
+    assert integrity_problem(path) is None
+    after = _contents(path)
+    assert set(before) <= set(after)
+    for table, (columns, rows) in before.items():
+        kept = _rows(path, table, columns)  # the original columns only
+        if table == "meta":
+            rows = [(k, str(SCHEMA_VERSION) if k == "schema_version" else v) for k, v in rows]
+        assert len(after[table][1]) == len(rows), table
+        assert kept == rows, table
+    with capsys.disabled():  # the figure goes to the terminal with -s
+        report(
+            {
+                "test": "upgrade",
+                "fixture": fixture.name,
+                "from": version,
+                "to": SCHEMA_VERSION,
+                "tables": len(before),
+                "rows_kept": sum(len(rows) for _cols, rows in before.values()),
+                "values_compared": sum(len(cols) * len(rows) for cols, rows in before.values()),
+                "rows": {t: len(rows) for t, (_cols, rows) in before.items() if rows},
+            }
+        )
+
+    backups = list_backups(path)
+    if version < SCHEMA_VERSION:
+        assert len(backups) == 1, backups
+        assert f"foer-skema-{SCHEMA_VERSION}" in backups[0].name
+        assert integrity_problem(backups[0]) is None
+        assert _contents(backups[0]) == before  # the old file itself, schema and all
+    else:
+        assert backups == []  # nothing to upgrade, nothing to back up
+        assert after == before
+
+    Store.open(str(path)).close()  # already current: no second backup, nothing changes
+    assert list_backups(path) == backups
+    assert _contents(path) == after
+
+    capsys.readouterr()
+    assert main(["--db", str(path), "--today", "2026-11-23", "status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["kommune"]["code"] == meta["kommune_code"]
+    shown = {
+        task["id"]: task["status"]
+        for project in status["projects"]
+        for main_task in project["main_tasks"]
+        for task in main_task["tasks"]
+    }
+    stored = dict(_query(path, "SELECT id, status FROM task WHERE NOT withdrawn"))
+    assert shown == stored
+    assert (
+        len(stored)
+        == len(before["task"][1])
+        - (_query(path, "SELECT count(*) FROM task WHERE withdrawn")[0][0])
+    )
+
+
+def _make_newer(path: Path, version: int, *, wal: bool) -> Path:
+    """The newest real database, claiming a schema this program does not know."""
+    _load(path, NEWEST)
     conn = sqlite3.connect(path)
     if wal:
         conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
     conn.commit()
     conn.close()
     return path
 
 
+@pytest.mark.parametrize("newer", [SCHEMA_VERSION + 1, 99], ids=["next", "99"])
 @pytest.mark.parametrize("wal", [False, True], ids=["rollback-journal", "wal"])
-def test_newer_schema_is_refused_untouched(tmp_path: Path, wal: bool) -> None:
-    path = _make_v99(tmp_path / "v99.db", wal=wal)
+def test_newer_schema_is_refused_untouched(
+    tmp_path: Path, wal: bool, newer: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _make_newer(tmp_path / "ny.db", newer, wal=wal)
     files_before = sorted(p.name for p in tmp_path.iterdir())
     before = path.read_bytes()
     with pytest.raises(StorageError) as info:
         Store.open(str(path))
     message = str(info.value)
-    assert "nyere" in message
-    assert "99" in message
-    assert "ikke ændret" in message
+    assert message == (
+        f"databasen er lavet af en nyere kigo (skema {newer}; dette program kender op til "
+        f"{SCHEMA_VERSION}). Opgrader kigo; databasen er ikke ændret."
+    )
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == files_before
+
+    capsys.readouterr()
+    assert main(["--db", str(path), "status", "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"kigo: fejl: {message}\n"
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == files_before
 
@@ -205,10 +371,12 @@ def test_new_database_gets_current_schema_and_wal(tmp_path: Path) -> None:
     assert _query(path, "PRAGMA journal_mode") == [("wal",)]
 
 
-def test_upgraded_schema_has_the_same_columns_as_a_new_one(tmp_path: Path) -> None:
-    old = _load_v1(tmp_path / "v1.db")
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f"v{_fixture_version(f)}")
+def test_upgraded_schema_has_the_same_columns_as_a_new_one(tmp_path: Path, fixture: Path) -> None:
+    old = _load(tmp_path / "gammel.db", fixture)
     Store.open(str(old)).close()
     new = tmp_path / "ny.db"
     Store.open(str(new)).close()
-    for table in TABLES:
+    assert _tables(old) == _tables(new)
+    for table in _tables(new):
         assert sorted(_columns(old, table)) == sorted(_columns(new, table)), table

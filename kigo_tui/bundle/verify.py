@@ -1,7 +1,11 @@
 """Verify a status bundle without trusting it: zip safety, manifest, hashes and schema.
 
-Nothing is extracted to disk; entries are read into memory with hard limits, so a hostile zip
-(path traversal, links, a zip bomb, lying headers) is rejected with a message naming the entry.
+Nothing is extracted to disk, and memory stays bounded whatever the bundle claims: the zip's end
+record is read before zipfile builds an object per entry; every entry's header is checked
+(name, type, size, ratio) before any data is read; the JSON documents are read whole only up to
+their own limits, and counted before they are parsed; every other entry is hashed as it streams
+and not kept. A hostile zip (path traversal, links, a zip bomb, lying headers, a huge directory
+or document) is rejected with a message naming the entry, file or field.
 """
 
 from __future__ import annotations
@@ -9,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,6 +41,20 @@ MAX_TOTAL_BYTES = 160 * 1024 * 1024
 MAX_RATIO = 200
 """Largest uncompressed/compressed ratio for an entry over RATIO_FLOOR bytes (a zip bomb's mark)."""
 RATIO_FLOOR = 1024 * 1024
+MAX_DIRECTORY_BYTES = 1024 * 1024
+"""Largest zip central directory: 16 entries need a few kB. zipfile builds an object of about
+400 bytes per record of 47, before any limit here can look at the entries."""
+MAX_MANIFEST_BYTES = 64 * 1024
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
+"""Largest JSON document that is parsed (status.json of 101 København, every task: 0.16 MB)."""
+MAX_DOCUMENT_VALUES = 250_000
+"""Most separators (, : [ {) in a JSON document, counted before parsing: an upper bound on its
+values and containers, each a Python object of up to 90 bytes (the same status.json: 8,845)."""
+MAX_OBJECT_KEYS = 64
+"""Most keys in one JSON object (the widest model has 26 fields); each unknown one is an error."""
+READ_CHUNK = 1024 * 1024
+DOCUMENTS = ("status.json", "status.schema.json", "organisation.json", "sapa_exit.json")
+"""The entries that are parsed, and so read whole; all others are only hashed."""
 REQUIRED_FILES = ("status.json", "status.schema.json")
 ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
@@ -49,6 +69,7 @@ class VerifiedBundle:
     manifest: Manifest
     status: StatusDocument
     files: dict[str, bytes]
+    """manifest.json and the DOCUMENTS the bundle has, as read; other entries are not kept."""
 
     def summary(self) -> str:
         doc = self.status
@@ -99,11 +120,14 @@ def _check_entry(path: Path, info: zipfile.ZipInfo) -> None:
         )
 
 
-def _read_entry(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """Read at most the declared size; a header that lies about it is caught here."""
+def _stream_entry(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The entry's data in chunks, at most the declared size + 1 byte (a lying header is caught)."""
+    left = info.file_size + 1
     try:
         with archive.open(info) as stream:
-            data = stream.read(info.file_size + 1)
+            while left > 0 and (chunk := stream.read(min(READ_CHUNK, left))):
+                left -= len(chunk)
+                yield chunk
     except (
         zipfile.BadZipFile,
         EOFError,
@@ -114,11 +138,29 @@ def _read_entry(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
         zlib.error,  # a corrupt deflate stream
     ) as exc:
         raise _fail(path, f"posten '{info.filename}' kan ikke læses: {exc}") from None
-    if len(data) != info.file_size:
+    if left != 1:
         raise _fail(
             path, f"posten '{info.filename}' har en anden størrelse end zip-hovedet angiver"
         )
-    return data
+
+
+def _read_document(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int = MAX_DOCUMENT_BYTES
+) -> bytes:
+    """A JSON document, read whole: refused unread when its header says it is over `limit`."""
+    if info.file_size > limit:
+        raise _fail(path, f"{info.filename} er for stor ({info.file_size} bytes; højst {limit})")
+    return b"".join(_stream_entry(path, archive, info))
+
+
+def _digest_entry(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, str]:
+    """Size and SHA-256 of an entry that is not parsed, hashed as it streams."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in _stream_entry(path, archive, info):
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest()
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -128,9 +170,26 @@ def _validation_message(exc: ValidationError) -> str:
     return f"felt '{where}': {err['msg']}{more}"
 
 
+class _TooManyKeys(ValueError):
+    pass
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if len(pairs) > MAX_OBJECT_KEYS:
+        raise _TooManyKeys(len(pairs))
+    return dict(pairs)
+
+
 def _parse_json(path: Path, name: str, data: bytes) -> Any:
+    values = sum(data.count(separator) for separator in (b",", b":", b"[", b"{"))
+    if values > MAX_DOCUMENT_VALUES:
+        raise _fail(path, f"{name} har for mange værdier (over {MAX_DOCUMENT_VALUES})")
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"), object_pairs_hook=_object)
+    except _TooManyKeys as exc:
+        raise _fail(
+            path, f"{name}: et objekt har {exc.args[0]} felter; højst {MAX_OBJECT_KEYS} er tilladt"
+        ) from None
     except (ValueError, RecursionError) as exc:  # bad UTF-8/JSON, huge ints, deep nesting
         raise _fail(path, f"{name} er ikke gyldig JSON: {exc}") from None
 
@@ -142,8 +201,34 @@ def _validate(path: Path, name: str, model: type[BaseModel], raw: Any) -> Any:
         raise _fail(path, f"{name}: {_validation_message(exc)}") from None
 
 
-def read_entries(path: Path) -> dict[str, bytes]:
-    """The bundle's entries, after every safety check on the archive itself."""
+def _declared_directory(path: Path, size: int) -> tuple[int, int] | None:
+    """(entries, central directory bytes) as the end record says, zip64 included; None if absent.
+
+    Read the way zipfile reads it (the zip64 end record directly before its locator), so the
+    numbers are the ones zipfile would act on; anything it cannot parse it will reject itself.
+    """
+    end_size, locator_size, zip64_size = 22, 20, 56
+    with path.open("rb") as stream:
+        tail_start = max(0, size - end_size - 0xFFFF)
+        stream.seek(tail_start)
+        tail = stream.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < end_size:
+            return None
+        entries, directory = struct.unpack_from("<HI", tail, at + 10)
+        locator = tail_start + at - locator_size
+        if locator < zip64_size:
+            return entries, directory
+        stream.seek(locator - zip64_size)
+        record = stream.read(zip64_size + locator_size)
+    if record[zip64_size : zip64_size + 4] != b"PK\x06\x07" or record[:4] != b"PK\x06\x06":
+        return entries, directory
+    entries, directory = struct.unpack_from("<QQ", record, 32)
+    return entries, directory
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
+    """The bundle as a ZipFile, after the checks on the file itself and on its end record."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -157,64 +242,89 @@ def read_entries(path: Path) -> dict[str, bytes]:
     with path.open("rb") as stream:
         if stream.read(4) != b"PK\x03\x04":
             raise _fail(path, "er ikke en gyldig zip-fil (den starter ikke med zip-signaturen)")
+    declared = _declared_directory(path, size)
+    if declared is not None:
+        entries, directory = declared
+        if entries > MAX_ENTRIES:
+            raise _fail(path, f"har {entries} poster; højst {MAX_ENTRIES} er tilladt")
+        if directory > MAX_DIRECTORY_BYTES:
+            raise _fail(
+                path,
+                f"zip-indholdsfortegnelsen er for stor ({directory} bytes; "
+                f"højst {MAX_DIRECTORY_BYTES})",
+            )
     try:
-        archive = zipfile.ZipFile(path)
+        return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:
         raise _fail(path, f"er ikke en gyldig zip-fil ({exc})") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise _fail(path, f"har {len(infos)} poster; højst {MAX_ENTRIES} er tilladt")
-        seen: dict[str, str] = {}
-        total = 0
-        for info in infos:
-            _check_entry(path, info)
-            folded = info.filename.casefold()
-            if folded in seen:
-                raise _fail(
-                    path, f"posten '{info.filename}' findes to gange (også '{seen[folded]}')"
-                )
-            seen[folded] = info.filename
-            total += info.file_size
-            if total > MAX_TOTAL_BYTES:
-                raise _fail(path, "pakker ud til mere end tilladt i alt (zip-bombe?)")
-        return {info.filename: _read_entry(path, archive, info) for info in infos}
+
+
+def _checked_entries(path: Path, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The bundle's entries by name, after every header check and before any data is read."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise _fail(path, f"har {len(infos)} poster; højst {MAX_ENTRIES} er tilladt")
+    seen: dict[str, str] = {}
+    total = 0
+    for info in infos:
+        _check_entry(path, info)
+        folded = info.filename.casefold()
+        if folded in seen:
+            raise _fail(path, f"posten '{info.filename}' findes to gange (også '{seen[folded]}')")
+        seen[folded] = info.filename
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise _fail(path, "pakker ud til mere end tilladt i alt (zip-bombe?)")
+    return {info.filename: info for info in infos}
+
+
+def _check_manifest(path: Path, raw: Any) -> Manifest:
+    if isinstance(raw, dict):
+        if raw.get("format") != FORMAT_NAME:
+            raise _fail(
+                path,
+                f"manifest.json: felt 'format' er {raw.get('format')!r}, ikke '{FORMAT_NAME}'",
+            )
+        if raw.get("format_version") != FORMAT_VERSION:
+            raise _fail(
+                path,
+                f"manifest.json: ukendt format_version {raw.get('format_version')!r} "
+                f"(denne kigo læser version {FORMAT_VERSION})",
+            )
+    return _validate(path, "manifest.json", Manifest, raw)
 
 
 def verify_bundle(path: Path) -> VerifiedBundle:
     """Check a bundle completely; raise BundleError naming the file and the entry or field."""
     path = Path(path)
-    files = read_entries(path)
-    if "manifest.json" not in files:
-        raise _fail(path, "manifest.json mangler")
-    raw_manifest = _parse_json(path, "manifest.json", files["manifest.json"])
-    if isinstance(raw_manifest, dict):
-        if raw_manifest.get("format") != FORMAT_NAME:
-            raise _fail(
-                path,
-                f"manifest.json: felt 'format' er {raw_manifest.get('format')!r}, ikke '{FORMAT_NAME}'",
+    with _open_archive(path) as archive:
+        entries = _checked_entries(path, archive)
+        if "manifest.json" not in entries:
+            raise _fail(path, "manifest.json mangler")
+        files = {
+            "manifest.json": _read_document(
+                path, archive, entries["manifest.json"], MAX_MANIFEST_BYTES
             )
-        if raw_manifest.get("format_version") != FORMAT_VERSION:
-            raise _fail(
-                path,
-                f"manifest.json: ukendt format_version {raw_manifest.get('format_version')!r} "
-                f"(denne kigo læser version {FORMAT_VERSION})",
-            )
-    manifest: Manifest = _validate(path, "manifest.json", Manifest, raw_manifest)
-    listed = {entry.name: entry for entry in manifest.files}
-    if len(listed) != len(manifest.files):
-        raise _fail(path, "manifest.json: en fil er nævnt to gange")
-    for name in sorted(files):
-        if name != "manifest.json" and name not in listed:
-            raise _fail(path, f"posten '{name}' står ikke i manifest.json")
-    for name, entry in sorted(listed.items()):
-        if name not in files:
-            raise _fail(path, f"{name} står i manifest.json, men mangler i bundtet")
-        data = files[name]
-        if len(data) != entry.size:
-            raise _fail(path, f"{name}: størrelsen er {len(data)}, manifestet siger {entry.size}")
-        if hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise _fail(path, f"{name}: SHA-256 passer ikke med manifestet (filen er ændret)")
+        }
+        manifest = _check_manifest(path, _parse_json(path, "manifest.json", files["manifest.json"]))
+        listed = {entry.name: entry for entry in manifest.files}
+        if len(listed) != len(manifest.files):
+            raise _fail(path, "manifest.json: en fil er nævnt to gange")
+        for name in sorted(entries):
+            if name != "manifest.json" and name not in listed:
+                raise _fail(path, f"posten '{name}' står ikke i manifest.json")
+        for name, entry in sorted(listed.items()):
+            if name not in entries:
+                raise _fail(path, f"{name} står i manifest.json, men mangler i bundtet")
+            if name in DOCUMENTS:
+                files[name] = _read_document(path, archive, entries[name])
+                size, digest = len(files[name]), hashlib.sha256(files[name]).hexdigest()
+            else:
+                size, digest = _digest_entry(path, archive, entries[name])
+            if size != entry.size:
+                raise _fail(path, f"{name}: størrelsen er {size}, manifestet siger {entry.size}")
+            if digest != entry.sha256:
+                raise _fail(path, f"{name}: SHA-256 passer ikke med manifestet (filen er ændret)")
     for name in REQUIRED_FILES:
         if name not in files:
             raise _fail(path, f"{name} mangler")
