@@ -503,6 +503,9 @@ class Store:
         moved = 0
         with self.writing() as sql:
             self.require_initialised(sql)
+            before = as_date(
+                scalar(sql, "SELECT golive FROM project WHERE code = :code", {"code": project})
+            )
             sql.run(
                 "UPDATE project SET golive = :golive WHERE code = :code",
                 {"golive": golive, "code": project},
@@ -526,7 +529,7 @@ class Store:
                         {**values, "version": version + 1, "id": tid},
                     )
                     moved += 1
-            self.record(sql, project, "golive", None, golive.isoformat() if golive else None)
+            self.record(sql, project, "golive", _plain(before), _plain(golive))
             self.bump_revision(sql)
         return moved
 

@@ -419,3 +419,18 @@ def test_revision_grows_with_every_write(store: Store) -> None:
     seen.append(store.revision())
     assert all(b > a for a, b in itertools.pairwise(seen)), seen
     assert store.snapshot().revision == seen[-1]
+
+
+def test_set_golive_records_the_old_and_new_date(store: Store) -> None:
+    before = store.snapshot().projects[1]
+    assert before.code == "SAPA" and before.golive is not None
+    store.set_golive("SAPA", date(2027, 6, 1))
+    store.set_golive("SAPA", None)
+    conn = sqlite3.connect(store.url)
+    try:
+        rows = conn.execute(
+            "SELECT old, new FROM history WHERE task_id = 'SAPA' AND field = 'golive' ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert rows == [(before.golive.isoformat(), "2027-06-01"), ("2027-06-01", None)]
