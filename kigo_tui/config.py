@@ -4,16 +4,95 @@ from __future__ import annotations
 
 import os
 import tomllib
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from kigo_tui.defect_labels import DEFAULT_TARGET_HOURS, SEVERITY_LABELS, Severity
 from kigo_tui.errors import KigoError
 from kigo_tui.locations import config_path
+
+MAX_SLA_HOURS = 24 * 366
 
 
 class ConfigError(KigoError):
     """The config file cannot be read; the message names the file and the field."""
+
+
+class SlaTarget(BaseModel):
+    """The agreed service level for one severity: hours until the supplier responds and fixes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    response_hours: float = Field(gt=0, le=MAX_SLA_HOURS)
+    """From reported to the supplier's first response (status 'under behandling')."""
+
+    resolution_hours: float = Field(gt=0, le=MAX_SLA_HOURS)
+    """From reported to fixed (status 'rettet'); a reopened defect keeps its original start."""
+
+    @model_validator(mode="after")
+    def _response_first(self) -> SlaTarget:
+        if self.response_hours > self.resolution_hours:
+            raise ValueError(
+                f"svartiden (response_hours = {self.response_hours:g}) er længere end "
+                f"løsningstiden (resolution_hours = {self.resolution_hours:g}); leverandøren skal "
+                "svare, før fejlen er rettet"
+            )
+        return self
+
+
+def _default_target(severity: Severity) -> SlaTarget:
+    response, resolution = DEFAULT_TARGET_HOURS[severity]
+    return SlaTarget(response_hours=response, resolution_hours=resolution)
+
+
+class SlaSettings(BaseModel):
+    """`[sla]` in config.toml: targets per severity (hours) and whether weekends count."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    working_days: StrictBool = False
+    """true: only time on weekdays counts (not Saturday, Sunday or Danish public holidays)."""
+
+    critical: SlaTarget = Field(default_factory=lambda: _default_target(Severity.CRITICAL))
+    major: SlaTarget = Field(default_factory=lambda: _default_target(Severity.MAJOR))
+    minor: SlaTarget = Field(default_factory=lambda: _default_target(Severity.MINOR))
+    cosmetic: SlaTarget = Field(default_factory=lambda: _default_target(Severity.COSMETIC))
+
+    @field_validator("critical", "major", "minor", "cosmetic", mode="before")
+    @classmethod
+    def _fill_defaults(cls, value: Any, info: Any) -> Any:
+        """A table that sets only one of the two targets keeps the default for the other."""
+        if isinstance(value, dict):
+            response, resolution = DEFAULT_TARGET_HOURS[Severity(info.field_name)]
+            return {"response_hours": response, "resolution_hours": resolution} | value
+        return value
+
+    @model_validator(mode="after")
+    def _more_severe_is_faster(self) -> SlaSettings:
+        for worse, milder in pairwise(Severity):
+            for name in ("response_hours", "resolution_hours"):
+                a, b = getattr(self.target(worse), name), getattr(self.target(milder), name)
+                if a > b:
+                    raise ValueError(
+                        f"sla.{worse.value}.{name} ({a:g} t) er længere end "
+                        f"sla.{milder.value}.{name} ({b:g} t): en {SEVERITY_LABELS[worse]} fejl "
+                        f"skal håndteres mindst lige så hurtigt som en {SEVERITY_LABELS[milder]}"
+                    )
+        return self
+
+    def target(self, severity: Severity) -> SlaTarget:
+        return getattr(self, severity.value)
 
 
 class Settings(BaseModel):
@@ -34,6 +113,9 @@ class Settings(BaseModel):
     poll_seconds: float = Field(default=1.0, gt=0, le=60)
     """How often the TUI looks for changes made by other processes."""
 
+    sla: SlaSettings = Field(default_factory=SlaSettings)
+    """The service level agreed with the supplier, for the defect log (see README)."""
+
 
 def load_settings(path: Path | None = None) -> Settings:
     path = path or config_path()
@@ -49,10 +131,42 @@ def load_settings(path: Path | None = None) -> Settings:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: felt '{where}': {first['msg']}") from None
+        where = ".".join(str(p) for p in first["loc"]) or "(rod)"
+        raise ConfigError(f"{path}: felt '{where}': {danish_error(first)}") from None
     if os.environ.get("KIGO_ME"):
         settings.me = os.environ["KIGO_ME"]
     if os.environ.get("KIGO_USER"):
         settings.user = os.environ["KIGO_USER"]
     return settings
+
+
+def danish_error(error: Any) -> str:
+    """One pydantic error about the config as a short Danish phrase (the field is named apart)."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    loc = tuple(error.get("loc") or ())
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    if kind == "extra_forbidden" and len(loc) == 2 and loc[0] == "sla":
+        known = ", ".join(s.value for s in Severity)
+        return f"ukendt felt; [sla] kender working_days og alvorlighederne {known}"
+    messages = {
+        "extra_forbidden": "ukendt felt",
+        "missing": "mangler",
+        "bool_type": "skal være true eller false",
+        "bool_parsing": "skal være true eller false",
+        "float_type": "skal være et tal",
+        "float_parsing": "skal være et tal",
+        "int_type": "skal være et helt tal",
+        "int_parsing": "skal være et helt tal",
+        "string_type": "skal være en tekst i anførselstegn",
+        "dict_type": "skal være en tabel, fx [sla.critical]",
+        "model_type": "skal være en tabel, fx [sla.critical]",
+        "greater_than": f"skal være større end {_number(ctx.get('gt'))}",
+        "less_than_equal": f"må højst være {_number(ctx.get('le'))}",
+    }
+    return messages.get(kind, str(error.get("msg", "ugyldig værdi")))
+
+
+def _number(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -18,13 +18,13 @@ from kigo_tui.errors import KigoError
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.models.tables import SQLModel
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The schema this program writes.
 
 History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
 newer catalogue no longer has are kept, marked withdrawn, instead of deleted); 4 = the kommune's
 organisation: person, role_assignment, responsibility, dialogue, dialogue_task; 5 = case_area
-(the KMD Sag exit strategy workspace).
+(the KMD Sag exit strategy workspace); 6 = defect (the defect log measured against the SLA).
 """
 
 BUSY_TIMEOUT_MS = 10_000
@@ -177,11 +177,18 @@ def _add_case_area(conn: Connection) -> None:
     CaseAreaRow.__table__.create(conn)  # type: ignore[attr-defined]
 
 
+def _add_defect(conn: Connection) -> None:
+    from kigo_tui.models.tables import DefectRecord
+
+    DefectRecord.__table__.create(conn)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
     4: _add_organisation,
     5: _add_case_area,
+    6: _add_defect,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 
