@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from kigo_tui.defects import Assessment, DefectInput, DefectRow, Figures, Policy
     from kigo_tui.store import Store
 
-ALL_PROJECTS = None
 NEXT_STATUS = {
     DefectStatus.REPORTED: DefectStatus.ACKNOWLEDGED,
     DefectStatus.ACKNOWLEDGED: DefectStatus.FIXED,
@@ -69,9 +68,10 @@ class DefectLogScreen(Screen[None]):
     DefectLogScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, project: str | None = ALL_PROJECTS) -> None:
+    def __init__(self, project: str | None = None) -> None:
         super().__init__()
         self.project = project
+        """The project shown; None: every project."""
         self.only_open = False
         self.defects: list[DefectRow] = []
         self.rows: list[Assessment] = []
@@ -199,6 +199,10 @@ class DefectLogScreen(Screen[None]):
 
     def action_add(self) -> None:
         self.app.push_screen(DefectFormScreen(None, self.project or "KY"), self._add)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_edit()
 
     def action_edit(self) -> None:
         defect = self._selected()
