@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 
 from kigo_tui.dates import COPENHAGEN
 from kigo_tui.models.readmodels import TaskRow
-from kigo_tui.rules import Colour, Status, task_colour
+from kigo_tui.rules import Status
 from kigo_tui.times import as_utc, end_of_day
 
 ALL = "Alle"
@@ -133,40 +133,22 @@ def _as_int(text: str | None, default: int) -> int:
         return default
 
 
-def _as_status(text: str | None, default: Status) -> Status:
-    try:
-        return Status(text) if text else default
-    except ValueError:
-        return default
+# A task's state as a small list, so the weekly tally is a tight loop over plain ints:
+# [exists, status code, due date as an ordinal (NO_DUE when none), warning days].
+EXISTS, STATUS, DUE, WARN = range(4)
+NOT_STARTED, IN_PROGRESS, DONE = 0, 1, 2
+NO_DUE = -1
+STATUS_CODES = {Status.NOT_STARTED: NOT_STARTED, Status.IN_PROGRESS: IN_PROGRESS, Status.DONE: DONE}
+STATUS_VALUES = {status.value: code for status, code in STATUS_CODES.items()}
 
 
-@dataclass(slots=True)
-class _State:
-    exists: bool
-    status: Status
-    due: date | None
-    warn_days: int
-
-
-def _initial_states(tasks: Sequence[TaskRow], changes: Sequence[Change]) -> dict[str, _State]:
-    """Each task's state before its first recorded change."""
-    states = {t.id: _State(True, t.status, t.due, t.warn_days) for t in tasks}
-    seen: set[tuple[str, str]] = set()
-    for change in changes:  # oldest first: the first change of a kind tells the value before it
-        state = states[change.task_id]
-        kind = _kind(change.field)
-        if (change.task_id, kind) in seen:
-            continue
-        seen.add((change.task_id, kind))
-        if kind == "status":
-            state.status = _as_status(change.old, state.status)
-        elif kind == "due":
-            state.due = _as_date(change.old)
-        elif kind == "warn":
-            state.warn_days = _as_int(change.old, state.warn_days)
-        else:  # before it was first added it did not exist; before it was first removed it did
-            state.exists = change.field in REMOVED_FIELDS
-    return states
+def state_of(exists: bool, status: Status, due: date | None, warn_days: int) -> list[int]:
+    return [
+        int(exists),
+        STATUS_CODES[status],
+        NO_DUE if due is None else due.toordinal(),
+        warn_days,
+    ]
 
 
 def _kind(name: str) -> str:
@@ -179,16 +161,110 @@ def _kind(name: str) -> str:
     return "exists"
 
 
-def _apply(state: _State, change: Change) -> None:
+def _set(state: list[int], change: Change, *, before: bool) -> None:
+    """Put `change.old` (before=True: the value before it) or `change.new` into `state`."""
+    value = change.old if before else change.new
     kind = _kind(change.field)
     if kind == "status":
-        state.status = _as_status(change.new, state.status)
+        if value in STATUS_VALUES:
+            state[STATUS] = STATUS_VALUES[value]
     elif kind == "due":
-        state.due = _as_date(change.new)
+        due = _as_date(value)
+        state[DUE] = NO_DUE if due is None else due.toordinal()
     elif kind == "warn":
-        state.warn_days = _as_int(change.new, state.warn_days)
+        state[WARN] = _as_int(value, state[WARN])
+    elif before:  # before it was first added it did not exist; before it was first removed it did
+        state[EXISTS] = int(change.field in REMOVED_FIELDS)
     else:
-        state.exists = change.field in ADDED_FIELDS
+        state[EXISTS] = int(change.field in ADDED_FIELDS)
+
+
+def _initial_states(tasks: Sequence[TaskRow], changes: Sequence[Change]) -> dict[str, list[int]]:
+    """Each task's state before its first recorded change."""
+    states = {t.id: state_of(True, t.status, t.due, t.warn_days) for t in tasks}
+    seen: set[tuple[str, str]] = set()
+    for change in changes:  # oldest first: the first change of a kind tells the value before it
+        key = (change.task_id, _kind(change.field))
+        if key not in seen:
+            seen.add(key)
+            _set(states[change.task_id], change, before=True)
+    return states
+
+
+def tally(states: Iterable[list[int]], day: date) -> tuple[int, int, int, int]:
+    """(tasks, done, red, yellow) on `day`: KIGO's colour rule (`rules.task_colour`) inlined.
+
+    Red: not done and past the due date. Yellow: not started and within the warning window.
+    """
+    today = day.toordinal()
+    tasks = done = red = yellow = 0
+    for exists, status, due, warn in states:
+        if not exists:
+            continue
+        tasks += 1
+        if status == DONE:
+            done += 1
+        elif due != NO_DUE:
+            if today > due:
+                red += 1
+            elif status == NOT_STARTED and due - today <= warn:
+                yellow += 1
+    return tasks, done, red, yellow
+
+
+def _relevant(changes: Iterable[Change], ids: set[str]) -> list[Change]:
+    return sorted(
+        (c for c in changes if c.task_id in ids and c.field in RELEVANT_FIELDS),
+        key=lambda c: as_utc(c.at),
+    )
+
+
+def _week_range(
+    tasks: Sequence[TaskRow], relevant: Sequence[Change], today: date, start: date | None
+) -> tuple[date, date]:
+    """The Mondays of the first and the last week to show."""
+    first_change = as_utc(relevant[0].at).astimezone(COPENHAGEN).date() if relevant else today
+    start_day = min(start or first_change, first_change, today)
+    first_week = max(_monday(start_day), _monday(today) - timedelta(weeks=MAX_WEEKS_BACK))
+    last_due = max((t.due for t in tasks if t.due is not None), default=today)
+    last_week = min(
+        _monday(max(last_due, today)), _monday(today) + timedelta(weeks=MAX_WEEKS_AHEAD)
+    )
+    return first_week, last_week
+
+
+def _weeks(
+    tasks: Sequence[TaskRow],
+    relevant: Sequence[Change],
+    today: date,
+    first_week: date,
+    last_week: date,
+) -> list[WeekPoint]:
+    """The weekly points from `first_week` to `last_week` (Mondays); `relevant` oldest first."""
+    planned_dues = sorted(t.due for t in tasks if t.due is not None)
+    states = _initial_states(tasks, relevant)
+    moments = [as_utc(c.at) for c in relevant]
+    applied = 0
+    weeks: list[WeekPoint] = []
+    monday = first_week
+    while monday <= last_week:
+        sunday = monday + timedelta(days=6)
+        day = min(sunday, today) if monday <= today else sunday
+        planned = len(tasks) - bisect_right(planned_dues, day)
+        iso = monday.isocalendar()
+        if monday > today:
+            weeks.append(
+                WeekPoint(iso.year, iso.week, monday, day, planned, None, None, None, None)
+            )
+        else:
+            cut = end_of_day(day)
+            while applied < len(relevant) and moments[applied] < cut:
+                _set(states[relevant[applied].task_id], relevant[applied], before=False)
+                applied += 1
+            figures = tally(states.values(), day)
+            weeks.append(WeekPoint(iso.year, iso.week, monday, day, planned, *figures))
+        monday += timedelta(weeks=1)
+    return weeks
 
 
 def progress(
@@ -203,72 +279,18 @@ def progress(
     `changes` may hold changes of other tasks and fields; they are ignored. Changes after the end
     of `today` have not happened yet on `today`.
     """
-    ids = {t.id for t in tasks}
-    relevant = sorted(
-        (c for c in changes if c.task_id in ids and c.field in RELEVANT_FIELDS),
-        key=lambda c: as_utc(c.at),
-    )
-    moments = [as_utc(c.at) for c in relevant]
-    first_change = moments[0].astimezone(COPENHAGEN).date() if moments else today
-    start_day = min(start or first_change, first_change, today)
-    first_week = max(_monday(start_day), _monday(today) - timedelta(weeks=MAX_WEEKS_BACK))
-    last_due = max((t.due for t in tasks if t.due is not None), default=today)
-    last_week = min(
-        _monday(max(last_due, today)), _monday(today) + timedelta(weeks=MAX_WEEKS_AHEAD)
-    )
-    planned_dues = sorted(t.due for t in tasks if t.due is not None)
-    states = _initial_states(tasks, relevant)
-    applied = 0
-    weeks: list[WeekPoint] = []
-    monday = first_week
-    while monday <= last_week:
-        sunday = monday + timedelta(days=6)
-        day = min(sunday, today) if monday <= today else sunday
-        planned_remaining = len(tasks) - bisect_right(planned_dues, day)
-        iso = monday.isocalendar()
-        if monday > today:
-            weeks.append(
-                WeekPoint(
-                    iso.year, iso.week, monday, day, planned_remaining, None, None, None, None
-                )
-            )
-        else:
-            cut = end_of_day(day)
-            while applied < len(relevant) and moments[applied] < cut:
-                _apply(states[relevant[applied].task_id], relevant[applied])
-                applied += 1
-            counts = _count(states.values(), day)
-            weeks.append(
-                WeekPoint(
-                    iso.year,
-                    iso.week,
-                    monday,
-                    day,
-                    planned_remaining,
-                    counts["tasks"],
-                    counts["done"],
-                    counts["red"],
-                    counts["yellow"],
-                )
-            )
-        monday += timedelta(weeks=1)
-    return Progress(scope, today, weeks)
+    relevant = _relevant(changes, {t.id for t in tasks})
+    first_week, last_week = _week_range(tasks, relevant, today, start)
+    return Progress(scope, today, _weeks(tasks, relevant, today, first_week, last_week))
 
 
-def _count(states: Iterable[_State], day: date) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for state in states:
-        if not state.exists:
-            continue
-        counts["tasks"] += 1
-        if state.status == Status.DONE:
-            counts["done"] += 1
-        colour = task_colour(state.status, state.due, state.warn_days, day)
-        if colour == Colour.RED:
-            counts["red"] += 1
-        elif colour == Colour.YELLOW:
-            counts["yellow"] += 1
-    return counts
+def _sum(values: Iterable[int | None]) -> int | None:
+    total = 0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def progress_by_scope(
@@ -278,11 +300,42 @@ def progress_by_scope(
     projects: Sequence[str],
     start: date | None = None,
 ) -> dict[str, Progress]:
-    """The kommune as a whole and each project, in that order."""
-    result = {ALL: progress(tasks, changes, today, ALL, start)}
+    """The kommune as a whole and each project, in that order.
+
+    Each project is counted once over the kommune's weeks; the kommune is their sum, and each
+    project's series then ends at its own last due date (or this week).
+    """
+    relevant = _relevant(changes, {t.id for t in tasks})
+    first_week, last_week = _week_range(tasks, relevant, today, start)
     by_project: dict[str, list[TaskRow]] = defaultdict(list)
     for task in tasks:
         by_project[task.project].append(task)
+    changes_of: dict[str, list[Change]] = defaultdict(list)
+    project_of = {t.id: t.project for t in tasks}
+    for change in relevant:
+        changes_of[project_of[change.task_id]].append(change)
+    codes = list(dict.fromkeys([*projects, *sorted(by_project)]))
+    series = {
+        code: _weeks(by_project[code], changes_of[code], today, first_week, last_week)
+        for code in codes
+    }
+    calendar = _weeks([], [], today, first_week, last_week)
+    total = [
+        WeekPoint(
+            w.year,
+            w.week,
+            w.monday,
+            w.day,
+            sum(s[i].planned_remaining for s in series.values()),
+            *(
+                _sum(getattr(s[i], name) for s in series.values())
+                for name in ("tasks", "done", "red", "yellow")
+            ),
+        )
+        for i, w in enumerate(calendar)
+    ]
+    result = {ALL: Progress(ALL, today, total)}
     for code in projects:
-        result[code] = progress(by_project.get(code, []), changes, today, code, start)
+        own_last = _week_range(by_project[code], [], today, first_week)[1]
+        result[code] = Progress(code, today, [w for w in series[code] if w.monday <= own_last])
     return result

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from kigo_tui.chart import MAX_PER_WEEK, PLAN, RED, TODAY, YELLOW, columns, plain, progress_chart
@@ -208,3 +210,47 @@ def test_chart_buckets_many_weeks_and_says_when_there_is_no_room() -> None:
     rows = progress_chart(weeks, 60, 16, 3)
     assert all(len(row) == 60 for row in rows)
     assert "for lidt plads" in plain(progress_chart(weeks, 15, 16, 3))[0]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.booleans(),
+            st.sampled_from(list(Status)),
+            st.none() | st.dates(date(2026, 1, 1), date(2027, 12, 31)),
+            st.integers(0, 365),
+        ),
+        max_size=30,
+    ),
+    st.dates(date(2026, 1, 1), date(2027, 12, 31)),
+)
+def test_the_weekly_tally_is_kigos_colour_rule(rows: list, day: date) -> None:
+    """The tally inlines `rules.task_colour` for speed; it must never disagree with it."""
+    from kigo_tui.progress import state_of, tally
+    from kigo_tui.rules import Colour, task_colour
+
+    existing = [r for r in rows if r[0]]
+    colours = [task_colour(status, due, warn, day) for _, status, due, warn in existing]
+    assert tally([state_of(*r) for r in rows], day) == (
+        len(existing),
+        sum(1 for _, status, _, _ in existing if status == Status.DONE),
+        colours.count(Colour.RED),
+        colours.count(Colour.YELLOW),
+    )
+
+
+def test_the_kommune_is_the_sum_of_its_projects_and_matches_one_scope() -> None:
+    sapa = [
+        TaskRow(**{**{f: getattr(t, f) for f in t.__slots__}, "id": "S" + t.id, "project": "SAPA"})
+        for t in TASKS
+    ]
+    moved = [
+        Change("S" + c.task_id, c.field, c.old, c.new, c.at + timedelta(days=3)) for c in CHANGES
+    ]
+    tasks, changes = [*TASKS, *sapa], [*CHANGES, *moved]
+    by_scope = progress_by_scope(tasks, changes, FIXED_TODAY, ["KY", "SAPA"], date(2026, 11, 2))
+    alone = progress(tasks, changes, FIXED_TODAY, ALL, date(2026, 11, 2))
+    assert by_scope[ALL].weeks == alone.weeks
+    assert (
+        by_scope["KY"].weeks == progress(TASKS, changes, FIXED_TODAY, "KY", date(2026, 11, 2)).weeks
+    )
