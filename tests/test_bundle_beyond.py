@@ -188,3 +188,10 @@ def test_verify_rejects_a_defects_json_that_does_not_add_up(
     assert "defects.json" in str(info.value)
     assert message in str(info.value)
     assert main(["verify", str(bad)]) == 1
+
+
+def test_kombit_aggregates_bundles_with_a_defect_log(with_defects: Path, tmp_path: Path) -> None:
+    bundle = export(with_defects, tmp_path / "b.zip")
+    out = tmp_path / "nationalt.json"
+    assert main(["aggregate", str(bundle), "--out", str(out)]) == 0
+    assert out.exists()

@@ -104,6 +104,7 @@ class DefectLogScreen(Screen[None]):
             store = self.kigo.open_store()
             revision = store.revision()
             defects = list_defects(store)
+            self._policy_and_moment()[0].clock.counts(self.kigo.today())  # loads the holidays
         except KigoError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
