@@ -216,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_exit_parser(sub, _Parser)
 
+    from kigo_tui.defect_cli import add_defect_parser
+    from kigo_tui.report_cli import add_report_parsers
+
+    add_defect_parser(sub, _Parser)
+    add_report_parsers(sub, _Parser)
+
     export = sub.add_parser("export", help="skriv statusbundtet til KOMBIT (zip)")
     export.add_argument("--out", help="mappe eller filnavn (standard: denne mappe)")
     export.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
@@ -412,19 +418,31 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
         from kigo_tui.exit_cli import run_exit_command
 
         return run_exit_command(store, args)
+    if args.command == "defect":
+        from kigo_tui.defect_cli import run_defect_command
+
+        return run_defect_command(store, args, today)
+    if args.command in ("calendar", "progress"):
+        from kigo_tui.report_cli import run_calendar, run_progress
+
+        return (run_calendar if args.command == "calendar" else run_progress)(store, args, today)
     if args.command == "export":
         from kigo_tui.bundle.export import export_bundle
+        from kigo_tui.bundle.extras import bundle_extras
+        from kigo_tui.config import load_settings
         from kigo_tui.exit_store import list_areas
         from kigo_tui.organisation import read_organisation
 
+        snapshot = store.snapshot()
         result = export_bundle(
-            store.snapshot(),
+            snapshot,
             today,
             args.out,
             force=args.force,
             organisation=read_organisation(store),
             with_contacts=args.with_contacts,
             exit_areas=list_areas(store),
+            **bundle_extras(store, snapshot, today, load_settings().service_levels()),
         )
         print(f"Skrev {result.path} ({result.size} bytes)")
         return 0

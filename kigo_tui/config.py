@@ -1,7 +1,8 @@
 """Typed user settings from `config.toml` in the user config dir; environment variables override.
 
 `Settings` is a plain dataclass, validated with pydantic when there is a file to validate: a user
-without a config file does not pay for importing pydantic on the way to the first frame.
+without a config file does not pay for importing pydantic on the way to the first frame. The
+`[sla]` table is validated by `kigo_tui.sla_settings` (read it with `Settings.service_levels()`).
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kigo_tui.errors import KigoError
 from kigo_tui.locations import config_path
+
+if TYPE_CHECKING:
+    from kigo_tui.sla_settings import SlaSettings
 
 
 class ConfigError(KigoError):
@@ -36,6 +41,18 @@ class Settings:
 
     poll_seconds: float = 1.0
     """How often the TUI looks for changes made by other processes (over 0, at most 60 seconds)."""
+
+    sla: Any = None
+    """`[sla]`: the service level agreed with the supplier, for the defect log (see README); the
+    table as written until `service_levels()` has validated it."""
+
+    def service_levels(self) -> SlaSettings:
+        """`[sla]` validated, with the defaults for what the file does not say."""
+        from kigo_tui.sla_settings import SlaSettings
+
+        if not isinstance(self.sla, SlaSettings):
+            self.sla = SlaSettings.model_validate(self.sla or {})
+        return self.sla
 
     def problem(self) -> tuple[str, str] | None:
         """A value the types allow but the program does not: (field, what is wrong)."""
@@ -65,16 +82,24 @@ def _read_file(path: Path) -> Settings:
         raise ConfigError(f"{path}: kan ikke læses ({exc.strerror})") from None
     from pydantic import TypeAdapter, ValidationError
 
+    from kigo_tui.sla_settings import danish_error
+
     try:
         settings = TypeAdapter(Settings).validate_python(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        if first["type"] == "unexpected_keyword_argument":
+        where = ".".join(str(p) for p in first["loc"]) or "(rod)"
+        if first["type"] == "unexpected_keyword_argument" and len(first["loc"]) == 1:
             known = ", ".join(Settings.__dataclass_fields__)
             raise ConfigError(f"{path}: ukendt indstilling '{where}' (kendte: {known})") from None
-        raise ConfigError(f"{path}: felt '{where}': {first['msg']}") from None
+        raise ConfigError(f"{path}: felt '{where}': {danish_error(first)}") from None
     problem = settings.problem()
     if problem is not None:
         raise ConfigError(f"{path}: felt '{problem[0]}': {problem[1]}")
+    try:
+        settings.service_levels()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(["sla", *(str(p) for p in first["loc"])])
+        raise ConfigError(f"{path}: felt '{where}': {danish_error(first)}") from None
     return settings

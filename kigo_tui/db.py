@@ -183,12 +183,19 @@ def _add_rollup_index(conn: Connection) -> None:
     ROLLUP_INDEX.create(conn)
 
 
+def _add_defect(conn: Connection) -> None:
+    from kigo_tui.models.tables import DefectRecord
+
+    DefectRecord.__table__.create(conn)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
     4: _add_organisation,
     5: _add_case_area,
     6: _add_rollup_index,
+    7: _add_defect,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

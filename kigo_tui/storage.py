@@ -11,14 +11,14 @@ from pathlib import Path
 
 from kigo_tui.errors import KigoError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The schema this program writes.
 
 History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
 newer catalogue no longer has are kept, marked withdrawn, instead of deleted); 4 = the kommune's
 organisation: person, role_assignment, responsibility, dialogue, dialogue_task; 5 = case_area
 (the KMD Sag exit strategy workspace); 6 = index ix_task_rollup, so the roll-up counts of the tree
-are read from the index alone.
+are read from the index alone; 7 = defect (the defect log measured against the SLA).
 """
 
 BUSY_TIMEOUT_MS = 10_000

@@ -18,6 +18,19 @@ DOMAIN_MODULES = (
     "kigo_tui.bundle.export",
     "kigo_tui.bundle.verify",
     "kigo_tui.bundle.aggregate",
+    "kigo_tui.bundle.defects_schema",
+    "kigo_tui.bundle.extras",
+    "kigo_tui.times",
+    "kigo_tui.sla_clock",
+    "kigo_tui.defect_labels",
+    "kigo_tui.defects",
+    "kigo_tui.defect_store",
+    "kigo_tui.defect_cli",
+    "kigo_tui.progress",
+    "kigo_tui.progress_store",
+    "kigo_tui.chart",
+    "kigo_tui.calendar_ics",
+    "kigo_tui.report_cli",
 )
 
 
@@ -41,7 +54,14 @@ def test_domain_does_not_import_textual() -> None:
 
 def test_app_and_screens_do_not_import_sqlalchemy_before_first_frame() -> None:
     loaded = _loaded_after_import(
-        ("kigo_tui.app", "kigo_tui.screens.main", "kigo_tui.screens.first_run"),
+        (
+            "kigo_tui.app",
+            "kigo_tui.screens.main",
+            "kigo_tui.screens.first_run",
+            "kigo_tui.screens.progress",
+            "kigo_tui.screens.defects",
+            "kigo_tui.screens.calendar",
+        ),
         ("textual", "sqlalchemy", "sqlmodel"),
     )
     assert loaded["textual"]
@@ -94,3 +114,18 @@ def test_kigo_status_needs_neither_sqlalchemy_nor_pydantic(demo_path) -> None:
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'textual') if m in sys.modules))\n"
     )
     assert _run(code) == "[]"
+
+
+def test_pure_beyond_modules_need_neither_textual_nor_a_database() -> None:
+    """The SLA arithmetic, the progress series, the chart layout and the .ics writer are pure."""
+    loaded = _loaded_after_import(
+        (
+            "kigo_tui.sla_clock",
+            "kigo_tui.defects",
+            "kigo_tui.progress",
+            "kigo_tui.chart",
+            "kigo_tui.calendar_ics",
+        ),
+        ("textual", "rich", "sqlalchemy", "holidays"),
+    )
+    assert loaded == {"textual": False, "rich": False, "sqlalchemy": False, "holidays": False}

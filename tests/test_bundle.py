@@ -303,7 +303,11 @@ def test_status_xlsx_has_frozen_header_filter_and_colour_fills(
     assert export(demo_db, TODAY, "--out", path) == 0
     files = entries(path)
     workbook = load_workbook(io.BytesIO(files["status.xlsx"]))
-    assert workbook.sheetnames == ["Opgaver", "Projekter"]
+    assert workbook.sheetnames == [
+        "Opgaver",
+        "Projekter",
+        "Fremdrift",
+    ]  # no defects: no Fejl sheets
     sheet = workbook["Opgaver"]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref

@@ -380,3 +380,69 @@ def test_upgraded_schema_has_the_same_columns_as_a_new_one(tmp_path: Path, fixtu
     assert _tables(old) == _tables(new)
     for table in _tables(new):
         assert sorted(_columns(old, table)) == sorted(_columns(new, table)), table
+
+
+FIXTURE_V5 = Path(__file__).parent / "fixtures" / "kigo_schema_v5.sql"
+"""A real schema-5 database (written by kigo before the defect log): catalogue, statuses, a local
+task, people, roles, responsibility, a dialogue with KOMBIT and a KMD Sag exit area."""
+TABLES_V5 = (
+    *TABLES,
+    "person",
+    "role_assignment",
+    "responsibility",
+    "dialogue",
+    "dialogue_task",
+    "case_area",
+)
+
+
+def _load_v5(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript(FIXTURE_V5.read_text(encoding="utf-8"))
+    conn.close()
+    return path
+
+
+def test_schema_5_is_upgraded_to_the_defect_log_keeping_every_row(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from kigo_tui.defect_labels import Severity
+    from kigo_tui.defect_store import add_defect, list_defects
+    from kigo_tui.defects import DefectInput
+
+    path = _load_v5(tmp_path / "v5.db")
+    assert _schema_version(path) == "5"
+    assert "defect" not in {r[0] for r in _query(path, "SELECT name FROM sqlite_master")}
+    columns = {t: _columns(path, t) for t in TABLES_V5}
+    before = {t: _rows(path, t, columns[t]) for t in TABLES_V5}
+    empty = [t for t in TABLES_V5 if not before[t]]
+    assert empty == ["skipped_main_task"], "rows in every table (the catalogue skips none)"
+
+    store = Store.open(str(path))
+    try:
+        assert list_defects(store) == []
+        row = add_defect(
+            store,
+            DefectInput(
+                "KY", "Udbetaling fejler", Severity.CRITICAL, datetime(2026, 11, 20, tzinfo=UTC)
+            ),
+        )
+        assert [d.id for d in list_defects(store)] == [row.id]
+    finally:
+        store.close()
+
+    assert _schema_version(path) == str(SCHEMA_VERSION)
+    for table in TABLES_V5:
+        now = _rows(path, table, columns[table])
+        if table == "history":  # the new defect's 'oprettet' is the only addition
+            assert set(before[table]) <= set(now) and len(now) == len(before[table]) + 1
+        elif table == "meta":
+            changed = {r[0] for r in set(now) ^ set(before[table])}
+            assert changed == {"schema_version", "revision"}
+        else:
+            assert now == before[table], table
+    backups = list((tmp_path / "kigo-backups").glob(f"*foer-skema-{SCHEMA_VERSION}*"))
+    assert backups, "a backup is taken before the upgrade"
+    fresh = tmp_path / "ny.db"
+    Store.open(str(fresh)).close()
+    assert sorted(_columns(path, "defect")) == sorted(_columns(fresh, "defect"))

@@ -322,13 +322,22 @@ def exit_document(areas: list[CaseArea]) -> ExitDocument:
     )
 
 
+Sheet = tuple[str, tuple[str, ...], list[list[str | int]]]
+
+
 def bundle_files(
     snapshot: Snapshot,
     as_of: date,
     organisation: OrganisationDocument | None = None,
     exit_doc: ExitDocument | None = None,
+    extra_files: dict[str, bytes] | None = None,
+    extra_sheets: list[Sheet] | None = None,
 ) -> dict[str, bytes]:
-    """The bundle's files except the manifest, by name."""
+    """The bundle's files except the manifest, by name.
+
+    `extra_files` (e.g. defects.json) and `extra_sheets` (after Opgaver and Projekter in
+    status.xlsx) come from `kigo_tui.bundle.extras`.
+    """
     doc = status_document(snapshot, as_of)
     extra = (
         {}
@@ -337,18 +346,24 @@ def bundle_files(
     )
     if exit_doc is not None:
         extra["sapa_exit.json"] = _json_bytes(exit_doc.model_dump(mode="json"))
-    return extra | {
+    extra |= extra_files or {}
+    core = {
         "status.json": _json_bytes(doc.model_dump(mode="json")),
         "status.csv": _csv_bytes(doc),
         "status.xlsx": xlsx_bytes(
             [
                 ("Opgaver", CSV_HEADERS, task_rows(doc)),
                 ("Projekter", PROJECT_HEADERS, project_rows(doc)),
+                *(extra_sheets or []),
             ],
             as_of,
         ),
         "status.schema.json": _json_bytes(status_schema()),
     }
+    clash = set(extra) & (set(core) | {"manifest.json"})
+    if clash:
+        raise ExportError(f"ekstra filer må ikke erstatte {', '.join(sorted(clash))}")
+    return extra | core
 
 
 def bundle_bytes(
@@ -356,8 +371,10 @@ def bundle_bytes(
     as_of: date,
     organisation: OrganisationDocument | None = None,
     exit_doc: ExitDocument | None = None,
+    extra_files: dict[str, bytes] | None = None,
+    extra_sheets: list[Sheet] | None = None,
 ) -> bytes:
-    files = bundle_files(snapshot, as_of, organisation, exit_doc)
+    files = bundle_files(snapshot, as_of, organisation, exit_doc, extra_files, extra_sheets)
     manifest = Manifest(
         format=FORMAT_NAME,
         format_version=FORMAT_VERSION,
@@ -442,9 +459,11 @@ def export_bundle(
     organisation: Organisation | None = None,
     with_contacts: bool = False,
     exit_areas: list[CaseArea] | None = None,
+    extra_files: dict[str, bytes] | None = None,
+    extra_sheets: list[Sheet] | None = None,
 ) -> ExportResult:
     """Write the bundle; with `organisation`, organisation.json goes in too (names only
-    `with_contacts`)."""
+    `with_contacts`); `extra_files`/`extra_sheets` from `kigo_tui.bundle.extras.bundle_extras`."""
     path = target_path(out, snapshot.kommune_code, as_of)
     org_doc = (
         None
@@ -452,6 +471,6 @@ def export_bundle(
         else organisation_document(organisation, with_contacts=with_contacts)
     )
     exit_doc = exit_document(exit_areas) if exit_areas else None
-    data = bundle_bytes(snapshot, as_of, org_doc, exit_doc)
+    data = bundle_bytes(snapshot, as_of, org_doc, exit_doc, extra_files, extra_sheets)
     write_atomically(path, data, force=force)
     return ExportResult(path, len(data))

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kigo_tui.bundle.defects_schema import DefectsDocument
 from kigo_tui.bundle.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -33,6 +34,7 @@ from kigo_tui.bundle.schema import (
     status_schema,
 )
 from kigo_tui.errors import KigoError
+from kigo_tui.times import end_of_day
 
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 MAX_ENTRIES = 16
@@ -353,4 +355,15 @@ def verify_bundle(path: Path) -> VerifiedBundle:
             ExitDocument,
             _parse_json(path, "sapa_exit.json", files["sapa_exit.json"]),
         )
+    if "defects.json" in files:
+        defects: DefectsDocument = _validate(
+            path,
+            "defects.json",
+            DefectsDocument,
+            _parse_json(path, "defects.json", files["defects.json"]),
+        )
+        if defects.measured_at != end_of_day(manifest.as_of):
+            raise _fail(
+                path, "defects.json: felt 'measured_at' er ikke udgangen af manifestets as_of"
+            )
     return VerifiedBundle(path, manifest, status, files)

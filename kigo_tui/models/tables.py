@@ -190,3 +190,23 @@ class CaseAreaRow(SQLModel, table=True):
     cleanup_complexity: str | None = None
     scenario: int | None = None
     comment: str = ""
+
+
+class DefectRecord(SQLModel, table=True):
+    """A defect reported to the supplier (the defect log); times are UTC."""
+
+    __tablename__ = "defect"
+    id: int | None = Field(default=None, primary_key=True)
+    project: str = Field(foreign_key="project.code", index=True)
+    title: str
+    severity: str
+    status: str = "reported"
+    reported_at: datetime
+    responded_at: datetime | None = None
+    fixed_at: datetime | None = None
+    supplier_ref: str = ""
+    note: str = ""
+    created_at: datetime
+    user: str
+    version: int = 1
+    """Raised on every change; a save based on an older version is refused."""

@@ -59,6 +59,9 @@ class MainScreen(Screen[None]):
         Binding("m", "mine", "Mine", id="mine"),
         Binding("o", "organisation", "Organisation", id="organisation"),
         Binding("w", "exit_workspace", "KMD Sag-exit", show=False, id="exit_workspace"),
+        Binding("p", "progress", "Fremdrift", show=False, id="progress"),
+        Binding("F", "defects", "Fejllog", show=False, id="defects"),
+        Binding("c", "calendar", "Kalender", show=False, id="calendar"),
         Binding("d", "delete", "Slet lokal", show=False, id="delete"),
         Binding("r", "reload", "Genindlæs", show=False, id="reload"),
         Binding("question_mark", "help", "Hjælp", id="help"),
@@ -749,6 +752,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, force: bool) -> None:
         from kigo_tui.bundle.export import ExportError, export_bundle, target_path
+        from kigo_tui.bundle.extras import bundle_extras
         from kigo_tui.exit_store import list_areas
         from kigo_tui.organisation import read_organisation
 
@@ -768,6 +772,9 @@ class MainScreen(Screen[None]):
                 force=force,
                 organisation=read_organisation(store),
                 exit_areas=list_areas(store),
+                **bundle_extras(
+                    store, snapshot, self.model.today, self.kigo.settings.service_levels()
+                ),
             )
         except (ExportError, KigoError, OSError) as exc:
             self.app.call_from_thread(
@@ -792,3 +799,38 @@ class MainScreen(Screen[None]):
 
     async def action_quit(self) -> None:
         self.app.exit()
+
+    # ------------------------------------------------------------------ beyond KIGO (issue 10)
+
+    def _cursor_project(self) -> str | None:
+        """The project of the node under the cursor (None on the kommune)."""
+        node = self.tree.cursor_node
+        data = node.data if node is not None else None
+        if data is None or data.kind == "kommune" or self.model is None:
+            return None
+        if data.kind == "project":
+            return data.key  # type: ignore[return-value]
+        if data.kind == "main":
+            return data.key[0]  # type: ignore[index]
+        return self.model.tasks[data.key].project  # type: ignore[index]
+
+    def action_progress(self) -> None:
+        from kigo_tui.progress import ALL
+        from kigo_tui.screens.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen(self._cursor_project() or ALL))
+
+    def action_defects(self) -> None:
+        from kigo_tui.screens.defects import DefectLogScreen
+
+        self.app.push_screen(DefectLogScreen(self._cursor_project()))
+
+    def action_calendar(self) -> None:
+        from pathlib import Path
+
+        from kigo_tui.screens.calendar import CalendarScreen
+
+        if self.model is not None:
+            folder = self.kigo.export_dir or Path.cwd()
+            code = self.model.kommune_code
+            self.app.push_screen(CalendarScreen(self._cursor_project(), code, folder))

@@ -1,0 +1,244 @@
+"""The bundle's progress and defect parts: `defects.json` and extra sheets in status.xlsx.
+
+`bundle_extras(store, snapshot, as_of, sla)` gives the keyword arguments `export_bundle` takes
+for them, so the CLI and the TUI export the same picture. Everything is measured at the end of
+the bundle's date (Copenhagen), never at the wall clock, so the export stays deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from kigo_tui.bundle.defects_schema import (
+    DefectFiguresOut,
+    DefectOut,
+    DefectsDocument,
+    SlaTargetOut,
+)
+from kigo_tui.defect_labels import SEVERITY_LABELS, STATUS_LABELS, Severity
+from kigo_tui.defects import ALL, Assessment, Figures, Policy, assess_all, figures, sla_word
+from kigo_tui.progress import Progress
+from kigo_tui.sla_settings import SlaSettings
+from kigo_tui.times import end_of_day, local_text
+
+if TYPE_CHECKING:
+    from kigo_tui.defects import DefectRow
+    from kigo_tui.models.readmodels import Snapshot
+    from kigo_tui.store import Store
+
+Sheet = tuple[str, tuple[str, ...], list[list[str | int]]]
+
+PROGRESS_HEADERS = (
+    "Projekt",
+    "Uge",
+    "Mandag",
+    "Opgjort pr.",
+    "Opgaver",
+    "Fuldført",
+    "Tilbage",
+    "Plan: tilbage",
+    "Bagud (+) / foran (−)",
+    "Røde",
+    "Gule",
+)
+DEFECT_HEADERS = (
+    "Nr.",
+    "Projekt",
+    "Titel",
+    "Alvorlighed",
+    "Status",
+    "Indberettet",
+    "Svar",
+    "Rettet",
+    "Leverandørens reference",
+    "Alder (timer)",
+    "Svarfrist",
+    "Løsningsfrist",
+    "SLA",
+    "Farve",
+)
+FIGURE_HEADERS = (
+    "Projekt",
+    "Fejl i alt",
+    "Åbne",
+    "Med SLA-brud",
+    "Åbne med SLA-brud",
+    "Median tid til rettelse (timer)",
+    "Farve",
+)
+TARGET_HEADERS = ("Alvorlighed", "Svartid (timer)", "Løsningstid (timer)", "Ur", "Opgjort pr.")
+
+
+def _hours(value: Any) -> float:
+    return round(value.total_seconds() / 3600, 2)
+
+
+def _cell(value: int | None) -> str | int:
+    return "" if value is None else value
+
+
+def progress_rows(progress: dict[str, Progress]) -> list[list[str | int]]:
+    rows: list[list[str | int]] = []
+    for scope, series in progress.items():
+        for week in series.weeks:
+            rows.append(
+                [
+                    scope,
+                    week.label,
+                    week.monday.isoformat(),
+                    week.day.isoformat() if week.measured else "",
+                    _cell(week.tasks),
+                    _cell(week.done),
+                    _cell(week.remaining),
+                    week.planned_remaining,
+                    _cell(week.behind),
+                    _cell(week.red),
+                    _cell(week.yellow),
+                ]
+            )
+    return rows
+
+
+def defect_rows(rows: list[Assessment]) -> list[list[str | int]]:
+    return [
+        [
+            a.defect.id,
+            a.defect.project,
+            a.defect.title,
+            SEVERITY_LABELS[a.defect.severity],
+            STATUS_LABELS[a.defect.status],
+            local_text(a.defect.reported_at),
+            local_text(a.defect.responded_at) if a.defect.responded_at else "",
+            local_text(a.defect.fixed_at) if a.defect.fixed_at else "",
+            a.defect.supplier_ref,
+            str(_hours(a.age)).replace(".", ","),
+            local_text(a.response_deadline),
+            local_text(a.resolution_deadline),
+            sla_word(a),
+            "rød" if a.breached else "grøn",
+        ]
+        for a in sorted(rows, key=lambda a: a.defect.id)
+    ]
+
+
+def figure_rows(per_project: list[Figures]) -> list[list[str | int]]:
+    return [
+        [
+            "I alt" if f.project == ALL else f.project,
+            f.total,
+            f.open,
+            f.breached,
+            f.open_breached,
+            ""
+            if f.median_fix_hours is None
+            else str(round(f.median_fix_hours, 1)).replace(".", ","),
+            "rød" if f.open_breached else "grøn",
+        ]
+        for f in per_project
+    ]
+
+
+def defects_document(
+    defects: list[DefectRow], sla: SlaSettings, as_of: date
+) -> tuple[DefectsDocument, list[Assessment], list[Figures]]:
+    """The validated defects.json content, measured at the end of `as_of`."""
+    at = end_of_day(as_of)
+    policy = Policy.from_settings(sla)
+    rows = assess_all(defects, policy, at)
+    per_project = figures(rows)
+    doc = DefectsDocument(
+        measured_at=at,
+        working_days=sla.working_days,
+        targets=[
+            SlaTargetOut(
+                severity=s,
+                response_hours=sla.target(s).response_hours,
+                resolution_hours=sla.target(s).resolution_hours,
+            )
+            for s in Severity
+        ],
+        defects=[
+            DefectOut(
+                id=a.defect.id,
+                project=a.defect.project,  # type: ignore[arg-type]
+                title=a.defect.title,
+                severity=a.defect.severity,
+                status=a.defect.status,
+                reported_at=a.defect.reported_at,
+                responded_at=a.defect.responded_at,
+                fixed_at=a.defect.fixed_at,
+                supplier_ref=a.defect.supplier_ref,
+                open=a.is_open,
+                age_hours=_hours(a.age),
+                response_hours_used=_hours(a.response_used),
+                resolution_hours_used=_hours(a.resolution_used),
+                response_deadline=a.response_deadline,
+                resolution_deadline=a.resolution_deadline,
+                response_breached=a.response_breached,
+                resolution_breached=a.resolution_breached,
+            )
+            for a in sorted(rows, key=lambda a: a.defect.id)
+        ],
+        figures=[
+            DefectFiguresOut(
+                project=f.project,  # type: ignore[arg-type]
+                total=f.total,
+                open=f.open,
+                breached=f.breached,
+                open_breached=f.open_breached,
+                median_fix_hours=None
+                if f.median_fix_hours is None
+                else round(f.median_fix_hours, 2),
+            )
+            for f in per_project
+        ],
+    )
+    return doc, rows, per_project
+
+
+def target_rows(sla: SlaSettings, as_of: date) -> list[list[str | int]]:
+    clock = "hverdage uden helligdage" if sla.working_days else "kalendertid"
+    measured = f"udgangen af {as_of:%d-%m-%Y}"
+    return [
+        [
+            SEVERITY_LABELS[s],
+            f"{sla.target(s).response_hours:g}",
+            f"{sla.target(s).resolution_hours:g}",
+            clock,
+            measured,
+        ]
+        for s in Severity
+    ]
+
+
+def extras_from(
+    progress: dict[str, Progress], defects: list[DefectRow], sla: SlaSettings, as_of: date
+) -> dict[str, Any]:
+    """`export_bundle`'s extra_files and extra_sheets from already read data."""
+    sheets: list[Sheet] = [("Fremdrift", PROGRESS_HEADERS, progress_rows(progress))]
+    files: dict[str, bytes] = {}
+    if defects:
+        doc, rows, per_project = defects_document(defects, sla, as_of)
+        files["defects.json"] = (
+            json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+        ).encode("utf-8")
+        sheets += [
+            ("Fejl", DEFECT_HEADERS, defect_rows(rows)),
+            ("Fejl pr. projekt", FIGURE_HEADERS, figure_rows(per_project)),
+            ("SLA", TARGET_HEADERS, target_rows(sla, as_of)),
+        ]
+    return {"extra_files": files, "extra_sheets": sheets}
+
+
+def bundle_extras(
+    store: Store, snapshot: Snapshot, as_of: date, sla: SlaSettings | None = None
+) -> dict[str, Any]:
+    """Read the history and the defect log and build the bundle's extra parts."""
+    from kigo_tui.defect_store import list_defects
+    from kigo_tui.progress_store import read_progress
+
+    return extras_from(
+        read_progress(store, as_of, snapshot), list_defects(store), sla or SlaSettings(), as_of
+    )

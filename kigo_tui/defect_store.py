@@ -1,0 +1,215 @@
+"""Storage of the defect log: add, change, delete and read defects. No Textual.
+
+Every write is one transaction that bumps the database's revision and records what changed in
+the history (under the key 'FEJL-<id>'), so nothing about a defect is lost. Each defect has a
+version; a change based on an older version is refused like a task's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from kigo_tui.db import read_connection, write_transaction
+from kigo_tui.defect_labels import DefectStatus, Severity
+from kigo_tui.defects import DefectError, DefectInput, DefectRow, check
+from kigo_tui.models.tables import DefectRecord
+from kigo_tui.store import ConflictError, Store
+from kigo_tui.times import as_utc, iso_local, now_utc
+
+DEFECT = DefectRecord.__table__  # type: ignore[attr-defined]
+_FIELDS = (
+    "project",
+    "title",
+    "severity",
+    "status",
+    "reported_at",
+    "responded_at",
+    "fixed_at",
+    "supplier_ref",
+    "note",
+)
+_LABELS = {
+    "project": "projekt",
+    "title": "titel",
+    "severity": "alvorlighed",
+    "status": "status",
+    "reported_at": "indberettet",
+    "responded_at": "svar",
+    "fixed_at": "rettet",
+    "supplier_ref": "leverandørens reference",
+    "note": "note",
+}
+
+
+def history_key(defect_id: int) -> str:
+    """The history's key for a defect (tasks use their id; defects 'FEJL-<n>')."""
+    return f"FEJL-{defect_id}"
+
+
+def _row(mapping: object) -> DefectRow:
+    m = dict(mapping)  # type: ignore[call-overload]
+    return DefectRow(
+        id=m["id"],
+        project=m["project"],
+        title=m["title"],
+        severity=Severity(m["severity"]),
+        status=DefectStatus(m["status"]),
+        reported_at=as_utc(m["reported_at"]),
+        responded_at=as_utc(m["responded_at"]) if m["responded_at"] else None,
+        fixed_at=as_utc(m["fixed_at"]) if m["fixed_at"] else None,
+        supplier_ref=m["supplier_ref"],
+        note=m["note"],
+        version=m["version"],
+    )
+
+
+def _values(defect: DefectInput) -> dict[str, object]:
+    return {
+        "project": defect.project,
+        "title": defect.title,
+        "severity": defect.severity.value,
+        "status": defect.status.value,
+        "reported_at": defect.reported_at,
+        "responded_at": defect.responded_at,
+        "fixed_at": defect.fixed_at,
+        "supplier_ref": defect.supplier_ref,
+        "note": defect.note,
+    }
+
+
+def _plain(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return iso_local(value)
+    return str(value)
+
+
+def list_defects(store: Store, project: str | None = None) -> list[DefectRow]:
+    query = select(DEFECT).order_by(DEFECT.c.id)
+    if project is not None:
+        query = query.where(DEFECT.c.project == project.upper())
+    with read_connection(store.engine) as conn:
+        return [_row(r._mapping) for r in conn.execute(query)]
+
+
+def get_defect(store: Store, defect_id: int) -> DefectRow:
+    with read_connection(store.engine) as conn:
+        return _get(conn, defect_id)
+
+
+def _get(conn: Connection, defect_id: int) -> DefectRow:
+    row = conn.execute(select(DEFECT).where(DEFECT.c.id == defect_id)).first()
+    if row is None:
+        raise DefectError(f"ukendt fejl: {defect_id} (se 'kigo defect list')")
+    return _row(row._mapping)
+
+
+def add_defect(store: Store, defect: DefectInput, now: datetime | None = None) -> DefectRow:
+    """Register a new defect; returns it with its number."""
+    now = as_utc(now) if now else now_utc()
+    checked = check(defect, now)
+    with write_transaction(store.engine) as conn:
+        store._require_initialised(conn)
+        new_id = conn.execute(
+            insert(DEFECT).values(**_values(checked), created_at=now, user=store.user, version=1)
+        ).inserted_primary_key[0]
+        store._record(conn, history_key(new_id), "oprettet", None, checked.title)
+        store._bump_revision(conn)
+        return _get(conn, new_id)
+
+
+def to_input(row: DefectRow) -> DefectInput:
+    return DefectInput(
+        project=row.project,
+        title=row.title,
+        severity=row.severity,
+        reported_at=row.reported_at,
+        status=row.status,
+        responded_at=row.responded_at,
+        fixed_at=row.fixed_at,
+        supplier_ref=row.supplier_ref,
+        note=row.note,
+    )
+
+
+def save_defect(
+    store: Store,
+    defect_id: int,
+    defect: DefectInput,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> DefectRow:
+    """Replace a defect's fields with `defect` (checked); each changed field goes in the history."""
+    now = as_utc(now) if now else now_utc()
+    checked = check(defect, now)
+    with write_transaction(store.engine) as conn:
+        current = _get(conn, defect_id)
+        if expected_version is not None and current.version != expected_version:
+            raise ConflictError(
+                f"fejl {defect_id} er ændret af en anden, siden du så den (version "
+                f"{current.version}, du havde {expected_version}); visningen er opdateret, prøv igen"
+            )
+        old, new = _values(to_input(current)), _values(checked)
+        changed = {name: new[name] for name in _FIELDS if old[name] != new[name]}
+        if not changed:
+            return current
+        result = conn.execute(
+            update(DEFECT)
+            .where(DEFECT.c.id == defect_id, DEFECT.c.version == current.version)
+            .values(**changed, version=current.version + 1)
+        )
+        if result.rowcount != 1:
+            raise ConflictError(f"fejl {defect_id} blev ændret samtidig af en anden; prøv igen")
+        for name in changed:
+            store._record(
+                conn, history_key(defect_id), _LABELS[name], _plain(old[name]), _plain(new[name])
+            )
+        store._bump_revision(conn)
+        return _get(conn, defect_id)
+
+
+def set_status(
+    store: Store,
+    defect_id: int,
+    status: DefectStatus,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> DefectRow:
+    """Move a defect to `status` at `at` (default now).
+
+    Under behandling sets the response time (if it has none) and reopens a fixed defect; rettet
+    sets the fix time; indberettet takes back both (the supplier has not answered after all).
+    """
+    now = as_utc(now) if now else now_utc()
+    at = as_utc(at) if at else now
+    current = get_defect(store, defect_id)
+    base = to_input(current)
+    if status == DefectStatus.REPORTED:
+        changed = replace(base, status=status, responded_at=None, fixed_at=None)
+    elif status == DefectStatus.ACKNOWLEDGED:
+        changed = replace(base, status=status, responded_at=base.responded_at or at, fixed_at=None)
+    else:
+        changed = replace(base, status=status, fixed_at=at)
+    version = expected_version if expected_version is not None else current.version
+    return save_defect(store, defect_id, changed, version, now)
+
+
+def delete_defect(store: Store, defect_id: int) -> DefectRow:
+    """Delete a defect registered by mistake; the history keeps its title and what it was."""
+    with write_transaction(store.engine) as conn:
+        current = _get(conn, defect_id)
+        conn.execute(delete(DEFECT).where(DEFECT.c.id == defect_id))
+        store._record(
+            conn,
+            history_key(defect_id),
+            "slettet",
+            f"{current.project}: {current.title} ({current.status.value})",
+            None,
+        )
+        store._bump_revision(conn)
+        return current

@@ -1,0 +1,144 @@
+"""Write the open tasks' deadlines as a calendar file (.ics) from the TUI: `c` on the main screen.
+
+Same file as `kigo calendar`; the writing happens in a thread worker of the main screen's app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from kigo_tui.catalogue import PROJECT_CODES
+from kigo_tui.errors import KigoError
+from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
+
+if TYPE_CHECKING:
+    from kigo_tui.app import KigoApp
+    from kigo_tui.store import Store
+
+
+@dataclass(frozen=True)
+class CalendarRequest:
+    project: str | None
+    mine: bool
+    path: Path
+
+
+def default_name(kommune_code: str, project: str | None) -> str:
+    return f"kigo-frister-{kommune_code}{'-' + project if project else ''}.ics"
+
+
+class CalendarScreen(Dialog):
+    """Which tasks, and where the .ics file goes; writes it in a worker, then dismisses with
+    the path (None when cancelled). A problem stays in the dialog's error line."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Skriv")]
+
+    def __init__(self, project: str | None, kommune_code: str, folder: Path) -> None:
+        super().__init__()
+        self.project = project
+        self.kommune_code = kommune_code
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Frister som kalenderfil (.ics)", classes="title")
+            yield Static(
+                "En heldagsbegivenhed på fristen og på varslets første dag for hver åben opgave. "
+                "Importér filen igen efter ændringer: de samme begivenheder opdateres."
+            )
+            with Grid():
+                yield Label("Projekt")
+                yield Select(
+                    [(code, code) for code in PROJECT_CODES],
+                    value=self.project if self.project else Select.NULL,
+                    prompt="alle projekter",
+                    id="project",
+                    compact=True,
+                )
+                yield Label("Fil")
+                yield Input(
+                    str(self.folder / default_name(self.kommune_code, self.project)),
+                    id="path",
+                    compact=True,
+                )
+            yield Checkbox("Kun mine opgaver ('me' i config.toml)", False, id="mine")
+            yield from self.form_footer("Skriv (ctrl+s)")
+
+    @on(Select.Changed, "#project")
+    def _project_changed(self, event: Select.Changed) -> None:
+        path = self.query_one("#path", Input)
+        project = None if event.value == Select.NULL else str(event.value)
+        current = Path(path.value)
+        if current.name.startswith("kigo-frister-"):
+            path.value = str(current.with_name(default_name(self.kommune_code, project)))
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            self.show_error("skriv hvor filen skal gemmes")
+            return
+        path = Path(text).expanduser()
+        if path.suffix.lower() != ".ics":
+            self.show_error("filnavnet skal ende på .ics")
+            return
+        if not path.parent.is_dir():
+            self.show_error(f"mappen {path.parent} findes ikke")
+            return
+        value = self.query_one("#project", Select).value
+        request = CalendarRequest(
+            project=None if value == Select.NULL else str(value),
+            mine=self.query_one("#mine", Checkbox).value,
+            path=path,
+        )
+        if path.exists():
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._write(request, force=True)
+
+            self.app.push_screen(ConfirmScreen(f"{path} findes allerede. Overskriv?"), answer)
+            return
+        self._write(request, force=False)
+
+    @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
+    def _write(self, request: CalendarRequest, force: bool) -> None:
+        from kigo_tui.bundle.export import write_atomically
+        from kigo_tui.calendar_ics import calendar_bytes
+
+        app = cast("KigoApp", self.app)
+        try:
+            store = app.open_store()
+            ids = _my_task_ids(store, app.settings.me) if request.mine else None
+            data, count = calendar_bytes(
+                store.snapshot(), app.today(), task_ids=ids, project=request.project
+            )
+            write_atomically(request.path, data, force=force)
+        except KigoError as exc:
+            app.call_from_thread(self.show_error, exc)
+            return
+        app.call_from_thread(
+            app.notify, f"{count} begivenheder skrevet til {request.path}", title="Kalenderfil"
+        )
+        app.call_from_thread(self.dismiss, request.path)
+
+
+def _my_task_ids(store: Store, me: str | None) -> list[str]:
+    from kigo_tui.organisation import OrganisationError, read_organisation
+
+    if not me:
+        raise OrganisationError("sæt 'me' i config.toml (dit navn, e-mail eller id) for 'kun mine'")
+    org = read_organisation(store)
+    person = org.find(me)
+    if person is None:
+        raise OrganisationError(f"kender ingen person '{me}' (se 'kigo people list')")
+    return org.tasks_of(person.id)

@@ -1,0 +1,440 @@
+"""The defect log (fejllog): defects reported to the supplier, their age and the SLA.
+
+Reached with `F` from a project node (or anything under it; from the kommune: every project).
+Breaches are red and marked ■ with the word; the header has the project's figures. Database
+work runs in thread workers; changes from other processes show within a poll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+
+from kigo_tui.catalogue import PROJECT_CODES
+from kigo_tui.dates import DateError
+from kigo_tui.defect_labels import (
+    SEVERITY_HINTS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    DefectStatus,
+    Severity,
+)
+from kigo_tui.errors import KigoError
+from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
+from kigo_tui.times import duration_text, iso_local, local_text, measure_instant, parse_moment
+
+if TYPE_CHECKING:
+    from kigo_tui.app import KigoApp
+    from kigo_tui.defects import Assessment, DefectInput, DefectRow, Figures, Policy
+    from kigo_tui.store import Store
+
+NEXT_STATUS = {
+    DefectStatus.REPORTED: DefectStatus.ACKNOWLEDGED,
+    DefectStatus.ACKNOWLEDGED: DefectStatus.FIXED,
+    DefectStatus.FIXED: DefectStatus.ACKNOWLEDGED,
+}
+COLUMNS = ("Nr", "Proj.", "Alvor", "Status", "Løsning", "Svar", "Alder", "Indberettet", "Titel")
+
+
+def _sla_cell(text: str, breached: bool) -> Text:
+    return Text(text, style="bold red" if breached else "")
+
+
+class DefectLogScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Tilbage"),
+        Binding("a", "add", "Ny fejl"),
+        Binding("e,enter", "edit", "Ret"),
+        Binding("s", "next_status", "Status"),
+        Binding("o", "toggle_open", "Kun åbne"),
+        Binding("p", "next_project", "Projekt"),
+        Binding("d", "delete", "Slet"),
+        Binding("question_mark", "rules", "Regler"),
+    ]
+    DEFAULT_CSS = """
+    DefectLogScreen #defect-header { height: auto; background: $panel; padding: 0 1; }
+    DefectLogScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, project: str | None = None) -> None:
+        super().__init__()
+        self.project = project
+        """The project shown; None: every project."""
+        self.only_open = False
+        self.defects: list[DefectRow] = []
+        self.rows: list[Assessment] = []
+        self._revision = -1
+
+    @property
+    def kigo(self) -> KigoApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Fejllog · indlæser …", id="defect-header")
+        yield DataTable(id="defects", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        table.focus()
+        self.reload()
+        self.set_interval(self.kigo.settings.poll_seconds, self._poll)
+        self.set_interval(60, self._refresh_table)  # ages and SLA clocks move on
+
+    # ------------------------------------------------------------------ loading
+
+    @work(thread=True, exclusive=True, group="defect-load", exit_on_error=False)
+    def reload(self) -> None:
+        from kigo_tui.defect_store import list_defects
+
+        try:
+            store = self.kigo.open_store()
+            revision = store.revision()
+            defects = list_defects(store)
+            self._policy_and_moment()[0].clock.counts(self.kigo.today())  # loads the holidays
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._loaded, defects, revision)
+
+    @work(thread=True, exclusive=True, group="defect-poll", exit_on_error=False)
+    def _poll(self) -> None:
+        try:
+            revision = self.kigo.open_store().revision()
+        except KigoError:
+            return
+        if revision != self._revision:
+            self.reload()
+
+    def _loaded(self, defects: list[DefectRow], revision: int) -> None:
+        self.defects = defects
+        self._revision = revision
+        self._refresh_table()
+
+    def _policy_and_moment(self) -> tuple[Policy, datetime]:
+        from kigo_tui.defects import Policy
+
+        return Policy.from_settings(self.kigo.settings.service_levels()), measure_instant(
+            self.kigo.today()
+        )
+
+    def _refresh_table(self) -> None:
+        from kigo_tui.defects import assess_all, figures
+
+        policy, at = self._policy_and_moment()
+        in_scope = [d for d in self.defects if self.project in (None, d.project)]
+        assessed = assess_all(in_scope, policy, at)
+        self.rows = [a for a in assessed if a.is_open or not self.only_open]
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for a in self.rows:
+            table.add_row(*self._cells(a), key=str(a.defect.id))
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+        self._header(figures(assessed), policy, at)
+
+    @staticmethod
+    def _cells(a: Assessment) -> tuple[object, ...]:
+        from kigo_tui.defects import resolution_short, response_short
+
+        d = a.defect
+        return (
+            str(d.id),
+            d.project,
+            SEVERITY_LABELS[d.severity],
+            STATUS_LABELS[d.status],
+            _sla_cell(resolution_short(a), a.resolution_breached),
+            _sla_cell(response_short(a), a.response_breached),
+            duration_text(a.age),
+            local_text(d.reported_at),
+            Text(d.title + (f" [{d.supplier_ref}]" if d.supplier_ref else "")),
+        )
+
+    def _header(self, per_project: list[Figures], policy: Policy, at: datetime) -> None:
+        from kigo_tui.defects import figures_text
+
+        text = Text()
+        scope = self.project or "alle projekter"
+        text.append(f"Fejllog – {scope}", style="bold")
+        text.append(f" · pr. {local_text(at)} · {policy.describe()}")
+        if self.only_open:
+            text.append(" · kun åbne", style="italic")
+        total = per_project[-1]
+        text.append("\n")
+        line = figures_text(total).split(": ", 1)[1]
+        text.append(line, style="bold red" if total.open_breached else "")
+        if not self.defects:
+            text.append("\nIngen fejl endnu: a registrerer en fejl indberettet til leverandøren.")
+        self.query_one("#defect-header", Static).update(text)
+
+    def _selected(self) -> DefectRow | None:
+        """The defect under the cursor as stored (the table may show it as of an earlier date)."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((d for d in self.defects if str(d.id) == key), None)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_toggle_open(self) -> None:
+        self.only_open = not self.only_open
+        self._refresh_table()
+
+    def action_next_project(self) -> None:
+        scopes: list[str | None] = [None, *PROJECT_CODES]
+        self.project = scopes[(scopes.index(self.project) + 1) % len(scopes)]
+        self._refresh_table()
+
+    def action_add(self) -> None:
+        self.app.push_screen(DefectFormScreen(None, self.project or "KY"), self._add)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        defect = self._selected()
+        if defect is None:
+            self.notify("Ingen fejl valgt: a registrerer en ny", severity="warning")
+            return
+        self.app.push_screen(
+            DefectFormScreen(defect, defect.project), lambda r: self._save(defect, r)
+        )
+
+    def action_next_status(self) -> None:
+        defect = self._selected()
+        if defect is None:
+            return
+        target = NEXT_STATUS[defect.status]
+        if defect.status == DefectStatus.FIXED:
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._status_worker(defect, target)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"Genåbn fejl {defect.id} «{defect.title}»? Løsningsuret regnes fortsat fra "
+                    "indberetningen."
+                ),
+                confirmed,
+            )
+            return
+        self._status_worker(defect, target)
+
+    def action_delete(self) -> None:
+        defect = self._selected()
+        if defect is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._delete_worker(defect)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Slet fejl {defect.id} «{defect.title}»? (historikken beholder den)"),
+            confirmed,
+        )
+
+    def action_rules(self) -> None:
+        from kigo_tui.screens.exit_workspace import SummaryScreen
+
+        sla = self.kigo.settings.service_levels()
+        lines = [
+            "Taster: a ny fejl · e/Enter ret · s næste status (indberettet → under behandling → "
+            "rettet; på en rettet fejl: genåbn) · o kun åbne · p projekt · d slet · Esc tilbage",
+            "",
+            "Begge ure starter, når fejlen er indberettet. Svaruret stopper ved leverandørens "
+            "første svar (under behandling), løsningsuret når fejlen er rettet. En genåbnet fejl "
+            "måles fortsat fra den oprindelige indberetning. Målet er brudt, når der er gået mere "
+            "end den aftalte tid (præcis målet er overholdt).",
+            "",
+            "Med working_days = true tæller kun mandag–fredag, ikke helligdage (nytårsdag, "
+            "skærtorsdag, langfredag, påske, Kristi himmelfart, pinse, jul)."
+            if sla.working_days
+            else "Weekender og helligdage tæller med (working_days = false i config.toml).",
+            "",
+            "Aftalte mål ([sla] i config.toml):",
+        ]
+        for severity in Severity:
+            target = sla.target(severity)
+            lines.append(
+                f"• {SEVERITY_LABELS[severity]} ({SEVERITY_HINTS[severity]}): svar inden "
+                f"{target.response_hours:g} t, rettet inden {target.resolution_hours:g} t"
+            )
+        self.app.push_screen(
+            SummaryScreen(escape("\n".join(lines)), title="Fejllog – regler og taster")
+        )
+
+    # ------------------------------------------------------------------ writes
+
+    def _add(self, defect: DefectInput | None) -> None:
+        if defect is not None:
+            self._write(lambda store: _ops().add_defect(store, defect), "Registreret")
+
+    def _save(self, current: DefectRow, defect: DefectInput | None) -> None:
+        if defect is not None:
+            self._write(
+                lambda store: _ops().save_defect(store, current.id, defect, current.version),
+                "Gemt",
+            )
+
+    def _status_worker(self, defect: DefectRow, status: DefectStatus) -> None:
+        self._write(
+            lambda store: _ops().set_status(
+                store, defect.id, status, expected_version=defect.version
+            ),
+            STATUS_LABELS[status].capitalize(),
+        )
+
+    def _delete_worker(self, defect: DefectRow) -> None:
+        self._write(lambda store: _ops().delete_defect(store, defect.id), "Slettet")
+
+    @work(thread=True, group="defect-write", exit_on_error=False)
+    def _write(self, change: Callable[[Store], DefectRow], done: str) -> None:
+        """Run one change in the store; the table follows after the commit (or the refusal)."""
+        try:
+            row = change(self.kigo.open_store())
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Ikke gemt", severity="error")
+            self.reload()
+            return
+        self.app.call_from_thread(self.notify, f"{done}: fejl {row.id} «{row.title}»")
+        self.reload()
+
+
+def _ops() -> ModuleType:
+    """The defect storage, imported in the worker (it loads SQLAlchemy)."""
+    from kigo_tui import defect_store
+
+    return defect_store
+
+
+class DefectFormScreen(Dialog):
+    """Register or edit a defect; validated (Danish message naming the field) before it closes."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Gem")]
+    DEFAULT_CSS = """
+    DefectFormScreen Grid { grid-columns: 24 1fr; }
+    """
+
+    def __init__(self, defect: DefectRow | None, project: str) -> None:
+        super().__init__()
+        self.defect = defect
+        self.project = project
+
+    def compose(self) -> ComposeResult:
+        d = self.defect
+        with VerticalScroll(classes="dialog"):
+            yield Static(
+                "Ny fejl til leverandøren" if d is None else f"Ret fejl {d.id}", classes="title"
+            )
+            with Grid():
+                yield Label("Projekt")
+                yield Select(
+                    [(code, code) for code in PROJECT_CODES],
+                    value=d.project if d else self.project,
+                    allow_blank=False,
+                    id="project",
+                    compact=True,
+                )
+                yield Label("Titel")
+                yield Input(
+                    d.title if d else "", id="title", placeholder="hvad fejler", compact=True
+                )
+                yield Label("Alvorlighed")
+                yield Select(
+                    [(SEVERITY_LABELS[s], s) for s in Severity],
+                    value=d.severity if d else Severity.MAJOR,
+                    allow_blank=False,
+                    id="severity",
+                    compact=True,
+                )
+                yield Label("Status")
+                yield Select(
+                    [(STATUS_LABELS[s], s) for s in DefectStatus],
+                    value=d.status if d else DefectStatus.REPORTED,
+                    allow_blank=False,
+                    id="status",
+                    compact=True,
+                )
+                yield Label("Indberettet")
+                yield Input(iso_local(d.reported_at) if d else "nu", id="reported", compact=True)
+                yield Label("Svar fra leverandør")
+                yield Input(
+                    iso_local(d.responded_at) if d else "",
+                    id="responded",
+                    placeholder="tom: ved status under behandling = nu",
+                    compact=True,
+                )
+                yield Label("Rettet")
+                yield Input(
+                    iso_local(d.fixed_at) if d else "",
+                    id="fixed",
+                    placeholder="tom: ved status rettet = nu",
+                    compact=True,
+                )
+                yield Label("Leverandørens ref.")
+                yield Input(d.supplier_ref if d else "", id="ref", compact=True)
+                yield Label("Note (kun lokalt)")
+                yield Input(d.note if d else "", id="note", compact=True)
+            yield Static("Tidspunkter: ÅÅÅÅ-MM-DD TT:MM i dansk tid eller 'nu'.", classes="hint")
+            yield from self.form_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    def _moment(self, ident: str, what: str) -> datetime | None:
+        value = self.query_one(f"#{ident}", Input).value
+        return parse_moment(value, what) if value.strip() else None
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        from kigo_tui.defects import DefectError, DefectInput, check
+        from kigo_tui.times import now_utc
+
+        try:
+            reported = self._moment("reported", "indberetningstidspunkt")
+            if reported is None:
+                raise DateError("felt 'indberettet': skriv hvornår fejlen blev indberettet")
+            status = DefectStatus(self.query_one("#status", Select).value)
+            defect = DefectInput(
+                project=str(self.query_one("#project", Select).value),
+                title=self.query_one("#title", Input).value,
+                severity=Severity(self.query_one("#severity", Select).value),
+                reported_at=reported,
+                status=status,
+                responded_at=self._moment("responded", "svartidspunkt"),
+                fixed_at=self._moment("fixed", "rettetidspunkt"),
+                supplier_ref=self.query_one("#ref", Input).value,
+                note=self.query_one("#note", Input).value,
+            )
+            old = self.defect
+            if (
+                old is not None
+                and old.status == DefectStatus.FIXED
+                and status != DefectStatus.FIXED
+                and defect.fixed_at == old.fixed_at
+            ):
+                defect = replace(defect, fixed_at=None)  # reopened; the history keeps the old fix
+            checked = check(defect, now_utc())
+        except (DateError, DefectError) as exc:
+            self.show_error(exc)
+            return
+        self.dismiss(checked)

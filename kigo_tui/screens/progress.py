@@ -1,0 +1,142 @@
+"""Progress over time: the burn-down against the plan and red/yellow per week, with the figures.
+
+Reached with `p` from a project node (or anything under it; from the kommune: all projects).
+The history is read in a thread worker; `p` here moves on to the next project.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from kigo_tui.errors import KigoError
+from kigo_tui.progress import ALL, Progress, WeekPoint
+from kigo_tui.widgets.progress_chart import ProgressChart
+
+if TYPE_CHECKING:
+    from kigo_tui.app import KigoApp
+
+COLUMNS = ("Uge", "Opgjort pr.", "Opgaver", "Fuldført", "Tilbage", "Plan", "Bagud", "Røde", "Gule")
+
+
+def scope_name(scope: str) -> str:
+    return "hele kommunen" if scope == ALL else scope
+
+
+def summary(series: Progress) -> Text:
+    text = Text()
+    text.append(f"Fremdrift – {scope_name(series.scope)}", style="bold")
+    current = series.current
+    if current is None or current.tasks is None:
+        text.append(" · ingen opgaver")
+        return text
+    behind = current.behind or 0
+    where = (
+        f"{behind} bagud for planen"
+        if behind > 0
+        else f"{-behind} foran planen"
+        if behind < 0
+        else "som planen"
+    )
+    text.append(
+        f" · uge {current.week}: {current.done} af {current.tasks} fuldført · tilbage "
+        f"{current.remaining}, planen siger {current.planned_remaining} ({where}) · "
+        f"{current.red} røde, {current.yellow} gule"
+    )
+    return text
+
+
+class ProgressScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Tilbage"),
+        Binding("p", "next_scope", "Næste projekt"),
+        Binding("r", "reload", "Genindlæs", show=False),
+    ]
+    DEFAULT_CSS = """
+    ProgressScreen #progress-header { height: auto; background: $panel; padding: 0 1; }
+    ProgressScreen #progress-table { height: 9; }
+    """
+
+    def __init__(self, scope: str = ALL) -> None:
+        super().__init__()
+        self.scope = scope
+        self.series: dict[str, Progress] = {}
+
+    @property
+    def kigo(self) -> KigoApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Fremdrift – {scope_name(self.scope)} · indlæser …", id="progress-header")
+        yield ProgressChart(id="progress-chart")
+        yield DataTable(id="progress-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        table.focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="progress-load", exit_on_error=False)
+    def _load(self) -> None:
+        from kigo_tui.progress_store import read_progress
+
+        try:
+            series = read_progress(self.kigo.open_store(), self.kigo.today())
+        except KigoError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._loaded, series)
+
+    def _loaded(self, series: dict[str, Progress]) -> None:
+        self.series = series
+        if self.scope not in series:
+            self.scope = ALL
+        self._show()
+
+    def _show(self) -> None:
+        current = self.series[self.scope]
+        self.query_one("#progress-header", Static).update(summary(current))
+        self.query_one(ProgressChart).show(current)
+        table = self.query_one(DataTable)
+        table.clear()
+        for week in current.weeks:
+            table.add_row(*self._cells(week), key=week.label)
+        if current.current_index is not None:
+            table.move_cursor(row=current.current_index)
+
+    @staticmethod
+    def _cells(week: WeekPoint) -> tuple[str, ...]:
+        def number(value: int | None, sign: bool = False) -> str:
+            if value is None:
+                return ""
+            return f"{value:+d}" if sign else str(value)
+
+        return (
+            week.label,
+            week.day.strftime("%d-%m-%Y") if week.measured else "",
+            number(week.tasks),
+            number(week.done),
+            number(week.remaining),
+            str(week.planned_remaining),
+            number(week.behind, sign=True),
+            number(week.red),
+            number(week.yellow),
+        )
+
+    def action_next_scope(self) -> None:
+        if not self.series:
+            return
+        scopes = list(self.series)
+        self.scope = scopes[(scopes.index(self.scope) + 1) % len(scopes)]
+        self._show()
