@@ -210,7 +210,12 @@ def main() -> None:
             capture_output=True,
         )
         try:
-            source = (worktree / "kigo_tui" / "db.py").read_text(encoding="utf-8")
+            # The version lived in db.py up to schema 5, in storage.py since.
+            source = "".join(
+                (worktree / "kigo_tui" / name).read_text(encoding="utf-8")
+                for name in ("db.py", "storage.py")
+                if (worktree / "kigo_tui" / name).exists()
+            )
             if f"SCHEMA_VERSION = {args.version}\n" not in source:
                 raise SystemExit(f"{commit[:12]} does not write schema {args.version}")
             subject = subprocess.run(

@@ -55,7 +55,13 @@ values and containers, each a Python object of up to 90 bytes (the same status.j
 MAX_OBJECT_KEYS = 64
 """Most keys in one JSON object (the widest model has 26 fields); each unknown one is an error."""
 READ_CHUNK = 1024 * 1024
-DOCUMENTS = ("status.json", "status.schema.json", "organisation.json", "sapa_exit.json")
+DOCUMENTS = (
+    "status.json",
+    "status.schema.json",
+    "organisation.json",
+    "sapa_exit.json",
+    "defects.json",
+)
 """The entries that are parsed, and so read whole; all others are only hashed."""
 REQUIRED_FILES = ("status.json", "status.schema.json")
 ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
