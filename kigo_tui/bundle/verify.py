@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kigo_tui.bundle.nogc import paused_gc
 from kigo_tui.bundle.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -25,8 +26,10 @@ from kigo_tui.bundle.schema import (
     OrganisationDocument,
     StatusDocument,
     status_schema,
+    status_schema_bytes,
 )
 from kigo_tui.errors import KigoError
+from kigo_tui.status import colour_word
 
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 MAX_ENTRIES = 16
@@ -55,7 +58,7 @@ class VerifiedBundle:
         counts = doc.counts
         return (
             f"{self.path.name}: gyldig · {doc.kommune.name} ({doc.kommune.code}) pr. {doc.today} · "
-            f"{counts.total} opgaver, {counts.done} fuldført · samlet {doc.colour.value}"
+            f"{counts.total} opgaver, {counts.done} fuldført · samlet {colour_word(doc.colour)}"
         )
 
 
@@ -142,6 +145,21 @@ def _validate(path: Path, name: str, model: type[BaseModel], raw: Any) -> Any:
         raise _fail(path, f"{name}: {_validation_message(exc)}") from None
 
 
+def _load(path: Path, name: str, model: type[BaseModel], data: bytes) -> Any:
+    """`data` parsed and validated as `model`.
+
+    pydantic-core parses and validates in one pass, twice as fast as json.loads and
+    model_validate at 50,000 tasks. Whatever it refuses is judged again by json.loads and
+    model_validate, which word the message (the file, the field) and stay the final word: the two
+    agree on every document (tests/test_bundle_speed.py), except that json.loads also accepts a
+    lone surrogate escape such as "\\ud800", which this way is accepted as before.
+    """
+    try:
+        return model.model_validate_json(data)
+    except ValidationError:
+        return _validate(path, name, model, _parse_json(path, name, data))
+
+
 def read_entries(path: Path) -> dict[str, bytes]:
     """The bundle's entries, after every safety check on the archive itself."""
     try:
@@ -183,7 +201,11 @@ def read_entries(path: Path) -> dict[str, bytes]:
 
 def verify_bundle(path: Path) -> VerifiedBundle:
     """Check a bundle completely; raise BundleError naming the file and the entry or field."""
-    path = Path(path)
+    with paused_gc():
+        return _verify(Path(path))
+
+
+def _verify(path: Path) -> VerifiedBundle:
     files = read_entries(path)
     if "manifest.json" not in files:
         raise _fail(path, "manifest.json mangler")
@@ -218,11 +240,13 @@ def verify_bundle(path: Path) -> VerifiedBundle:
     for name in REQUIRED_FILES:
         if name not in files:
             raise _fail(path, f"{name} mangler")
-    if _parse_json(path, "status.schema.json", files["status.schema.json"]) != status_schema():
+    schema = files["status.schema.json"]
+    # The exporter's bytes, or the same schema written differently (parsed and compared).
+    if schema != status_schema_bytes() and (
+        _parse_json(path, "status.schema.json", schema) != status_schema()
+    ):
         raise _fail(path, "status.schema.json er ikke skemaet for dette format")
-    status: StatusDocument = _validate(
-        path, "status.json", StatusDocument, _parse_json(path, "status.json", files["status.json"])
-    )
+    status: StatusDocument = _load(path, "status.json", StatusDocument, files["status.json"])
     if status.kommune.code != manifest.kommune_code:
         raise _fail(
             path, "status.json: felt 'kommune.code' passer ikke med manifestets kommune_code"
@@ -230,17 +254,7 @@ def verify_bundle(path: Path) -> VerifiedBundle:
     if status.today != manifest.as_of:
         raise _fail(path, "status.json: felt 'today' passer ikke med manifestets as_of")
     if "organisation.json" in files:
-        _validate(
-            path,
-            "organisation.json",
-            OrganisationDocument,
-            _parse_json(path, "organisation.json", files["organisation.json"]),
-        )
+        _load(path, "organisation.json", OrganisationDocument, files["organisation.json"])
     if "sapa_exit.json" in files:
-        _validate(
-            path,
-            "sapa_exit.json",
-            ExitDocument,
-            _parse_json(path, "sapa_exit.json", files["sapa_exit.json"]),
-        )
+        _load(path, "sapa_exit.json", ExitDocument, files["sapa_exit.json"])
     return VerifiedBundle(path, manifest, status, files)
