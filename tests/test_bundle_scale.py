@@ -41,11 +41,13 @@ from kigo_tui.bundle.export import (
     _completed,
     _json_bytes,
     bundle_bytes,
+    exit_document,
     status_document,
     status_json_bytes,
 )
-from kigo_tui.bundle.schema import StatusDocument
+from kigo_tui.bundle.schema import ExitDocument, OrganisationDocument, StatusDocument
 from kigo_tui.bundle.verify import BundleError, verify_bundle
+from kigo_tui.exit_strategy import CaseArea
 from kigo_tui.kommuner import all_kommuner
 from kigo_tui.models.readmodels import Snapshot
 from kigo_tui.rules import Colour, Counts, needs_follow_up
@@ -335,3 +337,50 @@ def test_status_json_text_equals_json_dumps(project: str | None) -> None:
     snapshot.tasks[0] = replace(snapshot.tasks[0], title='Ærø "citat" \\ \x07 \u2028 😀')
     tree = status_tree(snapshot, FIXED_TODAY, project)
     assert_same_text(status_json(tree), json.dumps(tree, ensure_ascii=False, indent=2))
+
+
+def test_fast_validation_agrees_for_organisation_and_exit_files() -> None:
+    org = {
+        "with_contacts": False,
+        "people": [],
+        "roles": [
+            {"role": "project_lead", "label": "Projektleder", "project": "SAPA"}
+            | {"from_direktion": False, "person": "P1"}
+        ],
+        "responsibility": [{"task_id": "SAPA-07-02", "accountable": "P1", "doer": None}],
+        "readiness": [],
+        "dialogues": [],
+    }
+    person = {"ref": "P1", "name": "Bo", "title": "", "unit": "", "email": "", "phone": ""}
+    area = CaseArea(field_area=" Børn og unge ", case_area="Underretninger", kle="27.24.00")
+    exit_doc = exit_document([area]).model_dump(mode="json")
+    cases: list[tuple[str, type[Any], object]] = [
+        ("organisation.json", OrganisationDocument, org),
+        ("organisation.json", OrganisationDocument, org | {"people": [person]}),  # privacy
+        (
+            "organisation.json",
+            OrganisationDocument,
+            org | {"with_contacts": True, "people": [person]},
+        ),
+        ("organisation.json", OrganisationDocument, org | {"roles": [{"role": 1}]}),
+        ("sapa_exit.json", ExitDocument, exit_doc),
+        ("sapa_exit.json", ExitDocument, exit_doc | {"procurement": "ikke en liste"}),
+        (
+            "sapa_exit.json",
+            ExitDocument,
+            {**exit_doc, "areas": [exit_doc["areas"][0] | {"kle": "x"}]},
+        ),
+    ]
+    path = Path("bundt.zip")
+    verdicts = set()
+    for name, model, raw in cases:
+        data = json.dumps(raw, ensure_ascii=False).encode()
+        fast = outcome(lambda n=name, m=model, d=data: verify._load(path, n, m, d))
+        slow = outcome(
+            lambda n=name, m=model, d=data: verify._validate(
+                path, n, m, verify._parse_json(path, n, d)
+            )
+        )
+        assert fast == slow, (name, fast, slow)
+        verdicts.add(fast[0])
+    assert verdicts == {"gyldig", "afvist"}

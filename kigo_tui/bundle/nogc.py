@@ -4,6 +4,10 @@ Export and verify create hundreds of thousands of dicts, models and strings at 5
 allocation burst triggers a collection that walks every live object again (the snapshot, the tree,
 the models), which more than doubled the time of pydantic's validation. None of these objects form
 reference cycles that must be freed early, so the collector waits until the batch is done.
+
+The switch is process-wide: while the TUI exports in a worker thread, the UI thread's collector
+waits too (for about a second), which costs nothing but a little memory. Pauses may nest and
+overlap; only the one that found the collector on turns it back on.
 """
 
 from __future__ import annotations
