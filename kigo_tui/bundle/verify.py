@@ -151,7 +151,7 @@ def _load(path: Path, name: str, model: type[BaseModel], data: bytes) -> Any:
     pydantic-core parses and validates in one pass, twice as fast as json.loads and
     model_validate at 50,000 tasks. Whatever it refuses is judged again by json.loads and
     model_validate, which word the message (the file, the field) and stay the final word: the two
-    agree on every document (tests/test_bundle_speed.py), except that json.loads also accepts a
+    agree on every document (tests/test_bundle_scale.py), except that json.loads also accepts a
     lone surrogate escape such as "\\ud800", which this way is accepted as before.
     """
     try:
