@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 DOMAIN_MODULES = (
     "kigo_tui.rules",
@@ -31,6 +32,9 @@ DOMAIN_MODULES = (
     "kigo_tui.chart",
     "kigo_tui.calendar_ics",
     "kigo_tui.report_cli",
+    "kigo_tui.bundle.xlsx",
+    "kigo_tui.bundle.zipfiles",
+    "kigo_tui.bundle.nogc",
 )
 
 
@@ -74,7 +78,27 @@ def test_version_does_not_load_the_stack() -> None:
         "import sys; from kigo_tui.__main__ import build_parser; build_parser(); "
         "print('textual' in sys.modules or 'sqlalchemy' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_export_writes_its_xlsx_without_openpyxl() -> None:
+    """openpyxl is for the exit workspace's workbook; the bundle has its own writer."""
+    code = (
+        "import sys\n"
+        "from tests.conftest import FIXED_TODAY\n"
+        "from tests.fleet import kommune, synthetic_snapshot\n"
+        "from kigo_tui.bundle.export import bundle_bytes\n"
+        "bundle_bytes(synthetic_snapshot(kommune('101'), 300, FIXED_TODAY), FIXED_TODAY)\n"
+        "print('openpyxl' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
     assert out.stdout.strip() == "False"
 
 

@@ -331,6 +331,34 @@ def test_status_xlsx_has_frozen_header_filter_and_colour_fills(
     assert projects.max_row == 1 + 4
 
 
+def test_status_xlsx_holds_the_csv_rows_with_their_types(demo_db: Path, tmp_path: Path) -> None:
+    """Every cell of 'Opgaver' is the CSV's value: numbers as numbers, empty text as empty cells."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "b.zip"
+    assert export(demo_db, TODAY, "--out", path) == 0
+    files = entries(path)
+    text = files["status.csv"][len(BOM) :].decode("utf-8")
+    csv_rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    numeric = {TASK_HEADERS.index("Hovedopgave"), TASK_HEADERS.index("Varsel (dage)")}
+    expected = [
+        [int(v) if i in numeric else (v or None) for i, v in enumerate(row)] for row in csv_rows
+    ]
+    workbook = load_workbook(io.BytesIO(files["status.xlsx"]))
+    sheet = workbook["Opgaver"]
+    got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert got == expected
+    assert {type(v) for row in got for v in row} == {str, int, type(None)}
+    assert sheet.auto_filter.ref == f"A1:P{len(expected) + 1}"
+    assert all(2 < d.width <= 60 for d in sheet.column_dimensions.values())
+    doc = json.loads(files["status.json"])
+    projects = [[c.value for c in row] for row in workbook["Projekter"].iter_rows(min_row=2)]
+    assert [(p[0], p[3], p[4], p[5]) for p in projects] == [
+        (p["code"], DANISH_COLOUR[p["colour"]], p["counts"]["done"], p["counts"]["total"])
+        for p in doc["projects"]
+    ]
+
+
 def test_schema_file_is_the_status_schema(demo_db: Path, tmp_path: Path) -> None:
     path = tmp_path / "b.zip"
     assert export(demo_db, TODAY, "--out", path) == 0

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kigo_tui.bundle.export import write_atomically, xlsx_bytes
+from kigo_tui.bundle.export import write_atomically
+from kigo_tui.bundle.nogc import paused_gc
 from kigo_tui.bundle.verify import BundleError, VerifiedBundle, verify_bundle
+from kigo_tui.bundle.xlsx import xlsx_bytes
 from kigo_tui.errors import KigoError
 from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity
 
@@ -120,23 +122,24 @@ def aggregate(inputs: list[Path]) -> Aggregation:
     """Verify every bundle; a bad one is reported and skipped, never blocking the rest."""
     result = Aggregation()
     newest: dict[str, VerifiedBundle] = {}
-    for path in bundle_paths(inputs):
-        try:
-            bundle = verify_bundle(path)
-        except BundleError as exc:
-            result.rejected.append((path, str(exc)))
-            continue
-        code = bundle.status.kommune.code
-        current = newest.get(code)
-        if current is None or (bundle.status.today, path.name) > (
-            current.status.today,
-            current.path.name,
-        ):
-            if current is not None:
-                result.superseded.append(current.path)
-            newest[code] = bundle
-        else:
-            result.superseded.append(path)
+    with paused_gc():  # once for all bundles: the kept ones stay alive, collecting finds nothing
+        for path in bundle_paths(inputs):
+            try:
+                bundle = verify_bundle(path)
+            except BundleError as exc:
+                result.rejected.append((path, str(exc)))
+                continue
+            code = bundle.status.kommune.code
+            current = newest.get(code)
+            if current is None or (bundle.status.today, path.name) > (
+                current.status.today,
+                current.path.name,
+            ):
+                if current is not None:
+                    result.superseded.append(current.path)
+                newest[code] = bundle
+            else:
+                result.superseded.append(path)
     result.bundles = [newest[code] for code in sorted(newest)]
     return result
 
