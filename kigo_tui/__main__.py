@@ -361,9 +361,9 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
 
         tree = status_tree(store.snapshot(), today, args.project)
         if args.json:
-            import json
+            from kigo_tui.status import status_json
 
-            print(json.dumps(tree, ensure_ascii=False, indent=2))
+            print(status_json(tree))
         else:
             ansi = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
             print(status_text(tree, show_tasks=args.tasks or bool(args.project), ansi=ansi))

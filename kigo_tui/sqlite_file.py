@@ -93,8 +93,11 @@ class SqliteFile:
         self._write_lock = threading.Lock()
         self._reader: sqlite3.Connection | None = None
         self._writer: sqlite3.Connection | None = None
+        self._closed = False
 
     def _connect(self, mode: str) -> sqlite3.Connection:
+        if self._closed:
+            raise StorageError("databasen er lukket")
         try:
             conn = sqlite3.connect(
                 _uri(self.path, mode),
@@ -147,10 +150,14 @@ class SqliteFile:
                 raise
 
     def close(self) -> None:
-        for conn in (self._reader, self._writer):
-            if conn is not None:
-                conn.close()
-        self._reader = self._writer = None
+        """Close both connections once no thread is using them (a worker may be mid-query when
+        the app exits; closing a connection under a running statement can crash sqlite3)."""
+        with self._read_lock, self._write_lock:
+            self._closed = True
+            for conn in (self._reader, self._writer):
+                if conn is not None:
+                    conn.close()
+            self._reader = self._writer = None
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:
