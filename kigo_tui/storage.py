@@ -34,6 +34,15 @@ def storage_error(message: str) -> StorageError:
     lowered = message.lower()
     if "locked" in lowered or "busy" in lowered:
         return StorageError("databasen er låst af en anden bruger eller proces; prøv igen om lidt")
+    if "deadlock" in lowered or "could not serialize" in lowered:
+        return StorageError(
+            "ændringen stødte sammen med en anden brugers ændring og er ikke gemt; prøv igen"
+        )
+    if any(
+        sign in lowered
+        for sign in ("connection", "connect to server", "authentication", "does not exist")
+    ):
+        return StorageError(f"kan ikke forbinde til databasen: {message}")
     if "readonly" in lowered or "read-only" in lowered:
         return StorageError(f"databasen er skrivebeskyttet: ændringen er ikke gemt ({message})")
     if "malformed" in lowered or "not a database" in lowered or "encrypted" in lowered:
