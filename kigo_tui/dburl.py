@@ -50,6 +50,12 @@ def display_url(db: str) -> str:
     return f"{shown} (service {service})" if service else shown
 
 
+def header_location(db: str) -> str:
+    """The database as the TUI's header names it: a server's `display_url`, a file's name."""
+    shown = display_url(db)
+    return shown.rsplit("/", 1)[-1] if backend(db) == "sqlite" else shown
+
+
 def password_in(db: str) -> str | None:
     """The password written into a URL (`user:password@host` or `?password=`), if there is one."""
     if not is_url(db):

@@ -21,6 +21,9 @@ organisation: person, role_assignment, responsibility, dialogue, dialogue_task; 
 are read from the index alone.
 """
 
+CHANGES_CHANNEL = "kigo_changes"
+"""PostgreSQL's notification channel: every committed write sends its new revision on it."""
+
 BUSY_TIMEOUT_MS = 10_000
 """How long a writer waits for another process's write lock before it gives up."""
 
