@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import threading
 import sys
+import threading
 import time
 from pathlib import Path
 
