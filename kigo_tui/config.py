@@ -14,6 +14,7 @@ from typing import Annotated
 
 from annotated_types import Gt, Le
 
+from kigo_tui.dburl import display_url, password_in
 from kigo_tui.errors import KigoError
 from kigo_tui.locations import config_path
 
@@ -33,7 +34,8 @@ class Settings:
     """Who "mine opgaver" is about: a person's id, e-mail or full name (env KIGO_ME)."""
 
     db: str | None = None
-    """Default database path or SQLAlchemy URL (env KIGO_DB and --db take precedence)."""
+    """Default database path or SQLAlchemy URL (env KIGO_DB and --db take precedence). Never
+    with a password in it: that comes from KIGO_DB, ~/.pgpass or a service file."""
 
     keys: dict[str, str] = field(default_factory=dict)
     """Remapped keys, action id → key(s), e.g. {"toggle_done" = "x", "quit" = "q,ctrl+q"}."""
@@ -62,7 +64,7 @@ def _read_file(path: Path) -> Settings:
     from pydantic import TypeAdapter, ValidationError
 
     try:
-        return TypeAdapter(Settings).validate_python(raw)
+        settings = TypeAdapter(Settings).validate_python(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -70,3 +72,11 @@ def _read_file(path: Path) -> Settings:
             known = ", ".join(Settings.__dataclass_fields__)
             raise ConfigError(f"{path}: ukendt indstilling '{where}' (kendte: {known})") from None
         raise ConfigError(f"{path}: felt '{where}': {first['msg']}") from None
+    if settings.db and password_in(settings.db):
+        raise ConfigError(
+            f"{path}: 'db' indeholder en adgangskode ({display_url(settings.db)}). kigo bruger ikke "
+            "adgangskoder fra config.toml, hvor de ligger i klar tekst: fjern den, og sæt hele "
+            "URL'en i miljøvariablen KIGO_DB, eller læg adgangskoden i ~/.pgpass eller en "
+            'servicefil (pg_service.conf, fx db = "postgresql+psycopg:///?service=kigo")'
+        )
+    return settings

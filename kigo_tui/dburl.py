@@ -40,7 +40,7 @@ def display_url(db: str) -> str:
     host = parts.hostname or _first(query, "host") or ""
     if host.startswith("/"):
         host = "localhost"  # a socket folder: the server is on this machine
-    port = parts.port if parts.port not in (None, 5432) else None
+    port = _port(parts.netloc)
     name = unquote(parts.path.removeprefix("/")) or _first(query, "dbname") or ""
     service = _first(query, "service")
     where = f"{host}:{port}" if port else host
@@ -99,6 +99,15 @@ def _raw_password(db: str) -> str | None:
         if key in PASSWORD_OPTIONS and value:
             return value
     return None
+
+
+def _port(netloc: str) -> str | None:
+    """The port as written (even when it is not a number), None for none or the default."""
+    hostport = netloc.rpartition("@")[2]
+    if hostport.startswith("["):  # [ipv6]:port
+        hostport = hostport.partition("]")[2]
+    port = hostport.rpartition(":")[2] if ":" in hostport else ""
+    return port if port not in ("", "5432") else None
 
 
 def _first(query: dict[str, list[str]], key: str) -> str | None:
