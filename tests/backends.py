@@ -133,7 +133,8 @@ class Database:
                 return [tuple(r) for r in cursor.fetchall()] if cursor.description else []
         conn = sqlite3.connect(self.url)
         try:
-            return conn.execute(sql, params or {}).fetchall()
+            with conn:  # committed, as psycopg's autocommit is
+                return conn.execute(sql, params or {}).fetchall()
         finally:
             conn.close()
 
