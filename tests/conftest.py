@@ -113,3 +113,9 @@ def pg_db(tmp_path: Path) -> Iterator[Database]:
     workdir.mkdir(exist_ok=True)
     with pg_database(pg_admin_url()) as url:
         yield Database("postgresql", url, workdir)
+
+
+@pytest.fixture
+def kigo_url(kigo_db: Database) -> str:
+    """What `--db` gets for `kigo_db`: a file path or a PostgreSQL URL."""
+    return kigo_db.url
