@@ -31,7 +31,9 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ] || [ ! -x "$bindir/pg_ctl" ]; t
   exit 1
 fi
 
+start_dir="$PWD"
 workdir="$(mktemp -d "${TMPDIR:-/tmp}/kigo-pg.XXXXXX")"
+cd "$workdir"  # the server's user may not be allowed into the caller's folder
 as_owner=()
 if [ "$(id -u)" -eq 0 ]; then
   owner="postgres"
@@ -86,6 +88,7 @@ durability="uden fsync"
 [ "${KIGO_PG_DURABLE:-}" != "1" ] || durability="med fsync"
 echo "with_postgres: $version på 127.0.0.1:$port, $durability (klynge i $workdir)" >&2
 export KIGO_TEST_PG_URL="postgresql+psycopg://kigo:$password@127.0.0.1:$port/postgres"
+cd "$start_dir"
 set +e
 "$@"
 status=$?
