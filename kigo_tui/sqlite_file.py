@@ -147,10 +147,16 @@ class SqliteFile:
                 raise
 
     def close(self) -> None:
-        for conn in (self._reader, self._writer):
-            if conn is not None:
-                conn.close()
-        self._reader = self._writer = None
+        """Close both connections, after any transaction another thread has open on them ends
+        (closing a sqlite3 connection while a thread uses it crashes the interpreter)."""
+        with self._read_lock:
+            if self._reader is not None:
+                self._reader.close()
+            self._reader = None
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.close()
+            self._writer = None
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:
