@@ -41,9 +41,9 @@ def storage_error(message: str) -> StorageError:
         return StorageError(
             "ændringen stødte sammen med en anden brugers ændring og er ikke gemt; prøv igen"
         )
-    if any(
-        sign in lowered
-        for sign in ("connection", "connect to server", "authentication", "does not exist")
+    missing_database = 'database "' in lowered and "does not exist" in lowered
+    if missing_database or any(
+        sign in lowered for sign in ("connection", "connect to server", "authentication")
     ):
         return StorageError(f"kan ikke forbinde til databasen: {message}")
     if "readonly" in lowered or "read-only" in lowered:

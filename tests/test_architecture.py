@@ -18,6 +18,9 @@ DOMAIN_MODULES = (
     "kigo_tui.bundle.export",
     "kigo_tui.bundle.verify",
     "kigo_tui.bundle.aggregate",
+    "kigo_tui.live",
+    "kigo_tui.transfer",
+    "kigo_tui.dburl",
 )
 
 
@@ -94,3 +97,9 @@ def test_kigo_status_needs_neither_sqlalchemy_nor_pydantic(demo_path) -> None:
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'textual') if m in sys.modules))\n"
     )
     assert _run(code) == "[]"
+
+
+def test_naming_the_database_needs_only_the_standard_library() -> None:
+    """The header and the messages name the database through kigo_tui.dburl, also on SQLite."""
+    loaded = _loaded_after_import(("kigo_tui.dburl",), ("sqlalchemy", "psycopg", "pydantic"))
+    assert loaded == {"sqlalchemy": False, "psycopg": False, "pydantic": False}
