@@ -1,7 +1,8 @@
 """The kommune's database as the domain sees it: read a snapshot, make changes with history.
 
 Every write is one transaction that also bumps the database's `revision`, so other processes
-(a second TUI, `kigo set` in a shell) can notice changes by polling one row. Every change to a
+(a second TUI, `kigo set` in a shell) can notice changes by polling one row; on PostgreSQL they
+are also told at commit (`change_listener`, `kigo_tui.live`). Every change to a
 task raises its `version`; a change based on an older version is refused (`ConflictError`).
 
 The queries are SQL text (`kigo_tui.queries`, `kigo_tui.sqlio`). A SQLite file whose schema is
@@ -251,14 +252,6 @@ class Store:
         from kigo_tui.live import ChangeListener
 
         return ChangeListener(self._backend.engine, on_change, on_state)
-
-    @property
-    def location(self) -> str:
-        """Where the data is, for people: a server's `postgresql://host/dbname`, a file's path;
-        never a password."""
-        from kigo_tui.dburl import display_url
-
-        return display_url(self.url)
 
     def require_initialised(self, sql: Any) -> None:
         if "kommune_code" not in queries.read_meta(_as_sql(sql)):
