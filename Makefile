@@ -1,9 +1,10 @@
-# The front door: `make run` opens the TUI, `make test` runs the whole test suite.
+# The front door: `make run` opens the TUI, `make test` runs the whole test suite
+# (`make test-pg`: also against a throwaway PostgreSQL server).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check lint format
+.PHONY: run test test-pg check lint format
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,10 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check kigo_tui tests scripts
 	$(BIN)/python -m pytest
+
+# The same suite with a throwaway PostgreSQL server (scripts/with_postgres.sh), as .ci/run runs it.
+test-pg: $(BIN)/.installed
+	bash scripts/with_postgres.sh $(MAKE) test
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check kigo_tui tests scripts

@@ -207,6 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
     dialogue_list = dialogue_sub.add_parser("list", help="vis dialogen")
     dialogue_list.add_argument("--project", type=str.upper, choices=PROJECTS)
 
+    copy = sub.add_parser(
+        "copy", help="kopiér alle data til en anden database (fx fra en SQLite-fil til PostgreSQL)"
+    )
+    copy.add_argument(
+        "--from", dest="source", metavar="KILDE", help="sti eller URL (standard: --db/KIGO_DB)"
+    )
+    copy.add_argument("--to", dest="target", metavar="MÅL", required=True, help="sti eller URL")
+    copy.add_argument("--replace", action="store_true", help="erstat data, som målet allerede har")
+
     sub.add_parser("backup", help="tag en sikkerhedskopi af databasen (SQLite)")
     sub.add_parser("backups", help="vis databasens sikkerhedskopier")
     restore = sub.add_parser("restore", help="gendan databasen fra en sikkerhedskopi")
@@ -300,7 +309,10 @@ def run_backup_command(args: argparse.Namespace, db: str) -> int:
 
     path = sqlite_path(db)
     if path is None:
-        raise CliError("sikkerhedskopier laves med SQLite-filer; brug databasens egne værktøjer")
+        raise CliError(
+            "sikkerhedskopier laves med SQLite-filer; for en databaseserver: brug dens egne "
+            "værktøjer (pg_dump), eller kopiér til en fil med 'kigo copy --to kopi.db'"
+        )
     if args.command == "backup":
         print(f"Sikkerhedskopi: {make_backup(path)}")
     elif args.command == "backups":
@@ -323,6 +335,7 @@ def run_command(args: argparse.Namespace) -> int:
     db = resolve_db(args.db)
     if args.command in ("init", "demo"):
         from kigo_tui.catalogue import shipped_catalogue
+        from kigo_tui.dburl import display_url
 
         kommune = _kommune(args.kommune)
         golives = dict(args.golive) if args.command == "init" else {}
@@ -332,14 +345,15 @@ def run_command(args: argparse.Namespace) -> int:
             if args.command == "init":
                 store.initialise(kommune, golives, catalogue)
                 print(
-                    f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver i {db}"
+                    f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver "
+                    f"i {display_url(db)}"
                 )
             else:
                 from kigo_tui.demo import make_demo
 
                 colours = make_demo(store, kommune, catalogue, today)
                 print(
-                    f"Demodatabase for {kommune.name} i {db}: "
+                    f"Demodatabase for {kommune.name} i {display_url(db)}: "
                     f"{colours['red']} røde, {colours['yellow']} gule, {colours['green']} grønne opgaver"
                 )
         finally:
@@ -348,6 +362,11 @@ def run_command(args: argparse.Namespace) -> int:
 
     if args.command in ("backup", "backups", "restore"):
         return run_backup_command(args, db)
+    if args.command == "copy":
+        from kigo_tui.transfer import copy_database
+
+        print(copy_database(args.source or db, args.target, replace=args.replace).text())
+        return 0
     store = _open(db, must_exist=True)
     try:
         return _run_with_store(args, store, db, today)
@@ -500,11 +519,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tui(args)
         return run_command(args)
     except KigoError as exc:
-        print(f"kigo: fejl: {exc}", file=sys.stderr)
+        print(f"kigo: fejl: {_masked(str(exc), args)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `kigo status | head`: the reader went away, nothing to report
         sys.stderr.close()
         return 0
+
+
+def _masked(message: str, args: argparse.Namespace) -> str:
+    """The message without any password from the URLs this run was given (a last safety net:
+    storage errors are masked where they are made)."""
+    from kigo_tui.dburl import mask
+
+    urls = (getattr(args, n, None) for n in ("db", "source", "target"))
+    return mask(message, *urls, os.environ.get("KIGO_DB"))
 
 
 if __name__ == "__main__":

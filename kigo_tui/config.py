@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kigo_tui.dburl import display_url, password_in
 from kigo_tui.errors import KigoError
 from kigo_tui.locations import config_path
 
@@ -34,7 +35,8 @@ class Settings:
     """Who "mine opgaver" is about: a person's id, e-mail or full name (env KIGO_ME)."""
 
     db: str | None = None
-    """Default database path or SQLAlchemy URL (env KIGO_DB and --db take precedence)."""
+    """Default database path or SQLAlchemy URL (env KIGO_DB and --db take precedence). Never
+    with a password in it: that comes from KIGO_DB, ~/.pgpass or a service file."""
 
     keys: dict[str, str] = field(default_factory=dict)
     """Remapped keys, action id → key(s), e.g. {"toggle_done" = "x", "quit" = "q,ctrl+q"}."""
@@ -93,6 +95,13 @@ def _read_file(path: Path) -> Settings:
             known = ", ".join(Settings.__dataclass_fields__)
             raise ConfigError(f"{path}: ukendt indstilling '{where}' (kendte: {known})") from None
         raise ConfigError(f"{path}: felt '{where}': {danish_error(first)}") from None
+    if settings.db and password_in(settings.db):
+        raise ConfigError(
+            f"{path}: 'db' indeholder en adgangskode ({display_url(settings.db)}). kigo bruger ikke "
+            "adgangskoder fra config.toml, hvor de ligger i klar tekst: fjern den, og sæt hele "
+            "URL'en i miljøvariablen KIGO_DB, eller læg adgangskoden i ~/.pgpass eller en "
+            'servicefil (pg_service.conf, fx db = "postgresql+psycopg:///?service=kigo")'
+        )
     problem = settings.problem()
     if problem is not None:
         raise ConfigError(f"{path}: felt '{problem[0]}': {problem[1]}")

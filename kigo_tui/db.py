@@ -1,7 +1,17 @@
 """The database connection: URL handling, SQLite pragmas, write transactions and migrations.
 
 No Textual here. SQLite (a file) is the default; any SQLAlchemy URL works, so a team can share a
-PostgreSQL database with the same code.
+PostgreSQL database with the same code. What PostgreSQL needs to behave like a SQLite file:
+
+- **One writer at a time.** A write transaction first takes a transaction-level advisory lock
+  (`WRITE_LOCK`), as `BEGIN IMMEDIATE` takes SQLite's write lock. Under READ COMMITTED every
+  statement after it sees the latest committed data and no other kigo writer commits meanwhile,
+  so the store's read-check-write steps (version checks, next local task number, schema upgrades
+  by several processes opening at once) are never interleaved, and writers cannot deadlock.
+- **One snapshot per read.** Read transactions run REPEATABLE READ, READ ONLY, so the counts,
+  tasks and revision of one read belong together, as in a SQLite read transaction.
+- **Text sorts by code point.** Text columns are created `COLLATE "C"`, so ORDER BY gives the
+  order SQLite gives (a server's Danish collation would put "Aa" after "Z").
 """
 
 from __future__ import annotations
@@ -11,9 +21,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy import Column, Connection, Engine, String, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.ext.compiler import compiles
 
+from kigo_tui.dburl import display_url, mask
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.models.tables import SQLModel
 from kigo_tui.sqlio import Params, Row, adapt
@@ -29,16 +42,20 @@ from kigo_tui.storage import (
 
 __all__ = ["SCHEMA_VERSION", "AlchemySql", "StorageError", "url_for"]
 
+WRITE_LOCK = 0x6B69676F  # "kigo"
+"""The key of PostgreSQL's advisory lock that every write transaction holds (one per database)."""
 
-def describe(url: str) -> str:
-    """Where the data lives, for the header and messages; never shows a password."""
-    from sqlalchemy.engine import make_url
+CONNECT_TIMEOUT_S = 10
+"""How long to wait for a database server before saying it cannot be reached."""
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return parsed.database or ":memory:"
-    host = parsed.host or "localhost"
-    return f"{parsed.get_backend_name()}://{host}/{parsed.database or ''}"
+
+@compiles(String, "postgresql")
+def _string_in_code_point_order(type_: String, compiler, **kw) -> str:
+    """Text columns in PostgreSQL DDL get `COLLATE "C"` (not a CAST's type: only a Column's)."""
+    spec = compiler.visit_string(type_, **kw)
+    if isinstance(kw.get("type_expression"), Column) and type_.collation is None:
+        spec += ' COLLATE "C"'
+    return spec
 
 
 class AlchemySql:
@@ -109,38 +126,76 @@ def make_engine(db: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        parsed = make_url(url)
+        connect_args: dict[str, object] = {}
+        if parsed.get_backend_name() == "postgresql":
+            defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "kigo"}
+            connect_args = {k: v for k, v in defaults.items() if k not in parsed.query}
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        raise StorageError(
+            f"databaseadressen {display_url(db)} kan ikke bruges: {mask(str(exc), db)}"
+        ) from None
+    if is_postgresql(engine):
+        event.listen(engine, "connect", _utc_session)
+    return engine
+
+
+def _utc_session(dbapi_connection: object, _record: object) -> None:
+    """Every PostgreSQL session works in UTC, whatever the server's TimeZone: the naive UTC
+    timestamps kigo writes are stored as the instants they are, and read back the same."""
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.close()
+    dbapi_connection.commit()  # type: ignore[attr-defined]
 
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def is_postgresql(engine_or_conn: Engine | Connection) -> bool:
+    return engine_or_conn.dialect.name == "postgresql"
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One write unit of work: committed when the block ends, rolled back on any error."""
-    with _translate_errors(), engine.connect() as conn:
+    """One write unit of work: committed when the block ends, rolled back on any error.
+
+    On PostgreSQL it holds the write lock (`WRITE_LOCK`) from its first statement."""
+    with _translate_errors(engine), engine.connect() as conn:
         conn.execution_options(kigo_write=True)
         with conn.begin():
+            if is_postgresql(conn):
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
             yield conn
 
 
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
-    with _translate_errors(), engine.connect() as conn, conn.begin():
-        yield conn
+    """A read transaction: one snapshot of the database for all its statements."""
+    with _translate_errors(engine), engine.connect() as conn:
+        if is_postgresql(conn):
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with conn.begin():
+            yield conn
 
 
 @contextmanager
-def _translate_errors() -> Iterator[None]:
+def _translate_errors(engine: Engine) -> Iterator[None]:
+    """Driver errors as Danish storage errors, with any password in them masked."""
+    url = engine.url.render_as_string(hide_password=False)
     try:
         yield
     except OperationalError as exc:
-        raise storage_error(str(exc.orig)) from exc
+        raise storage_error(mask(str(exc.orig), url)) from None
     except DatabaseError as exc:
-        raise StorageError(
-            f"databasen er beskadiget eller ikke en kigo-database: {exc.orig}"
-        ) from exc
+        if is_sqlite(engine):
+            raise StorageError(
+                f"databasen er beskadiget eller ikke en kigo-database: {exc.orig}"
+            ) from exc
+        raise StorageError(f"databasen kan ikke bruges: {mask(str(exc.orig), url)}") from None
     except UnicodeEncodeError as exc:
         raise text_error(exc) from None
 

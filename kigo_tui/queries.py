@@ -157,20 +157,28 @@ def read_tasks_by_id(sql: Sql, ids: Iterable[str]) -> list[TaskRow]:
 
 
 def search_tasks(sql: Sql, needle: str, limit: int = 500) -> list[TaskRow]:
-    """Current tasks whose id or title contains `needle`, ignoring case (Danish letters too)."""
+    """Current tasks whose id or title contains `needle`, ignoring case (Danish letters too).
+
+    Case is folded by Python's casefold() on every database: on SQLite inside the query
+    (`kigo_fold`, registered by kigo_tui.sqlite_file and kigo_tui.db); elsewhere over the ids and
+    titles read in tree order, since a server's lower() depends on its collation (with the text
+    columns' "C" collation it lowers ASCII only)."""
     folded = needle.strip().casefold()
     if not folded:
         return []
-    if sql.dialect == "sqlite":  # kigo_fold: casefold(), registered by kigo_tui.sqlite_file
+    if sql.dialect == "sqlite":
         found = "instr(kigo_fold({column}), :n) > 0"
-    else:
-        found = "strpos(lower({column}), :n) > 0"
-    condition = f"{CURRENT} AND ({found.format(column='id')} OR {found.format(column='title')})"
-    rows = sql.rows(
-        f"SELECT {TASK_COLUMNS} FROM task WHERE {condition} {TREE_ORDER} LIMIT {int(limit)}",
-        {"n": folded},
-    )
-    return [task_from_row(row) for row in rows]
+        condition = f"{CURRENT} AND ({found.format(column='id')} OR {found.format(column='title')})"
+        rows = sql.rows(
+            f"SELECT {TASK_COLUMNS} FROM task WHERE {condition} {TREE_ORDER} LIMIT {int(limit)}",
+            {"n": folded},
+        )
+        return [task_from_row(row) for row in rows]
+    candidates = sql.rows(f"SELECT id, title FROM task WHERE {CURRENT} {TREE_ORDER}")
+    hits = [
+        tid for tid, title in candidates if folded in tid.casefold() or folded in title.casefold()
+    ]
+    return read_tasks_by_id(sql, hits[: max(int(limit), 0)])
 
 
 def follow_up_candidates(sql: Sql, today: date) -> list[TaskRow]:

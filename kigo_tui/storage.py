@@ -21,6 +21,9 @@ organisation: person, role_assignment, responsibility, dialogue, dialogue_task; 
 are read from the index alone; 7 = defect (the defect log measured against the SLA).
 """
 
+CHANGES_CHANNEL = "kigo_changes"
+"""PostgreSQL's notification channel: every committed write sends its new revision on it."""
+
 BUSY_TIMEOUT_MS = 10_000
 """How long a writer waits for another process's write lock before it gives up."""
 
@@ -34,6 +37,15 @@ def storage_error(message: str) -> StorageError:
     lowered = message.lower()
     if "locked" in lowered or "busy" in lowered:
         return StorageError("databasen er låst af en anden bruger eller proces; prøv igen om lidt")
+    if "deadlock" in lowered or "could not serialize" in lowered:
+        return StorageError(
+            "ændringen stødte sammen med en anden brugers ændring og er ikke gemt; prøv igen"
+        )
+    missing_database = 'database "' in lowered and "does not exist" in lowered
+    if missing_database or any(
+        sign in lowered for sign in ("connection", "connect to server", "authentication")
+    ):
+        return StorageError(f"kan ikke forbinde til databasen: {message}")
     if "readonly" in lowered or "read-only" in lowered:
         return StorageError(f"databasen er skrivebeskyttet: ændringen er ikke gemt ({message})")
     if "malformed" in lowered or "not a database" in lowered or "encrypted" in lowered:

@@ -1,7 +1,8 @@
 """The kommune's database as the domain sees it: read a snapshot, make changes with history.
 
 Every write is one transaction that also bumps the database's `revision`, so other processes
-(a second TUI, `kigo set` in a shell) can notice changes by polling one row. Every change to a
+(a second TUI, `kigo set` in a shell) can notice changes by polling one row; on PostgreSQL they
+are also told at commit (`change_listener`, `kigo_tui.live`). Every change to a
 task raises its `version`; a change based on an older version is refused (`ConflictError`).
 
 The queries are SQL text (`kigo_tui.queries`, `kigo_tui.sqlio`). A SQLite file whose schema is
@@ -16,7 +17,7 @@ from __future__ import annotations
 import getpass
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -30,12 +31,13 @@ from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, 
 from kigo_tui.rules import Category, Status
 from kigo_tui.seed import PROJECT_CODES
 from kigo_tui.sqlio import Sql, first, scalar, utc_now
-from kigo_tui.storage import SCHEMA_VERSION, sqlite_file
+from kigo_tui.storage import CHANGES_CHANNEL, SCHEMA_VERSION, sqlite_file
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from kigo_tui.catalogue import Catalogue, TaskSpec
+    from kigo_tui.live import ChangeListener
     from kigo_tui.sqlite_file import SqliteFile
 
 
@@ -225,10 +227,31 @@ class Store:
         return int(value or 0)
 
     def bump_revision(self, sql: Any) -> None:
-        _as_sql(sql).run(
-            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR(20)) "
+        """Count this write transaction as a change; on PostgreSQL also tell every listening
+        session (the notification is delivered when the transaction commits)."""
+        sql = _as_sql(sql)
+        sql.run(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR(20)) "
             "WHERE key = 'revision'"
         )
+        if sql.dialect == "postgresql":
+            sql.rows(
+                "SELECT pg_notify(:channel, value) FROM meta WHERE key = 'revision'",
+                {"channel": CHANGES_CHANNEL},
+            )
+
+    def change_listener(
+        self, on_change: Callable[[int | None], None], on_state: Callable[[bool], None]
+    ) -> ChangeListener | None:
+        """A listener for other users' changes as they commit (`kigo_tui.live`); None where the
+        database has no notifications (a SQLite file: poll `revision()`)."""
+        if not isinstance(self._backend, _AlchemyBackend):
+            return None
+        if self._backend.engine.dialect.name != "postgresql":
+            return None
+        from kigo_tui.live import ChangeListener
+
+        return ChangeListener(self._backend.engine, on_change, on_state)
 
     def require_initialised(self, sql: Any) -> None:
         if "kommune_code" not in queries.read_meta(_as_sql(sql)):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+from tests.backends import Database, backend_params, pg_admin_url, pg_database, pg_schema
 
 FIXED_TODAY = date(2026, 11, 23)
 GOLIVES = {"STS": date(2026, 12, 1), "SAPA": date(2027, 3, 1), "KY": date(2027, 9, 1)}
@@ -57,3 +60,62 @@ def demo_path(tmp_path: Path) -> Path:
     make_demo(store, find_kommune("461"), shipped_catalogue(), FIXED_TODAY)
     store.close()
     return path
+
+
+# --------------------------------------------------------------------------- both databases
+
+
+@pytest.fixture(params=backend_params())
+def backend(request: pytest.FixtureRequest) -> str:
+    """'sqlite' and 'postgresql': a test using a database fixture below runs on both."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def pg_test_database() -> Iterator[str]:
+    """One database on the test server for the whole session; each test gets a schema in it."""
+    with pg_database(pg_admin_url()) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A database with nothing in it yet: a SQLite path with no file, or a new schema on the
+    PostgreSQL test server (as a URL of its own)."""
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    if backend == "sqlite":
+        yield Database("sqlite", str(tmp_path / "kigo.db"), workdir)
+        return
+    with pg_schema(request.getfixturevalue("pg_test_database")) as url:
+        yield Database("postgresql", url, workdir)
+
+
+@pytest.fixture
+def kigo_db(empty_db: Database) -> Database:
+    """`db_path` on either database: initialised for København (101) with GOLIVES."""
+    from kigo_tui.catalogue import shipped_catalogue
+    from kigo_tui.kommuner import find_kommune
+    from kigo_tui.store import Store
+
+    store = Store.open(empty_db.url)
+    try:
+        store.initialise(find_kommune("101"), GOLIVES, shipped_catalogue())
+    finally:
+        store.close()
+    return empty_db
+
+
+@pytest.fixture
+def pg_db(tmp_path: Path) -> Iterator[Database]:
+    """An empty database on the PostgreSQL test server (for tests about PostgreSQL only)."""
+    workdir = tmp_path / "work"
+    workdir.mkdir(exist_ok=True)
+    with pg_database(pg_admin_url()) as url:
+        yield Database("postgresql", url, workdir)
+
+
+@pytest.fixture
+def kigo_url(kigo_db: Database) -> str:
+    """What `--db` gets for `kigo_db`: a file path or a PostgreSQL URL."""
+    return kigo_db.url

@@ -3,9 +3,9 @@
 Run as a script (`python tests/reliability_worker.py MODE ...`), never imported by pytest as a
 test module. Two modes:
 
-concurrency DB INDEX WRITERS CHANGES SHARED TASKS_PER_WRITER
-    After opening the database the writer touches DB.ready-INDEX and waits for DB.go, so all
-    writers contend from the same moment. Writer INDEX owns the tasks `owned_tasks(ids, INDEX, WRITERS, TASKS_PER_WRITER)` and makes
+concurrency DB SIGNALS INDEX WRITERS CHANGES SHARED TASKS_PER_WRITER
+    DB is a SQLite path or a database URL. After opening the database the writer touches
+    SIGNALS/ready-INDEX and waits for SIGNALS/go, so all writers contend from the same moment. Writer INDEX owns the tasks `owned_tasks(ids, INDEX, WRITERS, TASKS_PER_WRITER)` and makes
     CHANGES status changes on them, cycling each task through `CYCLE`. Interleaved with those it
     makes SHARED read-modify-write bumps of the shared task's warn_days (+1 modulo 366) with the
     version it read, retrying on ConflictError. Prints one JSON line with its counts and errors;
@@ -78,10 +78,10 @@ def expected_status(changes: int) -> Status:
     return Status.NOT_STARTED if changes == 0 else CYCLE[(changes - 1) % len(CYCLE)]
 
 
-def _wait_for_start(db: str, index: int) -> None:
+def _wait_for_start(signals: Path, index: int) -> None:
     """Say "ready" with a file, then wait for the test's "go" file so all writers start at once."""
-    Path(f"{db}.ready-{index}").touch()
-    go = Path(f"{db}.go")
+    (signals / f"ready-{index}").touch()
+    go = signals / "go"
     deadline = time.monotonic() + 60
     while not go.exists():
         if time.monotonic() > deadline:
@@ -89,7 +89,9 @@ def _wait_for_start(db: str, index: int) -> None:
         time.sleep(0.005)
 
 
-def run_concurrency(db: str, index: int, writers: int, changes: int, shared: int, per: int) -> int:
+def run_concurrency(
+    db: str, signals: Path, index: int, writers: int, changes: int, shared: int, per: int
+) -> int:
     result: dict[str, object] = {"writer": index, "errors": []}
     errors: list[str] = result["errors"]  # type: ignore[assignment]
     made = shared_made = conflicts = 0
@@ -105,7 +107,7 @@ def run_concurrency(db: str, index: int, writers: int, changes: int, shared: int
         shared_id = ids[SHARED_TASK_INDEX]
         mine = owned_tasks(ids, index, writers, per)
         counts = dict.fromkeys(mine, 0)
-        _wait_for_start(db, index)
+        _wait_for_start(signals, index)
         started = time.perf_counter()
         for step in range(changes):
             task = mine[step % len(mine)]
@@ -165,8 +167,9 @@ def run_crash(db: str, seed: int) -> int:
 def main(argv: list[str]) -> int:
     mode, db, *rest = argv
     if mode == "concurrency":
-        index, writers, changes, shared, per = (int(x) for x in rest)
-        return run_concurrency(db, index, writers, changes, shared, per)
+        signals, *numbers = rest
+        index, writers, changes, shared, per = (int(x) for x in numbers)
+        return run_concurrency(db, Path(signals), index, writers, changes, shared, per)
     if mode == "crash":
         return run_crash(db, int(rest[0]))
     print(f"unknown mode {mode}", file=sys.stderr)

@@ -35,6 +35,9 @@ DOMAIN_MODULES = (
     "kigo_tui.bundle.xlsx",
     "kigo_tui.bundle.zipfiles",
     "kigo_tui.bundle.nogc",
+    "kigo_tui.live",
+    "kigo_tui.transfer",
+    "kigo_tui.dburl",
 )
 
 
@@ -153,3 +156,9 @@ def test_pure_beyond_modules_need_neither_textual_nor_a_database() -> None:
         ("textual", "rich", "sqlalchemy", "holidays"),
     )
     assert loaded == {"textual": False, "rich": False, "sqlalchemy": False, "holidays": False}
+
+
+def test_naming_the_database_needs_only_the_standard_library() -> None:
+    """The header and the messages name the database through kigo_tui.dburl, also on SQLite."""
+    loaded = _loaded_after_import(("kigo_tui.dburl",), ("sqlalchemy", "psycopg", "pydantic"))
+    assert loaded == {"sqlalchemy": False, "psycopg": False, "pydantic": False}

@@ -28,6 +28,7 @@ from kigo_tui.rules import Category, Status
 from kigo_tui.status import status_tree
 from kigo_tui.store import Store as StoreClass
 from kigo_tui.store import StoreError, TaskEdit
+from tests.backends import Database
 from tests.conftest import FIXED_TODAY, GOLIVES
 
 OLD_VERSION = "2026.11.1"
@@ -132,8 +133,9 @@ def write_catalogue(tmp_path: Path) -> Callable[..., Catalogue]:
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[StoreClass]:
-    s = StoreClass.open(str(db_path))
+def store(kigo_db: Database) -> Iterator[StoreClass]:
+    """On a SQLite file and on PostgreSQL (the import is written with SQLAlchemy Core)."""
+    s = StoreClass.open(kigo_db.url)
     yield s
     s.close()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ from kigo_tui.__main__ import main
 from kigo_tui.catalogue import shipped_catalogue
 from kigo_tui.rules import Category, Colour, Status, needs_follow_up, worst
 from kigo_tui.store import Store
+from tests.backends import Database
 from tests.conftest import FIXED_TODAY, GOLIVES
 
 TODAY = FIXED_TODAY.isoformat()
@@ -33,7 +33,6 @@ TASK_KEYS = {
     "completed_at",
     "local",
 }
-TABLES = ("meta", "project", "main_task", "skipped_main_task", "task", "checklist_item", "history")
 
 
 class Result:
@@ -59,16 +58,8 @@ def kigo(capsys: pytest.CaptureFixture[str]):
     return run
 
 
-def dump(path: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(path)
-    try:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
-    finally:
-        conn.close()
-
-
-def task(path: Path, task_id: str):
-    store = Store.open(str(path))
+def task(db: Database, task_id: str):
+    store = Store.open(db.url)
     try:
         return store.task(task_id)
     finally:
@@ -86,14 +77,14 @@ def follow_up_ids(project: dict[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------- version, entry points
 
 
-def test_version_through_the_installed_script_and_module(tmp_path: Path) -> None:
+def test_version_through_the_installed_script_and_module(empty_db: Database) -> None:
     script = Path(sys.executable).parent / "kigo"
     assert script.exists()
     out = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0
     assert out.stdout.strip() == f"kigo {__version__}"
 
-    db = tmp_path / "sub.db"
+    db = empty_db.url
     env = {**os.environ, "KIGO_TODAY": TODAY}
     made = subprocess.run(
         [
@@ -101,7 +92,7 @@ def test_version_through_the_installed_script_and_module(tmp_path: Path) -> None
             "-m",
             "kigo_tui",
             "--db",
-            str(db),
+            db,
             "init",
             "--kommune",
             "751",
@@ -116,7 +107,7 @@ def test_version_through_the_installed_script_and_module(tmp_path: Path) -> None
     assert made.returncode == 0, made.stderr
     assert "Aarhus (751)" in made.stdout
     shown = subprocess.run(
-        [sys.executable, "-m", "kigo_tui", "--db", str(db), "status", "--json"],
+        [sys.executable, "-m", "kigo_tui", "--db", db, "status", "--json"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -131,11 +122,11 @@ def test_version_through_the_installed_script_and_module(tmp_path: Path) -> None
 # --------------------------------------------------------------------------- init
 
 
-def test_init_with_repeated_golive(kigo, tmp_path: Path) -> None:
-    db = tmp_path / "ny.db"
+def test_init_with_repeated_golive(kigo, empty_db: Database) -> None:
+    db = empty_db.url
     r = kigo(
         "--db",
-        str(db),
+        db,
         "init",
         "--kommune",
         "0101",
@@ -147,7 +138,7 @@ def test_init_with_repeated_golive(kigo, tmp_path: Path) -> None:
     assert r.code == 0, r.err
     assert r.err == ""
     assert f"København (101), {len(shipped_catalogue().tasks)} opgaver" in r.out
-    store = Store.open(str(db))
+    store = Store.open(db)
     try:
         golives = {p.code: p.golive for p in store.snapshot().projects}
         assert golives == {
@@ -162,14 +153,14 @@ def test_init_with_repeated_golive(kigo, tmp_path: Path) -> None:
         store.close()
 
 
-def test_init_twice_refuses_and_changes_nothing(kigo, db_path: Path) -> None:
-    before = dump(db_path)
-    r = kigo("--db", str(db_path), "init", "--kommune", "461", "--golive", "KSD=2028-01-01")
+def test_init_twice_refuses_and_changes_nothing(kigo, kigo_db: Database) -> None:
+    before = kigo_db.dump()
+    r = kigo("--db", kigo_db.url, "init", "--kommune", "461", "--golive", "KSD=2028-01-01")
     assert r.code == 1
     assert r.err.startswith("kigo: fejl: ")
     assert "allerede oprettet" in r.err and "København" in r.err
     assert r.out == ""
-    assert dump(db_path) == before
+    assert kigo_db.dump() == before
 
 
 def test_init_unknown_kommune_creates_no_file(kigo, tmp_path: Path) -> None:
@@ -231,8 +222,8 @@ def test_kigo_db_env_is_honoured(
 # --------------------------------------------------------------------------- status
 
 
-def test_status_json_structure(kigo, db_path: Path) -> None:
-    r = kigo("--db", str(db_path), "--today", TODAY, "status", "--json")
+def test_status_json_structure(kigo, kigo_db: Database) -> None:
+    r = kigo("--db", kigo_db.url, "--today", TODAY, "status", "--json")
     assert r.code == 0, r.err
     tree = r.json()
     assert tree["kommune"] == {"code": "101", "name": "København"}
@@ -286,48 +277,48 @@ def test_status_json_structure(kigo, db_path: Path) -> None:
     assert follow_up_ids(tree["projects"][3]) == []  # KSD: no go-live, nothing to follow up
 
 
-def test_status_project_filter(kigo, db_path: Path) -> None:
+def test_status_project_filter(kigo, kigo_db: Database) -> None:
     tree = kigo(
-        "--db", str(db_path), "--today", TODAY, "status", "--json", "--project", "sapa"
+        "--db", kigo_db.url, "--today", TODAY, "status", "--json", "--project", "sapa"
     ).json()
     assert [p["code"] for p in tree["projects"]] == ["SAPA"]
     assert all(t["id"].startswith("SAPA-") for t in tasks_of(tree))
 
 
-def test_status_text_has_symbol_and_word(kigo, db_path: Path) -> None:
-    r = kigo("--db", str(db_path), "--today", TODAY, "status")
+def test_status_text_has_symbol_and_word(kigo, kigo_db: Database) -> None:
+    r = kigo("--db", kigo_db.url, "--today", TODAY, "status")
     assert r.code == 0, r.err
     first = r.out.splitlines()[0]
     assert first.startswith("København (101) · status pr. 2026-11-23: ■ rød")
     assert "\x1b[" not in r.out  # not a terminal: no ANSI colours
     assert "● grøn" in r.out  # KSD has no go-live: green
     assert "ingen idriftsættelsesdato" in r.out
-    detailed = kigo("--db", str(db_path), "--today", TODAY, "status", "--project", "STS")
+    detailed = kigo("--db", kigo_db.url, "--today", TODAY, "status", "--project", "STS")
     assert "■ rød" in detailed.out
     assert "STS-01-01" in detailed.out and "frist 2025-11-16" in detailed.out
 
 
-def test_today_override_changes_colours(kigo, db_path: Path) -> None:
-    early = kigo("--db", str(db_path), "--today", "2020-01-01", "status", "--json").json()
+def test_today_override_changes_colours(kigo, kigo_db: Database) -> None:
+    early = kigo("--db", kigo_db.url, "--today", "2020-01-01", "status", "--json").json()
     assert early["today"] == "2020-01-01"
     assert {t["colour"] for t in tasks_of(early)} == {"green"}
     assert early["colour"] == "green"
-    late = kigo("--db", str(db_path), "--today", "2035-01-01", "status", "--json").json()
+    late = kigo("--db", kigo_db.url, "--today", "2035-01-01", "status", "--json").json()
     dated = [t for t in tasks_of(late) if t["due"] is not None]
     assert {t["colour"] for t in dated} == {"red"}
     assert late["colour"] == "red"
-    r = kigo("--db", str(db_path), "--today", "i går", "status")
+    r = kigo("--db", kigo_db.url, "--today", "i går", "status")
     assert r.code == 1
     assert "--today" in r.err
 
 
-def test_kigo_today_env(kigo, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kigo_today_env(kigo, kigo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KIGO_TODAY", "2020-01-01")
-    tree = kigo("--db", str(db_path), "status", "--json").json()
+    tree = kigo("--db", kigo_db.url, "status", "--json").json()
     assert tree["today"] == "2020-01-01"
     assert tree["colour"] == "green"
     # --today beats the environment
-    assert kigo("--db", str(db_path), "--today", TODAY, "status", "--json").json()["today"] == TODAY
+    assert kigo("--db", kigo_db.url, "--today", TODAY, "status", "--json").json()["today"] == TODAY
 
 
 def test_status_on_missing_database(kigo, tmp_path: Path) -> None:
@@ -351,18 +342,18 @@ def test_status_on_a_non_database_is_a_clean_error(kigo, tmp_path: Path) -> None
 # --------------------------------------------------------------------------- set, done
 
 
-def test_set_each_option(kigo, db_path: Path) -> None:
-    db = str(db_path)
+def test_set_each_option(kigo, kigo_db: Database) -> None:
+    db = kigo_db.url
     r = kigo("--db", db, "--today", TODAY, "set", "SAPA-07-02", "--status", "in_progress")
     assert r.code == 0, r.err
     assert r.out.startswith("SAPA-07-02: in_progress, ")
-    assert task(db_path, "SAPA-07-02").status == Status.IN_PROGRESS
+    assert task(kigo_db, "SAPA-07-02").status == Status.IN_PROGRESS
 
     assert kigo("--db", db, "set", "SAPA-07-02", "--due", "2027-01-31").code == 0
     assert kigo("--db", db, "set", "SAPA-07-02", "--start", "02.01.2027").code == 0
     assert kigo("--db", db, "set", "SAPA-07-02", "--category", "critical").code == 0
     assert kigo("--db", db, "set", "SAPA-07-02", "--warn-days", "0").code == 0
-    t = task(db_path, "SAPA-07-02")
+    t = task(kigo_db, "SAPA-07-02")
     assert (t.start, t.due, t.category, t.warn_days) == (
         date(2027, 1, 2),
         date(2027, 1, 31),
@@ -396,9 +387,9 @@ def test_set_each_option(kigo, db_path: Path) -> None:
     assert {h.field for h in history} >= {"status", "start", "due", "category", "warn_days"}
 
 
-def test_set_refusals(kigo, db_path: Path) -> None:
-    db = str(db_path)
-    before = dump(db_path)
+def test_set_refusals(kigo, kigo_db: Database) -> None:
+    db = kigo_db.url
+    before = kigo_db.dump()
     r = kigo("--db", db, "set", "SAPA-99-99", "--status", "done")
     assert r.code == 1
     assert "kigo: fejl: ukendt opgave: 'SAPA-99-99'" in r.err
@@ -408,7 +399,7 @@ def test_set_refusals(kigo, db_path: Path) -> None:
     r = kigo("--db", db, "set", "SAPA-07-02", "--start", "2099-01-01")
     assert r.code == 1
     assert "startdatoen" in r.err
-    assert dump(db_path) == before
+    assert kigo_db.dump() == before
 
 
 @pytest.mark.parametrize(
@@ -425,47 +416,47 @@ def test_set_refusals(kigo, db_path: Path) -> None:
         ["--warn-days", "1.5"],
     ],
 )
-def test_set_bad_values_are_usage_errors(kigo, db_path: Path, args: list[str]) -> None:
-    before = dump(db_path)
-    r = kigo("--db", str(db_path), "set", "SAPA-07-02", *args)
+def test_set_bad_values_are_usage_errors(kigo, kigo_db: Database, args: list[str]) -> None:
+    before = kigo_db.dump()
+    r = kigo("--db", kigo_db.url, "set", "SAPA-07-02", *args)
     assert r.code == 2
     assert "kigo: fejl:" in r.err
-    assert dump(db_path) == before
+    assert kigo_db.dump() == before
 
 
-def test_done(kigo, db_path: Path) -> None:
-    r = kigo("--db", str(db_path), "--today", TODAY, "done", "STS-01-01")
+def test_done(kigo, kigo_db: Database) -> None:
+    r = kigo("--db", kigo_db.url, "--today", TODAY, "done", "STS-01-01")
     assert r.code == 0, r.err
     assert r.out.strip() == "STS-01-01: done, ● grøn, frist 2025-11-16"
-    t = task(db_path, "STS-01-01")
+    t = task(kigo_db, "STS-01-01")
     assert t.status == Status.DONE and t.completed_at is not None
-    tree = kigo("--db", str(db_path), "--today", TODAY, "status", "--json").json()
+    tree = kigo("--db", kigo_db.url, "--today", TODAY, "status", "--json").json()
     sts = {t["id"]: t for t in tasks_of(tree)}["STS-01-01"]
     assert sts["status"] == "done" and sts["colour"] == "green"
     assert sts["completed_at"] is not None
     assert "STS-01-01" not in follow_up_ids(tree["projects"][0])
-    assert kigo("--db", str(db_path), "done", "KSD-99-01").code == 1
+    assert kigo("--db", kigo_db.url, "done", "KSD-99-01").code == 1
 
 
 # --------------------------------------------------------------------------- golive, add, delete
 
 
-def test_golive_moves_dates(kigo, db_path: Path) -> None:
+def test_golive_moves_dates(kigo, kigo_db: Database) -> None:
     spec = next(t for t in shipped_catalogue().tasks if t.id == "KY-14-01")
-    r = kigo("--db", str(db_path), "golive", "ky", "2028-01-03")
+    r = kigo("--db", kigo_db.url, "golive", "ky", "2028-01-03")
     assert r.code == 0, r.err
     n_ky = sum(1 for t in shipped_catalogue().tasks if t.project == "KY")
     assert r.out.strip() == f"KY: go-live 2028-01-03; {n_ky} opgaver fik nye datoer"
-    assert task(db_path, "KY-14-01").due == date(2028, 1, 3) + timedelta(days=spec.due_offset)
-    assert task(db_path, "SAPA-07-01").due == GOLIVES["SAPA"] + timedelta(
+    assert task(kigo_db, "KY-14-01").due == date(2028, 1, 3) + timedelta(days=spec.due_offset)
+    assert task(kigo_db, "SAPA-07-01").due == GOLIVES["SAPA"] + timedelta(
         days=next(t for t in shipped_catalogue().tasks if t.id == "SAPA-07-01").due_offset
     )
-    assert kigo("--db", str(db_path), "golive", "KY", "2028-02-31").code == 2
-    assert kigo("--db", str(db_path), "golive", "ABC", "2028-01-03").code == 2
+    assert kigo("--db", kigo_db.url, "golive", "KY", "2028-02-31").code == 2
+    assert kigo("--db", kigo_db.url, "golive", "ABC", "2028-01-03").code == 2
 
 
-def test_add_and_delete(kigo, db_path: Path) -> None:
-    db = str(db_path)
+def test_add_and_delete(kigo, kigo_db: Database) -> None:
+    db = kigo_db.url
     r = kigo(
         "--db",
         db,
@@ -519,23 +510,23 @@ def test_add_and_delete(kigo, db_path: Path) -> None:
         (["SAPA", "7", "x", "--start", "2027-02-01", "--due", "2027-01-01"], 1),
     ],
 )
-def test_add_refusals(kigo, db_path: Path, args: list[str], code: int) -> None:
-    before = dump(db_path)
-    r = kigo("--db", str(db_path), "add", *args)
+def test_add_refusals(kigo, kigo_db: Database, args: list[str], code: int) -> None:
+    before = kigo_db.dump()
+    r = kigo("--db", kigo_db.url, "add", *args)
     assert r.code == code
     assert "kigo: fejl:" in r.err
-    assert dump(db_path) == before
+    assert kigo_db.dump() == before
 
 
 # --------------------------------------------------------------------------- demo
 
 
-def test_demo_has_every_colour_and_status(kigo, tmp_path: Path) -> None:
-    db = tmp_path / "demo.db"
-    r = kigo("--db", str(db), "--today", TODAY, "demo")
+def test_demo_has_every_colour_and_status(kigo, empty_db: Database) -> None:
+    db = empty_db.url
+    r = kigo("--db", db, "--today", TODAY, "demo")
     assert r.code == 0, r.err
     assert "Demodatabase for Odense" in r.out
-    tree = kigo("--db", str(db), "--today", TODAY, "status", "--json").json()
+    tree = kigo("--db", db, "--today", TODAY, "status", "--json").json()
     tasks = tasks_of(tree)
     assert {t["colour"] for t in tasks} == {"green", "yellow", "red"}
     assert {t["status"] for t in tasks} == {"not_started", "in_progress", "done"}
@@ -544,7 +535,7 @@ def test_demo_has_every_colour_and_status(kigo, tmp_path: Path) -> None:
         f"{by_colour['red']} røde, {by_colour['yellow']} gule, {by_colour['green']} grønne" in r.out
     )
     assert all(p["golive"] for p in tree["projects"])
-    assert kigo("--db", str(db), "demo").code == 1  # once only
+    assert kigo("--db", db, "demo").code == 1  # once only
 
 
 def test_demo_fixture_matches(demo_path: Path, kigo) -> None:

@@ -38,35 +38,35 @@ def _due(tree: dict, task_id: str) -> str | None:
     raise AssertionError(task_id)
 
 
-def test_catalogue_import_dry_run_then_apply(db_path: Path, tmp_path: Path, capsys) -> None:
+def test_catalogue_import_dry_run_then_apply(kigo_url: str, tmp_path: Path, capsys) -> None:
     newer = _newer_catalogue(tmp_path)
-    before = _status(db_path, capsys)
+    before = _status(kigo_url, capsys)
 
-    assert main(["--db", str(db_path), "catalogue", "import", str(newer), "--dry-run"]) == 0
+    assert main(["--db", str(kigo_url), "catalogue", "import", str(newer), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "KY-14-02" in out and "2099.1.0" in out
-    assert _status(db_path, capsys) == before
+    assert _status(kigo_url, capsys) == before
 
-    assert main(["--db", str(db_path), "catalogue", "import", str(newer)]) == 0
+    assert main(["--db", str(kigo_url), "catalogue", "import", str(newer)]) == 0
     assert "KY-14-02" in capsys.readouterr().out
-    after = _status(db_path, capsys)
+    after = _status(kigo_url, capsys)
     assert after["catalogue_version"] == "2099.1.0"
     assert _due(after, "KY-14-02") == "2027-08-27"  # KY go-live 2027-09-01 minus 5 days
 
-    assert main(["--db", str(db_path), "catalogue", "import", str(newer)]) == 0
+    assert main(["--db", str(kigo_url), "catalogue", "import", str(newer)]) == 0
     assert "Ingen ændringer" in capsys.readouterr().out
-    assert _status(db_path, capsys) == after
+    assert _status(kigo_url, capsys) == after
 
 
-def test_catalogue_import_refuses_older_and_broken(db_path: Path, tmp_path: Path, capsys) -> None:
+def test_catalogue_import_refuses_older_and_broken(kigo_url: str, tmp_path: Path, capsys) -> None:
     newer = _newer_catalogue(tmp_path)
-    assert main(["--db", str(db_path), "catalogue", "import", str(newer)]) == 0
-    after = _status(db_path, capsys)
+    assert main(["--db", str(kigo_url), "catalogue", "import", str(newer)]) == 0
+    after = _status(kigo_url, capsys)
 
-    assert main(["--db", str(db_path), "catalogue", "import", str(CATALOGUE_PATH)]) == 1
+    assert main(["--db", str(kigo_url), "catalogue", "import", str(CATALOGUE_PATH)]) == 1
     assert "ældre katalog" in capsys.readouterr().err
     broken = tmp_path / "broken.toml"
     broken.write_text("format = 'kigo-catalogue'\nversion = [", encoding="utf-8")
-    assert main(["--db", str(db_path), "catalogue", "import", str(broken)]) == 1
+    assert main(["--db", str(kigo_url), "catalogue", "import", str(broken)]) == 1
     assert "broken.toml" in capsys.readouterr().err
-    assert _status(db_path, capsys) == after
+    assert _status(kigo_url, capsys) == after

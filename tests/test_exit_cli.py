@@ -33,10 +33,10 @@ class Result:
 
 
 @pytest.fixture
-def kigo(db_path: Path, capsys: pytest.CaptureFixture[str]):
+def kigo(kigo_url: str, capsys: pytest.CaptureFixture[str]):
     """Run `kigo --db DB exit …`; argparse's SystemExit becomes a code."""
 
-    def run(*argv: str, db: Path = db_path) -> Result:
+    def run(*argv: str, db: str = kigo_url) -> Result:
         try:
             code = main(["--db", str(db), "exit", *argv])
         except SystemExit as exc:
@@ -47,7 +47,7 @@ def kigo(db_path: Path, capsys: pytest.CaptureFixture[str]):
     return run
 
 
-def areas_in(db: Path) -> list[CaseArea]:
+def areas_in(db: str | Path) -> list[CaseArea]:
     store = Store.open(str(db))
     try:
         return list_areas(store)
@@ -128,7 +128,7 @@ def filled(kigo) -> Any:
 # ------------------------------------------------------------------ add / list
 
 
-def test_add_saves_every_option(kigo, db_path: Path) -> None:
+def test_add_saves_every_option(kigo, kigo_url: str) -> None:
     result = kigo(
         "add",
         "--field-area",
@@ -170,7 +170,7 @@ def test_add_saves_every_option(kigo, db_path: Path) -> None:
     )
     assert result.code == 0, result.err
     assert result.out.startswith("Tilføjet 1: Børn og unge / Anbringelser (27.12.04)")
-    (area,) = areas_in(db_path)
+    (area,) = areas_in(kigo_url)
     assert area == CaseArea(
         id=1,
         field_area="Børn og unge",
@@ -196,9 +196,9 @@ def test_add_saves_every_option(kigo, db_path: Path) -> None:
     )
 
 
-def test_add_defaults(kigo, db_path: Path) -> None:
+def test_add_defaults(kigo, kigo_url: str) -> None:
     assert kigo("add", "--field-area", "F", "--case-area", "S", "--kle", "25.02").code == 0
-    (area,) = areas_in(db_path)
+    (area,) = areas_in(kigo_url)
     assert area == CaseArea(id=1, field_area="F", case_area="S", kle="25.02")
 
 
@@ -222,14 +222,14 @@ def test_add_warns_about_c_or_d_without_scenario(kigo) -> None:
     ],
 )
 def test_add_refuses_bad_values_with_a_danish_message(
-    kigo, db_path: Path, extra: tuple[str, ...], message: str
+    kigo, kigo_url: str, extra: tuple[str, ...], message: str
 ) -> None:
     argv = {"--field-area": "F", "--case-area": "S", "--kle": "25.02"}
     argv.update(dict(zip(extra[::2], extra[1::2], strict=True)))
     result = kigo("add", *itertools.chain.from_iterable(argv.items()))
     assert result.code == 1
     assert result.err.strip() == f"kigo: fejl: {message}"
-    assert areas_in(db_path) == []
+    assert areas_in(kigo_url) == []
 
 
 @pytest.mark.parametrize(
@@ -241,11 +241,11 @@ def test_add_refuses_bad_values_with_a_danish_message(
         ("--caseworkers", "mange"),
     ],
 )
-def test_add_refuses_bad_choices_from_argparse(kigo, db_path: Path, extra: tuple[str, str]) -> None:
+def test_add_refuses_bad_choices_from_argparse(kigo, kigo_url: str, extra: tuple[str, str]) -> None:
     result = kigo("add", "--field-area", "F", "--case-area", "S", "--kle", "25.02", *extra)
     assert result.code == 2
     assert "kigo: fejl: argument " + extra[0] in result.err
-    assert areas_in(db_path) == []
+    assert areas_in(kigo_url) == []
 
 
 def test_add_requires_the_three_key_fields(kigo) -> None:
@@ -321,28 +321,28 @@ def test_list_bad_pattern_choice(filled) -> None:
 # ------------------------------------------------------------------ edit / delete
 
 
-def test_edit_changes_only_the_given_fields(filled, db_path: Path) -> None:
-    before = {a.id: a for a in areas_in(db_path)}
+def test_edit_changes_only_the_given_fields(filled, kigo_url: str) -> None:
+    before = {a.id: a for a in areas_in(kigo_url)}
     result = filled("edit", "1", "--scenario", "3", "--comment", "ny bemærkning", "--no-critical")
     assert result.code == 0, result.err
     assert result.out.startswith("Ændret 1: Børn og unge / Underretninger (27.24.00): ")
-    after = {a.id: a for a in areas_in(db_path)}
+    after = {a.id: a for a in areas_in(kigo_url)}
     assert after[1] == before[1].model_copy(
         update={"scenario": 3, "comment": "ny bemærkning", "business_critical": False}
     )
     assert after[2] == before[2] and after[3] == before[3]
 
 
-def test_edit_clears_choices_with_ingen(filled, db_path: Path) -> None:
+def test_edit_clears_choices_with_ingen(filled, kigo_url: str) -> None:
     assert filled("edit", "2", "--scenario", "ingen", "--pattern", "ingen").code == 0
     assert filled("edit", "2", "--complexity", "ingen").code == 0
-    area = next(a for a in areas_in(db_path) if a.id == 2)
+    area = next(a for a in areas_in(kigo_url) if a.id == 2)
     assert area.scenario is None and area.pattern is None and area.cleanup_complexity is None
 
 
-def test_edit_key_fields(filled, db_path: Path) -> None:
+def test_edit_key_fields(filled, kigo_url: str) -> None:
     assert filled("edit", "3", "--kle", "27.36.02", "--case-area", "Praktisk hjælp").code == 0
-    area = next(a for a in areas_in(db_path) if a.id == 3)
+    area = next(a for a in areas_in(kigo_url) if a.id == 3)
     assert (area.kle, area.case_area, area.field_area) == ("27.36.02", "Praktisk hjælp", "Ældre")
 
 
@@ -358,13 +358,13 @@ def test_edit_key_fields(filled, db_path: Path) -> None:
     ],
 )
 def test_errors_exit_1_and_change_nothing(
-    filled, db_path: Path, argv: tuple[str, ...], message: str
+    filled, kigo_url: str, argv: tuple[str, ...], message: str
 ) -> None:
-    before = areas_in(db_path)
+    before = areas_in(kigo_url)
     result = filled(*argv)
     assert result.code == 1
     assert result.err.startswith("kigo: fejl: ") and message in result.err
-    assert areas_in(db_path) == before
+    assert areas_in(kigo_url) == before
 
 
 def test_edit_id_must_be_a_number(filled) -> None:
@@ -373,11 +373,11 @@ def test_edit_id_must_be_a_number(filled) -> None:
     assert "'abc' er ikke et helt tal" in result.err
 
 
-def test_delete(filled, db_path: Path) -> None:
+def test_delete(filled, kigo_url: str) -> None:
     result = filled("delete", "2")
     assert result.code == 0
     assert result.out.strip() == "Slettet 2: Beskæftigelse / Sygedagpenge (32.18)"
-    assert [a.id for a in areas_in(db_path)] == [1, 3]
+    assert [a.id for a in areas_in(kigo_url)] == [1, 3]
 
 
 # ------------------------------------------------------------------ pattern (R2)
@@ -395,7 +395,7 @@ def test_delete(filled, db_path: Path) -> None:
     ],
 )
 def test_pattern_runs_the_tree_and_saves(
-    kigo, db_path: Path, answers: str, pattern: str, uses: bool
+    kigo, kigo_url: str, answers: str, pattern: str, uses: bool
 ) -> None:
     assert kigo("add", "--field-area", "F", "--case-area", "S", "--kle", "25.02").code == 0
     result = kigo("pattern", "1", "--answers", answers)
@@ -406,7 +406,7 @@ def test_pattern_runs_the_tree_and_saves(
         answers.split(",")
     )
     assert ("⚠ Mønster" in result.out) == (pattern in ("C", "D"))
-    (area,) = areas_in(db_path)
+    (area,) = areas_in(kigo_url)
     assert area.pattern == pattern and area.uses_kmd_sag is uses
 
 
@@ -421,12 +421,12 @@ def test_pattern_runs_the_tree_and_saves(
         ("", "svar 1 '': skriv ja eller nej"),
     ],
 )
-def test_pattern_bad_answers(kigo, db_path: Path, answers: str, message: str) -> None:
+def test_pattern_bad_answers(kigo, kigo_url: str, answers: str, message: str) -> None:
     assert kigo("add", "--field-area", "F", "--case-area", "S", "--kle", "25.02").code == 0
     result = kigo("pattern", "1", "--answers", answers)
     assert result.code == 1
     assert message in result.err
-    (area,) = areas_in(db_path)
+    (area,) = areas_in(kigo_url)
     assert area.pattern is None
 
 
@@ -468,7 +468,7 @@ def test_exit_help_is_danish(kigo) -> None:
 # ------------------------------------------------------------------ xlsx through the CLI
 
 
-def test_xlsx_round_trip_through_the_cli(filled, db_path: Path, tmp_path: Path) -> None:
+def test_xlsx_round_trip_through_the_cli(filled, kigo_url: str, tmp_path: Path) -> None:
     out = tmp_path / "dok.xlsx"
     result = filled("export-xlsx", "--out", str(out))
     assert result.code == 0, result.err
@@ -483,7 +483,7 @@ def test_xlsx_round_trip_through_the_cli(filled, db_path: Path, tmp_path: Path) 
     imported = filled("import-xlsx", str(out), db=other)
     assert imported.code == 0, imported.err
     assert "3 tilføjet, 0 opdateret" in imported.out
-    assert areas_in(other) == areas_in(db_path)
+    assert areas_in(other) == areas_in(kigo_url)
     assert filled("list", db=other).out == filled("list").out
     assert filled("summary", db=other).out == filled("summary").out
 
@@ -493,7 +493,7 @@ def test_xlsx_round_trip_through_the_cli(filled, db_path: Path, tmp_path: Path) 
 
 
 def test_import_updates_by_id_and_adds_rows_without_id(
-    filled, db_path: Path, tmp_path: Path
+    filled, kigo_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "dok.xlsx"
     assert filled("export-xlsx", "--out", str(out)).code == 0
@@ -517,12 +517,12 @@ def test_import_updates_by_id_and_adds_rows_without_id(
     result = filled("import-xlsx", str(out))
     assert result.code == 0, result.err
     assert "1 tilføjet, 3 opdateret" in result.out
-    areas = {a.id: a for a in areas_in(db_path)}
+    areas = {a.id: a for a in areas_in(kigo_url)}
     assert areas[2].scenario == 2
     assert areas[4].case_area == "Jordforurening" and areas[4].uses_kmd_sag is False
 
 
-def test_import_of_an_id_deleted_here_adds_it_again(filled, db_path: Path, tmp_path: Path) -> None:
+def test_import_of_an_id_deleted_here_adds_it_again(filled, kigo_url: str, tmp_path: Path) -> None:
     out = tmp_path / "dok.xlsx"
     assert filled("export-xlsx", "--out", str(out)).code == 0
     assert filled("delete", "3").code == 0
@@ -580,19 +580,19 @@ def _break(path: Path, row: int, header: str, value: object) -> None:
     ],
 )
 def test_a_hand_broken_sheet_is_rejected_naming_row_and_column(
-    filled, db_path: Path, tmp_path: Path, row: int, header: str, value: object, message: str
+    filled, kigo_url: str, tmp_path: Path, row: int, header: str, value: object, message: str
 ) -> None:
     out = tmp_path / "dok.xlsx"
     assert filled("export-xlsx", "--out", str(out)).code == 0
     _break(out, row, header, value)
-    before = areas_in(db_path)
+    before = areas_in(kigo_url)
     for argv in (("import-xlsx", str(out)), ("import-xlsx", str(out), "--dry-run")):
         result = filled(*argv)
         assert result.code == 1
         assert result.err.strip() == (
             f"kigo: fejl: dok.xlsx: række {row}, kolonne '{header}': {message}"
         )
-    assert areas_in(db_path) == before
+    assert areas_in(kigo_url) == before
 
 
 def test_import_of_a_missing_file(filled, tmp_path: Path) -> None:
@@ -870,8 +870,8 @@ def test_import_error_attributes(tmp_path: Path) -> None:
     )
 
 
-def test_import_into_a_store(db_path: Path, tmp_path: Path) -> None:
-    store = Store.open(str(db_path))
+def test_import_into_a_store(kigo_url: str, tmp_path: Path) -> None:
+    store = Store.open(str(kigo_url))
     try:
         save_area(store, CaseArea(field_area="F", case_area="S", kle="25.02"))
         path = tmp_path / "dok.xlsx"

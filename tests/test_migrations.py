@@ -4,6 +4,10 @@ tests/fixtures/kigo_schema_vN.sql is a database written by the kigo whose schema
 header says which commit and commands made it; scripts/make_schema_fixture.py makes a new one).
 The tests loop over every fixture, so when SCHEMA_VERSION grows the newest fixture is upgraded
 too, and a fixture of the current schema checks that opening it changes nothing.
+
+The schema-1 database is `fixtures/kigo_schema_v1.sql` (a SQLite dump). On PostgreSQL the same
+data is loaded into the schema-1 tables as kigo creates them there (today's DDL without what
+later schemas added), so the migrations run on both databases.
 """
 
 from __future__ import annotations
@@ -15,17 +19,22 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, text
 
 from kigo_tui.__main__ import main
 from kigo_tui.backup import integrity_problem, list_backups
 from kigo_tui.db import MIGRATIONS, SCHEMA_VERSION, StorageError, make_engine, prepare_schema
+from kigo_tui.models.tables import SQLModel
 from kigo_tui.rules import Status
-from kigo_tui.store import Store
+from kigo_tui.store import Store, insert_sql
+from tests.backends import Database
 from tests.reliability_worker import report
 
 FIXTURE_DIR = Path(__file__).parent / "fixtures"
 FIXTURE = FIXTURE_DIR / "kigo_schema_v1.sql"
 TABLES = ("meta", "project", "main_task", "skipped_main_task", "task", "checklist_item", "history")
+ADDED_SINCE_V1 = {"task": ("version", "withdrawn")}
+"""Columns of today's v1 tables that schema 1 did not have."""
 
 
 def _fixture_version(path: Path) -> int:
@@ -51,29 +60,79 @@ def _load_v1(path: Path) -> Path:
     return _load(path, FIXTURE)
 
 
+def _db(where: Path | Database) -> Database:
+    """A SQLite file as a Database (the PostgreSQL tests pass one already)."""
+    return where if isinstance(where, Database) else Database("sqlite", str(where), where.parent)
+
+
 def _query(path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
+    return _db(path).query(sql)
+
+
+def _load_v1_into(db: Database) -> Database:
+    """The schema-1 fixture in `db`: the SQLite dump itself, or its rows in PostgreSQL."""
+    if not db.is_postgresql:
+        _load_v1(db.path)
+        return db
+    dump = _load_v1(db.workdir / "v1.db")
+    source, target = make_engine(str(dump)), make_engine(db.url)
     try:
-        return conn.execute(sql).fetchall()
+        with source.connect() as read, target.begin() as write:
+            for table in SQLModel.metadata.sorted_tables:
+                if table.name not in TABLES:
+                    continue
+                table.create(write)
+                for column in ADDED_SINCE_V1.get(table.name, ()):
+                    write.execute(text(f"ALTER TABLE {table.name} DROP COLUMN {column}"))
+                names = [r[1] for r in read.exec_driver_sql(f"PRAGMA table_info({table.name})")]
+                rows = read.execute(select(*[table.c[n] for n in names])).mappings().all()
+                if rows:
+                    write.execute(text(insert_sql(table.name, names)), [dict(r) for r in rows])
+                serial = table.autoincrement_column
+                if serial is not None:  # the sequence as if the rows had been added here
+                    write.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', "
+                            f"'{serial.name}'), coalesce(max({serial.name}), 0) + 1, false) "
+                            f"FROM {table.name}"
+                        )
+                    )
     finally:
-        conn.close()
+        source.dispose()
+        target.dispose()
+    return db
 
 
-def _counts(path: Path) -> dict[str, int]:
-    return {t: _query(path, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
+@pytest.fixture
+def v1_db(empty_db: Database) -> Database:
+    return _load_v1_into(empty_db)
 
 
-def _columns(path: Path, table: str) -> list[str]:
-    return [row[1] for row in _query(path, f"PRAGMA table_info({table})")]
+def _counts(db: Database) -> dict[str, int]:
+    return {t: _db(db).query(f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
 
 
-def _rows(path: Path, table: str, columns: list[str]) -> list[tuple]:
+def _columns(where: Path | Database, table: str) -> list[str]:
+    db = _db(where)
+    if db.is_postgresql:
+        return [
+            name
+            for (name,) in db.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = :t "
+                "AND table_schema = current_schema() ORDER BY ordinal_position",
+                {"t": table},
+            )
+        ]
+    return [row[1] for row in db.query(f"PRAGMA table_info({table})")]
+
+
+def _rows(where: Path | Database, table: str, columns: list[str]) -> list[tuple]:
     cols = ", ".join(f'"{c}"' for c in columns)
-    return sorted(_query(path, f"SELECT {cols} FROM {table}"), key=repr)
+    return sorted(_db(where).query(f"SELECT {cols} FROM {table}"), key=repr)
 
 
-def _schema_version(path: Path) -> str:
-    return _query(path, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
+def _schema_version(where: Path | Database) -> str:
+    return _db(where).query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
 
 
 def _tables(path: Path) -> list[str]:
@@ -98,8 +157,8 @@ def test_migrations_cover_every_version() -> None:
     assert all(callable(step) for step in MIGRATIONS.values())
 
 
-def test_fixture_is_a_real_schema_1_database(tmp_path: Path) -> None:
-    path = _load_v1(tmp_path / "v1.db")
+def test_fixture_is_a_real_schema_1_database(v1_db: Database) -> None:
+    path = v1_db
     assert _schema_version(path) == "1"
     assert "version" not in _columns(path, "task")
     counts = _counts(path)
@@ -109,14 +168,14 @@ def test_fixture_is_a_real_schema_1_database(tmp_path: Path) -> None:
     assert counts["main_task"] == 16
 
 
-def test_schema_1_is_upgraded_in_place_without_losing_data(tmp_path: Path) -> None:
-    path = _load_v1(tmp_path / "v1.db")
+def test_schema_1_is_upgraded_in_place_without_losing_data(v1_db: Database) -> None:
+    path = v1_db
     counts_before = _counts(path)
     old_columns = {t: _columns(path, t) for t in TABLES}
     rows_before = {t: _rows(path, t, old_columns[t]) for t in TABLES if t != "meta"}
-    meta_before = dict(_query(path, "SELECT key, value FROM meta"))
+    meta_before = dict(path.query("SELECT key, value FROM meta"))
 
-    store = Store.open(str(path))
+    store = Store.open(path.url)
     try:
         snap = store.snapshot()
         tasks = snap.tasks_by_id()
@@ -152,7 +211,7 @@ def test_schema_1_is_upgraded_in_place_without_losing_data(tmp_path: Path) -> No
             assert [r[0] for r in changed] == ["KSD-16-01"]
         else:
             assert _rows(path, table, old_columns[table]) == rows, table
-    meta_after = dict(_query(path, "SELECT key, value FROM meta"))
+    meta_after = dict(path.query("SELECT key, value FROM meta"))
     assert meta_after == {
         **meta_before,
         "schema_version": str(SCHEMA_VERSION),
@@ -160,17 +219,18 @@ def test_schema_1_is_upgraded_in_place_without_losing_data(tmp_path: Path) -> No
     }
 
 
-def test_versions_all_one_and_row_counts_unchanged_right_after_upgrade(tmp_path: Path) -> None:
-    path = _load_v1(tmp_path / "v1.db")
+def test_versions_all_one_and_row_counts_unchanged_right_after_upgrade(v1_db: Database) -> None:
+    path = v1_db
     counts_before = _counts(path)
-    engine = make_engine(str(path))
+    engine = make_engine(path.url)
     try:
         assert prepare_schema(engine) == 1
         assert prepare_schema(engine) == SCHEMA_VERSION  # second open: nothing to do
     finally:
         engine.dispose()
     assert _counts(path) == counts_before
-    assert _query(path, "SELECT DISTINCT version FROM task") == [(1,)]
+    assert path.query("SELECT DISTINCT version FROM task") == [(1,)]
+    assert path.query("SELECT DISTINCT withdrawn FROM task") in ([(0,)], [(False,)])
     assert _schema_version(path) == str(SCHEMA_VERSION)
 
 
@@ -335,7 +395,10 @@ def test_non_kigo_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
     assert "ikke en kigo-database" in str(info.value)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["andet.db", "home"]
-    assert _query(path, "SELECT name FROM sqlite_master WHERE type = 'table'") == [("kunder",)]
+    tables = Database("sqlite", str(path), tmp_path).query(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    )
+    assert tables == [("kunder",)]
 
 
 @pytest.mark.parametrize(
@@ -352,23 +415,20 @@ def test_not_a_database_gives_storage_error(tmp_path: Path, content: bytes) -> N
     assert path.read_bytes() == content
 
 
-def test_unreadable_schema_version_is_refused(tmp_path: Path) -> None:
-    path = _load_v1(tmp_path / "v1.db")
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = 'to' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+def test_unreadable_schema_version_is_refused(v1_db: Database) -> None:
+    path = v1_db
+    path.query("UPDATE meta SET value = 'to' WHERE key = 'schema_version'")
     with pytest.raises(StorageError, match="skemaversion"):
-        Store.open(str(path))
+        Store.open(path.url)
     assert "version" not in _columns(path, "task")
 
 
-def test_new_database_gets_current_schema_and_wal(tmp_path: Path) -> None:
-    path = tmp_path / "ny.db"
-    Store.open(str(path)).close()
-    assert _schema_version(path) == str(SCHEMA_VERSION)
-    assert "version" in _columns(path, "task")
-    assert _query(path, "PRAGMA journal_mode") == [("wal",)]
+def test_new_database_gets_current_schema(empty_db: Database) -> None:
+    Store.open(empty_db.url).close()
+    assert _schema_version(empty_db) == str(SCHEMA_VERSION)
+    assert "version" in _columns(empty_db, "task")
+    if not empty_db.is_postgresql:
+        assert empty_db.query("PRAGMA journal_mode") == [("wal",)]
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f"v{_fixture_version(f)}")
@@ -446,3 +506,37 @@ def test_schema_5_is_upgraded_to_the_defect_log_keeping_every_row(tmp_path: Path
     fresh = tmp_path / "ny.db"
     Store.open(str(fresh)).close()
     assert sorted(_columns(path, "defect")) == sorted(_columns(fresh, "defect"))
+
+
+def test_upgraded_v1_has_the_same_columns_as_a_new_one_on_every_database(
+    v1_db: Database, tmp_path: Path
+) -> None:
+    old = v1_db
+    Store.open(old.url).close()
+    new = Database("sqlite", str(tmp_path / "ny.db"), tmp_path)
+    Store.open(new.url).close()
+    for table in TABLES:
+        assert sorted(_columns(old, table)) == sorted(_columns(new, table)), table
+
+
+def test_a_newer_schema_on_postgresql_is_refused_untouched(v1_db: Database) -> None:
+    v1_db.query("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    before = v1_db.dump()
+    with pytest.raises(StorageError, match="nyere") as info:
+        Store.open(v1_db.url)
+    assert "99" in str(info.value) and "ikke ændret" in str(info.value)
+    assert v1_db.dump() == before
+    assert "version" not in _columns(v1_db, "task")
+
+
+def test_a_postgresql_database_with_other_tables_is_refused_untouched(pg_db: Database) -> None:
+    empty_db = pg_db
+    empty_db.query("CREATE TABLE kunder (id INTEGER PRIMARY KEY, navn VARCHAR(40))")
+    empty_db.query("INSERT INTO kunder (id, navn) VALUES (1, 'Hansen')")
+    with pytest.raises(StorageError, match="kunder") as info:
+        Store.open(empty_db.url)
+    assert "ikke en kigo-database" in str(info.value)
+    assert empty_db.query("SELECT id, navn FROM kunder") == [(1, "Hansen")]
+    assert empty_db.query(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ) == [(0,)]

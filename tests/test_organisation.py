@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -24,6 +23,7 @@ from kigo_tui.organisation import (
 from kigo_tui.organisation_cli import mine_sorted
 from kigo_tui.rules import Colour, Status
 from kigo_tui.store import ConflictError, Store, StoreError, TaskEdit
+from tests.backends import Database
 from tests.conftest import FIXED_TODAY
 
 TASK = "SAPA-07-02"
@@ -31,8 +31,9 @@ OTHER = "KY-14-02"
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    store = Store.open(str(db_path), user="testbruger")
+def store(kigo_db: Database) -> Iterator[Store]:
+    """On a SQLite file and on PostgreSQL."""
+    store = Store.open(kigo_db.url, user="testbruger")
     yield store
     store.close()
 

@@ -28,7 +28,7 @@ def no_identity(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class Run:
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(self, db: str, capsys: pytest.CaptureFixture[str]) -> None:
         self.db, self.capsys = db, capsys
 
     def __call__(self, *argv: str) -> tuple[int, str, str]:
@@ -55,8 +55,8 @@ class Run:
 
 
 @pytest.fixture
-def kigo(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
-    return Run(db_path, capsys)
+def kigo(kigo_url: str, capsys: pytest.CaptureFixture[str]) -> Run:
+    return Run(kigo_url, capsys)
 
 
 def _add_people(kigo: Run) -> None:
@@ -106,7 +106,7 @@ def _organise(kigo: Run) -> None:
 # ------------------------------------------------------------------------------------- people
 
 
-def test_people_add_list_remove(kigo: Run, db_path: Path) -> None:
+def test_people_add_list_remove(kigo: Run, kigo_url: str) -> None:
     assert "Ingen personer endnu" in kigo.ok("people", "list")
     out = kigo.ok(
         "people",
@@ -132,7 +132,7 @@ def test_people_add_list_remove(kigo: Run, db_path: Path) -> None:
     out = kigo.ok("people", "remove", ANNE[1])
     assert out == f"Fjernet {ANNE[0]}; 1 opgaver mistede ansvarlig/udfører\n"
     assert "Ingen personer endnu" in kigo.ok("people", "list")
-    store = Store.open(str(db_path))
+    store = Store.open(str(kigo_url))
     try:
         store.task("SAPA-07-02")  # the task stays
         org = read_organisation(store)
@@ -236,7 +236,7 @@ def test_role_list_prints_readiness_with_symbol_and_word(kigo: Run) -> None:
 # ----------------------------------------------------------------------------- responsibility
 
 
-def test_responsible_sets_and_clears(kigo: Run, db_path: Path) -> None:
+def test_responsible_sets_and_clears(kigo: Run, kigo_url: str) -> None:
     _add_people(kigo)
     out = kigo.ok("responsible", "SAPA-07-02", "--accountable", ANNE[1], "--doer", "2")
     assert out == "SAPA-07-02: ansvarlig Anne Jensen, udfører Bo Berg\n"
@@ -244,7 +244,7 @@ def test_responsible_sets_and_clears(kigo: Run, db_path: Path) -> None:
     assert out == "SAPA-07-02: ansvarlig Anne Jensen, udfører —\n"
     out = kigo.ok("responsible", "SAPA-07-02", "--accountable", "")
     assert out == "SAPA-07-02: ansvarlig —, udfører —\n"
-    store = Store.open(str(db_path))
+    store = Store.open(str(kigo_url))
     try:
         history = [(h.field, h.old, h.new) for h in store.detail("SAPA-07-02").history]
     finally:

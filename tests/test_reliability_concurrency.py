@@ -1,7 +1,9 @@
-"""Many processes writing one SQLite database, and no silent overwrite between two users.
+"""Many processes writing one database, and no silent overwrite between two users, on a SQLite
+file and on a PostgreSQL server (the same tests, the same assertions).
 
 The writers are real processes (tests/reliability_worker.py), so SQLite's file locks, WAL and
-busy timeout are what is tested, not threads sharing one connection. Sizes come from
+busy timeout, and PostgreSQL's locks and READ COMMITTED isolation, are what is tested, not threads
+sharing one connection. Sizes come from
 KIGO_REL_WRITERS, KIGO_REL_CHANGES (status changes per writer), KIGO_REL_SHARED (shared-counter
 bumps per writer) and KIGO_REL_TASKS (tasks owned per writer). The full size takes well under
 60 s, so plain pytest runs it.
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import pytest
 from kigo_tui.__main__ import main
 from kigo_tui.rules import Status
 from kigo_tui.store import ConflictError, Store, TaskEdit
+from tests.backends import Database
 from tests.reliability_worker import (
     SHARED_TASK_INDEX,
     expected_status,
@@ -35,21 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 KIGO = [sys.executable, "-m", "kigo_tui"]
 
 
-def _query(path: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
 def _run_writers(
-    db: Path, writers: int, changes: int, shared: int, per_writer: int
+    db: Database, writers: int, changes: int, shared: int, per_writer: int
 ) -> tuple[list[dict], float]:
     """Start the writers, let them all begin at once, wait; returns their reports and wall time."""
+    signals = db.workdir
     procs = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), "concurrency", str(db)]
+            [sys.executable, str(WORKER), "concurrency", db.url, str(signals)]
             + [str(n) for n in (index, writers, changes, shared, per_writer)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -60,13 +56,13 @@ def _run_writers(
     ]
     try:
         deadline = time.monotonic() + 120
-        while not all(Path(f"{db}.ready-{i}").exists() for i in range(writers)):
+        while not all((signals / f"ready-{i}").exists() for i in range(writers)):
             failed = [p for p in procs if p.poll() is not None]
             assert not failed, failed[0].communicate()
             assert time.monotonic() < deadline, "the writers did not open the database in time"
             time.sleep(0.01)
         started = time.perf_counter()
-        Path(f"{db}.go").touch()
+        (signals / "go").touch()
         outputs = [p.communicate(timeout=600) for p in procs]
         wall = time.perf_counter() - started
     finally:
@@ -87,9 +83,9 @@ def _run_writers(
     return reports, wall
 
 
-def _concurrent_writers(db_path: Path, *, writers: int, changes: int, shared: int) -> None:
+def _concurrent_writers(db: Database, *, writers: int, changes: int, shared: int) -> None:
     per_writer = scale("TASKS", 5)
-    store = Store.open(str(db_path))
+    store = Store.open(db.url)
     ids = sorted(t.id for t in store.snapshot().tasks)
     shared_id = ids[SHARED_TASK_INDEX]
     shared_start = store.task(shared_id)
@@ -98,10 +94,10 @@ def _concurrent_writers(db_path: Path, *, writers: int, changes: int, shared: in
     store.close()
     assert (writers * per_writer) < len(ids), "not enough tasks for disjoint writers"
 
-    reports, wall = _run_writers(db_path, writers, changes, shared, per_writer)
+    reports, wall = _run_writers(db, writers, changes, shared, per_writer)
 
     # Every task a writer owned ends exactly where its deterministic cycle says.
-    store = Store.open(str(db_path))
+    store = Store.open(db.url)
     try:
         final = {t.id: t for t in store.snapshot().tasks}
         for index in range(writers):
@@ -127,20 +123,20 @@ def _concurrent_writers(db_path: Path, *, writers: int, changes: int, shared: in
         assert store.revision() - revision_before == status_changes + bumps
     finally:
         store.close()
-    chain = _query(
-        db_path,
-        "SELECT old, new FROM history WHERE task_id = ? AND field = 'warn_days' ORDER BY id",
-        (shared_id,),
+    chain = db.query(
+        "SELECT old, new FROM history WHERE task_id = :id AND field = 'warn_days' ORDER BY id",
+        {"id": shared_id},
     )
     assert len(chain) == bumps
     assert all(int(new) == (int(old) + 1) % 366 for old, new in chain)
     assert all(chain[i][1] == chain[i + 1][0] for i in range(len(chain) - 1))
-    assert _query(db_path, "PRAGMA integrity_check") == [("ok",)]
+    assert db.integrity() == "ok"
 
     total = status_changes + bumps
     report(
         {
             "test": "concurrency",
+            "backend": db.backend,
             "writers": writers,
             "status_changes_per_writer": changes,
             "shared_bumps_per_writer": shared,
@@ -152,10 +148,10 @@ def _concurrent_writers(db_path: Path, *, writers: int, changes: int, shared: in
     )
 
 
-def test_concurrent_writers(db_path: Path) -> None:
+def test_concurrent_writers(kigo_db: Database) -> None:
     """8 writers x (500 status changes + 50 shared bumps) = 4,400 changes; about 15 s here."""
     _concurrent_writers(
-        db_path,
+        kigo_db,
         writers=scale("WRITERS", 8),
         changes=scale("CHANGES", 500),
         shared=scale("SHARED", 50),
@@ -167,8 +163,8 @@ def test_concurrent_writers(db_path: Path) -> None:
 TASK = "STS-01-02"
 
 
-def test_a_stale_save_is_refused_and_the_first_save_stays(db_path: Path) -> None:
-    first, second = Store.open(str(db_path), user="anne"), Store.open(str(db_path), user="bo")
+def test_a_stale_save_is_refused_and_the_first_save_stays(kigo_db: Database) -> None:
+    first, second = Store.open(kigo_db.url, user="anne"), Store.open(kigo_db.url, user="bo")
     try:
         seen_by_first, seen_by_second = first.task(TASK), second.task(TASK)
         assert seen_by_first.version == seen_by_second.version
@@ -192,7 +188,7 @@ def test_a_stale_save_is_refused_and_the_first_save_stays(db_path: Path) -> None
                 saved.version,
                 seen_by_first.warn_days,
             )
-        history = _query(db_path, "SELECT new, user FROM history WHERE task_id = ?", (TASK,))
+        history = kigo_db.query('SELECT new, "user" FROM history WHERE task_id = :id', {"id": TASK})
         assert history == [("in_progress", "anne")]
 
         # After reloading, the second user's change goes through on top of the first.
@@ -206,17 +202,15 @@ def test_a_stale_save_is_refused_and_the_first_save_stays(db_path: Path) -> None
 
 
 def test_kigo_set_between_a_tui_read_and_its_write_is_not_overwritten(
-    db_path: Path, capsys: pytest.CaptureFixture[str]
+    kigo_db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The "TUI" is a Store in this process; `kigo set` runs in-process and as its own process."""
-    tui = Store.open(str(db_path), user="tui")
+    tui = Store.open(kigo_db.url, user="tui")
     try:
         shown = tui.task(TASK)
         revision = tui.revision()
 
-        assert (
-            main(["--db", str(db_path), "set", TASK, "--status", "done", "--warn-days", "3"]) == 0
-        )
+        assert main(["--db", kigo_db.url, "set", TASK, "--status", "done", "--warn-days", "3"]) == 0
         capsys.readouterr()
         assert tui.revision() > revision  # the TUI's poll notices the change
 
@@ -231,7 +225,7 @@ def test_kigo_set_between_a_tui_read_and_its_write_is_not_overwritten(
         # The same with `kigo set` as a separate process while the TUI keeps its connection.
         shown = now
         done = subprocess.run(
-            [*KIGO, "--db", str(db_path), "set", TASK, "--status", "in_progress"],
+            [*KIGO, "--db", kigo_db.url, "set", TASK, "--status", "in_progress"],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -243,5 +237,36 @@ def test_kigo_set_between_a_tui_read_and_its_write_is_not_overwritten(
         assert tui.task(TASK).status == Status.IN_PROGRESS
     finally:
         tui.close()
-    users = _query(db_path, "SELECT user FROM history WHERE task_id = ? ORDER BY id", (TASK,))
+    users = kigo_db.query(
+        'SELECT "user" FROM history WHERE task_id = :id ORDER BY id', {"id": TASK}
+    )
     assert [u for (u,) in users] == ["testbruger", "testbruger", "shell"]
+
+
+def test_writers_that_read_then_write_do_not_interleave(kigo_db: Database) -> None:
+    """Local task numbers are read, then used: 6 users adding tasks under the same hovedopgave at
+    once get distinct numbers and no error (on PostgreSQL this needs the write lock that
+    kigo_tui.db takes; READ COMMITTED alone would let two writers pick the same number)."""
+    users, each = 6, 8
+    start = threading.Barrier(users)
+    made: list[str] = []
+    errors: list[str] = []
+
+    def add(index: int) -> None:
+        store = Store.open(kigo_db.url, user=f"user-{index}")
+        try:
+            start.wait()
+            for n in range(each):
+                made.append(store.add_local_task("SAPA", 7, f"Opgave {index}.{n}").id)
+        except Exception as exc:  # reported below
+            errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    assert sorted(made) == sorted(f"SAPA-07-L{k}" for k in range(1, users * each + 1))

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -14,23 +12,13 @@ from kigo_tui.catalogue import shipped_catalogue
 from kigo_tui.kommuner import find_kommune
 from kigo_tui.rules import Category, Colour, Status
 from kigo_tui.store import ConflictError, Store, StoreError, TaskEdit
+from tests.backends import Database
 from tests.conftest import FIXED_TODAY, GOLIVES
-
-TABLES = ("meta", "project", "main_task", "skipped_main_task", "task", "checklist_item", "history")
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every kigo table, for 'nothing changed' checks."""
-    conn = sqlite3.connect(path)
-    try:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
-    finally:
-        conn.close()
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    s = Store.open(str(db_path))
+def store(kigo_db: Database) -> Iterator[Store]:
+    s = Store.open(kigo_db.url)
     yield s
     s.close()
 
@@ -87,16 +75,16 @@ def test_project_without_golive_is_undated_and_green(store: Store) -> None:
         assert task.colour(date(2099, 1, 1)) == Colour.GREEN
 
 
-def test_initialise_twice_refuses_and_changes_nothing(store: Store, db_path: Path) -> None:
-    before = dump(db_path)
+def test_initialise_twice_refuses_and_changes_nothing(store: Store, kigo_db: Database) -> None:
+    before = kigo_db.dump()
     with pytest.raises(StoreError, match="allerede oprettet"):
         store.initialise(find_kommune("461"), {"KSD": date(2028, 1, 1)}, shipped_catalogue())
-    assert dump(db_path) == before
+    assert kigo_db.dump() == before
     assert store.snapshot().kommune_code == "101"
 
 
-def test_initialise_rejects_unknown_project(tmp_path: Path) -> None:
-    s = Store.open(str(tmp_path / "x.db"))
+def test_initialise_rejects_unknown_project(empty_db: Database) -> None:
+    s = Store.open(empty_db.url)
     try:
         with pytest.raises(StoreError, match="XYZ"):
             s.initialise(find_kommune("101"), {"XYZ": date(2027, 1, 1)}, shipped_catalogue())
@@ -201,12 +189,12 @@ def test_edit_task_other_fields(store: Store) -> None:
     ],
 )
 def test_edit_task_refusals_change_nothing(
-    store: Store, db_path: Path, edit: TaskEdit, message: str
+    store: Store, kigo_db: Database, edit: TaskEdit, message: str
 ) -> None:
-    before = dump(db_path)
+    before = kigo_db.dump()
     with pytest.raises(StoreError, match=message):
         store.edit_task("SAPA-07-02", edit)
-    assert dump(db_path) == before
+    assert kigo_db.dump() == before
 
 
 def test_set_golive_moves_derived_dates_but_keeps_hand_edited(store: Store) -> None:
@@ -254,14 +242,14 @@ def test_set_golive_on_undated_project_and_back(store: Store) -> None:
     ids=["set_status", "toggle_done", "edit_task"],
 )
 def test_stale_version_is_a_conflict_and_changes_nothing(
-    store: Store, db_path: Path, change
+    store: Store, kigo_db: Database, change
 ) -> None:
     store.set_status("SAPA-07-03", Status.IN_PROGRESS)  # version 1 → 2 behind the caller's back
-    before = dump(db_path)
+    before = kigo_db.dump()
     revision = store.revision()
     with pytest.raises(ConflictError, match="SAPA-07-03"):
         change(store)
-    assert dump(db_path) == before
+    assert kigo_db.dump() == before
     assert store.revision() == revision
     assert store.task("SAPA-07-03").status == Status.IN_PROGRESS
 
@@ -272,8 +260,8 @@ def test_current_version_is_accepted(store: Store) -> None:
     assert task.status == Status.DONE and task.version == 3
 
 
-def test_two_stores_on_one_file_see_each_other(db_path: Path) -> None:
-    a, b = Store.open(str(db_path)), Store.open(str(db_path))
+def test_two_stores_on_one_file_see_each_other(kigo_db: Database) -> None:
+    a, b = Store.open(kigo_db.url), Store.open(kigo_db.url)
     try:
         seen = b.task("KSD-16-01")
         a.set_status("KSD-16-01", Status.IN_PROGRESS)
@@ -308,8 +296,8 @@ def test_add_local_tasks_numbered_and_counted(store: Store) -> None:
     assert store.add_local_task("KY", 14, "Egen").id == "KY-14-L1"
 
 
-def test_add_local_task_refusals(store: Store, db_path: Path) -> None:
-    before = dump(db_path)
+def test_add_local_task_refusals(store: Store, kigo_db: Database) -> None:
+    before = kigo_db.dump()
     with pytest.raises(StoreError, match="ukendt projekt"):
         store.add_local_task("ABC", 7, "x")
     with pytest.raises(StoreError, match="hovedopgave"):
@@ -318,29 +306,25 @@ def test_add_local_task_refusals(store: Store, db_path: Path) -> None:
         store.add_local_task("SAPA", 7, "  ")
     with pytest.raises(StoreError, match="startdatoen"):
         store.add_local_task("SAPA", 7, "x", start=date(2027, 2, 1), due=date(2027, 1, 1))
-    assert dump(db_path) == before
+    assert kigo_db.dump() == before
 
 
-def test_delete_local_task(store: Store) -> None:
+def test_delete_local_task(store: Store, kigo_db: Database) -> None:
     count = len(store.snapshot().tasks)
     task = store.add_local_task("KSD", 3, "Egen opgave", checklist=["a", "b"])
     store.delete_local_task(task.id)
     assert len(store.snapshot().tasks) == count
     with pytest.raises(StoreError, match="ukendt opgave"):
         store.task(task.id)
-    conn = sqlite3.connect(store.engine.url.database)
-    try:
-        left = conn.execute("SELECT count(*) FROM checklist_item WHERE task_id = ?", (task.id,))
-        assert left.fetchone()[0] == 0
-    finally:
-        conn.close()
+    left = kigo_db.query("SELECT count(*) FROM checklist_item WHERE task_id = :id", {"id": task.id})
+    assert left == [(0,)]
 
 
-def test_delete_catalogue_task_is_refused(store: Store, db_path: Path) -> None:
-    before = dump(db_path)
+def test_delete_catalogue_task_is_refused(store: Store, kigo_db: Database) -> None:
+    before = kigo_db.dump()
     with pytest.raises(StoreError, match="KOMBITs katalog"):
         store.delete_local_task("SAPA-07-01")
-    assert dump(db_path) == before
+    assert kigo_db.dump() == before
 
 
 # --------------------------------------------------------------------------- checklist
@@ -421,16 +405,12 @@ def test_revision_grows_with_every_write(store: Store) -> None:
     assert store.snapshot().revision == seen[-1]
 
 
-def test_set_golive_records_the_old_and_new_date(store: Store) -> None:
+def test_set_golive_records_the_old_and_new_date(store: Store, kigo_db: Database) -> None:
     before = store.snapshot().projects[1]
     assert before.code == "SAPA" and before.golive is not None
     store.set_golive("SAPA", date(2027, 6, 1))
     store.set_golive("SAPA", None)
-    conn = sqlite3.connect(store.url)
-    try:
-        rows = conn.execute(
-            "SELECT old, new FROM history WHERE task_id = 'SAPA' AND field = 'golive' ORDER BY id"
-        ).fetchall()
-    finally:
-        conn.close()
+    rows = kigo_db.query(
+        "SELECT old, new FROM history WHERE task_id = 'SAPA' AND field = 'golive' ORDER BY id"
+    )
     assert rows == [(before.golive.isoformat(), "2027-06-01"), ("2027-06-01", None)]

@@ -67,6 +67,7 @@ def document_limits(name: str) -> tuple[int, int]:
         return MAX_STATUS_BYTES, MAX_STATUS_VALUES
     return MAX_DOCUMENT_BYTES, MAX_DOCUMENT_VALUES
 
+
 MAX_OBJECT_KEYS = 64
 """Most keys in one JSON object (the widest model has 26 fields); each unknown one is an error."""
 READ_CHUNK = 1024 * 1024

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tree
 
 from kigo_tui.dates import danish_date
+from kigo_tui.dburl import header_location
 from kigo_tui.errors import KigoError
 from kigo_tui.organisation_labels import ESCALATIONS
 from kigo_tui.rules import Colour, Status, needs_follow_up, next_status, severity
@@ -30,6 +31,7 @@ from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
+    from kigo_tui.live import ChangeListener
     from kigo_tui.models.readmodels import TaskRow
     from kigo_tui.organisation import Organisation
     from kigo_tui.screens.dialogs import EditResult
@@ -88,6 +90,10 @@ class MainScreen(Screen[None]):
         self._detail_task: str | None = None
         self._listed: dict[str, TaskRow] = {}
         """The tasks of the last list (KOMBIT's follow-up, mine opgaver), to jump to."""
+        self.listener: ChangeListener | None = None
+        """Other users' changes as they commit (PostgreSQL); None on a SQLite file (polled)."""
+        self.live: bool | None = None
+        """The listener's connection is up (True), down (False), or there is none (None)."""
 
     @property
     def kigo(self) -> KigoApp:
@@ -178,6 +184,49 @@ class MainScreen(Screen[None]):
             tree.move_cursor(tree.root)
         self._update_header()
         self._show_detail(tree.cursor_node.data if tree.cursor_node else NodeRef("kommune"))
+        if first_load:
+            self._listen()
+
+    # ------------------------------------------------------------------ changes by others
+
+    @work(thread=True, group="listen", exit_on_error=False)
+    def _listen(self) -> None:
+        """Runs for as long as the screen: LISTEN/NOTIFY on PostgreSQL (see kigo_tui.live)."""
+        listener = self.kigo.open_store().change_listener(self._notified, self._connection_state)
+        if listener is None:
+            return  # a SQLite file: _poll reads the revision
+        self.listener = listener
+        listener.run()
+
+    def _notified(self, revision: int | None) -> None:
+        """In the listener's thread: a commit by someone (None: anything may have changed)."""
+        if self.listener is not None and not self.listener.stopped:
+            self.app.call_from_thread(self._changed_elsewhere, revision)
+
+    def _connection_state(self, up: bool) -> None:
+        if self.listener is not None and not self.listener.stopped:
+            self.app.call_from_thread(self._show_connection, up)
+
+    def _changed_elsewhere(self, revision: int | None) -> None:
+        if self.model is not None and (revision is None or revision != self._known_revision):
+            self.load()
+
+    def _show_connection(self, up: bool) -> None:
+        was = self.live
+        self.live = up
+        self._update_header()
+        if not up and was:
+            self.notify(
+                "Forbindelsen til databasen er afbrudt; kigo forbinder igen og genindlæser",
+                title="Ingen forbindelse",
+                severity="warning",
+            )
+        elif up and was is False:
+            self.notify("Forbindelsen til databasen er genoprettet")
+
+    def on_unmount(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
 
     def _read(
         self,
@@ -238,6 +287,9 @@ class MainScreen(Screen[None]):
             header.append(f" │ filter: {self.tree.task_filter.describe()}", style="italic")
         if self.kigo.read_only:
             header.append(" │ ⚠ skrivebeskyttet: kun visning", style="bold reverse")
+        if self.live is False:
+            header.append(" │ ⚠ ingen forbindelse til databasen", style="bold reverse")
+        header.append(f" │ {header_location(self.kigo.db)}", style="dim")
         # One line of fixed size: a repaint, not a layout of the whole screen (that would delay
         # the new colour after a keypress by a layout pass).
         self.query_one("#header", Static).update(header, layout=False)
@@ -248,7 +300,8 @@ class MainScreen(Screen[None]):
         if not self.kigo.today_overridden and self.kigo.today() != self.model.today:
             self.load()  # a new day: colours, counts and what the filter shows are read again
             return
-        self._check_revision()
+        if self.live is None:  # no listener (SQLite): look at the revision
+            self._check_revision()
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _check_revision(self) -> None:

@@ -1,0 +1,115 @@
+"""Database URLs for people to read: where the data is, never a password. Standard library only.
+
+The header of the TUI and every message that names a database use `display_url`; `mask` takes a
+password out of any text (a driver's error can repeat the URL it was given); `password_in` finds
+a password written into a URL, which kigo refuses to keep in config.toml.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, unquote, urlsplit
+
+PASSWORD_OPTIONS = ("password", "passwd")
+"""Query options that carry a password in a libpq or SQLAlchemy URL."""
+
+HIDDEN = "***"
+
+
+def is_url(db: str) -> bool:
+    return "://" in db
+
+
+def backend(db: str) -> str:
+    """'sqlite', 'postgresql', …: the scheme without its driver (`postgresql+psycopg` →
+    `postgresql`); a plain path is a SQLite file."""
+    if not is_url(db):
+        return "sqlite"
+    return db.split("://", 1)[0].split("+", 1)[0].lower()
+
+
+def display_url(db: str) -> str:
+    """`postgresql://host/dbname` for a server (port only when it is not the default, a service
+    file's name when the URL has no host), the file's path for SQLite."""
+    if not is_url(db):
+        return db
+    kind = backend(db)
+    if kind == "sqlite":
+        return db.split("://", 1)[1].removeprefix("/") or ":memory:"
+    parts = urlsplit(db)
+    query = parse_qs(parts.query)
+    host = parts.hostname or _first(query, "host") or ""
+    if host.startswith("/"):
+        host = "localhost"  # a socket folder: the server is on this machine
+    port = _port(parts.netloc)
+    name = unquote(parts.path.removeprefix("/")) or _first(query, "dbname") or ""
+    service = _first(query, "service")
+    where = f"{host}:{port}" if port else host
+    shown = f"{kind}://{where}/{name}"
+    if service and not (host or name):
+        return f"{kind}://?service={service}"
+    return f"{shown} (service {service})" if service else shown
+
+
+def header_location(db: str) -> str:
+    """The database as the TUI's header names it: a server's `display_url`, a file's name."""
+    shown = display_url(db)
+    return shown.rsplit("/", 1)[-1] if backend(db) == "sqlite" else shown
+
+
+def password_in(db: str) -> str | None:
+    """The password written into a URL (`user:password@host` or `?password=`), if there is one."""
+    if not is_url(db):
+        return None
+    parts = urlsplit(db)
+    try:
+        if parts.password:
+            return unquote(parts.password)
+    except ValueError:  # a malformed netloc: look for the colon ourselves
+        pass
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    if at and ":" in userinfo:
+        return unquote(userinfo.split(":", 1)[1]) or None
+    for option in PASSWORD_OPTIONS:
+        value = _first(parse_qs(parts.query), option)
+        if value:
+            return value
+    return None
+
+
+def mask(text: str, *dbs: str | None) -> str:
+    """`text` with the password of each URL in `dbs` replaced by ***, in plain and %-encoded form."""
+    for db in dbs:
+        secret = password_in(db) if db else None
+        if not secret:
+            continue
+        raw = _raw_password(db)  # type: ignore[arg-type]
+        for form in {secret, raw} - {None, ""}:
+            text = text.replace(form, HIDDEN)  # type: ignore[arg-type]
+    return text
+
+
+def _raw_password(db: str) -> str | None:
+    """The password as written in the URL (still %-encoded)."""
+    netloc = urlsplit(db).netloc
+    userinfo, at, _ = netloc.rpartition("@")
+    if at and ":" in userinfo:
+        return userinfo.split(":", 1)[1]
+    for pair in urlsplit(db).query.split("&"):
+        key, _, value = pair.partition("=")
+        if key in PASSWORD_OPTIONS and value:
+            return value
+    return None
+
+
+def _port(netloc: str) -> str | None:
+    """The port as written (even when it is not a number), None for none or the default."""
+    hostport = netloc.rpartition("@")[2]
+    if hostport.startswith("["):  # [ipv6]:port
+        hostport = hostport.partition("]")[2]
+    port = hostport.rpartition(":")[2] if ":" in hostport else ""
+    return port if port not in ("", "5432") else None
+
+
+def _first(query: dict[str, list[str]], key: str) -> str | None:
+    values = query.get(key)
+    return values[0] if values else None
