@@ -37,6 +37,7 @@ ALL_TABLES = (
     "dialogue",
     "dialogue_task",
     "case_area",
+    "defect",
 )
 
 

@@ -12,6 +12,9 @@ import pytest
 from kigo_tui.__main__ import main
 from kigo_tui.catalogue import shipped_catalogue
 from kigo_tui.db import make_engine, read_connection
+from kigo_tui.defect_labels import Severity
+from kigo_tui.defect_store import add_defect
+from kigo_tui.defects import DefectInput
 from kigo_tui.demo import make_demo
 from kigo_tui.exit_store import save_area
 from kigo_tui.exit_strategy import CaseArea
@@ -35,7 +38,7 @@ TODAY = FIXED_TODAY.isoformat()
 @pytest.fixture
 def team_file(tmp_path: Path) -> Path:
     """A SQLite file a team has used: demo statuses, history, a local task with a checklist,
-    people with roles and responsibility, a dialogue with KOMBIT, case areas."""
+    people with roles and responsibility, a dialogue with KOMBIT, case areas, a defect."""
     path = tmp_path / "team.db"
     store = Store.open(str(path), user="Åse Ølgaard")
     try:
@@ -56,6 +59,16 @@ def team_file(tmp_path: Path) -> Path:
         )
         save_area(
             store, CaseArea(field_area="Børn og unge", case_area="Underretninger", kle="27.24")
+        )
+        add_defect(
+            store,
+            DefectInput(
+                "KY",
+                "Brev mangler æøå",
+                Severity.MAJOR,
+                datetime(2026, 11, 20, 8, 0, tzinfo=UTC),
+                supplier_ref="KMD-4711",
+            ),
         )
         store.set_status("STS-01-01", Status.DONE)
         with store.writing() as sql:  # the shipped catalogue skips no hovedopgave; a kommune's may
@@ -117,7 +130,9 @@ def test_sqlite_to_postgresql_and_back_loses_nothing(
 
     code, out, err = kigo(capsys, "copy", "--from", str(team_file), "--to", pg_db.url)
     assert code == 0, err
-    assert out.startswith(f"Kopieret {sum(len(r) for r in before_rows.values())} rækker i 13")
+    assert out.startswith(
+        f"Kopieret {sum(len(r) for r in before_rows.values())} rækker i {len(ALL_TABLES)}"
+    )
     assert "postgresql://127.0.0.1" in out and pg_db.url.split("@")[0].split(":")[-1] not in out
     assert rows_of(pg_db.url) == before_rows
     assert status_json(capsys, pg_db.url) == before_status
