@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check lint format
+.PHONY: run test check lint format bench bench-readme
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,15 +15,23 @@ run: $(BIN)/.installed
 	$(BIN)/kigo
 
 test: $(BIN)/.installed
-	$(BIN)/ruff check kigo_tui tests scripts
+	$(BIN)/ruff check kigo_tui tests scripts benchmarks
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check kigo_tui tests scripts
-	$(BIN)/ruff format --check kigo_tui tests scripts
+	$(BIN)/ruff check kigo_tui tests scripts benchmarks
+	$(BIN)/ruff format --check kigo_tui tests scripts benchmarks
 
 format: $(BIN)/.installed
-	$(BIN)/ruff format kigo_tui tests scripts
-	$(BIN)/ruff check --fix kigo_tui tests scripts
+	$(BIN)/ruff format kigo_tui tests scripts benchmarks
+	$(BIN)/ruff check --fix kigo_tui tests scripts benchmarks
 
 check: format test
+
+# The benchmark suite (benchmarks/README.md): figures beside the floor, targets, comparisons.
+bench: $(BIN)/.installed
+	$(BIN)/python -m benchmarks
+
+# The README's "Ydeevne" table from benchmarks/results/latest.json.
+bench-readme: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.render --readme
