@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -77,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # A plain `kill` unwinds like Ctrl+C: the tmux server and the temporary folder are cleaned up.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if shutil.which("tmux") is None:
         print("benchmarks: tmux mangler (apt-get install tmux)", file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ CACHE = BENCHMARKS / ".cache"
 """Gitignored: the comparison programs' virtual environments live here."""
 GENERATOR = REPO / "scripts" / "generate_db.py"
 FLOOR_APP = BENCHMARKS / "floor_app.py"
+LAUNCHER = BENCHMARKS / "launcher.py"
 README = REPO / "README.md"
 
 VENV_BIN = Path(sys.executable).parent

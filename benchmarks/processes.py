@@ -1,15 +1,14 @@
-"""Run a command and measure it: wall time and peak memory (ru_maxrss of the child via wait4)."""
+"""Processes: a command's wall time and peak memory (via benchmarks/launcher.py), a TUI's VmHWM."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.paths import LAUNCHER, PYTHON
 
 
 @dataclass(frozen=True)
@@ -28,46 +27,36 @@ def run_measured(
     timeout: float,
     stdout: Path | None = None,
 ) -> Run:
-    """Start `argv`, wait for it with wait4 and return its wall time and ru_maxrss.
+    """Run `argv` through benchmarks/launcher.py and return its wall time and ru_maxrss.
 
-    The clock runs from just before the spawn to the moment wait4 returns, so interpreter start-up
-    and shutdown count. stdout goes to `stdout` (or /dev/null); the process group is killed if it
-    outlives `timeout`.
+    stdout goes to `stdout` (or /dev/null), stderr is kept for the error message; the launcher
+    kills the command's process group if it outlives `timeout`.
     """
-    out_path = stdout or Path(os.devnull)
-    with out_path.open("wb") as out, (cwd / ".stderr").open("w+b") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            argv,
+    report = cwd / ".launcher-report"
+    report.unlink(missing_ok=True)
+    launcher = [str(PYTHON), "-I", "-S", str(LAUNCHER), str(report), repr(timeout), *argv]
+    with (stdout or Path(os.devnull)).open("wb") as out, (cwd / ".stderr").open("w+b") as err:
+        subprocess.run(
+            launcher,
             env=env,
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=err,
-            start_new_session=True,
+            timeout=timeout + 30,
+            check=False,
         )
-        timed_out = threading.Event()
-
-        def kill() -> None:
-            timed_out.set()
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)  # wait4 reaped it, not Popen
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
+    try:
+        seconds, maxrss, code, timed_out = report.read_text().split()
+    except (FileNotFoundError, ValueError):
+        raise RuntimeError(f"the launcher reported nothing: {stderr[-500:]}") from None
     return Run(
-        seconds=seconds,
-        peak_bytes=usage.ru_maxrss * 1024,  # Linux reports KiB
-        returncode=proc.returncode,
-        timed_out=timed_out.is_set(),
+        seconds=float(seconds),
+        peak_bytes=int(maxrss) * 1024,  # Linux reports KiB
+        returncode=int(code),
+        timed_out=timed_out == "1",
         stderr=stderr[-2000:],
     )
 
