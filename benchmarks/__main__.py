@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import shutil
 import signal
 import sys
@@ -17,9 +16,9 @@ from pathlib import Path
 
 from benchmarks.bounds import CI_SUITE, check
 from benchmarks.paths import LATEST
-from benchmarks.report import Report, plain_text, write_json
+from benchmarks.report import Report, write_json
 from benchmarks.suite import SuiteConfig, run_suite
-from benchmarks.targets import evaluate
+from benchmarks.tables import plain_text
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -96,14 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             compare=not args.no_compare,
         )
     results = run_suite(config)
-    report = Report(
-        results.machine,
-        dataclasses.asdict(config),
-        results.comparison,
-        results.figures,
-        evaluate(results.figures, config.compare_tasks),
-        results.seconds,
-    )
+    report = Report.from_results(results)
     print(plain_text(report))
     out = args.out or (None if args.ci else LATEST)
     if out is not None:

@@ -22,6 +22,8 @@ class Figure:
     """Peak memory per run, bytes."""
     error: str | None = None
     """Why the figure is missing or incomplete (a timeout, a crash)."""
+    at_least_s: float | None = None
+    """Set when a run was killed at the time limit: the figure is at least this many seconds."""
 
     @property
     def median_s(self) -> float | None:

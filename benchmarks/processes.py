@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -25,23 +24,22 @@ def run_measured(
     env: dict[str, str],
     cwd: Path,
     timeout: float,
-    stdout: Path | None = None,
 ) -> Run:
     """Run `argv` through benchmarks/launcher.py and return its wall time and ru_maxrss.
 
-    stdout goes to `stdout` (or /dev/null), stderr is kept for the error message; the launcher
+    stdout goes to /dev/null, stderr is kept for the error message; the launcher
     kills the command's process group if it outlives `timeout`.
     """
     report = cwd / ".launcher-report"
     report.unlink(missing_ok=True)
     launcher = [str(PYTHON), "-I", "-S", str(LAUNCHER), str(report), repr(timeout), *argv]
-    with (stdout or Path(os.devnull)).open("wb") as out, (cwd / ".stderr").open("w+b") as err:
+    with (cwd / ".stderr").open("w+b") as err:
         subprocess.run(
             launcher,
             env=env,
             cwd=cwd,
             stdin=subprocess.DEVNULL,
-            stdout=out,
+            stdout=subprocess.DEVNULL,
             stderr=err,
             timeout=timeout + 30,
             check=False,

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from benchmarks.paths import LATEST, README
-from benchmarks.report import markdown, read_json
+from benchmarks.report import read_json
+from benchmarks.tables import markdown
 
 START = "<!-- benchmark:start (python -m benchmarks.render --readme) -->"
 END = "<!-- benchmark:end -->"

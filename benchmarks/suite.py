@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import datasets
@@ -167,8 +167,12 @@ class Suite:
         def measure() -> Sample:
             if needs is not None and not needs.exists():
                 raise MeasureError(f"{needs.name} findes ikke (kommandoen før fejlede)")
-            run = run_measured(argv, env, self.workdir, self.config.timeout)
+            try:
+                run = run_measured(argv, env, self.workdir, self.config.timeout)
+            except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+                raise MeasureError(f"kunne ikke køres: {exc}") from exc
             if run.timed_out:
+                self.figures[key].at_least_s = self.config.timeout
                 raise MeasureError(f"over {self.config.timeout:g} s (afbrudt)")
             if run.returncode != 0:
                 last = (run.stderr.strip().splitlines() or [""])[-1]
@@ -224,12 +228,15 @@ class Suite:
         if task is None:
             self.comparison["taskwarrior"] = {"error": "task findes ikke og kunne ikke installeres"}
             return others
-        self.log(f"taskwarrior-data med {n} opgaver …")
-        rc = taskwarrior.write_data(self.workdir / "taskwarrior", n)
-        env = taskwarrior.task_env(self.env("taskwarrior"), rc)
-        taskwarrior.check_count(task, env, n, self.config.timeout)
-        self.comparison["taskwarrior"] = {"version": taskwarrior.version(task)}
-        others.taskwarrior = (task, env)
+        try:
+            self.log(f"taskwarrior-data med {n} opgaver …")
+            rc = taskwarrior.write_data(self.workdir / "taskwarrior", n)
+            env = taskwarrior.task_env(self.env("taskwarrior"), rc)
+            taskwarrior.check_count(task, env, n, self.config.timeout)
+            self.comparison["taskwarrior"] = {"version": taskwarrior.version(task)}
+            others.taskwarrior = (task, env)
+        except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+            self.comparison["taskwarrior"] = {"error": f"{type(exc).__name__}: {exc}"}
         return others
 
     def add_jobs(
@@ -276,7 +283,7 @@ class Suite:
             self.command_job(f"aggregate/{count}", what, "kigo", aggregate, env, None)
         if others.taskwarrior is not None:
             task, task_env = others.taskwarrior
-            for name, (args, _) in taskwarrior.REPORTS.items():
+            for name, args in taskwarrior.REPORTS.items():
                 self.command_job(
                     f"taskwarrior/{name}/{n}",
                     f"task {' '.join(args)}",
@@ -340,7 +347,3 @@ def run_suite(config: SuiteConfig, log: Log | None = None, workdir: Path | None 
         return Suite(config, workdir, log).run()
     with tempfile.TemporaryDirectory(prefix="kigo-bench-") as tmp:
         return Suite(config, Path(tmp), log).run()
-
-
-def config_json(config: SuiteConfig) -> dict[str, object]:
-    return asdict(config)

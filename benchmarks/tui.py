@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from benchmarks.pty_term import PtyApp
-from benchmarks.screens import GLYPHS, Lines, Predicate, ToggleProbe
+from benchmarks.screens import GLYPHS, Predicate, ToggleProbe
 from benchmarks.tmux import Start, TmuxServer
 
 SETTLE = 0.2
@@ -64,18 +64,16 @@ def measure_keypresses(spec: TuiSpec, presses: int, timeout: float) -> KeypressR
         probe = ToggleProbe.locate(app.lines(), target.task_label, target.ancestor_labels)
         latencies = []
         for _ in range(presses):
-            seen: list[ToggleProbe] = []
-
-            def toggled(lines: Lines, probe: ToggleProbe = probe, seen: list = seen) -> bool:
-                new = probe.toggled(lines)
-                if new is not None:
-                    seen.append(new)
-                return new is not None
-
             sent = app.send(b" ")
-            arrived = app.wait_for(toggled, timeout, "the toggled task and its ancestors")
+            arrived = app.wait_for(
+                lambda lines, p=probe: p.toggled(lines) is not None,
+                timeout,
+                "the toggled task and its ancestors",
+            )
             latencies.append(arrived - sent)
-            probe = seen[-1]
+            new = probe.toggled(app.lines())  # nothing was read since: the screen that matched
+            assert new is not None
+            probe = new
             app.settle(BETWEEN_PRESSES)
         peak = app.peak_memory()
         app.quit(spec.quit_keys)

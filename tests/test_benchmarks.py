@@ -17,9 +17,10 @@ import pytest
 from benchmarks.bounds import CI_BOUNDS, CI_SUITE, check
 from benchmarks.figures import Figure, Figures
 from benchmarks.render import END, START, replace_block
-from benchmarks.report import Report, markdown, plain_text, read_json, write_json
+from benchmarks.report import Report, read_json, write_json
 from benchmarks.screens import ToggleProbe, kigo_tree_painted
 from benchmarks.stats import percentile
+from benchmarks.tables import markdown, plain_text
 from benchmarks.targets import evaluate
 
 TREE = [
@@ -113,6 +114,18 @@ def test_targets_pass_fail_and_not_measured() -> None:
     assert outcomes["aggregate"].passed is None
 
 
+def test_a_command_killed_at_the_time_limit_still_bounds_its_targets() -> None:
+    figures = _figures()
+    figures["export/50000"].at_least_s = 120.0
+    figures.add(Figure("export/400", "kigo export", "kigo", 400, "start/floor", seconds=[0.9]))
+    outcomes = {o.target.key: o for o in evaluate(figures)}
+    export = outcomes["export"]
+    assert (export.value, export.bound, export.passed) == (120.0, "≥", False)
+    small = outcomes["small_export"]
+    assert small.bound == "≤" and small.passed is True
+    assert small.value == pytest.approx(0.9 / 120)
+
+
 def test_bounds_are_ratios_and_a_failed_figure_fails() -> None:
     figures = _figures()
     assert check(figures, {"start/kigo/50000": 1.5}) == []
@@ -150,6 +163,12 @@ def test_readme_block_is_replaced_and_nothing_else() -> None:
         replace_block("no markers", "new")
 
 
+def test_readme_has_the_benchmark_block() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert "## Ydeevne" in readme
+    replace_block(readme, "x")
+
+
 @pytest.mark.tmux
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_figures_stay_within_their_bounds_of_the_floor(tmp_path: Path) -> None:
@@ -157,14 +176,7 @@ def test_figures_stay_within_their_bounds_of_the_floor(tmp_path: Path) -> None:
 
     lines: list[str] = []
     results = run_suite(CI_SUITE, log=lines.append, workdir=tmp_path)
-    report = Report(
-        results.machine,
-        dataclasses.asdict(CI_SUITE),
-        results.comparison,
-        results.figures,
-        evaluate(results.figures),
-        results.seconds,
-    )
+    report = Report.from_results(results)
     table = plain_text(report)
     print(table)  # shown with -s, and in the failure message below
     assert set(CI_BOUNDS) <= {*results.figures, *(f"{k}:peak" for k in results.figures)}

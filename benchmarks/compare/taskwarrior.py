@@ -22,12 +22,9 @@ from pathlib import Path
 from benchmarks.screens import PROJECTS
 
 TODAY = datetime(2026, 11, 23, tzinfo=UTC)
-REPORTS = {
-    "export": (["export"], "kigo export"),
-    "summary": (["summary"], "kigo status --json"),
-    "list": (["list"], "kigo status --json"),
-}
-"""taskwarrior command → (arguments, the kigo command it is compared with)."""
+REPORTS = {"export": ["export"], "summary": ["summary"], "list": ["list"]}
+"""The reports timed: `task export` beside `kigo export`, `task summary` (the project tree with
+completion) and `task list` (the pending tasks) beside `kigo status --json` (report.COMPARISONS)."""
 
 
 def find_task(install: bool, log: Callable[[str], None] = print) -> str | None:
