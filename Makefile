@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-pg check lint format
+.PHONY: run test test-pg check lint format bench bench-readme
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ run: $(BIN)/.installed
 	$(BIN)/kigo
 
 test: $(BIN)/.installed
-	$(BIN)/ruff check kigo_tui tests scripts
+	$(BIN)/ruff check kigo_tui tests scripts benchmarks
 	$(BIN)/python -m pytest
 
 # The same suite with a throwaway PostgreSQL server (scripts/with_postgres.sh), as .ci/run runs it.
@@ -24,11 +24,19 @@ test-pg: $(BIN)/.installed
 	bash scripts/with_postgres.sh $(MAKE) test
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check kigo_tui tests scripts
-	$(BIN)/ruff format --check kigo_tui tests scripts
+	$(BIN)/ruff check kigo_tui tests scripts benchmarks
+	$(BIN)/ruff format --check kigo_tui tests scripts benchmarks
 
 format: $(BIN)/.installed
-	$(BIN)/ruff format kigo_tui tests scripts
-	$(BIN)/ruff check --fix kigo_tui tests scripts
+	$(BIN)/ruff format kigo_tui tests scripts benchmarks
+	$(BIN)/ruff check --fix kigo_tui tests scripts benchmarks
 
 check: format test
+
+# The benchmark suite (benchmarks/README.md): figures beside the floor, targets, comparisons.
+bench: $(BIN)/.installed
+	$(BIN)/python -m benchmarks
+
+# The README's "Ydeevne" table from benchmarks/results/latest.json.
+bench-readme: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.render --readme

@@ -1,8 +1,8 @@
 """Generate a kigo database of a given size, for benchmarks and scale tests.
 
-    python scripts/generate_db.py OUT.db --tasks 50000 [--today 2026-11-23] [--seed 1]
+    python scripts/generate_db.py OUT.db --tasks 50000 [--today 2026-11-23] [--seed 1] [--kommune 101]
 
-It initialises København (101) with the shipped catalogue and go-live dates around `today`, then
+It initialises the kommune (default København, 101) with the shipped catalogue and go-live dates around `today`, then
 adds generated tasks (ids `<PROJECT>-<NN>-G<k>`) spread over every project and hovedopgave, with
 dates and statuses that give every colour. The file must not exist already.
 """
@@ -27,12 +27,15 @@ from kigo_tui.store import Store
 CATEGORIES = ("optional", "mandatory", "mandatory", "critical")
 
 
-def generate(path: Path, tasks: int, today: date, seed: int = 1) -> int:
+def generate(path: Path, tasks: int, today: date, seed: int = 1, kommune: str = "101") -> int:
     """Create the database; returns the number of tasks in it."""
+    found = find_kommune(kommune)
+    if found is None:
+        raise ValueError(f"ukendt kommunekode: {kommune}")
     catalogue = shipped_catalogue()
     golives = {code: today + timedelta(days=30 + 60 * i) for i, code in enumerate(PROJECT_CODES)}
     store = Store.open(str(path))
-    store.initialise(find_kommune("101"), golives, catalogue)
+    store.initialise(found, golives, catalogue)
     extra = max(0, tasks - len(catalogue.tasks))
     rng = random.Random(seed)
     rows = []
@@ -82,11 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", type=int, default=50_000)
     parser.add_argument("--today", default="2026-11-23")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kommune", default="101", help="kommunekode (standard 101 København)")
     args = parser.parse_args(argv)
     if args.out.exists():
         print(f"generate_db: {args.out} findes allerede; vælg en ny fil", file=sys.stderr)
         return 1
-    count = generate(args.out, args.tasks, parse_date(args.today), args.seed)
+    if find_kommune(args.kommune) is None:
+        print(f"generate_db: ukendt kommunekode: {args.kommune}", file=sys.stderr)
+        return 1
+    count = generate(args.out, args.tasks, parse_date(args.today), args.seed, args.kommune)
     print(f"{args.out}: {count} opgaver")
     return 0
 
