@@ -1,7 +1,8 @@
-"""The `kigo` command: parses arguments, then calls the domain or starts the TUI; nothing else.
+"""The `kigo` command: the TUI, or a subcommand of `kigo_tui.cli`.
 
-Heavy imports (SQLAlchemy, Textual) happen inside the commands, so `kigo --version` and the first
-frame of the TUI do not pay for what they do not use.
+Opening the TUI is the common case and is kept lean: its arguments (only `--db` and `--today`) are
+parsed without building the parser of every subcommand, and the database is opened in a thread
+before Textual is imported (`kigo_tui.preload`).
 """
 
 from __future__ import annotations
@@ -10,57 +11,8 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
-from kigo_tui import __version__
-from kigo_tui.dates import DateError, parse_date, resolve_today
 from kigo_tui.errors import KigoError
-
-if TYPE_CHECKING:
-    from kigo_tui.store import Store
-
-PROJECTS = ("STS", "SAPA", "KY", "KSD")
-STATUSES = ("not_started", "in_progress", "done")
-CATEGORIES = ("optional", "mandatory", "critical")
-
-
-class CliError(KigoError):
-    """A user error: printed as 'kigo: fejl: …' on stderr, exit code 1."""
-
-
-def _date_arg(text: str) -> date:
-    try:
-        return parse_date(text)
-    except DateError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _golive_arg(text: str) -> tuple[str, date]:
-    project, sep, value = text.partition("=")
-    if not sep:
-        raise argparse.ArgumentTypeError(f"'{text}': skriv PROJEKT=ÅÅÅÅ-MM-DD, fx SAPA=2027-03-01")
-    code = project.strip().upper()
-    if code not in PROJECTS:
-        raise argparse.ArgumentTypeError(f"ukendt projekt '{project}' (brug {', '.join(PROJECTS)})")
-    return code, _date_arg(value)
-
-
-def _warn_arg(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke et helt antal dage") from None
-    if not 0 <= value <= 365:
-        raise argparse.ArgumentTypeError("varsel skal være mellem 0 og 365 dage")
-    return value
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"kigo: fejl: {message}\n")
 
 
 def _add_global_options(parser: argparse.ArgumentParser) -> None:
@@ -88,422 +40,14 @@ def tui_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
     return args
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="kigo",
-        description="KIGO i terminalen: implementeringsopgaver for STS, SAPA, KY og KSD.",
-    )
-    parser.add_argument("--version", action="version", version=f"kigo {__version__}")
-    _add_global_options(parser)
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-
-    init = sub.add_parser("init", help="opret databasen for en kommune")
-    init.add_argument("--kommune", required=True, help="kommunekode, fx 101")
-    init.add_argument(
-        "--golive",
-        action="append",
-        type=_golive_arg,
-        default=[],
-        metavar="PROJEKT=DATO",
-        help="idriftsættelsesdato for et projekt (kan gentages)",
-    )
-
-    demo = sub.add_parser("demo", help="opret en demodatabase hvor alle farver forekommer")
-    demo.add_argument("--kommune", default="461", help="kommunekode (standard 461 Odense)")
-
-    status = sub.add_parser("status", help="vis status som tekst eller JSON")
-    status.add_argument("--project", type=str.upper, choices=PROJECTS)
-    status.add_argument("--json", action="store_true", help="skriv JSON")
-    status.add_argument(
-        "--tasks", action="store_true", help="vis også opgaver der ikke er grønne og fuldførte"
-    )
-
-    set_ = sub.add_parser("set", help="ændr en opgave")
-    set_.add_argument("task_id")
-    set_.add_argument("--status", choices=STATUSES)
-    set_.add_argument("--start", type=_date_arg)
-    set_.add_argument("--due", type=_date_arg)
-    set_.add_argument("--category", choices=CATEGORIES)
-    set_.add_argument("--warn-days", type=_warn_arg)
-
-    done = sub.add_parser("done", help="markér en opgave som fuldført")
-    done.add_argument("task_id")
-
-    golive = sub.add_parser("golive", help="sæt eller flyt et projekts idriftsættelsesdato")
-    golive.add_argument("project", type=str.upper, choices=PROJECTS)
-    golive.add_argument("date", type=_date_arg)
-
-    add = sub.add_parser("add", help="tilføj kommunens egen opgave under en hovedopgave")
-    add.add_argument("project", type=str.upper, choices=PROJECTS)
-    add.add_argument("main_task", type=int, help="hovedopgavens nummer, 1-16")
-    add.add_argument("title")
-    add.add_argument("--description", default="")
-    add.add_argument("--category", choices=CATEGORIES, default="optional")
-    add.add_argument("--start", type=_date_arg)
-    add.add_argument("--due", type=_date_arg)
-    add.add_argument("--warn-days", type=_warn_arg, default=14)
-    add.add_argument("--checklist", action="append", default=[], metavar="PUNKT")
-
-    delete = sub.add_parser("delete", help="slet en lokal opgave")
-    delete.add_argument("task_id")
-
-    catalogue = sub.add_parser("catalogue", help="opgavekataloget fra KOMBIT")
-    catalogue_sub = catalogue.add_subparsers(
-        dest="catalogue_command", required=True, parser_class=_Parser
-    )
-    catalogue_import = catalogue_sub.add_parser("import", help="flet et nyere katalog ind")
-    catalogue_import.add_argument("file", type=Path, help="katalogfil (TOML)")
-    catalogue_import.add_argument(
-        "--dry-run", action="store_true", help="vis kun hvad der ville ændres"
-    )
-
-    people = sub.add_parser("people", help="personer i implementeringsorganisationen")
-    people_sub = people.add_subparsers(dest="people_command", required=True, parser_class=_Parser)
-    people_add = people_sub.add_parser("add", help="tilføj en person")
-    people_add.add_argument("name")
-    for option in ("--title", "--unit", "--email", "--phone"):
-        people_add.add_argument(option, default="")
-    people_sub.add_parser("list", help="vis personer og deres roller")
-    people_remove = people_sub.add_parser("remove", help="fjern en person (opgaverne bliver)")
-    people_remove.add_argument("person", help="id, e-mail eller fulde navn")
-
-    role = sub.add_parser("role", help="roller: tildel og fjern")
-    role_sub = role.add_subparsers(dest="role_command", required=True, parser_class=_Parser)
-    role_assign = role_sub.add_parser("assign", help="giv en person en rolle")
-    role_assign.add_argument("person")
-    role_assign.add_argument("role", help="rollens kode, se 'kigo role list'")
-    role_assign.add_argument("--project", type=str.upper, choices=PROJECTS)
-    role_assign.add_argument(
-        "--direktion", action="store_true", help="styregruppemedlem fra direktionen"
-    )
-    role_remove = role_sub.add_parser("remove", help="fjern en rolle fra en person")
-    role_remove.add_argument("person")
-    role_remove.add_argument("role")
-    role_remove.add_argument("--project", type=str.upper, choices=PROJECTS)
-    role_sub.add_parser("list", help="rollerne og hvem der har dem, med KOMBITs anbefalinger")
-
-    responsible = sub.add_parser("responsible", help="sæt ansvarlig og udfører på en opgave")
-    responsible.add_argument("task_id")
-    responsible.add_argument("--accountable", help="ansvarlig (tom streng fjerner)")
-    responsible.add_argument("--doer", help="udfører (tom streng fjerner)")
-
-    mine = sub.add_parser("mine", help="mine opgaver (identiteten 'me' i config.toml eller --me)")
-    mine.add_argument("--me", help="person (id, e-mail eller navn)")
-
-    dialogue = sub.add_parser("dialogue", help="KOMBITs opfølgning: log og vis dialogen")
-    dialogue_sub = dialogue.add_subparsers(
-        dest="dialogue_command", required=True, parser_class=_Parser
-    )
-    dialogue_log = dialogue_sub.add_parser("log", help="registrér en opfølgning fra KOMBIT")
-    dialogue_log.add_argument("--project", type=str.upper, choices=PROJECTS, required=True)
-    dialogue_log.add_argument("--form", choices=("mail", "telefon", "møde"), required=True)
-    dialogue_log.add_argument("--topic", required=True)
-    dialogue_log.add_argument("--actions", default="", help="aftalte handlinger")
-    dialogue_log.add_argument(
-        "--escalation", choices=("none", "direktion", "kommunalbestyrelse"), default="none"
-    )
-    dialogue_log.add_argument("--task", action="append", default=[], dest="tasks", metavar="OPGAVE")
-    dialogue_log.add_argument("--date", type=_date_arg, help="dato (standard: i dag)")
-    dialogue_list = dialogue_sub.add_parser("list", help="vis dialogen")
-    dialogue_list.add_argument("--project", type=str.upper, choices=PROJECTS)
-
-    copy = sub.add_parser(
-        "copy", help="kopiér alle data til en anden database (fx fra en SQLite-fil til PostgreSQL)"
-    )
-    copy.add_argument(
-        "--from", dest="source", metavar="KILDE", help="sti eller URL (standard: --db/KIGO_DB)"
-    )
-    copy.add_argument("--to", dest="target", metavar="MÅL", required=True, help="sti eller URL")
-    copy.add_argument("--replace", action="store_true", help="erstat data, som målet allerede har")
-
-    sub.add_parser("backup", help="tag en sikkerhedskopi af databasen (SQLite)")
-    sub.add_parser("backups", help="vis databasens sikkerhedskopier")
-    restore = sub.add_parser("restore", help="gendan databasen fra en sikkerhedskopi")
-    restore.add_argument("backup", nargs="?", type=Path, help="kopien (standard: nyeste gode)")
-
-    from kigo_tui.exit_cli import add_exit_parser
-
-    add_exit_parser(sub, _Parser)
-
-    from kigo_tui.defect_cli import add_defect_parser
-    from kigo_tui.report_cli import add_report_parsers
-
-    add_defect_parser(sub, _Parser)
-    add_report_parsers(sub, _Parser)
-
-    export = sub.add_parser("export", help="skriv statusbundtet til KOMBIT (zip)")
-    export.add_argument("--out", help="mappe eller filnavn (standard: denne mappe)")
-    export.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
-    export.add_argument(
-        "--with-contacts",
-        action="store_true",
-        help="tag navne, e-mails og telefonnumre med (persondata)",
-    )
-
-    verify = sub.add_parser("verify", help="kontrollér et statusbundt (kræver ingen database)")
-    verify.add_argument("bundle", type=Path)
-
-    aggregate = sub.add_parser("aggregate", help="KOMBIT: samlet overblik over mange bundter")
-    aggregate.add_argument("inputs", type=Path, nargs="+", metavar="BUNDT|MAPPE")
-    aggregate.add_argument("--out", type=Path, required=True, help="FIL.xlsx, .csv eller .json")
-    aggregate.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
-    return parser
-
-
-def resolve_db(option: str | None) -> str:
-    """--db, else KIGO_DB, else the config file's db, else kigo.db in the user data dir."""
-    if option:
-        return option
-    if os.environ.get("KIGO_DB"):
-        return os.environ["KIGO_DB"]
-    from kigo_tui.config import load_settings
-    from kigo_tui.locations import default_db_path
-
-    return load_settings().db or str(default_db_path())
-
-
-def _open(db: str, *, must_exist: bool) -> Store:
-    from kigo_tui.store import Store
-
-    if must_exist and "://" not in db and not Path(db).expanduser().exists():
-        raise CliError(f"databasen findes ikke: {db} (opret den med 'kigo init' eller 'kigo demo')")
-    from kigo_tui.config import load_settings
-
-    return Store.open(db, user=load_settings().user)
-
-
-def _kommune(code: str):
-    from kigo_tui.kommuner import find_kommune
-
-    kommune = find_kommune(code)
-    if kommune is None:
-        raise CliError(f"ukendt kommunekode: '{code}' (se seed/kommuner.csv for de 98 koder)")
-    return kommune
-
-
-def run_bundle_command(args: argparse.Namespace) -> int:
-    """verify and aggregate: KOMBIT's side, no database involved."""
-    if args.command == "verify":
-        from kigo_tui.bundle.verify import verify_bundle
-
-        print(verify_bundle(args.bundle).summary())
-        return 0
-    from kigo_tui.bundle.aggregate import aggregate, write_overview
-
-    result = aggregate(args.inputs)
-    for _path, error in result.rejected:
-        print(f"kigo: afvist: {error}", file=sys.stderr)
-    if not result.bundles:
-        raise CliError("ingen gyldige bundter at samle")
-    write_overview(result, args.out, force=args.force)
-    print(
-        f"{args.out}: {len(result.bundles)} kommuner, {len(result.follow_up_rows())} opgaver til "
-        f"opfølgning; {len(result.rejected)} bundter afvist, {len(result.superseded)} erstattet af nyere"
-    )
-    return 0
-
-
-def run_backup_command(args: argparse.Namespace, db: str) -> int:
-    """backup, backups and restore work on the file itself, so a damaged database can be restored."""
-    from kigo_tui.backup import list_backups, make_backup, newest_good_backup, restore, sqlite_path
-
-    path = sqlite_path(db)
-    if path is None:
-        raise CliError(
-            "sikkerhedskopier laves med SQLite-filer; for en databaseserver: brug dens egne "
-            "værktøjer (pg_dump), eller kopiér til en fil med 'kigo copy --to kopi.db'"
-        )
-    if args.command == "backup":
-        print(f"Sikkerhedskopi: {make_backup(path)}")
-    elif args.command == "backups":
-        backups = list_backups(path)
-        print("\n".join(str(b) for b in backups) if backups else "Ingen sikkerhedskopier endnu")
-    else:
-        backup = args.backup or newest_good_backup(path)
-        if backup is None:
-            raise CliError(f"der er ingen god sikkerhedskopi af {path}")
-        safety = restore(path, backup)
-        kept = f"; den tidligere fil er gemt som {safety}" if safety else ""
-        print(f"Gendannet {path} fra {backup}{kept}")
-    return 0
-
-
-def run_command(args: argparse.Namespace) -> int:
-    if args.command in ("verify", "aggregate"):
-        return run_bundle_command(args)
-    today, _ = resolve_today(args.today)
-    db = resolve_db(args.db)
-    if args.command in ("init", "demo"):
-        from kigo_tui.catalogue import shipped_catalogue
-        from kigo_tui.dburl import display_url
-
-        kommune = _kommune(args.kommune)
-        golives = dict(args.golive) if args.command == "init" else {}
-        catalogue = shipped_catalogue()
-        store = _open(db, must_exist=False)
-        try:
-            if args.command == "init":
-                store.initialise(kommune, golives, catalogue)
-                print(
-                    f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver "
-                    f"i {display_url(db)}"
-                )
-            else:
-                from kigo_tui.demo import make_demo
-
-                colours = make_demo(store, kommune, catalogue, today)
-                print(
-                    f"Demodatabase for {kommune.name} i {display_url(db)}: "
-                    f"{colours['red']} røde, {colours['yellow']} gule, {colours['green']} grønne opgaver"
-                )
-        finally:
-            store.close()
-        return 0
-
-    if args.command in ("backup", "backups", "restore"):
-        return run_backup_command(args, db)
-    if args.command == "copy":
-        from kigo_tui.transfer import copy_database
-
-        print(copy_database(args.source or db, args.target, replace=args.replace).text())
-        return 0
-    store = _open(db, must_exist=True)
-    try:
-        return _run_with_store(args, store, db, today)
-    finally:
-        store.close()
-
-
-def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date) -> int:
-    if args.command == "status":
-        from kigo_tui.status import status_text, status_tree
-
-        tree = status_tree(store.snapshot(), today, args.project)
-        if args.json:
-            from kigo_tui.status import status_json
-
-            print(status_json(tree))
-        else:
-            ansi = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-            print(status_text(tree, show_tasks=args.tasks or bool(args.project), ansi=ansi))
-        return 0
-    if args.command in ("set", "done"):
-        return _set(store, args, today)
-    if args.command == "golive":
-        moved = store.set_golive(args.project, args.date)
-        print(f"{args.project}: go-live {args.date.isoformat()}; {moved} opgaver fik nye datoer")
-        return 0
-    if args.command == "add":
-        from kigo_tui.rules import Category
-
-        task = store.add_local_task(
-            args.project,
-            args.main_task,
-            args.title,
-            description=args.description,
-            category=Category(args.category),
-            start=args.start,
-            due=args.due,
-            warn_days=args.warn_days,
-            checklist=args.checklist,
-        )
-        print(f"Tilføjet {task.id}: {task.title}")
-        return 0
-    if args.command == "delete":
-        store.delete_local_task(args.task_id)
-        print(f"Slettet {args.task_id}")
-        return 0
-    if args.command == "catalogue":
-        from kigo_tui.catalogue import load_catalogue
-        from kigo_tui.catalogue_update import apply_update, plan_update
-
-        new_catalogue = load_catalogue(args.file)
-        if args.dry_run:
-            print(plan_update(store, new_catalogue).text())
-        else:
-            from kigo_tui.backup import make_backup, sqlite_path
-
-            plan = plan_update(store, new_catalogue)
-            path = sqlite_path(db)
-            if not plan.is_empty and path is not None:
-                print(f"Sikkerhedskopi før import: {make_backup(path, 'foer-katalogimport')}")
-            print(apply_update(store, new_catalogue).text())
-        return 0
-    if args.command in ("people", "role", "responsible", "mine", "dialogue"):
-        from kigo_tui.organisation_cli import run_organisation_command
-
-        return run_organisation_command(store, args, today)
-    if args.command == "exit":
-        from kigo_tui.exit_cli import run_exit_command
-
-        return run_exit_command(store, args)
-    if args.command == "defect":
-        from kigo_tui.defect_cli import run_defect_command
-
-        return run_defect_command(store, args, today)
-    if args.command in ("calendar", "progress"):
-        from kigo_tui.report_cli import run_calendar, run_progress
-
-        return (run_calendar if args.command == "calendar" else run_progress)(store, args, today)
-    if args.command == "export":
-        from kigo_tui.bundle.export import export_bundle
-        from kigo_tui.bundle.extras import bundle_extras
-        from kigo_tui.config import load_settings
-        from kigo_tui.exit_store import list_areas
-        from kigo_tui.organisation import read_organisation
-
-        snapshot = store.snapshot()
-        result = export_bundle(
-            snapshot,
-            today,
-            args.out,
-            force=args.force,
-            organisation=read_organisation(store),
-            with_contacts=args.with_contacts,
-            exit_areas=list_areas(store),
-            **bundle_extras(store, snapshot, today, load_settings().service_levels()),
-        )
-        print(f"Skrev {result.path} ({result.size} bytes)")
-        return 0
-    raise CliError(f"ukendt kommando: {args.command}")
-
-
-def _set(store: Store, args: argparse.Namespace, today: date) -> int:
-    from kigo_tui.rules import Category, Status
-    from kigo_tui.status import colour_word
-    from kigo_tui.store import TaskEdit
-
-    if args.command == "done":
-        task = store.set_status(args.task_id, Status.DONE)
-    else:
-        edit = TaskEdit(
-            category=Category(args.category) if args.category else None,
-            start=args.start,
-            due=args.due,
-            warn_days=args.warn_days,
-        )
-        if args.status is None and edit == TaskEdit():
-            raise CliError(
-                "intet at ændre: angiv --status, --start, --due, --category eller --warn-days"
-            )
-        task = store.task(args.task_id)
-        if edit != TaskEdit():
-            task = store.edit_task(args.task_id, edit)
-        if args.status:
-            task = store.set_status(args.task_id, Status(args.status))
-    print(
-        f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, frist {task.due or '—'}"
-    )
-    return 0
-
-
 def run_tui(args: argparse.Namespace) -> int:
-    from kigo_tui.config import load_settings
+    from kigo_tui.config import load_settings, resolve_db
+    from kigo_tui.dates import resolve_today
     from kigo_tui.preload import Preload
 
     settings = load_settings()
     today, overridden = resolve_today(args.today)
-    db = resolve_db(args.db)
+    db = resolve_db(args.db, settings)
     preload = Preload.start(db, settings.user, today)  # before Textual is imported: in parallel
     from kigo_tui.app import create_app
 
@@ -513,8 +57,13 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = tui_arguments(argv) or build_parser().parse_args(argv)
+    args = tui_arguments(argv)
     try:
+        if args is not None:
+            return run_tui(args)
+        from kigo_tui.cli import build_parser, run_command
+
+        args = build_parser().parse_args(argv)
         if args.command is None:
             return run_tui(args)
         return run_command(args)
@@ -526,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _masked(message: str, args: argparse.Namespace) -> str:
+def _masked(message: str, args: argparse.Namespace | None) -> str:
     """The message without any password from the URLs this run was given (a last safety net:
     storage errors are masked where they are made)."""
     from kigo_tui.dburl import mask

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kigo_tui.dburl import display_url, password_in
 from kigo_tui.errors import KigoError
 from kigo_tui.locations import config_path
 
@@ -73,6 +72,17 @@ def load_settings(path: Path | None = None) -> Settings:
     return settings
 
 
+def resolve_db(option: str | None, settings: Settings | None = None) -> str:
+    """--db, else KIGO_DB, else the config file's db, else kigo.db in the user data dir."""
+    if option:
+        return option
+    if os.environ.get("KIGO_DB"):
+        return os.environ["KIGO_DB"]
+    from kigo_tui.locations import default_db_path
+
+    return (settings or load_settings()).db or str(default_db_path())
+
+
 def _read_file(path: Path) -> Settings:
     import tomllib
 
@@ -95,6 +105,8 @@ def _read_file(path: Path) -> Settings:
             known = ", ".join(Settings.__dataclass_fields__)
             raise ConfigError(f"{path}: ukendt indstilling '{where}' (kendte: {known})") from None
         raise ConfigError(f"{path}: felt '{where}': {danish_error(first)}") from None
+    from kigo_tui.dburl import display_url, password_in
+
     if settings.db and password_in(settings.db):
         raise ConfigError(
             f"{path}: 'db' indeholder en adgangskode ({display_url(settings.db)}). kigo bruger ikke "

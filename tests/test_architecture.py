@@ -78,7 +78,7 @@ def test_app_and_screens_do_not_import_sqlalchemy_before_first_frame() -> None:
 
 def test_version_does_not_load_the_stack() -> None:
     code = (
-        "import sys; from kigo_tui.__main__ import build_parser; build_parser(); "
+        "import sys; from kigo_tui.cli import build_parser; build_parser(); "
         "print('textual' in sys.modules or 'sqlalchemy' in sys.modules)"
     )
     root = Path(__file__).resolve().parent.parent

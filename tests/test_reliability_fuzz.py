@@ -23,8 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kigo_tui.__main__ import CATEGORIES, PROJECTS, STATUSES, main
+from kigo_tui.__main__ import main
 from kigo_tui.catalogue import CATALOGUE_PATH, CatalogueError, load_catalogue
+from kigo_tui.cli import CATEGORIES, PROJECTS, STATUSES
 from tests.reliability_worker import report, scale
 
 TABLES = ("meta", "project", "main_task", "skipped_main_task", "task", "checklist_item", "history")

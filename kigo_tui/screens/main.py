@@ -88,6 +88,8 @@ class MainScreen(Screen[None]):
         self._write_lock = threading.Lock()
         self._known_revision = -1
         self._detail_task: str | None = None
+        self._detail_waits = False
+        """Until the first frame with the tree is painted, the detail pane waits."""
         self._listed: dict[str, TaskRow] = {}
         """The tasks of the last list (KOMBIT's follow-up, mine opgaver), to jump to."""
         self.listener: ChangeListener | None = None
@@ -181,11 +183,20 @@ class MainScreen(Screen[None]):
         first_load = tree.model is None
         tree.load(model)
         if first_load:
+            # The tree first: the detail pane's text would cost the first frame about 25 ms of
+            # rendering (Textual renders every distinct line); it follows in the next frame.
+            self._detail_waits = True
+            self.call_after_refresh(self._first_frame_painted)
             tree.move_cursor(tree.root)
         self._update_header()
         self._show_detail(tree.cursor_node.data if tree.cursor_node else NodeRef("kommune"))
         if first_load:
             self._listen()
+
+    def _first_frame_painted(self) -> None:
+        self._detail_waits = False
+        node = self.tree.cursor_node
+        self._show_detail(node.data if node is not None and node.data else NodeRef("kommune"))
 
     # ------------------------------------------------------------------ changes by others
 
@@ -323,7 +334,7 @@ class MainScreen(Screen[None]):
             self._show_detail(event.node.data)
 
     def _show_detail(self, ref: NodeRef) -> None:
-        if self.model is None:
+        if self.model is None or self._detail_waits:
             return
         pane = self.query_one(DetailPane)
         self._detail_task = None
