@@ -106,10 +106,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield TaskTree(id="tree")
             yield DetailPane(id="detail")
-        yield Input(
-            placeholder="Søg i opgaver (id eller titel), Enter vælger den første", id="search"
-        )
-        yield Footer()
+        yield Footer()  # the search field is mounted when it is first opened (action_search)
 
     def on_mount(self) -> None:
         self.query_one(TaskTree).focus()
@@ -615,15 +612,22 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ search, filter, views
 
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+    async def action_search(self) -> None:
+        found = self.query("#search")
+        if found:
+            search = found.first(Input)
+        else:  # mounted on first use: an Input costs the first frame its styles and widgets
+            search = Input(
+                placeholder="Søg i opgaver (id eller titel), Enter vælger den første", id="search"
+            )
+            await self.mount(search, before=self.query_one(Footer))
         search.add_class("-visible")
         search.focus()
 
     def action_close_search(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.has_class("-visible"):
-            search.remove_class("-visible")
+        found = self.query("#search")
+        if found and found.first().has_class("-visible"):
+            found.first().remove_class("-visible")
             self.tree.focus()
 
     @on(Input.Submitted, "#search")

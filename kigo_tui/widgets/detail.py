@@ -64,18 +64,24 @@ class DetailPane(VerticalScroll, can_focus=False):
         done: bool
 
     def compose(self) -> ComposeResult:
+        # The checklist (a SelectionList) is mounted when the first task with one is shown: its
+        # styles and widgets cost the first frame time, and most of what is shown has none.
         yield Static(id="detail-text")
-        yield SelectionList[int](id="checklist", classes="-empty")
         yield Static(id="detail-history")
+
+    def _checklist(self) -> SelectionList[int] | None:
+        found = self.query("#checklist")
+        return found.first(SelectionList) if found else None
 
     def _set(self, body: Text, history: Text | None = None) -> None:
         self.query_one("#detail-text", Static).update(body)
         self.query_one("#detail-history", Static).update(history or "")
 
     def _clear_checklist(self) -> None:
-        checklist = self.query_one("#checklist", SelectionList)
-        checklist.clear_options()
-        checklist.add_class("-empty")
+        checklist = self._checklist()
+        if checklist is not None:
+            checklist.clear_options()
+            checklist.add_class("-empty")
         self._checklist_task = None
 
     def show_kommune(self, model: TreeModel, today_label: str) -> None:
@@ -147,21 +153,27 @@ class DetailPane(VerticalScroll, can_focus=False):
         if extra is not None:
             body.append_text(extra)
         body.append(f"\n{detail.description}\n")
-        checklist = self.query_one("#checklist", SelectionList)
+        checklist = self._checklist()
         # After a tick the same task is shown again: keep the highlighted item, so ↓ and space
         # go on down the list instead of starting over at (and unticking) the first item.
-        keep = checklist.highlighted if self._checklist_task == task.id else None
+        same = checklist is not None and self._checklist_task == task.id
+        keep = checklist.highlighted if same and checklist is not None else None
         self._checklist_task = task.id
-        checklist.clear_options()
+        if checklist is not None:
+            checklist.clear_options()
         if detail.checklist:
             body.append("\nTjekliste (mellemrum markerer):", style="bold")
-            checklist.add_options(
-                [Selection(item.text, item.id, item.done) for item in detail.checklist]
-            )
-            checklist.remove_class("-empty")
-            if keep is not None and keep < checklist.option_count:
-                checklist.highlighted = keep
-        else:
+            items = [Selection(item.text, item.id, item.done) for item in detail.checklist]
+            if checklist is None:  # empty first, as if it had always been there: no highlight
+                checklist = SelectionList[int](id="checklist")
+                self.mount(checklist, after="#detail-text")
+                checklist.add_options(items)
+            else:
+                checklist.add_options(items)
+                checklist.remove_class("-empty")
+                if keep is not None and keep < checklist.option_count:
+                    checklist.highlighted = keep
+        elif checklist is not None:
             checklist.add_class("-empty")
         history = Text()
         if detail.history:
