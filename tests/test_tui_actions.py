@@ -602,3 +602,38 @@ async def test_first_run_ctrl_d_makes_demo_data(tmp_path: Path) -> None:
         model = app.main_screen.model
         assert model.kommune_code == chosen
         assert all(model.total.by_colour[c] > 0 for c in Colour), "demo data has every colour"
+
+
+async def test_a_branch_opened_after_an_own_change_does_not_reload_everything(
+    demo_path: Path, demo_store: Store
+) -> None:
+    """Our own write moves the revision on; the next branch read must not take that for a change
+    by someone else (that would read the overview and every open branch again)."""
+    app = demo_app(demo_path, poll_seconds=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await goto_task(pilot, NOT_STARTED_GREEN)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: status_in_db(demo_store, NOT_STARTED_GREEN) == Status.DONE)
+        await wait_for(
+            pilot, lambda: app.main_screen.model.tasks[NOT_STARTED_GREEN].status == Status.DONE
+        )
+        model = app.main_screen.model
+        await goto_task(pilot, CHECKLIST_TASK)  # another hovedopgave: its branch is read now
+        assert app.main_screen.model is model
+        assert model.is_loaded(("SAPA", 1)) and model.is_loaded(("SAPA", 10))
+
+
+async def test_a_reload_while_a_task_is_revealed_still_lands_on_the_task(demo_path: Path) -> None:
+    """A change by someone else (a reload) arriving between 'show me this task' and its branch
+    being read must not send the cursor back to where it was."""
+    app = demo_app(demo_path, poll_seconds=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = app.main_screen
+        assert cursor_key(pilot) is None  # on the kommune
+        screen.reveal_task(CHECKLIST_TASK)  # its branch is not read yet
+        screen.load()  # as a notification or the poll would
+        await wait_for(pilot, lambda: cursor_key(pilot) == CHECKLIST_TASK)
+        await pilot.pause(0.3)
+        assert cursor_key(pilot) == CHECKLIST_TASK

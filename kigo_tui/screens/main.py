@@ -273,8 +273,10 @@ class MainScreen(Screen[None]):
     def _branch_loaded(self, key: MainKey, rows: list[TaskRow], revision: int) -> None:
         if self.model is None:
             return
-        if revision != self.model.revision:
-            self.load()  # changed meanwhile: counts and tasks are read again, together
+        if revision != self._known_revision:
+            # Someone else changed the database meanwhile (our own writes move _known_revision
+            # along): counts and tasks are read again, together.
+            self.load()
             return
         self.model.load_branch(key, rows)
         for task in rows:

@@ -78,8 +78,9 @@ class TaskTree(Tree[NodeRef]):
         self._filled: set[int] = set()
         self._awaiting: set[MainKey] = set()
         """Open hovedopgaver waiting for their tasks."""
-        self._reveal_after_load: str | None = None
-        """A task to put the cursor on once its branch has been read."""
+        self._reveal_target: tuple[str, MainKey] | None = None
+        """A task on its way to the cursor: its branch is being read, or the tree is being drawn;
+        a rebuild of the tree (a reload) puts the cursor there instead of where it was."""
 
     # ------------------------------------------------------------------ building
 
@@ -109,6 +110,14 @@ class TaskTree(Tree[NodeRef]):
             node = self._mains.get(key)
             if node is not None:
                 self._open(node)
+        target = self._reveal_target
+        if target is not None and (target[0] in self._tasks or target[1] in self._awaiting):
+            # A task on its way to the cursor wins over where the cursor was: it is there again,
+            # or its branch is being read (branch_loaded moves there).
+            if target[0] in self._tasks:
+                self.call_after_refresh(self._move_to_target)
+            return
+        self._reveal_target = None
         if cursor is not None:
             self.call_after_refresh(self._restore_cursor, cursor)
 
@@ -161,10 +170,16 @@ class TaskTree(Tree[NodeRef]):
         if node is None or self.model is None or not self.model.is_loaded(key):
             return
         self._fill(node)
-        pending = self._reveal_after_load
-        if pending is not None and pending in self._tasks:
-            self._reveal_after_load = None
-            self.call_after_refresh(self.move_cursor, self._tasks[pending])
+        if self._reveal_target is not None and self._reveal_target[0] in self._tasks:
+            self.call_after_refresh(self._move_to_target)
+
+    def _move_to_target(self) -> None:
+        """Put the cursor on the task being revealed, looking its node up now (a reload may have
+        rebuilt the tree since the move was asked for)."""
+        node = self._tasks.get(self._reveal_target[0]) if self._reveal_target else None
+        if node is not None:
+            self._reveal_target = None
+            self.move_cursor(node)
 
     def _open(self, node: TreeNode[NodeRef]) -> None:
         self._fill(node)
@@ -189,12 +204,10 @@ class TaskTree(Tree[NodeRef]):
         main = self._mains.get((task.project, task.main_task))
         if main is None:
             return False
-        self._reveal_after_load = task.id
+        self._reveal_target = (task.id, (task.project, task.main_task))
         self._open(main)
-        node = self._tasks.get(task.id)
-        if node is not None:
-            self._reveal_after_load = None
-            self.call_after_refresh(self.move_cursor, node)
+        if task.id in self._tasks:
+            self.call_after_refresh(self._move_to_target)
         return True
 
     def action_expand_cursor(self) -> None:
