@@ -718,4 +718,4 @@ def _write(
             store, conn, CATALOGUE_HISTORY_ID, "version", plan.old_version or None, plan.new_version
         )
 
-    store._bump_revision(conn)
+    store.bump_revision(conn)

@@ -113,12 +113,12 @@ def add_defect(store: Store, defect: DefectInput, now: datetime | None = None) -
     now = as_utc(now) if now else now_utc()
     checked = check(defect, now)
     with write_transaction(store.engine) as conn:
-        store._require_initialised(conn)
+        store.require_initialised(conn)
         new_id = conn.execute(
             insert(DEFECT).values(**_values(checked), created_at=now, user=store.user, version=1)
         ).inserted_primary_key[0]
-        store._record(conn, history_key(new_id), "oprettet", None, checked.title)
-        store._bump_revision(conn)
+        store.record(conn, history_key(new_id), "oprettet", None, checked.title)
+        store.bump_revision(conn)
         return _get(conn, new_id)
 
 
@@ -165,10 +165,10 @@ def save_defect(
         if result.rowcount != 1:
             raise ConflictError(f"fejl {defect_id} blev ændret samtidig af en anden; prøv igen")
         for name in changed:
-            store._record(
+            store.record(
                 conn, history_key(defect_id), _LABELS[name], _plain(old[name]), _plain(new[name])
             )
-        store._bump_revision(conn)
+        store.bump_revision(conn)
         return _get(conn, defect_id)
 
 
@@ -204,12 +204,12 @@ def delete_defect(store: Store, defect_id: int) -> DefectRow:
     with write_transaction(store.engine) as conn:
         current = _get(conn, defect_id)
         conn.execute(delete(DEFECT).where(DEFECT.c.id == defect_id))
-        store._record(
+        store.record(
             conn,
             history_key(defect_id),
             "slettet",
             f"{current.project}: {current.title} ({current.status.value})",
             None,
         )
-        store._bump_revision(conn)
+        store.bump_revision(conn)
         return current

@@ -21,7 +21,7 @@ from kigo_tui.models.readmodels import (
     TaskRow,
 )
 from kigo_tui.rules import Category, Status
-from kigo_tui.sqlio import Row, Sql, as_date, as_datetime, first, in_list
+from kigo_tui.sqlio import Row, Sql, as_date, as_datetime, first, in_list, scalar
 
 TASK_COLUMNS = (
     "id, project, main_task, position, title, category, phase, status, start, due, warn_days, "
@@ -81,6 +81,11 @@ def rollup_sql(dialect: str) -> str:
 
 def read_meta(sql: Sql) -> dict[str, str]:
     return {key: value for key, value in sql.rows("SELECT key, value FROM meta")}
+
+
+def read_revision(sql: Sql) -> int:
+    """The number every write raises (see `Store.bump_revision`)."""
+    return int(scalar(sql, "SELECT value FROM meta WHERE key = 'revision'") or 0)
 
 
 def read_outline(sql: Sql, meta: dict[str, str]) -> Outline:

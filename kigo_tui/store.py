@@ -19,7 +19,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from kigo_tui.kommuner import Kommune
 from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, TaskRow
 from kigo_tui.rules import Category, Status
 from kigo_tui.seed import PROJECT_CODES
-from kigo_tui.sqlio import Sql, first, scalar, utc_now
+from kigo_tui.sqlio import Sql, as_date, first, scalar, utc_now
 from kigo_tui.storage import CHANGES_CHANNEL, SCHEMA_VERSION, sqlite_file
 
 if TYPE_CHECKING:
@@ -223,8 +223,7 @@ class Store:
     def revision(self) -> int:
         """A number that grows with every committed change, by any process."""
         with self.reading() as sql:
-            value = scalar(sql, "SELECT value FROM meta WHERE key = 'revision'")
-        return int(value or 0)
+            return queries.read_revision(sql)
 
     def bump_revision(self, sql: Any) -> None:
         """Count this write transaction as a change; on PostgreSQL also tell every listening
@@ -276,12 +275,6 @@ class Store:
                 "user": self.user,
             },
         )
-
-    # The names the SQLAlchemy Core modules have always used.
-    _bump_revision = bump_revision
-    _require_initialised = require_initialised
-    _task = require_task
-    _record = record
 
     # ----------------------------------------------------------------------------------- init
 
@@ -375,7 +368,7 @@ class Store:
         """The current tasks of one hovedopgave in a project, and the revision they are from."""
         with self.reading() as sql:
             tasks = queries.read_branch(sql, project, main_task)
-            revision = int(scalar(sql, "SELECT value FROM meta WHERE key = 'revision'") or 0)
+            revision = queries.read_revision(sql)
         return tasks, revision
 
     def tasks(self, ids: Sequence[str]) -> list[TaskRow]:
@@ -469,14 +462,11 @@ class Store:
             task = self._locked_task(sql, task_id, expected_version)
             row = first(
                 sql,
-                "SELECT title, description, category, warn_days, start, due FROM task "
-                "WHERE id = :id",
+                "SELECT title, description, category, warn_days FROM task WHERE id = :id",
                 {"id": task_id},
             )
             assert row is not None
-            current = dict(
-                zip(("title", "description", "category", "warn_days"), row[:4], strict=True)
-            )
+            current = dict(zip(("title", "description", "category", "warn_days"), row, strict=True))
             current["start"], current["due"] = task.start, task.due
             start = None if edit.clear_start else (edit.start or current["start"])
             due = None if edit.clear_due else (edit.due or current["due"])
@@ -518,8 +508,6 @@ class Store:
 
         Returns the number of tasks whose dates moved.
         """
-        from kigo_tui.sqlio import as_date
-
         project = project.upper()
         if project not in PROJECT_CODES:
             raise StoreError(f"ukendt projekt: '{project}' (brug STS, SAPA, KY eller KSD)")
@@ -721,17 +709,9 @@ def _as_sql(conn: Any) -> Sql:
     return AlchemySql(conn)
 
 
-def _fields(outline: Any) -> dict[str, Any]:
-    names = (
-        "kommune_code",
-        "kommune_name",
-        "catalogue_version",
-        "revision",
-        "projects",
-        "main_tasks",
-        "skipped",
-    )
-    return {name: getattr(outline, name) for name in names}
+def _fields(outline: Outline) -> dict[str, Any]:
+    """An Outline's fields, to build the Snapshot or Overview that extends it."""
+    return {f.name: getattr(outline, f.name) for f in fields(Outline)}
 
 
 def _plain(value: object) -> object:
