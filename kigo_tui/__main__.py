@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 from kigo_tui.errors import KigoError
 
@@ -56,23 +58,71 @@ def run_tui(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+class PrintableStream:
+    """A text stream that writes everything through `kigo_tui.text.printable`: what the CLI prints
+    (a task title from the database, a bundle's content, a file name) cannot steer the terminal.
+    `unfiltered` is the stream underneath, for the few outputs that add their own colour codes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.unfiltered = stream
+
+    def write(self, text: str) -> int:
+        from kigo_tui.text import printable
+
+        return self.unfiltered.write(printable(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.unfiltered, name)
+
+
+@contextmanager
+def printable_output() -> Iterator[None]:
+    """sys.stdout and sys.stderr as PrintableStreams for the duration (the CLI's print path)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = tui_arguments(argv)
-    try:
-        if args is not None:
-            return run_tui(args)
-        from kigo_tui.cli import build_parser, run_command
+    if args is not None:
+        return _reported(lambda: run_tui(args), args)
+    with printable_output():
+        from kigo_tui.cli import build_parser
 
-        args = build_parser().parse_args(argv)
-        if args.command is None:
-            return run_tui(args)
-        return run_command(args)
+        try:
+            args = build_parser().parse_args(argv)
+        except KigoError as exc:  # pragma: no cover  (argument types raise ArgumentTypeError)
+            return _report(exc, None)
+        if args.command is not None:
+            from kigo_tui.cli import run_command
+
+            return _reported(lambda: run_command(args), args)
+    return _reported(lambda: run_tui(args), args)
+
+
+def _reported(run: Callable[[], int], args: argparse.Namespace) -> int:
+    try:
+        return run()
     except KigoError as exc:
-        print(f"kigo: fejl: {_masked(str(exc), args)}", file=sys.stderr)
-        return 1
+        return _report(exc, args)
     except BrokenPipeError:  # `kigo status | head`: the reader went away, nothing to report
         sys.stderr.close()
         return 0
+
+
+def _report(exc: KigoError, args: argparse.Namespace | None) -> int:
+    from kigo_tui.text import printable
+
+    print(printable(f"kigo: fejl: {_masked(str(exc), args)}"), file=sys.stderr)
+    return 1
 
 
 def _masked(message: str, args: argparse.Namespace | None) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     FailFast,
@@ -30,6 +31,7 @@ from pydantic import (
 from kigo_tui.errors import KigoError
 from kigo_tui.rules import Category
 from kigo_tui.seed import PROJECT_CODES, SEED_DIR
+from kigo_tui.text import clean_text
 
 CATALOGUE_PATH = SEED_DIR / "catalogue.toml"
 
@@ -47,6 +49,15 @@ Group = Literal["independent", "project", "organisational", "technical"]
 ExitPriority = Literal["necessary", "recommended", "voluntary"]
 
 
+MAX_OFFSET_DAYS = 36_500
+"""Largest distance (days, either way) between go-live and a task's start or due date."""
+
+Text = Annotated[str, AfterValidator(lambda value: clean_text(value, "teksten"))]
+"""A text from the catalogue: NFC, no control characters or line breaks (kigo_tui.text)."""
+Name = Annotated[Text, Field(min_length=1)]
+Offset = Annotated[int, Field(ge=-MAX_OFFSET_DAYS, le=MAX_OFFSET_DAYS)]
+
+
 class CatalogueError(KigoError):
     """The catalogue file cannot be read or does not validate; the message names file, entry, field."""
 
@@ -57,16 +68,16 @@ class _Strict(BaseModel):
 
 class ProjectSpec(_Strict):
     code: Literal["STS", "SAPA", "KY", "KSD"]
-    name: Annotated[str, Field(min_length=1)]
-    description: str = ""
+    name: Name
+    description: Text = ""
 
 
 class MainTaskSpec(_Strict):
     number: Annotated[int, Field(ge=1, le=16)]
-    name: Annotated[str, Field(min_length=1)]
+    name: Name
     group: Group
-    description: Annotated[str, Field(min_length=1)]
-    purpose: Annotated[str, Field(min_length=1)]
+    description: Name
+    purpose: Name
 
 
 class SkipSpec(_Strict):
@@ -74,19 +85,19 @@ class SkipSpec(_Strict):
 
     project: Literal["STS", "SAPA", "KY", "KSD"]
     main_task: Annotated[int, Field(ge=1, le=16)]
-    reason: Annotated[str, Field(min_length=1)]
+    reason: Name
 
 
 class TaskSpec(_Strict):
     id: str
-    title: Annotated[str, Field(min_length=1)]
-    description: Annotated[str, Field(min_length=1)]
+    title: Name
+    description: Name
     category: Category
     phase: Phase
-    start_offset: int
-    due_offset: int
+    start_offset: Offset
+    due_offset: Offset
     warn_days: Annotated[int, Field(ge=0, le=365)] = DEFAULT_WARN_DAYS
-    checklist: Annotated[tuple[Annotated[str, Field(min_length=1)], ...], FailFast()] = ()
+    checklist: Annotated[tuple[Name, ...], FailFast()] = ()
     exit_priority: ExitPriority | None = None
     """For SAPA's KMD Sag exit items: KOMBIT's marking, which decides the category."""
 
@@ -124,7 +135,7 @@ class TaskSpec(_Strict):
 
 class Catalogue(_Strict):
     format: Literal["kigo-catalogue"]
-    version: Annotated[str, Field(min_length=1)]
+    version: Annotated[str, Field(min_length=1, max_length=40)]
     projects: Annotated[tuple[ProjectSpec, ...], FailFast()]
     main_tasks: Annotated[tuple[MainTaskSpec, ...], FailFast()]
     skipped: Annotated[tuple[SkipSpec, ...], FailFast()] = ()

@@ -292,7 +292,7 @@ def _describe_field(change: FieldChange) -> str:
 # Versions
 
 
-_VERSION_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)*")
+_VERSION_PATTERN = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9}){0,9}", re.ASCII)
 
 
 def parse_version(version: str, whose: str = "kataloget") -> tuple[int, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -17,6 +18,7 @@ from kigo_tui import __version__
 from kigo_tui.__main__ import _add_global_options
 from kigo_tui.dates import DateError, parse_date, resolve_today
 from kigo_tui.errors import KigoError
+from kigo_tui.text import MAX_INT, TextError, bounded_int, clean_text
 
 if TYPE_CHECKING:
     from kigo_tui.store import Store
@@ -55,6 +57,52 @@ def _warn_arg(text: str) -> int:
     if not 0 <= value <= 365:
         raise argparse.ArgumentTypeError("varsel skal være mellem 0 og 365 dage")
     return value
+
+
+def _int_in(field: str, low: int, high: int) -> Callable[[str], int]:
+    """An argument type: a whole number in [low, high], or a Danish message naming `field`."""
+
+    def parse(text: str) -> int:
+        try:
+            return bounded_int(text, field, low, high)
+        except TextError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def _text_arg(field: str) -> Callable[[str], str]:
+    """An argument type: text through `clean_text` (NFC, no control characters or line breaks)."""
+
+    def parse(text: str) -> str:
+        try:
+            return clean_text(text, field, strip=False)
+        except TextError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+PATH_DESTS = frozenset({"db", "source", "target", "out"})
+"""Arguments that name a file or database: kept byte for byte (a file name in NFD or not UTF-8
+is still that file); what is printed of them goes through the printable output."""
+
+
+def _clean_text_arguments(parser: argparse.ArgumentParser) -> None:
+    """Give every free-text argument of every subcommand the `clean_text` type, so no command
+    receives a control character, a line break or text that is not valid Unicode."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in dict.fromkeys(action.choices.values()):
+                _clean_text_arguments(subparser)
+        elif (
+            action.type is None
+            and action.nargs != 0
+            and action.choices is None
+            and action.dest not in PATH_DESTS
+        ):
+            name = action.option_strings[-1] if action.option_strings else action.dest
+            action.type = _text_arg(f"argumentet {name}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,7 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = sub.add_parser("add", help="tilføj kommunens egen opgave under en hovedopgave")
     add.add_argument("project", type=str.upper, choices=PROJECTS)
-    add.add_argument("main_task", type=int, help="hovedopgavens nummer, 1-16")
+    add.add_argument(
+        "main_task",
+        type=_int_in("hovedopgaven", -MAX_INT, MAX_INT),
+        help="hovedopgavens nummer, 1-16",
+    )
     add.add_argument("title")
     add.add_argument("--description", default="")
     add.add_argument("--category", choices=CATEGORIES, default="optional")
@@ -222,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     aggregate.add_argument("inputs", type=Path, nargs="+", metavar="BUNDT|MAPPE")
     aggregate.add_argument("--out", type=Path, required=True, help="FIL.xlsx, .csv eller .json")
     aggregate.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    _clean_text_arguments(parser)
     return parser
 
 
@@ -354,7 +407,10 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
             print(status_json(tree))
         else:
             ansi = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-            print(status_text(tree, show_tasks=args.tasks or bool(args.project), ansi=ansi))
+            text = status_text(tree, show_tasks=args.tasks or bool(args.project), ansi=ansi)
+            # status_text made its user text printable itself and adds only its colour codes
+            out = getattr(sys.stdout, "unfiltered", sys.stdout) if ansi else sys.stdout
+            print(text, file=out)
         return 0
     if args.command in ("set", "done"):
         return _set(store, args, today)

@@ -56,13 +56,15 @@ def _moment_arg(text: str) -> datetime:
 
 
 def _id_arg(text: str) -> int:
+    from kigo_tui.text import MAX_INT, TextError, bounded_int, printable
+
+    number = text.strip().removeprefix("FEJL-").removeprefix("fejl-")
+    if not (number.isascii() and number.isdigit()):
+        raise argparse.ArgumentTypeError(f"'{printable(text)}' er ikke et fejlnummer")
     try:
-        value = int(text.strip().removeprefix("FEJL-").removeprefix("fejl-"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke et fejlnummer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke et fejlnummer")
-    return value
+        return bounded_int(number, "fejlnummeret", 1, MAX_INT)
+    except TextError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 MOMENT_HELP = "ÅÅÅÅ-MM-DD TT:MM i dansk tid, eller 'nu'"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from kigo_tui.catalogue import PROJECT_CODES
+from kigo_tui.dates import check_date
 from kigo_tui.defect_labels import (
     SEVERITY_LABELS,
     STATUS_LABELS,
@@ -27,7 +28,8 @@ from kigo_tui.defect_labels import (
 from kigo_tui.errors import KigoError
 from kigo_tui.sla_clock import SlaClock
 from kigo_tui.sla_settings import SlaSettings
-from kigo_tui.times import as_utc, duration_text, hours_text, local_text
+from kigo_tui.text import clean_text
+from kigo_tui.times import as_utc, duration_text, hours_text, local, local_text
 
 MAX_TITLE = 200
 ALL = "Alle"
@@ -80,7 +82,7 @@ def check(defect: DefectInput, now: datetime) -> DefectInput:
     project = defect.project.strip().upper()
     if project not in PROJECT_CODES:
         raise DefectError(f"ukendt projekt: '{defect.project}' (brug {', '.join(PROJECT_CODES)})")
-    title = " ".join(defect.title.split())
+    title = " ".join(clean_text(defect.title, "felt 'titel'").split())
     if not title:
         raise DefectError("felt 'titel': må ikke være tom")
     if len(title) > MAX_TITLE:
@@ -106,6 +108,8 @@ def check(defect: DefectInput, now: datetime) -> DefectInput:
         fixed = fixed or max(now, reported)
         responded = responded or fixed
     for name, moment in (("indberettet", reported), ("svar", responded), ("rettet", fixed)):
+        if moment is not None:
+            check_date(local(moment).date(), f"felt '{name}'")
         if moment is not None and moment > now + timedelta(minutes=5):
             raise DefectError(
                 f"felt '{name}': {local_text(moment)} ligger i fremtiden (nu er {local_text(now)})"
@@ -131,8 +135,8 @@ def check(defect: DefectInput, now: datetime) -> DefectInput:
         status=status,
         responded_at=responded,
         fixed_at=fixed,
-        supplier_ref=defect.supplier_ref.strip(),
-        note=defect.note.strip(),
+        supplier_ref=clean_text(defect.supplier_ref, "felt 'leverandørens sagsnr.'"),
+        note=clean_text(defect.note, "felt 'note'"),
     )
 
 

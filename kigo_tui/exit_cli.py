@@ -71,10 +71,12 @@ def _casefold(text: str) -> str:
 
 
 def _int_arg(text: str) -> int:
+    from kigo_tui.text import MAX_INT, TextError, bounded_int
+
     try:
-        return int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke et helt tal") from None
+        return bounded_int(text, "tallet", -MAX_INT, MAX_INT)
+    except TextError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_field_options(parser: argparse.ArgumentParser, *, required: bool) -> None:

@@ -32,6 +32,7 @@ from kigo_tui.exit_strategy import (
     CaseArea,
     analyse,
 )
+from kigo_tui.text import clean_text
 
 SHEET = "Dokumentationsark"
 EXPLANATION_SHEET = "Forklaring"
@@ -141,6 +142,8 @@ def danish_message(error: dict[str, Any]) -> str:
         return f"skal være en af {ctx.get('expected')}"
     if kind == "missing":
         return "mangler"
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
     if kind == "extra_forbidden":
         return "ukendt felt"
     return str(error.get("msg", "ugyldig værdi"))
@@ -306,7 +309,7 @@ def _whole_number(value: object) -> int:
             return int(value)
         raise ValueError("skal være et helt tal")
     text = str(value).strip().replace(" ", "")
-    if re.fullmatch(r"[-+]?\d+(\.0+)?", text):
+    if re.fullmatch(r"[-+]?[0-9]{1,15}(\.0+)?", text):
         return int(float(text)) if "." in text else int(text)
     raise ValueError("skal være et helt tal")
 
@@ -319,7 +322,7 @@ def _convert(column: Column, value: object) -> object:
             return ""
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
-        return str(value)
+        return clean_text(str(value), "teksten", multiline=True, strip=False)
     if _is_empty(value):
         return _EMPTY
     if kind == "id":

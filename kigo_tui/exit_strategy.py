@@ -26,6 +26,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kigo_tui.text import MAX_INT, clean_text
+
 Pattern = Literal["0", "A", "B", "C", "D", "E"]
 Complexity = Literal["low", "medium", "high"]
 Scenario = Literal[1, 2, 3, 4]
@@ -71,12 +73,16 @@ COMPUTED_RULES = (
 """The rules of the module docstring in Danish, for the help screen and the Excel sheet."""
 
 
+MAX_COUNT = MAX_INT
+"""Largest id or count of cases/notes a sagsområde may have."""
+
+
 class CaseArea(BaseModel):
     """One sagsområde: a row of the documentation sheet (R1)."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    id: int | None = None
+    id: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
     field_area: Annotated[str, Field(min_length=1, max_length=200)]
     """Fagområde: the organisational unit that handles the case area."""
     case_area: Annotated[str, Field(min_length=1, max_length=200)]
@@ -92,8 +98,8 @@ class CaseArea(BaseModel):
     overview_in: str = ""
     monopoly_break: bool = False
     """Part of the monopolbrud (KY, KSD …)."""
-    case_count: Annotated[int, Field(ge=0)] = 0
-    note_count: Annotated[int, Field(ge=0)] = 0
+    case_count: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
+    note_count: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
     cleanup_needed: bool = False
     archivable: bool = False
     future_system: str = ""
@@ -106,6 +112,25 @@ class CaseArea(BaseModel):
     @classmethod
     def _strip(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("field_area", "case_area")
+    @classmethod
+    def _clean_name(cls, value: str) -> str:
+        return clean_text(value, "teksten")
+
+    @field_validator(
+        "cases_in",
+        "notes_in",
+        "alerts_in",
+        "documents_in",
+        "overview_in",
+        "future_system",
+        "comment",
+    )
+    @classmethod
+    def _clean_note(cls, value: str) -> str:
+        """Free text as typed in a cell: line breaks (Alt+Enter in Excel) and spaces stay."""
+        return clean_text(value, "teksten", multiline=True, strip=False)
 
 
 # ------------------------------------------------------------------ the R2 decision tree

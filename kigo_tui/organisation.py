@@ -12,11 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from kigo_tui.dates import check_date
 from kigo_tui.organisation_labels import ESCALATIONS, FORMS
 from kigo_tui.rules import Colour
 from kigo_tui.seed import PROJECT_CODES
 from kigo_tui.sqlio import Sql, as_date, utc_now
 from kigo_tui.store import Store, StoreError, insert_sql
+from kigo_tui.text import clean_text, same_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -137,11 +139,10 @@ class Organisation:
     def find(self, ref: str) -> PersonRow | None:
         """A person by id, e-mail or name (case-insensitive)."""
         ref = ref.strip()
-        if ref.isdigit() and int(ref) in self.people:
+        if ref.isascii() and ref.isdigit() and len(ref) < 10 and int(ref) in self.people:
             return self.people[int(ref)]
-        folded = ref.casefold()
         matches = [
-            p for p in self.people.values() if folded in (p.email.casefold(), p.name.casefold())
+            p for p in self.people.values() if same_text(ref, p.email) or same_text(ref, p.name)
         ]
         return matches[0] if len(matches) == 1 else None
 
@@ -281,7 +282,7 @@ def _resolve(sql: Sql, ref: str | int) -> PersonRow:
     org = _read(sql)
     person = org.people.get(ref) if isinstance(ref, int) else org.find(ref)
     if person is None and isinstance(ref, str):
-        same_name = [p for p in org.people.values() if p.name.casefold() == ref.strip().casefold()]
+        same_name = [p for p in org.people.values() if same_text(p.name, ref)]
         if len(same_name) > 1:
             ids = ", ".join(str(p.id) for p in same_name)
             raise OrganisationError(
@@ -304,6 +305,12 @@ def _validate_person(name: str, email: str) -> None:
 def add_person(
     store: Store, name: str, *, title: str = "", unit: str = "", email: str = "", phone: str = ""
 ) -> PersonRow:
+    name, title, unit = (
+        clean_text(name, "navn"),
+        clean_text(title, "titel"),
+        clean_text(unit, "enhed"),
+    )
+    email, phone = clean_text(email, "e-mail"), clean_text(phone, "telefon")
     _validate_person(name, email)
     with store.writing() as sql:
         store.require_initialised(sql)
@@ -483,6 +490,8 @@ def log_dialogue(
         raise OrganisationError(
             f"ukendt eskalering: '{escalation}' (brug none, direktion eller kommunalbestyrelse)"
         )
+    topic, actions = clean_text(topic, "emne"), clean_text(actions, "handlinger")
+    check_date(on, "dato")
     if not topic.strip():
         raise OrganisationError("emnet må ikke være tomt")
     with store.writing() as sql:

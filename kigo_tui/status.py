@@ -20,6 +20,7 @@ from kigo_tui.rules import (
     needs_follow_up,
     task_colour,
 )
+from kigo_tui.text import printable
 
 
 def _counts(colours: list[Colour], categories: list[Category], done: int) -> Counts:
@@ -157,6 +158,18 @@ def _counts_text(counts: dict[str, Any]) -> str:
     )
 
 
+def _printable_tree(value: Any) -> Any:
+    """The tree with every text made printable (a title cannot carry a terminal escape into the
+    coloured output, which the CLI writes past its printable stream)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _printable_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable_tree(item) for item in value]
+    return value
+
+
 def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
     """The tree as plain text; colour is always also a symbol and a word."""
     codes = {"green": "32", "yellow": "33", "red": "31"}
@@ -164,6 +177,7 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
     def paint(colour: str, text: str) -> str:
         return f"\x1b[{codes[colour]}m{text}\x1b[0m" if ansi else text
 
+    tree = _printable_tree(tree)
     kommune = tree["kommune"]
     lines = [
         f"{kommune['name']} ({kommune['code']}) · status pr. {tree['today']}: "

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kigo_tui import queries
+from kigo_tui.dates import check_date
 from kigo_tui.errors import KigoError
 from kigo_tui.kommuner import Kommune
 from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, TaskRow
@@ -32,6 +33,7 @@ from kigo_tui.rules import Category, Status
 from kigo_tui.seed import PROJECT_CODES
 from kigo_tui.sqlio import Sql, as_date, first, scalar, utc_now
 from kigo_tui.storage import CHANGES_CHANNEL, SCHEMA_VERSION, sqlite_file
+from kigo_tui.text import clean_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -127,6 +129,21 @@ class TaskEdit:
     warn_days: int | None = None
     clear_start: bool = False
     clear_due: bool = False
+
+
+def clean_edit(edit: TaskEdit) -> TaskEdit:
+    """The edit with its texts through `clean_text` and its dates in the allowed range."""
+    from dataclasses import replace
+
+    return replace(
+        edit,
+        title=None if edit.title is None else clean_text(edit.title, "titel"),
+        description=None
+        if edit.description is None
+        else clean_text(edit.description, "beskrivelse"),
+        start=None if edit.start is None else check_date(edit.start, "startdato"),
+        due=None if edit.due is None else check_date(edit.due, "frist"),
+    )
 
 
 class _AlchemyBackend:
@@ -458,6 +475,7 @@ class Store:
     def edit_task(
         self, task_id: str, edit: TaskEdit, expected_version: int | None = None
     ) -> TaskRow:
+        edit = clean_edit(edit)
         with self.writing() as sql:
             task = self._locked_task(sql, task_id, expected_version)
             row = first(
@@ -563,6 +581,10 @@ class Store:
             raise StoreError(f"ukendt projekt: '{project}' (brug STS, SAPA, KY eller KSD)")
         if not 1 <= main_task <= 16:
             raise StoreError(f"ukendt hovedopgave: {main_task} (brug 1-16)")
+        title, description = clean_text(title, "titel"), clean_text(description, "beskrivelse")
+        checklist = [clean_text(item, "tjeklistepunkt") for item in checklist]
+        start = None if start is None else check_date(start, "startdato")
+        due = None if due is None else check_date(due, "frist")
         if not title.strip():
             raise StoreError("titlen må ikke være tom")
         if start and due and start > due:

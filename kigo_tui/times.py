@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from kigo_tui.dates import COPENHAGEN, DateError
+from kigo_tui.dates import COPENHAGEN, DateError, check_date, date_parts, make_date
+from kigo_tui.text import printable
 
 _FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M", "%d.%m.%Y %H:%M")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
@@ -86,9 +87,14 @@ def parse_moment(text: str, what: str = "tidspunkt", *, now: datetime | None = N
             except ValueError:
                 continue
     if parsed is None:
+        parts = date_parts(value.replace("T", " ").split(" ")[0])
+        if parts is not None:
+            make_date(parts, value, what)  # the day itself does not exist or is out of range
         raise DateError(
-            f"ugyldigt {what}: '{text}' (skriv ÅÅÅÅ-MM-DD TT:MM, fx 2026-11-20 14:30, eller 'nu')"
+            f"ugyldigt {what}: '{printable(text[:40])}' "
+            "(skriv ÅÅÅÅ-MM-DD TT:MM, fx 2026-11-20 14:30, eller 'nu')"
         )
+    check_date(parsed.date(), what)
     moment = parsed.replace(tzinfo=COPENHAGEN)
     back = moment.astimezone(UTC).astimezone(COPENHAGEN)
     if back.replace(tzinfo=None) != parsed:

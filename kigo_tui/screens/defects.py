@@ -13,7 +13,6 @@ from datetime import datetime
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -277,9 +276,7 @@ class DefectLogScreen(Screen[None]):
                 f"• {SEVERITY_LABELS[severity]} ({SEVERITY_HINTS[severity]}): svar inden "
                 f"{target.response_hours:g} t, rettet inden {target.resolution_hours:g} t"
             )
-        self.app.push_screen(
-            SummaryScreen(escape("\n".join(lines)), title="Fejllog – regler og taster")
-        )
+        self.app.push_screen(SummaryScreen("\n".join(lines), title="Fejllog – regler og taster"))
 
     # ------------------------------------------------------------------ writes
 

@@ -51,7 +51,7 @@ class Dialog(ModalScreen):
 
     def form_footer(self, save_label: str = "Gem (ctrl+s)") -> ComposeResult:
         """The error line and the Annullér/save buttons every form dialog ends with."""
-        yield Static("", id="error", classes="error")
+        yield Static("", id="error", classes="error", markup=False)
         with Horizontal(classes="buttons"):
             yield Button("Annullér", id="cancel")
             yield Button(save_label, id="save", variant="primary")
@@ -75,7 +75,7 @@ class Dialog(ModalScreen):
         return title, start, due, warn
 
     def show_error(self, message: object) -> None:
-        self.query_one("#error", Static).update(f"⚠ {message}")
+        self.query_one("#error", Static).update(Text(f"⚠ {message}"))
 
 
 def _read_date(value: str, what: str) -> date | None:
@@ -110,7 +110,7 @@ class EditTaskScreen(Dialog):
     def __init__(
         self,
         task: TaskRow,
-        people: list[tuple[str, int]] | None = None,
+        people: list[tuple[Text, int]] | None = None,
         responsibility: tuple[int | None, int | None] = (None, None),
     ) -> None:
         super().__init__()
@@ -121,8 +121,8 @@ class EditTaskScreen(Dialog):
     def compose(self) -> ComposeResult:
         task = self.task_row
         with Vertical(classes="dialog"):
-            yield Static(f"Ret {task.id}", classes="title")
-            yield Static(task.title)
+            yield Static(f"Ret {task.id}", classes="title", markup=False)
+            yield Static(task.title, markup=False)
             with Grid():
                 yield Label("Titel")
                 yield Input(task.title, id="title", compact=True)
@@ -204,6 +204,7 @@ class AddTaskScreen(Dialog):
             yield Static(
                 f"Ny lokal opgave · {self.project} {self.main_task}. {self.main_name}",
                 classes="title",
+                markup=False,
             )
             with Grid():
                 yield Label("Titel")
@@ -297,7 +298,7 @@ class ConfirmScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question)
+            yield Static(self.question, markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Nej (n)", id="no")
                 yield Button("Ja (j)", id="yes", variant="error")
@@ -331,10 +332,10 @@ class TaskListScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="title")
+            yield Static(self.title_text, classes="title", markup=False)
             yield Static(self.summary)
             if not self.rows:
-                yield Static(self.empty)
+                yield Static(self.empty, markup=False)
             yield DataTable(id="task-list", cursor_type="row")
             yield Static("Enter: gå til opgaven · Esc: luk", classes="hint")
 
@@ -344,10 +345,10 @@ class TaskListScreen(Dialog):
         for task, colour in self.rows:
             table.add_row(
                 f"{COLOUR_SYMBOLS[colour]} {COLOUR_LABELS[colour]}",
-                task.id,
+                Text(task.id),
                 CATEGORY_LABELS[task.category],
                 task.due.strftime("%d-%m-%Y") if task.due else "—",
-                task.title,
+                Text(task.title),
                 key=task.id,
             )
         table.focus()

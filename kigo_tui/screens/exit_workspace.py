@@ -130,9 +130,9 @@ class ExitWorkspaceScreen(Screen[None]):
             area = row.area
             table.add_row(
                 str(row.priority),
-                area.field_area,
-                area.case_area,
-                area.kle,
+                Text(area.field_area),
+                Text(area.case_area),
+                Text(area.kle),
                 area.pattern or "–",
                 str(area.scenario or "–"),
                 "ja" if area.business_critical else "",
@@ -296,7 +296,9 @@ class AreaFormScreen(_Modal):
         area = self.area
         with VerticalScroll(classes="dialog"):
             yield Static(
-                "Nyt sagsområde" if area is None else f"Ret {area.case_area}", classes="title"
+                "Nyt sagsområde" if area is None else f"Ret {area.case_area}",
+                classes="title",
+                markup=False,
             )
             with Grid():
                 for name, label in TEXT_FIELDS[:3]:
@@ -387,7 +389,7 @@ class PatternWizardScreen(_Modal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"Brugsmønster for {self.case_area}", classes="title")
+            yield Static(f"Brugsmønster for {self.case_area}", classes="title", markup=False)
             yield Static(id="asked")
             yield Static(id="question")
             with Horizontal(classes="buttons"):
@@ -448,7 +450,7 @@ class AreaFilterScreen(_Modal):
             with Grid():
                 yield Label("Fagområde")
                 yield Select(
-                    [(f, f) for f in self.field_areas],
+                    [(Text(f), f) for f in self.field_areas],
                     value=current.field_area
                     if current.field_area in self.field_areas
                     else Select.NULL,
@@ -507,5 +509,5 @@ class SummaryScreen(_Modal):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(self.title_text, classes="title")
-            yield Static(self.text)
+            yield Static(self.title_text, classes="title", markup=False)
+            yield Static(self.text, markup=False)

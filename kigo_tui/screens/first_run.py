@@ -48,7 +48,7 @@ class FirstRunScreen(Screen[tuple[str, str, dict[str, date]] | None]):
                 for code in PROJECTS:
                     yield Label(code)
                     yield Input(id=f"golive-{code}", placeholder="ÅÅÅÅ-MM-DD")
-            yield Static("", id="error")
+            yield Static("", id="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Brug demodata (ctrl+d)", id="demo")
                 yield Button("Opret (ctrl+s)", id="create", variant="primary")

@@ -464,7 +464,7 @@ class MainScreen(Screen[None]):
             return
 
         org = self.org
-        people = [(p.name, p.id) for p in org.people.values()] if org else []
+        people = [(Text(p.name), p.id) for p in org.people.values()] if org else []
         current = org.responsibility.get(task.id, (None, None)) if org else (None, None)
 
         def saved(result: EditResult | None) -> None:

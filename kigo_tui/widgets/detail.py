@@ -163,7 +163,7 @@ class DetailPane(VerticalScroll, can_focus=False):
             checklist.clear_options()
         if detail.checklist:
             body.append("\nTjekliste (mellemrum markerer):", style="bold")
-            items = [Selection(item.text, item.id, item.done) for item in detail.checklist]
+            items = [Selection(Text(item.text), item.id, item.done) for item in detail.checklist]
             if checklist is None:  # empty first, as if it had always been there: no highlight
                 checklist = SelectionList[int](id="checklist")
                 self.mount(checklist, after="#detail-text")

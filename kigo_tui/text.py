@@ -1,0 +1,120 @@
+"""User text is data: one gate on the way in, one on the way out.
+
+`clean_text` is what every input path (CLI arguments, TUI forms, the workbook and catalogue
+imports) calls before a text is stored: it normalises to NFC (a name typed or imported in two
+Unicode forms is one name) and refuses control characters and line breaks with a Danish message
+naming the field. `printable` is what the CLI writes through: whatever a database, bundle or file
+name contains, no control character reaches the terminal (each becomes a visible escape such as
+`\\x1b`). `bounded_int` is the one range check for whole numbers typed or read from files.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from kigo_tui.errors import KigoError
+
+MAX_TEXT = 10_000
+"""The longest text a field accepts (a description); longer is refused, not cut."""
+
+MAX_INT = 2_000_000_000
+"""Largest id or count anyone types or imports (fits every database's integer column)."""
+
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+class TextError(KigoError, ValueError):
+    """A text or number the user gave cannot be stored as it is; the message names the field."""
+
+
+def _code(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _refused(char: str, *, multiline: bool) -> bool:
+    if multiline and char == "\n":
+        return False
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cs") or char in _LINE_BREAKS
+
+
+def clean_text(
+    value: str,
+    field: str,
+    *,
+    required: bool = False,
+    multiline: bool = False,
+    strip: bool = True,
+    max_length: int = MAX_TEXT,
+) -> str:
+    """`value` NFC-normalised and stripped (unless not `strip`); TextError (Danish, naming `field`) for a control
+    character, a line break (unless `multiline`: then '\\n' is kept, '\\r\\n' becomes '\\n'),
+    text that is not valid Unicode, an empty text when `required`, or one longer than
+    `max_length` characters."""
+    if not isinstance(value, str):
+        raise TextError(f"{field}: forventede tekst, fik {type(value).__name__}")
+    if multiline:
+        value = value.replace("\r\n", "\n")
+    for position, char in enumerate(value, start=1):
+        if not _refused(char, multiline=multiline):
+            continue
+        if unicodedata.category(char) == "Cs":
+            raise TextError(f"{field} indeholder tegn, der ikke er gyldig Unicode (UTF-8)")
+        kind = "et linjeskift" if char in _LINE_BREAKS else "et kontroltegn"
+        raise TextError(
+            f"{field} indeholder {kind} ({_code(char)}, tegn nr. {position}); "
+            "kontroltegn og linjeskift er ikke tilladt"
+        )
+    text = unicodedata.normalize("NFC", value.strip() if strip else value)
+    if required and not text:
+        raise TextError(f"{field} mangler")
+    if len(text) > max_length:
+        raise TextError(f"{field} er for lang: {len(text)} tegn (højst {max_length})")
+    return text
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two texts are the same name to a user: equal after NFC and case folding."""
+    return unicodedata.normalize("NFC", a.strip()).casefold() == (
+        unicodedata.normalize("NFC", b.strip()).casefold()
+    )
+
+
+def bounded_int(value: object, field: str, low: int, high: int) -> int:
+    """A whole number in [low, high] from text or a number; TextError names the field otherwise."""
+    if isinstance(value, bool):
+        raise TextError(f"{field} skal være et helt tal mellem {low} og {high}")
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if len(text) > 30 or not text.lstrip("+-").isascii() or not text.lstrip("+-").isdigit():
+            raise TextError(
+                f"'{printable(text[:40])}' er ikke et helt tal ({field} skal være mellem {low} "
+                f"og {high})"
+            )
+        number = int(text)
+    if not low <= number <= high:
+        raise TextError(f"{field} skal være mellem {low} og {high} (fik {number})")
+    return number
+
+
+def printable(text: str) -> str:
+    """`text` with every control character shown as an escape ('\\x1b', '\\r', '\\u2028') and
+    every lone surrogate (a file name that is not UTF-8) as U+FFFD, so it cannot steer a terminal.
+    Line feeds and tabs stay: they are layout, not control sequences."""
+    if text.isprintable() and text.isascii():
+        return text
+    out: list[str] = []
+    for char in text:
+        if char in "\n\t":
+            out.append(char)
+            continue
+        category = unicodedata.category(char)
+        if category == "Cs":
+            out.append("\ufffd")
+        elif category == "Cc" or char in _LINE_BREAKS:
+            out.append(repr(char)[1:-1])
+        else:
+            out.append(char)
+    return "".join(out)
