@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kigo_tui.exit_strategy import CaseArea
+from kigo_tui.exit_strategy import STORED, CaseArea
 from kigo_tui.sqlio import Sql
 from kigo_tui.store import Store, StoreError, insert_sql
 
@@ -22,7 +22,12 @@ class CaseAreaError(StoreError):
 def list_areas(store: Store) -> list[CaseArea]:
     with store.reading() as sql:
         rows = sql.rows(f"SELECT {_COLUMNS} FROM case_area ORDER BY field_area, case_area, id")
-    return [CaseArea.model_validate(dict(zip(["id", *FIELDS], row, strict=True))) for row in rows]
+    return [
+        CaseArea.model_validate(
+            dict(zip(["id", *FIELDS], row, strict=True)), context={STORED: True}
+        )
+        for row in rows
+    ]
 
 
 def _values(area: CaseArea) -> dict[str, object]:

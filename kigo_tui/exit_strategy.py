@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from kigo_tui.text import MAX_INT, clean_text
 
@@ -73,6 +73,9 @@ COMPUTED_RULES = (
 """The rules of the module docstring in Danish, for the help screen and the Excel sheet."""
 
 
+STORED = "stored"
+"""Validation context key: the values come from the database (read as they are: a row written
+before a rule existed, or by another tool, must never lock the user out of their data)."""
 MAX_COUNT = MAX_INT
 """Largest id or count of cases/notes a sagsområde may have."""
 
@@ -115,7 +118,9 @@ class CaseArea(BaseModel):
 
     @field_validator("field_area", "case_area")
     @classmethod
-    def _clean_name(cls, value: str) -> str:
+    def _clean_name(cls, value: str, info: ValidationInfo) -> str:
+        if info.context and info.context.get(STORED):
+            return value
         return clean_text(value, "teksten")
 
     @field_validator(
@@ -128,8 +133,10 @@ class CaseArea(BaseModel):
         "comment",
     )
     @classmethod
-    def _clean_note(cls, value: str) -> str:
+    def _clean_note(cls, value: str, info: ValidationInfo) -> str:
         """Free text as typed in a cell: line breaks (Alt+Enter in Excel) and spaces stay."""
+        if info.context and info.context.get(STORED):
+            return value
         return clean_text(value, "teksten", multiline=True, strip=False)
 
 

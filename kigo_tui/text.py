@@ -5,7 +5,7 @@ imports) calls before a text is stored: it normalises to NFC (a name typed or im
 Unicode forms is one name) and refuses control characters and line breaks with a Danish message
 naming the field. `printable` is what the CLI writes through: whatever a database, bundle or file
 name contains, no control character reaches the terminal (each becomes a visible escape such as
-`\\x1b`). `bounded_int` is the one range check for whole numbers typed or read from files.
+`\\u001b`). `bounded_int` is the one range check for whole numbers typed or read from files.
 """
 
 from __future__ import annotations
@@ -100,9 +100,10 @@ def bounded_int(value: object, field: str, low: int, high: int) -> int:
 
 
 def printable(text: str) -> str:
-    """`text` with every control character shown as an escape ('\\x1b', '\\r', '\\u2028') and
+    """`text` with every control character shown as a visible escape ('\\u001b', '\\u000d') and
     every lone surrogate (a file name that is not UTF-8) as U+FFFD, so it cannot steer a terminal.
-    Line feeds and tabs stay: they are layout, not control sequences."""
+    The escapes are JSON's: inside a JSON string they read back as the stored character. Line
+    feeds and tabs stay: they are layout, not control sequences."""
     if text.isprintable() and text.isascii():
         return text
     out: list[str] = []
@@ -114,7 +115,7 @@ def printable(text: str) -> str:
         if category == "Cs":
             out.append("\ufffd")
         elif category == "Cc" or char in _LINE_BREAKS:
-            out.append(repr(char)[1:-1])
+            out.append(f"\\u{ord(char):04x}")
         else:
             out.append(char)
     return "".join(out)

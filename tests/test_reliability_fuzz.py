@@ -209,17 +209,21 @@ FOUND = [
 def test_found_command_lines(db_path: Path, argv: list[str]) -> None:
     tally = Tally()
     _check_command(db_path, argv, tally)
-    assert tally.codes == {1: 1}
+    assert tally.codes in ({1: 1}, {2: 1})  # refused by the command or by its argument types
 
 
 def test_found_colour_of_a_task_due_at_the_start_of_the_calendar(db_path: Path) -> None:
+    """Dates before 2000-01-01 are refused; at the start of the range the colours still work."""
     tally = Tally()
     _check_command(db_path, ["add", "STS", "1", "tidlig", "--due", "0001-01-05"], tally)
-    _check_command(
-        db_path, ["--today", "0001-01-01", "set", "STS-01-L1", "--warn-days", "9"], tally
-    )
     _check_command(db_path, ["--today", "0001-01-01", "status"], tally)
-    assert tally.codes == {0: 3}
+    assert tally.codes == {2: 1, 1: 1}  # argparse refuses --due, resolve_today --today
+    _check_command(db_path, ["add", "STS", "1", "tidlig", "--due", "2000-01-05"], tally)
+    _check_command(
+        db_path, ["--today", "2000-01-01", "set", "STS-01-L1", "--warn-days", "9"], tally
+    )
+    _check_command(db_path, ["--today", "2000-01-01", "status"], tally)
+    assert tally.codes == {2: 1, 1: 1, 0: 3}
 
 
 # ----------------------------------------------------------------------------- catalogue files

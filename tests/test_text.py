@@ -95,7 +95,7 @@ def test_printable_never_emits_a_control_character(value: str) -> None:
 
 
 def test_printable_shows_escapes_visibly() -> None:
-    assert printable("a\x1b[2Jb\r\x9b\u2028") == "a\\x1b[2Jb\\r\\x9b\\u2028"
+    assert printable("a\x1b[2Jb\r\x9b\u2028") == "a\\u001b[2Jb\\u000d\\u009b\\u2028"
     assert printable("fil\udcff.zip") == "fil\ufffd.zip"
     assert printable("æøå [b] 🙂\n\t") == "æøå [b] 🙂\n\t"
 

@@ -42,7 +42,7 @@ from kigo_tui.bundle.xlsx import xlsx_bytes
 from kigo_tui.bundle.zipfiles import ZIP_TIMESTAMP as ZIP_TIMESTAMP  # re-exported: it lived here
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
 from kigo_tui.errors import KigoError
-from kigo_tui.exit_strategy import CaseArea, analyse, summarise
+from kigo_tui.exit_strategy import STORED, CaseArea, analyse, summarise
 from kigo_tui.models.readmodels import Snapshot
 
 if TYPE_CHECKING:
@@ -254,12 +254,15 @@ def exit_document(areas: list[CaseArea]) -> ExitDocument:
     summary = summarise(areas)
     return ExitDocument(
         areas=[
-            ExitAreaOut(
-                **row.area.model_dump(),
-                user_band=row.user_band,
-                extent=row.extent,
-                priority=row.priority,
-                needs_scenario=row.needs_scenario,
+            ExitAreaOut.model_validate(
+                {
+                    **row.area.model_dump(),
+                    "user_band": row.user_band,
+                    "extent": row.extent,
+                    "priority": row.priority,
+                    "needs_scenario": row.needs_scenario,
+                },
+                context={STORED: True},  # as stored: the text rules are for input
             )
             for row in analyse(areas)
         ],
