@@ -404,6 +404,7 @@ class DefectFormScreen(Dialog):
     @on(Input.Submitted)
     def action_save(self) -> None:
         from kigo_tui.defects import DefectError, DefectInput, check
+        from kigo_tui.text import TextError
         from kigo_tui.times import now_utc
 
         try:
@@ -431,7 +432,7 @@ class DefectFormScreen(Dialog):
             ):
                 defect = replace(defect, fixed_at=None)  # reopened; the history keeps the old fix
             checked = check(defect, now_utc())
-        except (DateError, DefectError) as exc:
+        except (DateError, DefectError, TextError) as exc:
             self.show_error(exc)
             return
         self.dismiss(checked)

@@ -15,8 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
 from kigo_tui.dates import DateError, danish_date, parse_date
+from kigo_tui.errors import KigoError
 from kigo_tui.models.readmodels import TaskRow
 from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, COLOUR_SYMBOLS, Category, Colour
+from kigo_tui.text import clean_text
 from kigo_tui.tree_model import TaskFilter
 
 if TYPE_CHECKING:
@@ -61,8 +63,9 @@ class Dialog(ModalScreen):
         self.dismiss(None)
 
     def read_task_fields(self) -> tuple[str, date | None, date | None, int]:
-        """Title, start, due and warning window from a task form; DateError names the problem."""
-        title = self.query_one("#title", Input).value.strip()
+        """Title, start, due and warning window from a task form; a KigoError (DateError,
+        TextError) names the problem."""
+        title = clean_text(self.query_one("#title", Input).value, "titel")
         if not title:
             raise DateError("titlen må ikke være tom")
         start = _read_date(self.query_one("#start", Input).value, "startdato")
@@ -161,7 +164,7 @@ class EditTaskScreen(Dialog):
 
         try:
             title, start, due, warn = self.read_task_fields()
-        except DateError as exc:
+        except KigoError as exc:
             self.show_error(exc)
             return
         category = self.query_one("#category", Select).value
@@ -234,18 +237,18 @@ class AddTaskScreen(Dialog):
     def action_save(self) -> None:
         try:
             title, start, due, warn = self.read_task_fields()
-        except DateError as exc:
+            description = clean_text(self.query_one("#description", Input).value, "beskrivelse")
+            checklist = clean_text(self.query_one("#checklist", Input).value, "tjekliste")
+        except KigoError as exc:
             self.show_error(exc)
             return
-        items = [
-            i.strip() for i in self.query_one("#checklist", Input).value.split(";") if i.strip()
-        ]
+        items = [i.strip() for i in checklist.split(";") if i.strip()]
         self.dismiss(
             {
                 "project": self.project,
                 "main_task": self.main_task,
                 "title": title,
-                "description": self.query_one("#description", Input).value.strip(),
+                "description": description,
                 "category": Category(self.query_one("#category", Select).value),
                 "start": start,
                 "due": due,

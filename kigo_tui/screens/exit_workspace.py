@@ -34,6 +34,7 @@ from kigo_tui.exit_strategy import (
     summarise,
 )
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
+from kigo_tui.text import MAX_INT, TextError, bounded_int
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -358,10 +359,11 @@ class AreaFormScreen(_Modal):
             values[name] = self.query_one(f"#{name}", Input).value
         for name, label in NUMBER_FIELDS:
             text = self.query_one(f"#{name}", Input).value.strip() or "0"
-            if not text.lstrip("-").isdigit():
+            try:
+                values[name] = bounded_int(text, label, -MAX_INT, MAX_INT)
+            except TextError:
                 self.show_error(f"{label}: skriv et helt tal")
                 return
-            values[name] = int(text)
         for name in [n for n, _ in BOOL_FIELDS] + ["pattern", "cleanup_complexity", "scenario"]:
             value = self.query_one(f"#{name}", Select).value
             values[name] = None if value == Select.NULL else value

@@ -25,6 +25,7 @@ from kigo_tui.dburl import header_location
 from kigo_tui.errors import KigoError
 from kigo_tui.organisation_labels import ESCALATIONS
 from kigo_tui.rules import Colour, Status, needs_follow_up, next_status, severity
+from kigo_tui.text import clean_text
 from kigo_tui.tree_model import MainKey, TaskFilter, TreeModel
 from kigo_tui.widgets.detail import DetailPane
 from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
@@ -634,7 +635,11 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
-        text = event.value
+        try:
+            text = clean_text(event.value, "søgningen")
+        except KigoError as exc:
+            self.notify(str(exc), severity="error")
+            return
         if self.model is not None:
             self._read("search", lambda store: store.search(text), partial(self._found, text))
 
