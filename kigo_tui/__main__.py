@@ -8,6 +8,7 @@ before Textual is imported (`kigo_tui.preload`).
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -116,6 +117,28 @@ def _reported(run: Callable[[], int], args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `kigo status | head`: the reader went away, nothing to report
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file the command was pointed at: too long a name, no access …
+        return _report(KigoError(_os_message(exc)), args)
+
+
+_OS_ERRORS = {
+    errno.ENAMETOOLONG: "navnet er for langt",
+    errno.ENOENT: "findes ikke",
+    errno.EACCES: "ingen adgang",
+    errno.EPERM: "ingen adgang",
+    errno.EISDIR: "er en mappe",
+    errno.ENOTDIR: "en del af stien er ikke en mappe",
+    errno.ENOSPC: "disken er fuld",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+}
+
+
+def _os_message(exc: OSError) -> str:
+    """A file system error in Danish, naming the file (its name cut to 120 characters)."""
+    reason = _OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
+    name = str(exc.filename) if exc.filename is not None else ""
+    name = name if len(name) <= 120 else name[:60] + "…" + name[-59:]
+    return f"{name}: {reason}" if name else reason
 
 
 def _report(exc: KigoError, args: argparse.Namespace | None) -> int:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kigo_tui import __version__
 from kigo_tui.__main__ import _add_global_options
@@ -106,6 +106,15 @@ def _clean_text_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 class _Parser(argparse.ArgumentParser):
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # Python 3.11 drops a '--' given as an option's value ('--kommune=--') and hands the
+        # command an empty list: the value is the text '--', checked like any other.
+        if arg_strings == ["--"] and action.option_strings and action.nargs in (None, "?"):
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"kigo: fejl: {message}\n")
