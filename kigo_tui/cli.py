@@ -83,7 +83,18 @@ def _text_arg(field: str) -> Callable[[str], str]:
     return parse
 
 
-PATH_DESTS = frozenset({"db", "source", "target", "out"})
+def _location_arg(text: str) -> str:
+    """An argument type for a database location: kept as given, but it must be valid Unicode
+    (SQLite and SQLAlchemy take a database's name as UTF-8)."""
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in text):
+        raise argparse.ArgumentTypeError(
+            "stien til databasen er ikke gyldig UTF-8; omdøb filen eller mappen"
+        )
+    return text
+
+
+DATABASE_DESTS = frozenset({"db", "source", "target"})
+PATH_DESTS = frozenset({*DATABASE_DESTS, "out"})
 """Arguments that name a file or database: kept byte for byte (a file name in NFD or not UTF-8
 is still that file); what is printed of them goes through the printable output."""
 
@@ -95,6 +106,8 @@ def _clean_text_arguments(parser: argparse.ArgumentParser) -> None:
         if isinstance(action, argparse._SubParsersAction):
             for subparser in dict.fromkeys(action.choices.values()):
                 _clean_text_arguments(subparser)
+        elif action.type is None and action.dest in DATABASE_DESTS:
+            action.type = _location_arg
         elif (
             action.type is None
             and action.nargs != 0

@@ -51,7 +51,9 @@ COMMANDS = leaf_commands(build_parser())
 
 # ------------------------------------------------------------------------------ values
 
-NO_NUL = st.characters(exclude_characters="\x00")  # argv can never hold a NUL byte
+NO_NUL = st.characters(exclude_characters="\x00", exclude_categories=["Cs"])
+"""Characters an argument can hold: never NUL; surrogates only as ARGV_BYTES (what Python makes
+of bytes that are not UTF-8)."""
 ARGV_BYTES = st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF, categories=["Cs"])
 HOSTILE = st.one_of(
     st.text(alphabet=st.one_of(NO_NUL, ARGV_BYTES), max_size=16),

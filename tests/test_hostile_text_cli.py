@@ -385,6 +385,8 @@ def test_escapes_in_a_bundle_and_in_file_names_never_reach_the_terminal(
         ["--db", str(db_path), "exit", "import-xlsx", str(out_dir / f"x{ESC}\udcff.xlsx")],
         ["--db", str(tmp_path / f"ingen{ESC}.db"), "status"],
         ["--db", str(db_path), "--today", f"2026{ESC}", "status"],
+        ["--db", str(db_path), "copy", "--to", str(tmp_path / "kopi\udcff.db")],
+        ["--db", str(tmp_path / "ikke-utf8-\udcff.db"), "status"],
     ):
         code, out, err = run(*argv)
         check_output(code, out, err, tuple(argv))
