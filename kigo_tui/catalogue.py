@@ -231,7 +231,8 @@ def parse_catalogue(raw: dict[str, Any], source: str) -> Catalogue:
     except ValidationError as exc:
         lines = [f"{source}: kataloget er ugyldigt ({exc.error_count()} fejl)"]
         for err in exc.errors()[:20]:
-            lines.append(f"  {_describe_location(raw, tuple(err['loc']))}: {err['msg']}")
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"  {_describe_location(raw, tuple(err['loc']))}: {message}")
         raise CatalogueError("\n".join(lines)) from None
 
 

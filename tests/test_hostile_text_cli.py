@@ -400,3 +400,79 @@ def test_a_json_listing_keeps_the_stored_text(db_path: Path) -> None:
     code, out, _err = run("--db", str(db_path), "defect", "list", "--json")
     assert code == 0
     assert any("Fejl\x1b" in d["title"] for d in json.loads(out)["defects"])
+
+
+# ------------------------------------------------------------------ imports: workbook, catalogue
+
+
+def _workbook(path: Path, case_area: str, comment: str) -> None:
+    from kigo_tui.exit_excel import export_xlsx
+    from kigo_tui.exit_strategy import CaseArea
+
+    export_xlsx([CaseArea(field_area="Børn", case_area="Pas", kle="27.24")], path)
+    from openpyxl import load_workbook
+
+    from kigo_tui.exit_excel import SHEET
+
+    workbook = load_workbook(path)
+    sheet = workbook[SHEET]
+    columns = {c.value: c.column for c in sheet[1]}
+    sheet.cell(row=2, column=columns["Sagsområde"]).value = case_area
+    sheet.cell(row=2, column=columns["Bemærkning"]).value = comment
+    workbook.save(path)
+
+
+@pytest.mark.parametrize(
+    ("case_area", "comment", "refusal"),
+    [
+        ("Pas\x9b2J", "", "række 2, kolonne 'Sagsområde': teksten indeholder et kontroltegn"),
+        ("Pas\u2028Visum", "", "række 2, kolonne 'Sagsområde': teksten indeholder et linjeskift"),
+        ("Pas", "note\x7f", "række 2, kolonne 'Bemærkning': teksten indeholder et kontroltegn"),
+        ("Pa\u0301s [b]", "linje 1\nlinje 2", None),  # NFD is stored NFC; a note may have lines
+    ],
+)
+def test_workbook_cells_are_cleaned_or_refused_naming_row_and_column(
+    db_path: Path, tmp_path: Path, case_area: str, comment: str, refusal: str | None
+) -> None:
+    sheet = tmp_path / "ark.xlsx"
+    _workbook(sheet, case_area, comment)
+    code, out, err = run("--db", str(db_path), "exit", "import-xlsx", str(sheet))
+    check_output(code, out, err, ("import-xlsx",))
+    if refusal:
+        assert code == 1 and refusal in err, err
+        assert _stored(db_path, _newest_area) is None
+    else:
+        assert code == 0, err
+        assert _stored(db_path, _newest_area) == "Pás [b]"
+
+
+@pytest.mark.parametrize(
+    ("title", "refused_by"),
+    [
+        ("Titel\\u001b[2J", "kontroltegn"),
+        ("Titel\\nto linjer", "linjeskift"),
+        ("Ti\\u0301tel", None),
+    ],
+)
+def test_catalogue_texts_are_cleaned_or_refused_naming_the_task(
+    db_path: Path, tmp_path: Path, title: str, refused_by: str | None
+) -> None:
+    from kigo_tui.catalogue import CATALOGUE_PATH
+
+    text = CATALOGUE_PATH.read_text(encoding="utf-8")
+    first = 'title = "Udpeg systemejer for støttesystemerne og Serviceplatformen"'
+    assert first in text
+    text = text.replace(first, f'title = "{title}"').replace(
+        'version = "', 'version = "9', 1
+    )  # a newer catalogue
+    catalogue = tmp_path / "katalog.toml"
+    catalogue.write_text(text, encoding="utf-8")
+    code, out, err = run("--db", str(db_path), "catalogue", "import", str(catalogue), "--dry-run")
+    check_output(code, out, err, ("catalogue", "import"))
+    if refused_by:
+        assert code == 1 and refused_by in err and "felt 'title'" in err, err
+    else:
+        assert code == 0, err
+        from kigo_tui.catalogue import load_catalogue
+
+        assert "Títel" in {t.title for t in load_catalogue(catalogue).tasks}
