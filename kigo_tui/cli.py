@@ -257,17 +257,20 @@ def run_bundle_command(args: argparse.Namespace) -> int:
 
         print(verify_bundle(args.bundle).summary())
         return 0
-    from kigo_tui.bundle.aggregate import aggregate, write_overview
+    from kigo_tui.bundle.aggregate import aggregate, report_lines, write_overview
 
-    result = aggregate(args.inputs)
-    for _path, error in result.rejected:
-        print(f"kigo: afvist: {error}", file=sys.stderr)
-    if not result.bundles:
+    result = aggregate(args.inputs, resolve_today(args.today)[0])
+    for path, error in result.rejected:
+        print(f"kigo: afvist: {path}: {error}", file=sys.stderr)
+    for line in report_lines(result):
+        print(line)
+    if not result.kommuner:
         raise CliError("ingen gyldige bundter at samle")
-    write_overview(result, args.out, force=args.force)
+    written = write_overview(result, args.out, force=args.force)
     print(
-        f"{args.out}: {len(result.bundles)} kommuner, {len(result.follow_up_rows())} opgaver til "
-        f"opfølgning; {len(result.rejected)} bundter afvist, {len(result.superseded)} erstattet af nyere"
+        f"{', '.join(map(str, written))}: {len(result.kommuner)} kommuner, "
+        f"{len(result.follow_up_rows())} opgaver til opfølgning; {len(result.rejected)} bundter "
+        f"afvist, {len(result.superseded)} erstattet af nyere, {len(result.skipped)} sprunget over"
     )
     return 0
 

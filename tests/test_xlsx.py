@@ -81,7 +81,13 @@ def test_values_keep_their_types_and_sheets_their_order() -> None:
     ]
     assert [c.data_type for c in sheet[2]] == ["s", "n", "n", "b", "d", "d", "s"]
     assert type(sheet["B2"].value) is int
-    assert sheet["E2"].number_format == "mm-dd-yy"  # Excel's built-in short date (shown locally)
+    # Dates and times in the Danish order, whatever the reader's locale.
+    assert [sheet[c].number_format for c in ("E2", "F2", "E3", "F3")] == [
+        "dd-mm-yyyy",
+        "dd-mm-yyyy hh:mm",
+    ] * 2
+    assert all(sheet[c].is_date for c in ("E2", "F2", "E3", "F3"))
+    assert sheet["B2"].number_format == sheet["C2"].number_format == "General"
     assert values(book["Anden"]) == [["A"], ["x"]]
     assert values(book["Tom"]) == [["B"]]
 

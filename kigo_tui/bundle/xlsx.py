@@ -2,8 +2,12 @@
 
 `xlsx_bytes(sheets, when)` writes one worksheet per (title, headers, rows): a bold header row that
 stays frozen, an autofilter over the data, column widths from the content, numbers as numbers, text
-as shared strings, and the traffic-light fill on a column headed 'Farve'. The same input gives the
+as shared strings, dates and date-times as Excel dates (serial numbers shown as dd-mm-yyyy and
+dd-mm-yyyy hh:mm), and the traffic-light fill on a column headed 'Farve'. The same input gives the
 same bytes: no clock, fixed zip timestamps, document dates taken from `when`.
+
+No cell is ever a formula: the writer has no <f> element, and text is always a shared string, so
+a title like "=HYPERLINK(...)" is shown as the text it is.
 
 Written for speed at national scale (50,000 rows): the cell XML is built column by column with one
 dict lookup per cell (equal values share their XML), and rows are formatted with one `str.format`
@@ -46,6 +50,13 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+DATE_FORMAT = "dd-mm-yyyy"
+"""How a date cell is shown: the Danish order, whatever the reader's locale."""
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
+"""How a date-time cell is shown. The value is Danish time (Excel has no time zones), so a
+column holding times says so in its header ("(dansk tid)")."""
+_DATE_FORMAT_ID, _DATETIME_FORMAT_ID = 164, 165  # the first ids free for custom formats
 
 # Style indexes in cellXfs (see _styles_xml): default, bold header, date, date and time, fills.
 _HEADER, _DATE, _DATETIME, _FIRST_FILL = 1, 2, 3, 4
@@ -372,12 +383,16 @@ def _styles_xml() -> str:
     cell_xfs = [
         xf.format(0, 0, 0, ""),
         xf.format(0, 1, 0, ' applyFont="1"'),
-        xf.format(14, 0, 0, ' applyNumberFormat="1"'),  # built-in short date
-        xf.format(22, 0, 0, ' applyNumberFormat="1"'),  # built-in date and time
+        xf.format(_DATE_FORMAT_ID, 0, 0, ' applyNumberFormat="1"'),
+        xf.format(_DATETIME_FORMAT_ID, 0, 0, ' applyNumberFormat="1"'),
         *(xf.format(0, 0, 2 + i, ' applyFill="1"') for i in range(len(COLOUR_FILLS))),
     ]
+    formats = (
+        f'<numFmts count="2"><numFmt numFmtId="{_DATE_FORMAT_ID}" formatCode="{DATE_FORMAT}"/>'
+        f'<numFmt numFmtId="{_DATETIME_FORMAT_ID}" formatCode="{DATETIME_FORMAT}"/></numFmts>'
+    )
     return (
-        f'{_DECLARATION}<styleSheet xmlns="{_MAIN_NS}">'
+        f'{_DECLARATION}<styleSheet xmlns="{_MAIN_NS}">{formats}'
         f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
         f'<fills count="{2 + len(COLOUR_FILLS)}"><fill><patternFill patternType="none"/></fill>'
         f'<fill><patternFill patternType="gray125"/></fill>{fills}</fills>'
