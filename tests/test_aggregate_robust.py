@@ -15,18 +15,21 @@ import json
 import logging
 import os
 import random
+import sys
 import zipfile
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kigo_tui.__main__ import main
 from kigo_tui.bundle import aggregate as aggregate_module
 from kigo_tui.bundle.aggregate import READ, REJECTED, SKIPPED, aggregate
 from kigo_tui.bundle.export import bundle_bytes, bundle_name
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
-from kigo_tui.__main__ import main
+from kigo_tui.kommuner import all_kommuner
 from tests.conftest import FIXED_TODAY
 from tests.fleet import kommune, synthetic_snapshot
 
@@ -185,7 +188,7 @@ def test_the_cli_writes_the_overview_beside_any_number_of_bad_bundles(
 ) -> None:
     out = tmp_path / "nationalt.json"
     assert main(["--today", "2026-11-23", "aggregate", str(inbox), "--out", str(out)]) == 0
-    stdout, stderr = capsys.readouterr()
+    _stdout, stderr = capsys.readouterr()
     assert "Traceback" not in stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {row["Kommunekode"] for row in data["overview"]} >= set(GOOD)
@@ -336,3 +339,36 @@ def test_two_different_bundles_for_one_kommune_and_date_are_a_clash_decided_by_c
     assert main(["aggregate", str(tmp_path / "both"), "--out", str(out)]) == 0
     assert "sammenstød: Odense (461)" in capsys.readouterr().out
     assert len(json.loads(out.read_text(encoding="utf-8"))["clashes"]) == 1
+
+
+# ------------------------------------------------------------------------------------ memory
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss of Linux")
+def test_memory_does_not_grow_with_the_number_of_bundles(tmp_path: Path) -> None:
+    """Peak memory of `kigo aggregate` over 20 bundles is within 1.5 × that over 1 of them.
+
+    Each bundle is read, summarised and dropped before the next. Bundles of 2,000 tasks, so that
+    keeping each verified bundle (as before issue 15) would show: 20 bundles of 300 tasks kept
+    cost only 1.4 × one. The full
+    figures (98 bundles, 300 and 50,000 tasks) come from benchmarks/aggregate_memory.py.
+    """
+    from tests.test_memory_hostile import run_kigo
+
+    every, one, cwd = tmp_path / "alle", tmp_path / "en", tmp_path / "cwd"
+    for folder in (every, one, cwd):
+        folder.mkdir()
+    base = synthetic_snapshot(kommune("101"), 2_000, FIXED_TODAY)
+    for each in all_kommuner()[:20]:
+        snapshot = replace(base, kommune_code=each.code, kommune_name=each.name)
+        data = bundle_bytes(snapshot, FIXED_TODAY)
+        (every / bundle_name(each.code, FIXED_TODAY)).write_bytes(data)
+    first = min(every.iterdir())
+    (one / first.name).write_bytes(first.read_bytes())
+    args = ["--today", FIXED_TODAY.isoformat(), "aggregate"]
+    single = run_kigo([*args, str(one), "--out", str(tmp_path / "en.xlsx")], cwd)
+    many = run_kigo([*args, str(every), "--out", str(tmp_path / "alle.xlsx")], cwd)
+    assert single.code == many.code == 0, many.err
+    assert "20 kommuner" in many.out
+    print(f"\naggregate: 1 bundt {single.peak_mb:.1f} MiB, 20 bundter {many.peak_mb:.1f} MiB")
+    assert many.peak_mb <= 1.5 * single.peak_mb, (single.peak_mb, many.peak_mb)
