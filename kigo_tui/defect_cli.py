@@ -250,7 +250,7 @@ def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> i
     if not rows:
         print("Ingen fejl i loggen" + (" for " + args.project if args.project else ""))
         return 0
-    print(f"Fejlloggen pr. {local_text(at)} · {policy.describe()}")
+    print(f"Fejlloggen pr. {local_text(at)} (alle tider i dansk tid) · {policy.describe()}")
     for a in rows:
         print(_line(a))
     sys.stdout.flush()
