@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -51,12 +52,45 @@ def csv_cell(value: object) -> str | int | float:
     return safe_text(str.__str__(value) if isinstance(value, str) else str(value))
 
 
+class _Cells(dict[object, object]):
+    """value → its CSV cell, for a column with at most one kind of number (True == 1 == 1.0
+    would share a cell)."""
+
+    def __missing__(self, value: object) -> object:
+        cell = self[value] = csv_cell(value)
+        return cell
+
+
+_STARTS_LIKE_A_FORMULA = re.compile("(?:^|\x00)[" + re.escape("".join(FORMULA_STARTS)) + "]")
+
+
+def _column(values: Sequence[object]) -> Sequence[object]:
+    """A column's CSV cells, the same as `csv_cell` of each value, at a fraction of the cost at
+    50,000 rows: a column of text is checked in one regex pass over its joined values (a value
+    holding NUL only makes it take the slow path), other columns share equal values' cells."""
+    kinds = set(map(type, values))
+    if kinds <= {int, float}:
+        return values
+    if kinds == {str}:
+        if not _STARTS_LIKE_A_FORMULA.search("\x00".join(values)):  # type: ignore[arg-type]
+            return values
+        return [safe_text(v) for v in values]  # type: ignore[arg-type]
+    if len(kinds & {bool, int, float}) > 1:  # True == 1 == 1.0: equal, but written apart
+        return [csv_cell(v) for v in values]
+    return [*map(_Cells().__getitem__, values)]
+
+
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """One table: a header row and `rows`, every cell through `csv_cell`; BOM so Danish Excel
-    shows æøå, semicolons as Danish Excel expects, CRLF."""
+    """One table: a header row and `rows`, every cell as `csv_cell` gives it; BOM so Danish
+    Excel shows æøå, semicolons as Danish Excel expects, CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([safe_text(h) for h in headers])
-    cell = csv_cell
-    writer.writerows([cell(v) for v in row] for row in rows)
+    table = list(rows)
+    if table:
+        width = max(map(len, table))
+        if min(map(len, table)) < width:
+            table = [[*row, *([None] * (width - len(row)))] for row in table]
+        columns = [_column(values) for values in zip(*table, strict=True)]
+        writer.writerows(zip(*columns, strict=True))
     return (BOM + buffer.getvalue()).encode("utf-8")
