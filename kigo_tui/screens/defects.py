@@ -170,7 +170,7 @@ class DefectLogScreen(Screen[None]):
         text = Text()
         scope = self.project or "alle projekter"
         text.append(f"Fejllog – {scope}", style="bold")
-        text.append(f" · pr. {local_text(at)} · {policy.describe()}")
+        text.append(f" · pr. {local_text(at)} (alle tider i dansk tid) · {policy.describe()}")
         if self.only_open:
             text.append(" · kun åbne", style="italic")
         total = per_project[-1]
