@@ -64,17 +64,22 @@ def peak_mib(folder: Path, work: Path, runs: int) -> float:
     return median(peaks)
 
 
-def measure(tasks: int, count: int, runs: int) -> dict[str, object]:
+def measure(tasks: int, count: int, runs: int, keep: Path | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="kigo-aggmem-") as scratch:
         root = Path(scratch)
-        every, one = root / "alle", root / "en"
-        every.mkdir()
+        every = (keep / f"{tasks}-{count}") if keep else root / "alle"
+        one = root / "en"
         one.mkdir()
-        paths = make_bundles(every, tasks, count)
-        shutil.copy(paths[0], one / paths[0].name)
+        if every.is_dir() and len(list(every.glob("*.zip"))) == count:
+            paths = sorted(every.glob("*.zip"))  # made by an earlier run with --keep
+        else:
+            every.mkdir(parents=True, exist_ok=True)
+            paths = make_bundles(every, tasks, count)
+        first = min(paths)
+        shutil.copy(first, one / first.name)
         single = peak_mib(one, root, runs)
         many = peak_mib(every, root, runs)
-        size = paths[0].stat().st_size
+        size = first.stat().st_size
     return {
         "tasks": tasks,
         "bundles": count,
@@ -93,11 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=98)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS / "aggregate_memory.json")
+    parser.add_argument(
+        "--keep", type=Path, help="mappe hvor bundterne gemmes og genbruges (50.000: minutter)"
+    )
     args = parser.parse_args(argv)
     results = []
     for tasks in (int(t) for t in args.tasks.split(",")):
         print(f"{args.count} bundter à {tasks} opgaver …", file=sys.stderr, flush=True)
-        results.append(measure(tasks, args.count, args.runs))
+        results.append(measure(tasks, args.count, args.runs, args.keep))
     print(f"| opgaver pr. bundt | bundt | 1 bundt | {args.count} bundter | forhold (≤ {LIMIT}) |")
     print("|---:|---:|---:|---:|---:|")
     for r in results:

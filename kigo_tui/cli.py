@@ -269,7 +269,7 @@ def run_bundle_command(args: argparse.Namespace) -> int:
     written = write_overview(result, args.out, force=args.force)
     print(
         f"{', '.join(map(str, written))}: {len(result.kommuner)} kommuner, "
-        f"{len(result.follow_up_rows())} opgaver til opfølgning; {len(result.rejected)} bundter "
+        f"{result.follow_up_count} opgaver til opfølgning; {len(result.rejected)} bundter "
         f"afvist, {len(result.superseded)} erstattet af nyere, {len(result.skipped)} sprunget over"
     )
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -20,6 +21,8 @@ from datetime import date, datetime
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these is evaluated by a spreadsheet (OWASP's list)."""
 QUOTE = "'"
+CHUNK_ROWS = 10_000
+"""Rows written column by column at a time."""
 BOM = "\ufeff"
 
 
@@ -86,8 +89,8 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([safe_text(h) for h in headers])
-    table = list(rows)
-    if table:
+    source = iter(rows)
+    while table := list(itertools.islice(source, CHUNK_ROWS)):  # an iterator is never whole
         width = max(map(len, table))
         if min(map(len, table)) < width:
             table = [[*row, *([None] * (width - len(row)))] for row in table]
