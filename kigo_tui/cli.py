@@ -257,11 +257,11 @@ def run_bundle_command(args: argparse.Namespace) -> int:
 
         print(verify_bundle(args.bundle).summary())
         return 0
-    from kigo_tui.bundle.aggregate import aggregate, report_lines, write_overview
+    from kigo_tui.bundle.aggregate import aggregate, report_lines, shown, write_overview
 
     result = aggregate(args.inputs, resolve_today(args.today)[0])
     for path, error in result.rejected:
-        print(f"kigo: afvist: {path}: {error}", file=sys.stderr)
+        print(shown(f"kigo: afvist: {path}: {error}"), file=sys.stderr)
     for line in report_lines(result):
         print(line)
     if not result.kommuner:

@@ -372,3 +372,19 @@ def test_memory_does_not_grow_with_the_number_of_bundles(tmp_path: Path) -> None
     assert "20 kommuner" in many.out
     print(f"\naggregate: 1 bundt {single.peak_mb:.1f} MiB, 20 bundter {many.peak_mb:.1f} MiB")
     assert many.peak_mb <= 1.5 * single.peak_mb, (single.peak_mb, many.peak_mb)
+
+
+def test_file_names_and_reasons_reach_the_terminal_without_control_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "indbakke"
+    folder.mkdir()
+    (folder / bundle_name("101", FIXED_TODAY)).write_bytes(good_bundle("101"))
+    (folder / "\x1b[2J\x07slet.zip").write_bytes(b"\x1b]0;titel\x07")
+    (folder / "\x1b[31mnote.txt").write_text("x", encoding="utf-8")
+    out = tmp_path / "o.xlsx"
+    assert main(["--today", "2026-11-23", "aggregate", str(folder), "--out", str(out)]) == 0
+    stdout, stderr = capsys.readouterr()
+    assert "\x1b" not in stdout + stderr and "\x07" not in stdout + stderr
+    assert "\\x1b[2J\\x07slet.zip" in stderr
+    assert "\\x1b[31mnote.txt: er ikke et bundt" in stdout

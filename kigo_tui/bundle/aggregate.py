@@ -377,15 +377,24 @@ def _without_path(message: str, path: Path) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
+def shown(text: object) -> str:
+    """`text` for a terminal: a file name or an error text from an upload may hold control
+    characters (an escape sequence in a file name); each is shown as its code, \\x1b."""
+    value = str(text)
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+
+
 def report_lines(result: Aggregation) -> list[str]:
     """What the CLI says about the files that did not simply go into the overview (rejected
-    ones are said on stderr), and the clashes."""
+    ones are said on stderr), and the clashes; printable whatever the file names hold."""
     lines = [
         f"{f.outcome}: {f.path}: {f.reason}"
         for f in result.files
         if f.outcome == SKIPPED or (f.outcome == READ and f.reason != IN_OVERVIEW)
     ]
-    return lines + result.clashes
+    return [shown(line) for line in lines + result.clashes]
 
 
 def csv_paths(out: Path) -> list[Path]:
