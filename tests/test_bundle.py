@@ -721,6 +721,12 @@ def test_aggregate_cli_writes_xlsx(inbox: dict[str, dict[str, Path]], tmp_path: 
     assert [c.value for c in follow_up[1]] == FOLLOW_UP_HEADERS
     got = {(r[0].value, r[4].value) for r in follow_up.iter_rows(min_row=2)}
     assert got == expected_follow_up(inbox)
+    due = FOLLOW_UP_HEADERS.index("Frist")
+    dues = [r[due] for r in follow_up.iter_rows(min_row=2) if r[due].value is not None]
+    assert dues and all(c.is_date and c.number_format == "dd-mm-yyyy" for c in dues)
+    order = {"rød": 0, "gul": 1}
+    keys = [(order[r[3].value], r[due].value) for r in follow_up.iter_rows(min_row=2)]
+    assert keys == sorted(keys)  # red first, then by due date
     assert follow_up.max_row == len(got) + 1
     files = workbook["Filer"]
     assert [c.value for c in files[1]] == ["Fil", "Udfald", "Begrundelse"]
