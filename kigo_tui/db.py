@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.ext.compiler import compiles
 
-from kigo_tui.dburl import display_url, mask
+from kigo_tui.dburl import backend, display_url, mask
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.models.tables import SQLModel
 from kigo_tui.sqlio import Params, Row, adapt
@@ -133,13 +133,36 @@ def make_engine(db: str) -> Engine:
             defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "kigo"}
             connect_args = {k: v for k, v in defaults.items() if k not in parsed.query}
         engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
-    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+    except ImportError as exc:  # the driver is not installed (psycopg is an extra)
+        raise StorageError(driver_missing(db, exc.name)) from None
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StorageError(
             f"databaseadressen {display_url(db)} kan ikke bruges: {mask(str(exc), db)}"
         ) from None
     if is_postgresql(engine):
         event.listen(engine, "connect", _utc_session)
     return engine
+
+
+POSTGRES_EXTRA = "kigo-tui[postgres]"
+"""The extra that brings the PostgreSQL driver (psycopg)."""
+
+
+def driver_missing(db: str, module: str | None) -> str:
+    """What to do when the database's driver cannot be imported: install the extra, or write the
+    URL with the driver kigo brings (`postgresql://` alone means SQLAlchemy's psycopg2)."""
+    shown = display_url(db)
+    if module is not None and module.split(".")[0] == "psycopg":
+        return (
+            f"{shown}: PostgreSQL-understøttelsen er ikke installeret. Installér kigo med den: "
+            f"pipx install '{POSTGRES_EXTRA}' (eller pip install '{POSTGRES_EXTRA}')"
+        )
+    hint = ""
+    if backend(db) == "postgresql":
+        hint = (
+            "; kigo bruger driveren psycopg: skriv adressen som postgresql+psycopg://vært/database"
+        )
+    return f"databaseadressen {shown} kan ikke bruges: driveren {module or '?'} er ikke installeret{hint}"
 
 
 def _utc_session(dbapi_connection: object, _record: object) -> None:
