@@ -150,7 +150,7 @@ POSTGRES_EXTRA = "kigo-tui[postgres]"
 
 def driver_missing(db: str, module: str | None) -> str:
     """What to do when the database's driver cannot be imported: install the extra, or write the
-    URL with the driver kigo brings (`postgresql://` alone means SQLAlchemy's psycopg2)."""
+    URL with the driver kigo brings (psycopg)."""
     shown = display_url(db)
     if module is not None and module.split(".")[0] == "psycopg":
         return (
