@@ -246,7 +246,10 @@ def _kommune(code: str):
 
     kommune = find_kommune(code)
     if kommune is None:
-        raise CliError(f"ukendt kommunekode: '{code}' (se seed/kommuner.csv for de 98 koder)")
+        raise CliError(
+            f"ukendt kommunekode: '{code}' (kommunens officielle kode, fx 101 for København; "
+            "TUI'ens første skærm har en søgbar liste over de 98)"
+        )
     return kommune
 
 
