@@ -19,6 +19,8 @@ import sys
 import time
 import uuid
 import zipfile
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -108,35 +110,14 @@ def wheel(outside: Path) -> Path:
     return built
 
 
-@pytest.fixture(scope="module")
-def venv_kigo(outside: Path, wheel: Path) -> Path:
-    """`kigo` in a fresh virtual environment with the wheel and its dependencies from the index."""
-    venv = outside / "venv"
-    home = outside / "venv-home"
-    _ok([sys.executable, "-m", "venv", "--without-pip", str(venv)], outside, _clean_env(home))
-    _ok(
-        _pip_install(venv, str(wheel)),
-        outside,
-        _clean_env(home),
-        timeout=INSTALL_TIMEOUT_S,
-    )
-    return venv / "bin" / "kigo"
-
-
-@pytest.fixture(scope="module")
-def pipx_kigo(outside: Path, wheel: Path) -> Path:
-    """`kigo` from `pipx install`, with pipx's home and bin folder in the temporary folder. pipx
-    gets the wheel that `pipx install .` would build in the checkout (built once, above)."""
+def _install_with_pipx(outside: Path, wheel: Path) -> Path:
+    """`pipx install` with pipx's home and bin folder in the temporary folder; pipx gets the wheel
+    that `pipx install .` would build in the checkout (built once, above)."""
     tool = outside / "pipx-tool"
     home = outside / "pipx-home"
     env = _clean_env(home)
     _ok([sys.executable, "-m", "venv", "--without-pip", str(tool)], outside, env)
-    _ok(
-        _pip_install(tool, "pipx"),
-        outside,
-        env,
-        timeout=INSTALL_TIMEOUT_S,
-    )
+    _ok(_pip_install(tool, "pipx"), outside, env, timeout=INSTALL_TIMEOUT_S)
     pipx_env = _clean_env(
         home,
         PIPX_HOME=str(outside / "pipx"),
@@ -150,6 +131,28 @@ def pipx_kigo(outside: Path, wheel: Path) -> Path:
         timeout=INSTALL_TIMEOUT_S,
     )
     return outside / "pipx-bin" / "kigo"
+
+
+@pytest.fixture(scope="module")
+def pipx_install(outside: Path, wheel: Path) -> Iterator[Future[Path]]:
+    """The pipx installation, started in the background so that it overlaps the pip one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(_install_with_pipx, outside, wheel)
+
+
+@pytest.fixture(scope="module")
+def venv_kigo(outside: Path, wheel: Path, pipx_install: Future[Path]) -> Path:
+    """`kigo` in a fresh virtual environment with the wheel and its dependencies from the index."""
+    venv = outside / "venv"
+    home = outside / "venv-home"
+    _ok([sys.executable, "-m", "venv", "--without-pip", str(venv)], outside, _clean_env(home))
+    _ok(_pip_install(venv, str(wheel)), outside, _clean_env(home), timeout=INSTALL_TIMEOUT_S)
+    return venv / "bin" / "kigo"
+
+
+@pytest.fixture(scope="module")
+def pipx_kigo(pipx_install: Future[Path]) -> Path:
+    return pipx_install.result(timeout=2 * INSTALL_TIMEOUT_S)
 
 
 @pytest.fixture
