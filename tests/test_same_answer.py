@@ -32,7 +32,8 @@ from tests.conftest import FIXED_TODAY
 
 PROJECTS = ("STS", "SAPA", "KY", "KSD")
 COMPARED = {("status",), ("defect", "list"), ("progress",)}
-"""Every command with both a text and a JSON form; each has a test below."""
+"""Every command with both a text and a JSON form; each has a test below (and `defect summary`,
+whose figures are also in `defect list --json`)."""
 
 SETTINGS = settings(
     max_examples=25,
@@ -202,6 +203,47 @@ def test_defect_list_text_and_json_agree(
         assert text["resolution"].startswith("■" if row["resolution_breached"] else "●")
     if open_only:
         assert all(figure["open"] == figure["total"] for figure in doc["figures"])
+
+
+SUMMARY = re.compile(
+    r"^(.+?): (\d+) fejl, (\d+) åbne, (\d+) med SLA-brud \((\d+) åbne\), "
+    r"median tid til rettelse (.+)$"
+)
+
+
+def _minutes(text: str) -> tuple[int, int]:
+    """duration_text's '2 d 4 t', '3 t 15 min', '20 min' as (minutes, the text's granularity)."""
+    numbers = dict((unit, int(value)) for value, unit in re.findall(r"(\d+) (d|t|min)", text))
+    minutes = numbers.get("d", 0) * 1440 + numbers.get("t", 0) * 60 + numbers.get("min", 0)
+    return minutes, 60 if "d" in numbers else 1
+
+
+@SETTINGS
+@given(now=instants, other_day=st.one_of(st.none(), days))
+def test_defect_summary_and_the_json_figures_agree(
+    log_db: Path, now: datetime, other_day: date | None
+) -> None:
+    """`kigo defect summary` (text) and the figures of `kigo defect list --json`: one set of
+    numbers per project and for the kommune."""
+    today = _today_for(now, other_day)
+    lines = run(log_db, ["--today", today.isoformat(), "defect", "summary"], now).splitlines()
+    doc = json.loads(run(log_db, ["--today", today.isoformat(), "defect", "list", "--json"], now))
+    text = {}
+    for line in lines:
+        match = SUMMARY.match(line)
+        if match:
+            text["Alle" if match.group(1) == "I alt" else match.group(1)] = match.groups()[1:]
+    assert set(text) == {figure["project"] for figure in doc["figures"]}
+    for figure in doc["figures"]:
+        *counts, median = text[figure["project"]]
+        keys = ("total", "open", "breached", "open_breached")
+        assert [int(c) for c in counts] == [figure[k] for k in keys]
+        if figure["median_fix_hours"] is None:
+            assert median == "—"
+            continue
+        minutes, granularity = _minutes(median)
+        exact = figure["median_fix_hours"] * 60  # rounded to 0.01 h = 0.6 min
+        assert minutes - 0.6 <= exact < minutes + granularity + 0.6, (median, figure)
 
 
 # ------------------------------------------------------------------ kigo status
