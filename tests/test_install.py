@@ -215,16 +215,20 @@ def test_without_the_extra_a_postgresql_url_says_what_to_install(
     assert "pipx install 'kigo-tui[postgres]'" in result.stderr, result.stderr
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_the_first_run_screen_of_the_installed_tui(
-    venv_kigo: Path, elsewhere: tuple[Path, dict[str, str]]
-) -> None:
-    """No config, no database: the TUI opens on the first-run screen with the 98 kommuner."""
-    cwd, env = elsewhere
+def _tui_screen(
+    kigo: Path, argv: list[str], cwd: Path, env: dict[str, str], wanted: tuple[str, ...]
+) -> str:
+    """The installed TUI started in tmux; its screen once every `wanted` text is on it (or after
+    30 s, for the assertion to show)."""
     env = {**env, "TERM": "xterm-256color"}
     socket = f"kigo-install-{uuid.uuid4().hex[:8]}"
     command = " ".join(
-        ["env", *(shlex.quote(f"{k}={v}") for k, v in env.items()), shlex.quote(str(venv_kigo))]
+        [
+            "env",
+            *(shlex.quote(f"{k}={v}") for k, v in env.items()),
+            shlex.quote(str(kigo)),
+            *map(shlex.quote, argv),
+        ]
     )
 
     def tmux(*args: str) -> str:
@@ -243,14 +247,39 @@ def test_the_first_run_screen_of_the_installed_tui(
         deadline = time.monotonic() + 30
         screen = ""
         while time.monotonic() < deadline:
-            screen = tmux("capture-pane", "-p", "-t", "kigo")
-            if "Velkommen til kigo" in screen and "101  København" in screen:
+            screen = tmux("capture-pane", "-p", "-J", "-t", "kigo")
+            if all(text in screen for text in wanted):
                 break
             time.sleep(0.2)
-        assert "Velkommen til kigo" in screen, screen
-        assert "101  København" in screen, screen  # kommuner.csv from the installed package
+        return screen
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10)
+
+
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+@needs_tmux
+def test_the_first_run_screen_of_the_installed_tui(
+    venv_kigo: Path, elsewhere: tuple[Path, dict[str, str]]
+) -> None:
+    """No config, no database: the TUI opens on the first-run screen with the 98 kommuner."""
+    cwd, env = elsewhere
+    wanted = ("Velkommen til kigo", "101  København")  # kommuner.csv from the installed package
+    screen = _tui_screen(venv_kigo, [], cwd, env, wanted)
+    for text in wanted:
+        assert text in screen, screen
+
+
+@needs_tmux
+def test_the_installed_tui_says_what_to_install_for_postgresql(
+    venv_kigo: Path, elsewhere: tuple[Path, dict[str, str]]
+) -> None:
+    cwd, env = elsewhere
+    wanted = ("PostgreSQL-understøttelsen er ikke", "installeret")
+    screen = _tui_screen(venv_kigo, ["--db", PG_URL], cwd, env, wanted)
+    assert "PostgreSQL-understøttelsen er ikke" in " ".join(screen.split()), screen
+    assert "Traceback" not in screen
 
 
 def test_pipx_install_works(pipx_kigo: Path, elsewhere: tuple[Path, dict[str, str]]) -> None:
