@@ -17,6 +17,7 @@ PostgreSQL database with the same code. What PostgreSQL needs to behave like a S
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,12 +96,26 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
 
 
 def _use_wal(engine: Engine) -> None:
-    """Put a SQLite file in WAL mode (persistent in the file); a no-op when it already is."""
+    """Put a SQLite file in WAL mode (persistent in the file); a no-op when it already is.
+
+    The switch needs the file to itself. While another connection holds the write lock (another
+    process creating or upgrading the same file), SQLite answers busy at once instead of waiting,
+    so the switch is tried again until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            cursor.execute("PRAGMA journal_mode = WAL")
+        while True:
+            try:
+                if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
         cursor.close()
     except sqlite3.Error as exc:
         raise StorageError(f"databasen kan ikke bruges: {exc}") from exc
