@@ -5,8 +5,8 @@ come back as Python values, opening an empty database from several processes at 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
