@@ -195,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("backups", help="vis databasens sikkerhedskopier")
     restore = sub.add_parser("restore", help="gendan databasen fra en sikkerhedskopi")
     restore.add_argument("backup", nargs="?", type=Path, help="kopien (standard: nyeste gode)")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="gendan også en tom, beskadiget, nyere eller anden kommunes kopi",
+    )
 
     from kigo_tui.exit_cli import add_exit_parser
 
@@ -291,7 +296,7 @@ def run_backup_command(args: argparse.Namespace, db: str) -> int:
         backup = args.backup or newest_good_backup(path)
         if backup is None:
             raise CliError(f"der er ingen god sikkerhedskopi af {path}")
-        safety = restore(path, backup)
+        safety = restore(path, backup, force=args.force)
         kept = f"; den tidligere fil er gemt som {safety}" if safety else ""
         print(f"Gendannet {path} fra {backup}{kept}")
     return 0
@@ -302,6 +307,9 @@ def run_command(args: argparse.Namespace) -> int:
         return run_bundle_command(args)
     today, _ = resolve_today(args.today)
     db = resolve_db(args.db)
+    from kigo_tui.storage import check_db
+
+    check_db(db)  # a malformed URL is refused before any file is looked at or made
     if args.command in ("init", "demo"):
         from kigo_tui.catalogue import shipped_catalogue
         from kigo_tui.dburl import display_url
@@ -385,7 +393,9 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
     if args.command == "catalogue":
         from kigo_tui.catalogue import load_catalogue
         from kigo_tui.catalogue_update import apply_update, plan_update
+        from kigo_tui.storage import require_regular_file
 
+        require_regular_file(args.file, "katalogfilen")  # a FIFO or device would hang the read
         new_catalogue = load_catalogue(args.file)
         if args.dry_run:
             print(plan_update(store, new_catalogue).text())

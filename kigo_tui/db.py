@@ -23,11 +23,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Column, Connection, Engine, String, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.ext.compiler import compiles
 
-from kigo_tui.dburl import display_url, mask
+from kigo_tui.dburl import backend, display_url, mask
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.models.tables import SQLModel
 from kigo_tui.sqlio import Params, Row, adapt
@@ -36,6 +36,8 @@ from kigo_tui.storage import (
     BUSY_TIMEOUT_MS,
     SCHEMA_VERSION,
     StorageError,
+    require_folder,
+    sqlite_file,
     storage_error,
     text_error,
     url_for,
@@ -132,17 +134,20 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def make_engine(db: str) -> Engine:
-    url = url_for(db)
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """An engine on a path or URL. A SQLite file's URL is built with `URL.create`, never by
+    pasting the path into a string, so `#`, `?` and `%` in a folder or file name stay in it; its
+    folder must exist (see `require_folder`)."""
+    path = sqlite_file(db)  # refuses a malformed URL before anything is created
+    if path is not None or backend(db) == "sqlite":
+        if path is not None:
+            require_folder(path)
+        url = URL.create("sqlite", database=str(path) if path is not None else None)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
-        parsed = make_url(url)
+        parsed = make_url(db)
         connect_args: dict[str, object] = {}
         if parsed.get_backend_name() == "postgresql":
             defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "kigo"}
