@@ -116,7 +116,7 @@ def _check_cell(ref: str, *, declared: bool = False) -> tuple[int, int]:
         raise XlsxError(f"ugyldig cellereference '{ref[:20]}'")
     row, column = int(match.group(2)), _column_index(match.group(1))
     if row < 1 or row > MAX_ROWS or column >= MAX_COLUMNS:
-        what = "arket angiver sit område til" if declared else "arket har en celle i"
+        what = "angiver sit område til" if declared else "har en celle i"
         raise XlsxError(
             f"{what} {ref}; {_limits_text()}. Slet de tomme rækker og kolonner i Excel og gem igen"
         )
@@ -338,7 +338,7 @@ class _SheetReader:
                     raise XlsxError(f"ugyldigt rækkenummer '{number[:20]}'")
                 self.row = int(number)
                 if not 1 <= self.row <= MAX_ROWS:
-                    raise XlsxError(f"arket har række {self.row}; {_limits_text()}")
+                    raise XlsxError(f"har række {self.row}; {_limits_text()}")
             else:
                 self.row += 1
             self.column = -1
@@ -351,11 +351,11 @@ class _SheetReader:
             else:
                 self.column += 1
                 if self.column >= MAX_COLUMNS:
-                    raise XlsxError(f"arket har mere end {MAX_COLUMNS} kolonner")
+                    raise XlsxError(f"har mere end {MAX_COLUMNS} kolonner")
             self.ref = f"{column_letters(self.column)}{self.row}"
             self.cells += 1
             if self.cells > MAX_CELLS:
-                raise XlsxError(f"arket har mere end {MAX_CELLS:,} celler".replace(",", "."))
+                raise XlsxError(f"har mere end {MAX_CELLS:,} celler".replace(",", "."))
             self.kind = attrs.get("t", "n")
             self.value = None
             self.inline = None
