@@ -131,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_import.add_argument(
         "--dry-run", action="store_true", help="vis kun hvad der ville ændres"
     )
+    catalogue_import.add_argument(
+        "--force",
+        action="store_true",
+        help="importér også når over halvdelen af kommunens katalogopgaver trækkes tilbage",
+    )
 
     people = sub.add_parser("people", help="personer i implementeringsorganisationen")
     people_sub = people.add_subparsers(dest="people_command", required=True, parser_class=_Parser)
@@ -403,10 +408,12 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
             from kigo_tui.backup import make_backup, sqlite_path
 
             plan = plan_update(store, new_catalogue)
+            if plan.mass_withdrawal and not args.force:
+                raise CliError(plan.mass_withdrawal_message())
             path = sqlite_path(db)
             if not plan.is_empty and path is not None:
                 print(f"Sikkerhedskopi før import: {make_backup(path, 'foer-katalogimport')}")
-            print(apply_update(store, new_catalogue).text())
+            print(apply_update(store, new_catalogue, confirm_withdrawal=args.force).text())
         return 0
     if args.command in ("people", "role", "responsible", "mine", "dialogue"):
         from kigo_tui.organisation_cli import run_organisation_command
