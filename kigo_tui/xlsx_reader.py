@@ -43,7 +43,7 @@ RATIO_FLOOR = 1024 * 1024
 MAX_ROWS = 10_000
 MAX_COLUMNS = 256
 """A case-area sheet has 25 columns and a few hundred rows; these leave ample room."""
-MAX_CELLS = 300_000
+MAX_CELLS = 150_000
 MAX_SHARED_STRINGS = 300_000
 MAX_TEXT = 32_767
 MAX_NUMBER_CHARS = 40

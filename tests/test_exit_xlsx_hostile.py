@@ -395,3 +395,17 @@ def test_a_damaged_sheet_is_read_or_refused_never_a_crash(edits, tmp_path: Path)
     except CaseAreaImportError as exc:
         assert str(exc).startswith("fuzz.xlsx: ")
     assert time.process_time() - start < CPU_SECONDS
+
+
+def test_a_sheet_with_more_cells_than_allowed_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cell limit (150,000: a worst case within it takes ~0.7 s CPU), at a small value."""
+    monkeypatch.setattr("kigo_tui.xlsx_reader.MAX_CELLS", len(HEADERS) + 3 * 3)
+    rows = "".join(f'<row r="{r}">{_good_cells(r)}</row>' for r in range(2, 5))
+    path = _write(tmp_path, "netop.xlsx", _workbook(_sheet(rows)))
+    assert len(import_xlsx(path)) == 3
+    rows += f'<row r="5">{_cell("Fagområde", 5, "<v>1</v>")}</row>'
+    path = _write(tmp_path, "en-for-meget.xlsx", _workbook(_sheet(rows)))
+    message, _ = _refused(path)
+    assert "mere end 31 celler" in message
