@@ -502,3 +502,20 @@ def test_a_path_that_is_a_folder_or_fifo_is_not_a_database(tmp_path: Path) -> No
     for path in (fifo, tmp_path):
         with pytest.raises(StorageError, match=r"mappe|almindelig fil"):
             sqlite_file(str(path))
+
+
+@pytest.mark.parametrize("where", ["missing folder", "malformed url"])
+async def test_the_tui_says_why_it_cannot_open_and_creates_nothing(
+    where: str, workspace: Path, tmp_path: Path
+) -> None:
+    from kigo_tui.app import create_app
+    from tests.tui_helpers import notifications, wait_for
+
+    db = str(workspace / "mangler" / "kigo.db") if where == "missing folder" else MALFORMED[8]
+    expected = "findes ikke" if where == "missing folder" else "mangler '//'"
+    before = _listing(tmp_path)
+    app = create_app(db, today=FIXED_TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: any(expected in n for n in notifications(pilot)))
+        assert all(SECRET not in n for n in notifications(pilot))
+    assert _listing(tmp_path) == before
