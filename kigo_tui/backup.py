@@ -12,6 +12,7 @@ newest good backup. No Textual.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,11 +44,16 @@ def backup_dir(db: Path) -> Path:
 
 
 def list_backups(db: Path) -> list[Path]:
-    """This database's backups, newest first."""
+    """This database's backups, newest first: `<stem>-<time stamp>-<reason>.db`, matched exactly
+    (not as a glob pattern, where a `*`, `?` or `[` in the name would match other databases'
+    backups, and `kigo-*` would take in those of `kigo-test.db`)."""
     folder = backup_dir(db)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db.stem}-*.db"), reverse=True)
+    pattern = re.compile(re.escape(db.stem) + r"-\d{8}-\d{6}-\d{6}-[a-z0-9-]+\.db")
+    return sorted(
+        (p for p in folder.iterdir() if pattern.fullmatch(p.name) and p.is_file()), reverse=True
+    )
 
 
 def integrity_problem(path: Path) -> str | None:

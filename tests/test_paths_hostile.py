@@ -519,3 +519,25 @@ async def test_the_tui_says_why_it_cannot_open_and_creates_nothing(
         await wait_for(pilot, lambda: any(expected in n for n in notifications(pilot)))
         assert all(SECRET not in n for n in notifications(pilot))
     assert _listing(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "neighbour"),
+    [("x*.db", "xy.db"), ("a[1].db", "a1.db"), ("kigo.db", "kigo-test.db"), ("k?.db", "k1.db")],
+)
+def test_backups_of_two_databases_in_one_folder_stay_apart(
+    name: str, neighbour: str, tmp_path: Path
+) -> None:
+    """A backup belongs to its database by exact name: glob characters in a name, or one name
+    that begins with the other, never let pruning or a restore take the other's backups."""
+    from kigo_tui.backup import KEEP, newest_good_backup
+
+    folder = tmp_path / "fælles"
+    first = _fresh_db(folder).rename(folder / name)
+    second = _fresh_db(tmp_path / "tmp").rename(folder / neighbour)
+    theirs = [make_backup(second) for _ in range(2)]
+    ours = [make_backup(first) for _ in range(KEEP + 2)]
+    assert list_backups(second) == sorted(theirs, reverse=True)
+    assert list_backups(first) == sorted(ours, reverse=True)[:KEEP]
+    assert all(p.exists() for p in theirs)
+    assert newest_good_backup(first) == max(ours)
