@@ -5,8 +5,9 @@ demand (`kigo backup`). The newest few are kept beside the database in `kigo-bac
 is checked before it counts (SQLite's full integrity check, and the same rows per table as the
 source had when it was copied). A restore first checks the backup and refuses, unless the user
 confirms, one that is empty, damaged, of a newer schema or from another kommune; then it backs up
-the current file (if it can be read; a damaged one is renamed beside), then copies the backup in. A corrupt database is never overwritten silently: the user is told and offered the
-newest good backup. No Textual.
+the current file (if it can be read; a damaged one is renamed beside), then copies the backup in.
+A corrupt database is never overwritten silently: the user is told and offered the newest good
+backup. No Textual.
 """
 
 from __future__ import annotations
