@@ -31,6 +31,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from xml.parsers import expat
 
@@ -234,11 +235,24 @@ def _attribute(attrs: dict[str, str], local: str) -> str | None:
     return None
 
 
-def _sheet_targets(archive: zipfile.ZipFile) -> tuple[list[str], dict[str, str], str | None]:
-    """The sheet names in order, each sheet's part, and the shared strings' part."""
+@dataclass
+class _Workbook:
+    names: list[str]
+    parts: dict[str, str]
+    """Sheet name → its part."""
+    shared_strings: str | None
+    styles: str | None
+    date1904: bool
+
+
+def _sheet_targets(archive: zipfile.ZipFile) -> _Workbook:
+    """The sheet names in order, each sheet's part, the shared strings' and styles' parts."""
     sheets: list[tuple[str, str]] = []
+    date1904 = [False]
 
     def on_workbook(tag: str, attrs: dict[str, str]) -> None:
+        if tag == "workbookPr":
+            date1904[0] = attrs.get("date1904", "0").lower() in ("1", "true")
         if tag == "sheet":
             if len(sheets) >= MAX_ENTRIES:
                 raise XlsxError("for mange ark")
@@ -247,6 +261,7 @@ def _sheet_targets(archive: zipfile.ZipFile) -> tuple[list[str], dict[str, str],
     _parse("xl/workbook.xml", _read_part(archive, "xl/workbook.xml") or b"", on_workbook)
     relations: dict[str, str] = {}
     shared: list[str] = []
+    styles: list[str] = []
 
     def on_rels(tag: str, attrs: dict[str, str]) -> None:
         if tag != "Relationship" or len(relations) > MAX_ENTRIES:
@@ -257,12 +272,80 @@ def _sheet_targets(archive: zipfile.ZipFile) -> tuple[list[str], dict[str, str],
         relations[attrs.get("Id", "")] = part
         if attrs.get("Type", "").endswith("/sharedStrings"):
             shared.append(part)
+        if attrs.get("Type", "").endswith("/styles"):
+            styles.append(part)
 
     rels_name = "xl/_rels/workbook.xml.rels"
     _parse(rels_name, _read_part(archive, rels_name) or b"", on_rels)
-    names = [name for name, _ in sheets]
-    parts = {name: relations.get(rel_id, "") for name, rel_id in sheets}
-    return names, parts, (shared[0] if shared else None)
+    return _Workbook(
+        names=[name for name, _ in sheets],
+        parts={name: relations.get(rel_id, "") for name, rel_id in sheets},
+        shared_strings=shared[0] if shared else None,
+        styles=styles[0] if styles else None,
+        date1904=date1904[0],
+    )
+
+
+BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
+"""Excel's built-in number formats that show a date or time."""
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+
+
+def _is_date_format(code: str) -> bool:
+    """A number format that shows a date or time (d, m, y, h or s outside quotes and brackets)."""
+    return bool(re.search(r"[dmyhs]", _FORMAT_LITERALS.sub("", code), re.IGNORECASE))
+
+
+def _date_styles(archive: zipfile.ZipFile, part: str | None) -> frozenset[int]:
+    """The cell styles (indexes into cellXfs) whose number format is a date or time."""
+    data = _read_part(archive, part, required=False) if part else None
+    if data is None:
+        return frozenset()
+    custom: dict[int, str] = {}
+    formats: list[int] = []
+    in_xfs = [False]
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag == "numFmt" and attrs.get("numFmtId", "").isdigit() and len(custom) < MAX_ENTRIES:
+            custom[int(attrs["numFmtId"][:9])] = attrs.get("formatCode", "")[:255]
+        elif tag == "cellXfs":
+            in_xfs[0] = True
+        elif tag == "xf" and in_xfs[0]:
+            if len(formats) >= MAX_SHARED_STRINGS:
+                raise XlsxError(f"har mere end {MAX_SHARED_STRINGS} celleformater")
+            number = attrs.get("numFmtId", "0")
+            formats.append(int(number[:9]) if number.isdigit() else 0)
+
+    def end(tag: str) -> None:
+        if tag == "cellXfs":
+            in_xfs[0] = False
+
+    _parse(part or "", data, start, end)
+    return frozenset(
+        index
+        for index, number in enumerate(formats)
+        if (number in custom and _is_date_format(custom[number]))
+        or (number not in custom and number in BUILTIN_DATE_FORMATS)
+    )
+
+
+def _from_serial(serial: float, date1904: bool) -> datetime | time | None:
+    """An Excel date serial as openpyxl gives it: a time of day below 1, else a datetime (to the
+    millisecond); None outside the calendar."""
+    day, fraction = divmod(serial, 1)
+    part = timedelta(milliseconds=round(fraction * 86_400_000))
+    if 0 <= serial < 1 and part.days == 0:
+        return (datetime.min + part).time()
+    if date1904:
+        base = datetime(1904, 1, 1)
+    else:
+        base = datetime(1899, 12, 30)
+        if 0 < serial < 60:  # Excel counts a 29 February 1900 that never was
+            day += 1
+    try:
+        return base + timedelta(days=day) + part
+    except OverflowError:
+        return None
 
 
 def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
@@ -312,9 +395,18 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
 
 
 class _SheetReader:
-    def __init__(self, sheet: Sheet, strings: list[str]) -> None:
+    def __init__(
+        self,
+        sheet: Sheet,
+        strings: list[str],
+        date_styles: frozenset[int] = frozenset(),
+        date1904: bool = False,
+    ) -> None:
         self.sheet = sheet
         self.strings = strings
+        self.date_styles = date_styles
+        self.date1904 = date1904
+        self.style = 0
         self.cells = 0
         self.row = 0
         self.column = -1
@@ -357,6 +449,8 @@ class _SheetReader:
             if self.cells > MAX_CELLS:
                 raise XlsxError(f"har mere end {MAX_CELLS:,} celler".replace(",", "."))
             self.kind = attrs.get("t", "n")
+            style = attrs.get("s", "0")
+            self.style = int(style[:9]) if style.isdigit() else 0
             self.value = None
             self.inline = None
         elif tag == "v":
@@ -422,7 +516,13 @@ class _SheetReader:
             return CellError(raw.strip()[:20])
         if kind != "n":
             raise self._error(f"ukendt celletype '{kind[:20]}'")
-        return self._number(raw.strip())
+        number = self._number(raw.strip())
+        if self.style in self.date_styles:
+            moment = _from_serial(number, self.date1904)
+            if moment is None:
+                raise self._error(f"datoen {raw.strip()[:20]} ligger uden for kalenderen")
+            return moment
+        return number
 
     def _number(self, raw: str) -> int | float:
         if len(raw) > MAX_NUMBER_CHARS or not _NUMBER.fullmatch(raw):
@@ -437,13 +537,14 @@ def read_sheet(path: Path, name: str) -> Sheet:
     """The cells of sheet `name` (Sheet.rows empty, with Sheet.names, when there is no such
     sheet: the caller says so). XlsxError for anything outside the limits above."""
     with _open(Path(path)) as archive:
-        names, parts, shared_part = _sheet_targets(archive)
-        sheet = Sheet(names)
-        if name not in parts:
+        workbook = _sheet_targets(archive)
+        sheet = Sheet(workbook.names)
+        if name not in workbook.parts:
             return sheet
-        part = parts[name]
+        part = workbook.parts[name]
         data = _read_part(archive, part)
-        strings = _shared_strings(archive, shared_part)
-        reader = _SheetReader(sheet, strings)
+        strings = _shared_strings(archive, workbook.shared_strings)
+        dates = _date_styles(archive, workbook.styles)
+        reader = _SheetReader(sheet, strings, dates, workbook.date1904)
         _parse(f"arket '{name}'", data or b"", reader.start, reader.end, reader.characters)
         return sheet

@@ -409,3 +409,75 @@ def test_a_sheet_with_more_cells_than_allowed_is_refused(
     path = _write(tmp_path, "en-for-meget.xlsx", _workbook(_sheet(rows)))
     message, _ = _refused(path)
     assert "mere end 31 celler" in message
+
+
+def test_cells_read_as_openpyxl_reads_them(tmp_path: Path) -> None:
+    """Values of every type, written by openpyxl with Excel's formats (dates, times, a 1904
+    workbook), read back by the bounded reader exactly as openpyxl's own reader gives them."""
+    from datetime import date, datetime, time
+
+    from openpyxl import Workbook, load_workbook
+
+    from kigo_tui.xlsx_reader import read_sheet
+
+    values = [
+        "tekst",
+        "æøå [b] <x> & \"'",
+        17,
+        -2.5,
+        25.2,
+        True,
+        False,
+        datetime(2026, 1, 5),
+        datetime(2027, 2, 28, 13, 45, 10),
+        date(1900, 1, 1),
+        date(1900, 3, 1),
+        time(8, 30),
+        1e14,
+        None,
+        "=ikke en formel",
+    ]
+    for epoch_1904 in (False, True):
+        workbook = Workbook()
+        workbook.epoch = datetime(1904, 1, 1) if epoch_1904 else workbook.epoch
+        sheet = workbook.active
+        sheet.title = SHEET
+        sheet.append(values)
+        sheet["A2"] = "x"
+        sheet["O1"].data_type = "s"
+        path = tmp_path / f"typer-{epoch_1904}.xlsx"
+        workbook.save(path)
+        expected = load_workbook(path, read_only=True, data_only=True)
+        rows = [tuple(r) for r in expected[SHEET].iter_rows(values_only=True)]
+        expected.close()
+        read = read_sheet(path, SHEET)
+        assert read.row_values(1) == rows[0][: len(read.row_values(1))]
+        assert read.row_values(2) == tuple(v for v in rows[1] if v is not None)
+
+
+def test_a_date_outside_the_calendar_is_refused_by_cell(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.append(HEADERS)
+    sheet.append(["", "F", "S", "25.02"] + [None] * 17 + [datetime(2026, 1, 5)])
+    source = tmp_path / "dato.xlsx"
+    workbook.save(source)
+    serial = str((datetime(2026, 1, 5) - datetime(1899, 12, 30)).days)
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert f"<v>{serial}</v>".encode() in data
+                data = data.replace(f"<v>{serial}</v>".encode(), b"<v>99999999999999</v>")
+            new.writestr(info, data)
+    path = _write(tmp_path, "dato-langt-ude.xlsx", out.getvalue())
+    message, _ = _refused(path)
+    assert "celle V2" in message and "uden for kalenderen" in message
+    (area,) = import_xlsx(source)  # the date itself is a comment like openpyxl showed it
+    assert area.comment == "2026-01-05 00:00:00"
