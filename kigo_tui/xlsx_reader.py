@@ -225,6 +225,8 @@ def _parse(
             f"{label}: ugyldig XML i linje {exc.lineno}, kolonne {exc.offset + 1} "
             f"({expat.ErrorString(exc.code)})"
         ) from None
+    except (LookupError, ValueError) as exc:  # an encoding expat does not know, e.g. UT--8
+        raise XlsxError(f"{label}: ugyldig XML ({exc})") from None
 
 
 def _attribute(attrs: dict[str, str], local: str) -> str | None:

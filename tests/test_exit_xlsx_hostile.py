@@ -305,6 +305,10 @@ def _hostile() -> dict[str, tuple[bytes, tuple[str, ...]]]:
             ("for stor",),
         ),
         "ikke-en-zip": (b"PK\x03\x04" + b"\x00" * 100, ("ikke en Excel-fil",)),
+        "ukendt-tegnkodning": (
+            _workbook(_sheet("").replace('encoding="UTF-8"', 'encoding="UT--8"')),
+            (f"arket '{SHEET}'", "ugyldig XML"),
+        ),
     }
 
 
