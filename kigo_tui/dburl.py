@@ -52,6 +52,10 @@ def problem(db: str) -> str | None:
                 f"databasen '{match.group(1)}…' ligner en databaseadresse uden '://' ({EXAMPLE}); "
                 "en fil eller mappe med det navn skrives med ./ foran"
             )
+        if db.startswith("~") and os.path.expanduser(db) == db:
+            user = db[1:].split("/", 1)[0]
+            whose = f"brugeren '{user}'" if user else "din bruger"
+            return f"databasen {db} begynder med ~, men hjemmemappen for {whose} kan ikke findes"
         if db.endswith("/") or db.endswith(os.sep):
             return f"databasen {db} er en mappe, ikke en fil"
         return None

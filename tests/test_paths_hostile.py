@@ -541,3 +541,33 @@ def test_backups_of_two_databases_in_one_folder_stay_apart(
     assert list_backups(first) == sorted(ours, reverse=True)[:KEEP]
     assert all(p.exists() for p in theirs)
     assert newest_good_backup(first) == max(ours)
+
+
+URL_PIECES = (
+    *("postgresql", "postgresql+psycopg", "sqlite", "postgres", "://", ":", "/", "//", "@"),
+    *("u", "pw", "h", "[", "]", "::1", "5432", "99999", "-1", "?", "=", "&", "#", "%"),
+    *("%2", "%zz", "db", "service=k", " ", "æ", "\\", "~", "..", ".", "\x00"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES), min_size=1, max_size=9).map("".join))
+def test_any_database_string_is_judged_without_a_crash(db: str) -> None:
+    """Paths and URLs glued from their pieces: judged or refused with a StorageError, never
+    another exception (a `~user` that does not exist was a RuntimeError)."""
+    from kigo_tui.dburl import problem
+
+    reason = problem(db)
+    try:
+        sqlite_file(db)
+    except StorageError as exc:
+        assert reason is None or str(exc) == reason
+
+
+def test_a_home_folder_that_does_not_exist_is_refused(workspace: Path, capsys) -> None:
+    before = _listing(workspace)
+    code, _out, err = _kigo(
+        capsys, Path("~ingen-saadan-bruger/kigo.db"), "init", "--kommune", "101"
+    )
+    assert code == 1 and "hjemmemappen for brugeren 'ingen-saadan-bruger'" in err
+    assert _listing(workspace) == before
