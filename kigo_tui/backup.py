@@ -265,6 +265,8 @@ def restore(db: Path, backup: Path, *, force: bool = False) -> Path | None:
         require_regular_file(backup, "sikkerhedskopien")
     except StorageError as exc:
         raise BackupError(str(exc)) from None
+    if db.exists() and backup.resolve() == db.resolve():
+        raise BackupError(f"{backup} er selve databasen, ikke en sikkerhedskopi; intet er ændret")
     if db.exists():
         try:
             require_regular_file(db, "databasen")

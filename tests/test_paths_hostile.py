@@ -571,3 +571,11 @@ def test_a_home_folder_that_does_not_exist_is_refused(workspace: Path, capsys) -
     )
     assert code == 1 and "hjemmemappen for brugeren 'ingen-saadan-bruger'" in err
     assert _listing(workspace) == before
+
+
+def test_restoring_the_database_onto_itself_is_refused(tmp_path: Path, capsys) -> None:
+    db = _fresh_db(tmp_path / "db")
+    before = _counts(db)
+    code, _out, err = _kigo(capsys, db, "restore", str(db.parent / "." / db.name))
+    assert code == 1 and "selve databasen" in err
+    assert _counts(db) == before and list_backups(db) == []
