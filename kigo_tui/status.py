@@ -68,6 +68,10 @@ def _main_task_node(
         if status == Status.DONE:
             done += 1
         completed = task.completed_at
+        baseline_start, baseline_due = task.baseline_start, task.baseline_due
+        baseline_colour = (
+            None if task.is_local else task_colour(status, baseline_due, task.warn_days, today)
+        )
         node = {
             "id": task.id,
             "title": task.title,
@@ -79,6 +83,11 @@ def _main_task_node(
             "warn_days": task.warn_days,
             "completed_at": completed.isoformat(timespec="seconds") if completed else None,
             "local": task.is_local,
+            "baseline_start": baseline_start.isoformat() if baseline_start else None,
+            "baseline_due": baseline_due.isoformat() if baseline_due else None,
+            "baseline_colour": None if baseline_colour is None else str(baseline_colour),
+            "start_reason": task.start_reason if task.start_moved else None,
+            "due_reason": task.due_reason if task.due_moved else None,
         }
         nodes.append(node)
         if colour is not Colour.GREEN and needs_follow_up(category, status, colour):
