@@ -267,6 +267,38 @@ def test_schema_7_gets_kombits_baselines_and_keeps_every_row(tmp_path: Path) -> 
     assert detail.due_manual and not moved.start_moved
 
 
+def test_the_upgrade_computes_baselines_on_every_database(empty_db: Database) -> None:
+    """The schema-1 database, upgraded through every migration on SQLite and PostgreSQL."""
+    from tests.test_migrations import _load_v1_into
+
+    db = _load_v1_into(empty_db)
+    golives = {code: golive for code, golive in db.query("SELECT code, golive FROM project")}
+    offsets = {
+        task_id: (project, s_off, d_off, bool(local))
+        for task_id, project, s_off, d_off, local in db.query(
+            "SELECT id, project, start_offset, due_offset, is_local FROM task"
+        )
+    }
+    store = Store.open(db.url)
+    try:
+        tasks = {t.id: t for t in store.snapshot().tasks}
+        local_ids = [i for i, (_p, _s, _d, local) in offsets.items() if local]
+        added = store.add_local_task("SAPA", 7, "Efter opgraderingen") if local_ids else None
+    finally:
+        store.close()
+    assert len(tasks) == len(offsets) > 250
+    for task_id, (project, s_off, d_off, local) in offsets.items():
+        task = tasks[task_id]
+        golive = golives[project] and date.fromisoformat(str(golives[project]))
+        if local or not golive:
+            assert (task.baseline_start, task.baseline_due) == (None, None), task_id
+        else:
+            expected = (golive + timedelta(days=s_off), golive + timedelta(days=d_off))
+            assert (task.baseline_start, task.baseline_due) == expected, task_id
+    if added is not None:
+        assert added.id not in offsets
+
+
 # ----------------------------------------------------------------------------- ids (point 8)
 
 

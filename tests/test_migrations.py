@@ -34,7 +34,17 @@ from tests.reliability_worker import report
 FIXTURE_DIR = Path(__file__).parent / "fixtures"
 FIXTURE = FIXTURE_DIR / "kigo_schema_v1.sql"
 TABLES = ("meta", "project", "main_task", "skipped_main_task", "task", "checklist_item", "history")
-ADDED_SINCE_V1 = {"task": ("version", "withdrawn")}
+ADDED_SINCE_V1 = {
+    "task": (
+        "version",
+        "withdrawn",
+        "baseline_start",
+        "baseline_due",
+        "start_reason",
+        "due_reason",
+    ),
+    "history": ("reason",),
+}
 """Columns of today's v1 tables that schema 1 did not have."""
 
 
