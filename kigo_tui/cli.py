@@ -468,7 +468,9 @@ def _set(store: Store, args: argparse.Namespace, today: date) -> int:
             task = store.edit_task(args.task_id, edit)
         if args.status:
             task = store.set_status(args.task_id, Status(args.status))
+    kombit = f" (KOMBITs frist {task.baseline_due})" if task.due_moved else ""
     print(
-        f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, frist {task.due or '—'}"
+        f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, "
+        f"frist {task.due or '—'}{kombit}"
     )
     return 0

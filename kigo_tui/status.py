@@ -86,8 +86,8 @@ def _main_task_node(
             "baseline_start": baseline_start.isoformat() if baseline_start else None,
             "baseline_due": baseline_due.isoformat() if baseline_due else None,
             "baseline_colour": None if baseline_colour is None else str(baseline_colour),
-            "start_reason": task.start_reason if task.start_moved else None,
-            "due_reason": task.due_reason if task.due_moved else None,
+            "start_reason": (task.start_reason or None) if task.start_moved else None,
+            "due_reason": (task.due_reason or None) if task.due_moved else None,
         }
         nodes.append(node)
         if colour is not Colour.GREEN and needs_follow_up(category, status, colour):
@@ -166,6 +166,12 @@ def _counts_text(counts: dict[str, Any]) -> str:
     )
 
 
+def _kombit_due(task: dict[str, Any]) -> str:
+    """' (KOMBITs frist …)' for a task whose due date the kommune moved; '' otherwise."""
+    baseline = task.get("baseline_due")
+    return f" (KOMBITs frist {baseline})" if baseline and baseline != task["due"] else ""
+
+
 def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
     """The tree as plain text; colour is always also a symbol and a word."""
     codes = {"green": "32", "yellow": "33", "red": "31"}
@@ -206,6 +212,6 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
                 lines.append(
                     f"        {glyph} {paint(task['colour'], colour_word(task['colour']))} {marker} "
                     f"{task['id']} {task['title']} · {STATUS_LABELS[task['status']]} · "
-                    f"frist {task['due'] or '—'}"
+                    f"frist {task['due'] or '—'}" + _kombit_due(task)
                 )
     return "\n".join(lines)

@@ -32,6 +32,11 @@ TASK_KEYS = {
     "warn_days",
     "completed_at",
     "local",
+    "baseline_start",
+    "baseline_due",
+    "baseline_colour",
+    "start_reason",
+    "due_reason",
 }
 
 
@@ -383,7 +388,9 @@ def test_set_each_option(kigo, kigo_db: Database) -> None:
         "Forsinket",
     )
     assert r.code == 0, r.err
-    assert r.out.strip() == "SAPA-07-02: not_started, ▲ gul, frist 2027-02-10"
+    assert r.out.strip() == (
+        "SAPA-07-02: not_started, ▲ gul, frist 2027-02-10 (KOMBITs frist 2026-04-15)"
+    )
     store = Store.open(db)
     try:
         history = store.detail("SAPA-07-02").history
