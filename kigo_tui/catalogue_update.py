@@ -701,6 +701,14 @@ def _write(
                 )
                 for item in change.checklist_added:
                     _record(store, conn, task_id, "tjekliste", None, item)
+        # KOMBIT's baseline follows the catalogue's offsets (bookkeeping: no history line).
+        spec, golive = specs[task_id], state.golives.get(specs[task_id].project)
+        for name, offset in (
+            ("baseline_start", spec.start_offset),
+            ("baseline_due", spec.due_offset),
+        ):
+            if (baseline := date_from_golive(golive, offset)) != state.tasks[task_id][name]:
+                values[name] = baseline
         if task_id in reinstated:
             values["withdrawn"] = False
             _record(store, conn, task_id, "genindsat", plan.old_version, plan.new_version)

@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("--due", type=_date_arg)
     set_.add_argument("--category", choices=CATEGORIES)
     set_.add_argument("--warn-days", type=_warn_arg)
+    set_.add_argument(
+        "--begrundelse",
+        "--reason",
+        dest="reason",
+        metavar="TEKST",
+        help="hvorfor en katalogopgaves start eller frist flyttes væk fra KOMBITs dato (kræves da)",
+    )
 
     done = sub.add_parser("done", help="markér en opgave som fuldført")
     done.add_argument("task_id")
@@ -467,17 +474,20 @@ def _set(store: Store, args: argparse.Namespace, today: date) -> int:
             start=args.start,
             due=args.due,
             warn_days=args.warn_days,
+            reason=args.reason,
         )
-        if args.status is None and edit == TaskEdit():
+        if args.status is None and edit == TaskEdit(reason=args.reason):
             raise CliError(
                 "intet at ændre: angiv --status, --start, --due, --category eller --warn-days"
             )
         task = store.task(args.task_id)
-        if edit != TaskEdit():
+        if edit != TaskEdit(reason=args.reason):
             task = store.edit_task(args.task_id, edit)
         if args.status:
             task = store.set_status(args.task_id, Status(args.status))
+    kombit = f" (KOMBITs frist {task.baseline_due})" if task.due_moved else ""
     print(
-        f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, frist {task.due or '—'}"
+        f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, "
+        f"frist {task.due or '—'}{kombit}"
     )
     return 0

@@ -13,15 +13,22 @@ from urllib.parse import quote, unquote
 
 from kigo_tui.errors import KigoError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The schema this program writes.
 
 History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
 newer catalogue no longer has are kept, marked withdrawn, instead of deleted); 4 = the kommune's
 organisation: person, role_assignment, responsibility, dialogue, dialogue_task; 5 = case_area
 (the KMD Sag exit strategy workspace); 6 = index ix_task_rollup, so the roll-up counts of the tree
-are read from the index alone; 7 = defect (the defect log measured against the SLA).
+are read from the index alone; 7 = defect (the defect log measured against the SLA); 8 =
+task.baseline_start/baseline_due (KOMBIT's dates beside the kommune's), task.start_reason/
+due_reason and history.reason (why a date was moved), and meta `local_id:<PROJECT>-<NN>` (local
+task numbers are never reused).
 """
+
+LOCAL_ID_KEY = "local_id:"
+"""Meta key prefix: `local_id:SAPA-07` holds the highest local task number ever given under that
+hovedopgave (SAPA-07-L<n>), so a deleted task's id (and its calendar UID) never comes back."""
 
 CHANGES_CHANNEL = "kigo_changes"
 """PostgreSQL's notification channel: every committed write sends its new revision on it."""
