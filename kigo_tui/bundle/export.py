@@ -74,6 +74,11 @@ CSV_HEADERS = (
     "Fuldført",
     "Lokal",
     "KOMBIT-opfølgning",
+    "KOMBITs start",
+    "KOMBITs frist",
+    "Farve efter KOMBITs plan",
+    "Begrundelse for flyttet start",
+    "Begrundelse for flyttet frist",
 )
 
 
@@ -126,6 +131,11 @@ def task_rows(doc: StatusDocument) -> list[list[str | int]]:
             for task in main.tasks:
                 category, status, colour = task.category, task.status, task.colour
                 start, due = task.start, task.due
+                b_start, b_due, b_colour = (
+                    task.baseline_start,
+                    task.baseline_due,
+                    task.baseline_colour,
+                )
                 rows.append(
                     [
                         *head,
@@ -140,6 +150,11 @@ def task_rows(doc: StatusDocument) -> list[list[str | int]]:
                         _completed(task.completed_at),
                         yes_no[task.local],
                         yes_no[needs_follow_up(category, status, colour)],
+                        b_start.isoformat() if b_start else "",
+                        b_due.isoformat() if b_due else "",
+                        COLOUR_LABELS[b_colour] if b_colour else "",
+                        task.start_reason or "",
+                        task.due_reason or "",
                     ]
                 )
     return rows
