@@ -125,3 +125,17 @@ def test_every_postgresql_url_without_psycopg_gets_the_message(
     message = str(caught.value)
     assert "pipx install 'kigo-tui[postgres]'" in message
     assert host in message and name in message
+
+
+def test_another_postgresql_driver_than_psycopg_is_named() -> None:
+    """A URL naming a driver kigo does not bring: which one is missing, and what kigo uses."""
+    from kigo_tui.db import make_engine
+    from kigo_tui.storage import StorageError
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "psycopg2", None)
+        with pytest.raises(StorageError) as caught:
+            make_engine("postgresql+psycopg2://kigo@db.kommune.dk/kigo")
+    message = str(caught.value)
+    assert "driveren psycopg2 er ikke installeret" in message
+    assert "skriv adressen som postgresql+psycopg://" in message
