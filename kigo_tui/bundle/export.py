@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -383,8 +384,28 @@ def target_path(out: Path | str | None, kommune_code: str, as_of: date) -> Path:
     return path / name if path.is_dir() else path
 
 
+def _refuse_special(path: Path) -> None:
+    """A device, a named pipe, a socket or a folder is never replaced by a file, not even with
+    --force (renaming over /dev/null would replace the device for every program on the machine).
+    A symbolic link is replaced as a link; what it points to is not touched."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ExportError(f"{path} kan ikke undersøges: {exc.strerror or exc}") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        kind = (
+            "en mappe"
+            if stat.S_ISDIR(mode)
+            else "ikke en almindelig fil (fx en enhed eller en pipe)"
+        )
+        raise ExportError(f"{path} er {kind} og erstattes ikke; vælg et filnavn; intet er gemt")
+
+
 def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     """Write to a temporary file beside `path`, then rename; never overwrite without `force`."""
+    _refuse_special(path)
     if path.exists() and not force:
         raise ExportError(f"{path} findes allerede; brug --force for at overskrive")
     if not path.parent.is_dir():
@@ -403,6 +424,7 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a bundle is an ordinary file
+        _refuse_special(path)
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
