@@ -52,6 +52,11 @@ TASK_HEADERS = [
     "Fuldført (dansk tid)",
     "Lokal",
     "KOMBIT-opfølgning",
+    "KOMBITs start",
+    "KOMBITs frist",
+    "Farve efter KOMBITs plan",
+    "Begrundelse for flyttet start",
+    "Begrundelse for flyttet frist",
 ]
 OVERVIEW_HEADERS = [
     "Kommunekode",
@@ -65,6 +70,11 @@ OVERVIEW_HEADERS = [
     "Gule",
     "Grønne",
     "Til opfølgning",
+    "Farve efter KOMBITs plan",
+    "Røde efter KOMBITs plan",
+    "Gule efter KOMBITs plan",
+    "Grønne efter KOMBITs plan",
+    "Flyttede opgaver",
 ]
 FOLLOW_UP_HEADERS = [
     "Kommunekode",
@@ -214,7 +224,7 @@ def test_manifest_lists_every_file_with_hash_and_size(demo_db: Path, tmp_path: P
     files = entries(path)
     manifest = json.loads(files["manifest.json"])
     assert manifest["format"] == "kigo-status-bundle"
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["kommune_code"] == "461"
     assert manifest["kommune_name"] == "Odense"
     assert manifest["as_of"] == TODAY
@@ -341,7 +351,9 @@ def test_status_xlsx_holds_the_csv_rows_with_their_types(demo_db: Path, tmp_path
     text = files["status.csv"][len(BOM) :].decode("utf-8")
     csv_rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     numeric = {TASK_HEADERS.index("Hovedopgave"), TASK_HEADERS.index("Varsel (dage)")}
-    dates = {TASK_HEADERS.index("Startdato"), TASK_HEADERS.index("Frist")}
+    dates = {
+        TASK_HEADERS.index(h) for h in ("Startdato", "Frist", "KOMBITs start", "KOMBITs frist")
+    }
     moments = {TASK_HEADERS.index("Fuldført (dansk tid)")}
 
     def typed(i: int, v: str) -> object:
@@ -373,7 +385,7 @@ def test_status_xlsx_holds_the_csv_rows_with_their_types(demo_db: Path, tmp_path
                 assert cell.number_format == "dd-mm-yyyy hh:mm"
             if i in numeric:
                 assert cell.data_type == "n"
-    assert sheet.auto_filter.ref == f"A1:P{len(expected) + 1}"
+    assert sheet.auto_filter.ref == f"A1:U{len(expected) + 1}"
     assert all(2 < d.width <= 60 for d in sheet.column_dimensions.values())
     doc = json.loads(files["status.json"])
     projects = [[c.value for c in row] for row in workbook["Projekter"].iter_rows(min_row=2)]
@@ -572,6 +584,7 @@ def expected_overview(fleet: dict[str, dict[str, Path]]) -> list[list[object]]:
                     by["yellow"],
                     by["green"],
                     len(project["follow_up"]),
+                    *expected_baseline_view(project),
                 ]
             )
     return rows
@@ -583,6 +596,29 @@ def typed_overview(fleet: dict[str, dict[str, Path]]) -> list[list[object]]:
     return [
         [date.fromisoformat(v) if i == at else v for i, v in enumerate(row)]
         for row in expected_overview(fleet)
+    ]
+
+
+def expected_baseline_view(project: dict) -> list[object]:
+    """KOMBIT's view of a project from status.json's tasks: the worst baseline colour and the
+    counts per baseline colour (catalogue tasks), and the tasks with a moved date."""
+    tasks = [t for m in project["main_tasks"] for t in m["tasks"]]
+    colours = [t["baseline_colour"] for t in tasks if not t["local"]]
+    worst = next((c for c in ("red", "yellow", "green") if c in colours), "green")
+    moved = [
+        t
+        for t in tasks
+        if not t["local"]
+        and any(
+            t[f"baseline_{d}"] is not None and t[d] != t[f"baseline_{d}"] for d in ("start", "due")
+        )
+    ]
+    return [
+        DANISH_COLOUR[worst],
+        colours.count("red"),
+        colours.count("yellow"),
+        colours.count("green"),
+        len(moved),
     ]
 
 
@@ -672,6 +708,7 @@ def test_aggregate_cli_writes_csv(inbox: dict[str, dict[str, Path]], tmp_path: P
     # One table per file, each with its header and nothing else.
     assert sorted(p.name for p in tmp_path.glob("overblik*")) == [
         "overblik-filer.csv",
+        "overblik-flyttede.csv",
         "overblik-opfølgning.csv",
         "overblik.csv",
     ]
@@ -682,6 +719,8 @@ def test_aggregate_cli_writes_csv(inbox: dict[str, dict[str, Path]], tmp_path: P
     assert follow_rows[0] == FOLLOW_UP_HEADERS
     follow_up = follow_rows[1:]
     assert [] not in follow_up
+    moved = table(tmp_path / "overblik-flyttede.csv")
+    assert moved[0][:4] == ["Kommunekode", "Kommune", "Projekt", "Opgave-id"]
     assert {(r[0], r[4]) for r in follow_up} == expected_follow_up(inbox)
     assert len(follow_up) == len(expected_follow_up(inbox))
     files = table(tmp_path / "overblik-filer.csv")
@@ -700,7 +739,7 @@ def test_aggregate_cli_writes_xlsx(inbox: dict[str, dict[str, Path]], tmp_path: 
     out = tmp_path / "overblik.xlsx"
     assert kigo("aggregate", folder, "--out", out) == 0
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["Overblik", "Opfølgning", "Filer"]
+    assert workbook.sheetnames == ["Overblik", "Opfølgning", "Flyttede datoer", "Filer"]
     overview = workbook["Overblik"]
     assert [c.value for c in overview[1]] == OVERVIEW_HEADERS
     assert overview.freeze_panes == "A2"
@@ -712,7 +751,10 @@ def test_aggregate_cli_writes_xlsx(inbox: dict[str, dict[str, Path]], tmp_path: 
     assert values == typed_overview(inbox)
     for row in overview.iter_rows(min_row=2):
         assert row[OVERVIEW_HEADERS.index("Status pr.")].number_format == "dd-mm-yyyy"
-        assert all(c.data_type == "n" for c in row[5:])
+        counts = [
+            c for h, c in list(zip(OVERVIEW_HEADERS, row, strict=True))[5:] if "Farve" not in h
+        ]
+        assert counts and all(c.data_type == "n" for c in counts)
     colour_col = OVERVIEW_HEADERS.index("Farve") + 1
     for row in range(2, overview.max_row + 1):
         cell = overview.cell(row=row, column=colour_col)

@@ -41,10 +41,11 @@ from pathlib import Path
 from kigo_tui.bundle.csvtext import csv_bytes
 from kigo_tui.bundle.export import ExportError, write_atomically
 from kigo_tui.bundle.nogc import paused_gc
+from kigo_tui.bundle.schema import ProjectOut, TaskOut
 from kigo_tui.bundle.verify import BundleError, VerifiedBundle, verify_bundle
 from kigo_tui.bundle.xlsx import Cell, StreamedRows, xlsx_bytes
 from kigo_tui.errors import KigoError
-from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity
+from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity, worst
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -61,7 +62,29 @@ OVERVIEW_HEADERS = (
     "Gule",
     "Grønne",
     "Til opfølgning",
+    "Farve efter KOMBITs plan",
+    "Røde efter KOMBITs plan",
+    "Gule efter KOMBITs plan",
+    "Grønne efter KOMBITs plan",
+    "Flyttede opgaver",
 )
+"""Per kommune and project: the kommune's view (its own dates), then KOMBIT's (the catalogue's
+baseline dates; catalogue tasks only) and how many tasks have a date moved from KOMBIT's."""
+MOVED_HEADERS = (
+    "Kommunekode",
+    "Kommune",
+    "Projekt",
+    "Opgave-id",
+    "Titel",
+    "Kategori",
+    "Dato",
+    "KOMBITs dato",
+    "Kommunens dato",
+    "Dage flyttet",
+    "Begrundelse",
+)
+NO_REASON = "(ingen begrundelse angivet)"
+"""A move made before kigo asked for reasons (a database from before schema 8)."""
 FOLLOW_UP_HEADERS = (
     "Kommunekode",
     "Kommune",
@@ -78,9 +101,14 @@ READ, REJECTED, SKIPPED = "læst", "afvist", "sprunget over"
 IN_OVERVIEW = "med i overblikket"
 BUNDLE_SUFFIX = ".zip"
 """Compared case-insensitively: 'BUNDT.ZIP' in a folder is read too."""
-CSV_PARTS = (("", "overblik"), ("-opfølgning", "opfølgning"), ("-filer", "filer"))
-"""`--out NAVN.csv` writes one table per file: NAVN.csv (the overview), NAVN-opfølgning.csv and
-NAVN-filer.csv."""
+CSV_PARTS = (
+    ("", "overblik"),
+    ("-opfølgning", "opfølgning"),
+    ("-flyttede", "flyttede datoer"),
+    ("-filer", "filer"),
+)
+"""`--out NAVN.csv` writes one table per file: NAVN.csv (the overview), NAVN-opfølgning.csv,
+NAVN-flyttede.csv and NAVN-filer.csv."""
 
 
 PACK_ROWS = 512
@@ -129,6 +157,8 @@ class KommuneSummary:
     overview: tuple[tuple[Cell, ...], ...]
     follow_up: PackedRows
     """(severity, due, task id, the row) per task KOMBIT follows up on, in that order."""
+    moved: PackedRows
+    """(the row,) per date moved from KOMBIT's baseline, in the tree's order."""
 
 
 @dataclass
@@ -145,6 +175,7 @@ def summarise(bundle: VerifiedBundle) -> KommuneSummary:
     code, name = doc.kommune.code, doc.kommune.name
     overview = []
     follow_up = []
+    moved: list[tuple[object, ...]] = []
     for project in doc.projects:
         counts = project.counts
         by = counts.by_colour
@@ -161,8 +192,26 @@ def summarise(bundle: VerifiedBundle) -> KommuneSummary:
                 by.get(Colour.YELLOW, 0),
                 by.get(Colour.GREEN, 0),
                 len(project.follow_up),
+                *_baseline_view(project),
             )
         )
+        for main in project.main_tasks:
+            for task in main.tasks:
+                for label, own, baseline, reason in _moves(task):
+                    moved_row = (
+                        code,
+                        name,
+                        project.code,
+                        task.id,
+                        task.title,
+                        CATEGORY_LABELS[task.category],
+                        label,
+                        baseline,
+                        own,
+                        (own - baseline).days if own else None,
+                        reason or NO_REASON,
+                    )
+                    moved.append((moved_row,))
         for task in project.follow_up:
             row = (
                 code,
@@ -178,7 +227,47 @@ def summarise(bundle: VerifiedBundle) -> KommuneSummary:
     follow_up.sort(key=lambda item: item[:3])
     digest = hashlib.sha256(bundle.files["manifest.json"]).hexdigest()
     packed = PackedRows.pack(follow_up, len(FOLLOW_UP_HEADERS))
-    return KommuneSummary(code, name, doc.today, bundle.path, digest, tuple(overview), packed)
+    return KommuneSummary(
+        code,
+        name,
+        doc.today,
+        bundle.path,
+        digest,
+        tuple(overview),
+        packed,
+        PackedRows.pack(moved, len(MOVED_HEADERS)),
+    )
+
+
+def _moves(task: TaskOut) -> list[tuple[str, date | None, date, str | None]]:
+    """(which date, the kommune's, KOMBIT's, reason) for each date moved from the baseline."""
+    return [
+        (label, own, baseline, reason)
+        for label, own, baseline, reason in (
+            ("start", task.start, task.baseline_start, task.start_reason),
+            ("frist", task.due, task.baseline_due, task.due_reason),
+        )
+        if not task.local and baseline is not None and own != baseline
+    ]
+
+
+def _baseline_view(project: ProjectOut) -> list[str | int]:
+    """KOMBIT's view of a project: colour and red/yellow/green counts of its catalogue tasks on
+    their baseline dates, and how many tasks have a moved date."""
+    colours: list[Colour] = []
+    moved = 0
+    for main in project.main_tasks:
+        for task in main.tasks:
+            if task.baseline_colour is not None:
+                colours.append(task.baseline_colour)
+            moved += bool(_moves(task))
+    return [
+        COLOUR_LABELS[worst(colours)],
+        colours.count(Colour.RED),
+        colours.count(Colour.YELLOW),
+        colours.count(Colour.GREEN),
+        moved,
+    ]
 
 
 @dataclass
@@ -232,6 +321,11 @@ class Aggregation:
             longest = [max(a, b) for a, b in zip(longest, kommune.follow_up.longest, strict=True)]
         return StreamedRows(self.iter_follow_up, self.follow_up_count, tuple(longest))
 
+    def moved_rows(self) -> list[list[Cell]]:
+        """Every date a kommune moved from KOMBIT's baseline: per kommune (by code), in the tree's
+        order, start before due."""
+        return [list(item[0]) for kommune in self.kommuner for item in kommune.moved]  # type: ignore[call-overload]
+
     def file_rows(self) -> list[list[Cell]]:
         return [[str(f.path), f.outcome, f.reason] for f in self.files]
 
@@ -248,6 +342,7 @@ class Aggregation:
             "follow_up": [
                 dict(zip(FOLLOW_UP_HEADERS, plain(r), strict=True)) for r in self.follow_up_rows()
             ],
+            "moved": [dict(zip(MOVED_HEADERS, plain(r), strict=True)) for r in self.moved_rows()],
             "files": [
                 {"file": str(f.path), "outcome": f.outcome, "reason": f.reason} for f in self.files
             ],
@@ -412,6 +507,7 @@ def write_overview(result: Aggregation, out: Path, *, force: bool = False) -> li
         tables = (
             (OVERVIEW_HEADERS, result.overview_rows()),
             (FOLLOW_UP_HEADERS, result.iter_follow_up()),
+            (MOVED_HEADERS, result.moved_rows()),
             (FILE_HEADERS, result.file_rows()),
         )
         outputs = [
@@ -424,6 +520,7 @@ def write_overview(result: Aggregation, out: Path, *, force: bool = False) -> li
             [
                 ("Overblik", OVERVIEW_HEADERS, result.overview_rows()),
                 ("Opfølgning", FOLLOW_UP_HEADERS, result.follow_up_sheet()),
+                ("Flyttede datoer", MOVED_HEADERS, result.moved_rows()),
                 ("Filer", FILE_HEADERS, result.file_rows()),
             ],
             newest,
