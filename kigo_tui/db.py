@@ -244,6 +244,11 @@ def _add_defect(conn: Connection) -> None:
     DefectRecord.__table__.create(conn)  # type: ignore[attr-defined]
 
 
+def _add_case_area_version(conn: Connection) -> None:
+    """case_area.version: a sagsområde's edits are versioned like a task's (no lost update)."""
+    conn.execute(text("ALTER TABLE case_area ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
@@ -251,6 +256,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: _add_case_area,
     6: _add_rollup_index,
     7: _add_defect,
+    8: _add_case_area_version,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

@@ -16,7 +16,7 @@ from kigo_tui.db import read_connection, write_transaction
 from kigo_tui.defect_labels import DefectStatus, Severity
 from kigo_tui.defects import DefectError, DefectInput, DefectRow, check
 from kigo_tui.models.tables import DefectRecord
-from kigo_tui.store import ConflictError, Store
+from kigo_tui.store import ConflictError, Store, refuse_stale
 from kigo_tui.times import as_utc, iso_local, now_utc
 
 DEFECT = DefectRecord.__table__  # type: ignore[attr-defined]
@@ -148,11 +148,7 @@ def save_defect(
     checked = check(defect, now)
     with write_transaction(store.engine) as conn:
         current = _get(conn, defect_id)
-        if expected_version is not None and current.version != expected_version:
-            raise ConflictError(
-                f"fejl {defect_id} er ændret af en anden, siden du så den (version "
-                f"{current.version}, du havde {expected_version}); visningen er opdateret, prøv igen"
-            )
+        refuse_stale(f"fejl {defect_id}", current.version, expected_version)
         old, new = _values(to_input(current)), _values(checked)
         changed = {name: new[name] for name in _FIELDS if old[name] != new[name]}
         if not changed:
@@ -163,7 +159,9 @@ def save_defect(
             .values(**changed, version=current.version + 1)
         )
         if result.rowcount != 1:
-            raise ConflictError(f"fejl {defect_id} blev ændret samtidig af en anden; prøv igen")
+            raise ConflictError(
+                f"fejl {defect_id} blev ændret samtidig af en anden; intet er gemt, prøv igen"
+            )
         for name in changed:
             store.record(
                 conn, history_key(defect_id), _LABELS[name], _plain(old[name]), _plain(new[name])
@@ -199,10 +197,14 @@ def set_status(
     return save_defect(store, defect_id, changed, version, now)
 
 
-def delete_defect(store: Store, defect_id: int) -> DefectRow:
-    """Delete a defect registered by mistake; the history keeps its title and what it was."""
+def delete_defect(store: Store, defect_id: int, expected_version: int | None = None) -> DefectRow:
+    """Delete a defect registered by mistake; the history keeps its title and what it was.
+
+    With `expected_version` (the version the user saw), a defect changed since is not deleted.
+    """
     with write_transaction(store.engine) as conn:
         current = _get(conn, defect_id)
+        refuse_stale(f"fejl {defect_id}", current.version, expected_version)
         conn.execute(delete(DEFECT).where(DEFECT.c.id == defect_id))
         store.record(
             conn,

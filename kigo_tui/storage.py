@@ -11,14 +11,15 @@ from pathlib import Path
 
 from kigo_tui.errors import KigoError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The schema this program writes.
 
 History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
 newer catalogue no longer has are kept, marked withdrawn, instead of deleted); 4 = the kommune's
 organisation: person, role_assignment, responsibility, dialogue, dialogue_task; 5 = case_area
 (the KMD Sag exit strategy workspace); 6 = index ix_task_rollup, so the roll-up counts of the tree
-are read from the index alone; 7 = defect (the defect log measured against the SLA).
+are read from the index alone; 7 = defect (the defect log measured against the SLA); 8 =
+case_area.version (a sagsområde's edits refused when based on an older version).
 """
 
 CHANGES_CHANNEL = "kigo_changes"
