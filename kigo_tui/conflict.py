@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kigo_tui.models.readmodels import TaskDetail, TaskRow
 
 EMPTY = "—"
 """How an empty value is shown."""
@@ -155,3 +159,38 @@ def stale_text(
         f"  Se ændringen; skal din ændring stadig gælde, så kør kommandoen igen med --version {current}"
     )
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------ tasks
+
+
+def task_fields(
+    row: TaskRow,
+    responsibility: tuple[str | None, str | None] | None = None,
+    detail: TaskDetail | None = None,
+) -> dict[str, object]:
+    """A task as the conflict dialog compares it: Danish label → the value the user reads.
+
+    Responsibility (the names of ansvarlig and udfører) and the detail (description, checklist)
+    are part of the task when the caller showed them."""
+    from kigo_tui.rules import CATEGORY_LABELS, STATUS_LABELS
+
+    fields: dict[str, object] = {
+        "titel": row.title,
+        "status": STATUS_LABELS[row.status],
+        "kategori": CATEGORY_LABELS[row.category],
+        "start": row.start.isoformat() if row.start else None,
+        "frist": row.due.isoformat() if row.due else None,
+        "varsel (dage)": row.warn_days,
+    }
+    if responsibility is not None:
+        fields["ansvarlig"], fields["udfører"] = responsibility
+    if detail is not None and detail.task.id == row.id:
+        fields["beskrivelse"] = detail.description
+        for number, item in enumerate(detail.checklist, start=1):
+            fields[checklist_label(number, item.text)] = "✓" if item.done else "○"
+    return fields
+
+
+def checklist_label(number: int, text: str) -> str:
+    return f"tjekliste {number}: {text}"

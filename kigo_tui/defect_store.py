@@ -186,15 +186,38 @@ def set_status(
     now = as_utc(now) if now else now_utc()
     at = as_utc(at) if at else now
     current = get_defect(store, defect_id)
-    base = to_input(current)
-    if status == DefectStatus.REPORTED:
-        changed = replace(base, status=status, responded_at=None, fixed_at=None)
-    elif status == DefectStatus.ACKNOWLEDGED:
-        changed = replace(base, status=status, responded_at=base.responded_at or at, fixed_at=None)
-    else:
-        changed = replace(base, status=status, fixed_at=at)
+    changed = status_change(to_input(current), status, at)
     version = expected_version if expected_version is not None else current.version
     return save_defect(store, defect_id, changed, version, now)
+
+
+def status_change(base: DefectInput, status: DefectStatus, at: datetime) -> DefectInput:
+    """`base` moved to `status` at `at` (the rules of `set_status`)."""
+    if status == DefectStatus.REPORTED:
+        return replace(base, status=status, responded_at=None, fixed_at=None)
+    if status == DefectStatus.ACKNOWLEDGED:
+        return replace(base, status=status, responded_at=base.responded_at or at, fixed_at=None)
+    return replace(base, status=status, fixed_at=at)
+
+
+def defect_fields(defect: DefectInput) -> dict[str, object]:
+    """A defect as the conflict dialog compares it: Danish label → the value the user reads."""
+    from kigo_tui.defect_labels import SEVERITY_LABELS, STATUS_LABELS
+
+    values = _values(defect)
+    values["severity"] = SEVERITY_LABELS[defect.severity]
+    values["status"] = STATUS_LABELS[defect.status]
+    return {_LABELS[name]: _plain(values[name]) for name in _FIELDS}
+
+
+def on_top(current: DefectRow, seen: DefectRow, mine: DefectInput) -> DefectInput:
+    """The user's changes (the fields of `mine` that differ from `seen`, what the user started
+    from) on top of `current` (a colleague's newer version): every other field keeps `current`."""
+    base = to_input(seen)
+    changed = {
+        name: getattr(mine, name) for name in _FIELDS if getattr(mine, name) != getattr(base, name)
+    }
+    return replace(to_input(current), **changed)
 
 
 def delete_defect(store: Store, defect_id: int, expected_version: int | None = None) -> DefectRow:

@@ -139,3 +139,19 @@ def delete_area(store: Store, area_id: int, expected_version: int | None = None)
         sql.run("DELETE FROM case_area WHERE id = :id", {"id": area_id})
         store.record(sql, history_key(area_id), "slettet", old.case_area, None)
         store.bump_revision(sql)
+
+
+def area_fields(area: CaseArea) -> dict[str, object]:
+    """An area as the conflict dialog compares it: the sheet's header → the value."""
+    from kigo_tui.exit_excel import FIELD_HEADERS
+
+    values = _values(area)
+    return {FIELD_HEADERS.get(name, name): values[name] for name in FIELDS}
+
+
+def on_top(current: CaseArea, seen: CaseArea, mine: CaseArea) -> CaseArea:
+    """The user's changes (fields of `mine` that differ from `seen`, what the user started from)
+    on top of `current` (a colleague's newer version): every other field keeps `current`."""
+    wanted, base = _values(mine), _values(seen)
+    changed = {name: wanted[name] for name in FIELDS if wanted[name] != base[name]}
+    return current.model_copy(update=changed)
