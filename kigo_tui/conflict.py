@@ -53,21 +53,6 @@ class Conflict:
     def colleague_fields(self) -> list[str]:
         return [c.label for c in self.changes if c.colleague_changed]
 
-    def text(self) -> str:
-        """The conflict as lines of plain text (the CLI's message; the dialog's fallback)."""
-        lines = [
-            f"{self.what} er ændret af en anden, siden du så den "
-            f"(version {self.seen_version}, nu version {self.current_version})"
-        ]
-        for c in self.changes:
-            lines.append(
-                f"  {c.label}: du så {c.seen!r}, kollegaen gemte {c.theirs!r}, "
-                f"du ville gemme {c.mine!r}"
-            )
-        if not self.changes:
-            lines.append("  (ingen af de viste felter er ændret; rækken er gemt igen af en anden)")
-        return "\n".join(lines)
-
 
 def shown(value: object) -> str:
     """A value as the conflict shows it: an empty value as '—'."""

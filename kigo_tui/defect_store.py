@@ -213,11 +213,14 @@ def defect_fields(defect: DefectInput) -> dict[str, object]:
 def on_top(current: DefectRow, seen: DefectRow, mine: DefectInput) -> DefectInput:
     """The user's changes (the fields of `mine` that differ from `seen`, what the user started
     from) on top of `current` (a colleague's newer version): every other field keeps `current`."""
-    base = to_input(seen)
-    changed = {
-        name: getattr(mine, name) for name in _FIELDS if getattr(mine, name) != getattr(base, name)
-    }
-    return replace(to_input(current), **changed)
+    from kigo_tui.conflict import merged
+
+    base, now = to_input(seen), to_input(current)
+    fields = {name: getattr(now, name) for name in _FIELDS}
+    wanted = merged(
+        {n: getattr(base, n) for n in _FIELDS}, fields, {n: getattr(mine, n) for n in _FIELDS}
+    )
+    return replace(now, **wanted)
 
 
 def delete_defect(store: Store, defect_id: int, expected_version: int | None = None) -> DefectRow:

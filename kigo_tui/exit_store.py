@@ -152,6 +152,6 @@ def area_fields(area: CaseArea) -> dict[str, object]:
 def on_top(current: CaseArea, seen: CaseArea, mine: CaseArea) -> CaseArea:
     """The user's changes (fields of `mine` that differ from `seen`, what the user started from)
     on top of `current` (a colleague's newer version): every other field keeps `current`."""
-    wanted, base = _values(mine), _values(seen)
-    changed = {name: wanted[name] for name in FIELDS if wanted[name] != base[name]}
-    return current.model_copy(update=changed)
+    from kigo_tui.conflict import merged
+
+    return current.model_copy(update=merged(_values(seen), _values(current), _values(mine)))

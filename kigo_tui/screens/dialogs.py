@@ -401,6 +401,9 @@ class HelpScreen(Dialog):
             yield Static(text)
 
 
+UNCHANGED = "(ikke ændret af dig)"
+
+
 class ConflictScreen(Dialog):
     """A colleague saved the row while the user was changing it. Per field: what the user had
     seen, what the colleague saved and what the user wants. The user chooses: keep the
@@ -428,7 +431,8 @@ class ConflictScreen(Dialog):
             table.add_column(Text(header), overflow="fold")
         for change in conflict.changes:
             theirs = Text(change.theirs, style="bold" if change.colleague_changed else "")
-            mine = Text(change.mine, style="bold" if change.i_changed else "dim")
+            # A field the user did not change keeps the colleague's value whatever the choice.
+            mine = Text(change.mine, style="bold") if change.i_changed else Text(UNCHANGED, "dim")
             table.add_row(Text(change.label), Text(change.seen), theirs, mine)
         who = ", ".join(conflict.colleague_fields) or "ingen af de viste felter"
         with Vertical(classes="dialog"):
