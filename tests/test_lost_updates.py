@@ -509,3 +509,81 @@ def test_migration_adds_case_area_version(tmp_path: Path) -> None:
             save_area(store, area.model_copy(update={"comment": "y"}), version)
     finally:
         store.close()
+
+
+# ------------------------------------------------------------ the defect log and the exit sheet
+
+
+def table_rows(screen: Any) -> int:
+    """The rows of the screen's table (0 until it is mounted and loaded)."""
+    from textual.widgets import DataTable
+
+    found = screen.query(DataTable)
+    return found.first().row_count if found else 0
+
+
+async def test_defect_form_shows_the_colleagues_change(kigo_db: Database, store: Store) -> None:
+    from kigo_tui.defect_store import history_key
+    from kigo_tui.screens.defects import DefectFormScreen, DefectLogScreen
+
+    defect_id = _defect(store)
+    app = app_on(kigo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        app.push_screen(DefectLogScreen())
+        await wait_for(pilot, lambda: isinstance(app.screen, DefectLogScreen))
+        log = app.screen
+        await wait_for(pilot, lambda: table_rows(log) == 1)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, DefectFormScreen))
+        await in_process(kigo_db, "defect", "set", str(defect_id), "--ref", "INC-7")
+        app.screen.query_one("#title", Input).value = "Login fejler for alle"
+        await pilot.press("ctrl+s")
+        dialog = await conflict_shown(pilot)
+        shown = rows_of(dialog)
+        assert shown["titel"] == ("Login fejler", "Login fejler", "Login fejler for alle")
+        assert shown["leverandørens reference"] == ("—", "INC-7", "—")
+        await choose(pilot, "mine")
+        await wait_for(pilot, lambda: get_defect(store, defect_id).title != "Login fejler")
+        await pilot.pause(0.2)
+    after = get_defect(store, defect_id)
+    assert (after.title, after.supplier_ref) == ("Login fejler for alle", "INC-7")
+    key = history_key(defect_id)
+    assert history(kigo_db, key, COLLEAGUE) == [("leverandørens reference", None, "INC-7")]
+    assert history(kigo_db, key, ME)[1:] == [("titel", "Login fejler", "Login fejler for alle")]
+
+
+@pytest.mark.parametrize("choice", ["keep", "mine"])
+async def test_case_area_form_shows_the_colleagues_change(
+    kigo_db: Database, store: Store, choice: str
+) -> None:
+    from kigo_tui.exit_store import history_key
+    from kigo_tui.screens.exit_workspace import AreaFormScreen, ExitWorkspaceScreen
+
+    area = save_area(store, CaseArea(field_area="Børn", case_area="Underretninger", kle="27.24.00"))
+    assert area.id is not None
+    app = app_on(kigo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        app.push_screen(ExitWorkspaceScreen())
+        await wait_for(pilot, lambda: isinstance(app.screen, ExitWorkspaceScreen))
+        workspace = app.screen
+        await wait_for(pilot, lambda: table_rows(workspace) == 1)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, AreaFormScreen))
+        await in_process(kigo_db, "exit", "edit", str(area.id), "--caseworkers", "40")
+        app.screen.query_one("#future_system", Input).value = "Nyt fagsystem"
+        await pilot.press("ctrl+s")
+        dialog = await conflict_shown(pilot)
+        shown = rows_of(dialog)
+        assert ("0", "40", "0") in shown.values()
+        assert ("—", "—", "Nyt fagsystem") in shown.values()
+        await choose(pilot, choice)
+        if choice == "mine":
+            await wait_for(pilot, lambda: get_area(store, area.id)[0].future_system != "")
+        await pilot.pause(0.2)
+    after, version = get_area(store, area.id)
+    assert after.caseworkers == 40
+    assert after.future_system == ("Nyt fagsystem" if choice == "mine" else "")
+    assert version == (3 if choice == "mine" else 2)
+    assert history(kigo_db, history_key(area.id), COLLEAGUE) == [("caseworkers", "0", "40")]
