@@ -245,8 +245,12 @@ def _add_defect(conn: Connection) -> None:
 
 
 def _add_case_area_version(conn: Connection) -> None:
-    """case_area.version: a sagsområde's edits are versioned like a task's (no lost update)."""
-    conn.execute(text("ALTER TABLE case_area ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+    """case_area.version: a sagsområde's edits are versioned like a task's (no lost update).
+
+    A database older than schema 5 got the table from today's model (`_add_case_area`), with
+    the column already."""
+    if "version" not in {c["name"] for c in inspect(conn).get_columns("case_area")}:
+        conn.execute(text("ALTER TABLE case_area ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

@@ -101,8 +101,13 @@ def hold_reloads(app: KigoApp) -> Any:
     return lambda: screen.__dict__.pop("load", None)
 
 
+async def until(pilot: Any, predicate: Any, what: str | None = None) -> None:
+    """`wait_for` with room for a loaded machine (a `kigo` process has just run)."""
+    await wait_for(pilot, predicate, timeout=30, what=what)
+
+
 async def conflict_shown(pilot: Any) -> ConflictScreen:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConflictScreen), what="the dialog")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConflictScreen), "the dialog")
     return pilot.app.screen
 
 
@@ -115,7 +120,7 @@ async def choose(pilot: Any, choice: str) -> None:
         await pilot.press("escape")
     else:
         pilot.app.screen.query_one(f"#{choice}", Button).press()
-    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ConflictScreen))
+    await until(pilot, lambda: not isinstance(pilot.app.screen, ConflictScreen))
 
 
 # ------------------------------------------------------------------------- the edit dialog (e)
@@ -131,7 +136,7 @@ async def test_edit_dialog_shows_the_colleagues_change_and_applies_the_choice(
         await wait_loaded(pilot)
         await goto_task(pilot, TASK)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EditTaskScreen))
+        await until(pilot, lambda: isinstance(app.screen, EditTaskScreen))
         # The dialog is open; the colleague saves another status and deadline meanwhile.
         await in_process(kigo_db, "set", TASK, "--status", "in_progress", "--due", "2027-02-01")
         app.screen.query_one("#title", Input).value = "Min titel"
@@ -146,7 +151,7 @@ async def test_edit_dialog_shows_the_colleagues_change_and_applies_the_choice(
         assert task_row(kigo_db)["title"] == before["title"]  # nothing saved before the choice
         await choose(pilot, choice)
         if choice == "mine":
-            await wait_for(pilot, lambda: task_row(kigo_db)["title"] == "Min titel")
+            await until(pilot, lambda: task_row(kigo_db)["title"] == "Min titel")
         await pilot.pause(0.2)
     after = task_row(kigo_db)
     # The colleague's change is still there, whatever the choice.
@@ -171,10 +176,10 @@ async def test_edit_dialog_keeps_the_version_it_showed_across_a_reload(kigo_db: 
         await wait_loaded(pilot)
         await goto_task(pilot, TASK)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EditTaskScreen))
+        await until(pilot, lambda: isinstance(app.screen, EditTaskScreen))
         await in_process(kigo_db, "set", TASK, "--title", "Kollegaens titel")
         app.main_screen.load()
-        await wait_for(pilot, lambda: app.main_screen.model.tasks[TASK].title == "Kollegaens titel")
+        await until(pilot, lambda: app.main_screen.model.tasks[TASK].title == "Kollegaens titel")
         app.screen.query_one("#title", Input).value = "Min titel"
         await pilot.press("ctrl+s")
         dialog = await conflict_shown(pilot)
@@ -192,7 +197,7 @@ async def test_edit_dialog_responsibility_is_versioned(kigo_db: Database, store:
         await wait_loaded(pilot)
         await goto_task(pilot, TASK)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EditTaskScreen))
+        await until(pilot, lambda: isinstance(app.screen, EditTaskScreen))
         await in_process(kigo_db, "responsible", TASK, "--doer", "Bo Berg")
         app.screen.query_one("#accountable").value = anne
         await pilot.press("ctrl+s")
@@ -201,7 +206,7 @@ async def test_edit_dialog_responsibility_is_versioned(kigo_db: Database, store:
         assert shown["ansvarlig"] == ("—", "—", "Anne Jensen")
         assert shown["udfører"] == ("—", "Bo Berg", "—")
         await choose(pilot, "mine")
-        await wait_for(pilot, lambda: read_organisation(store).responsibility.get(TASK, (0,))[0])
+        await until(pilot, lambda: read_organisation(store).responsibility.get(TASK, (0,))[0])
         await pilot.pause(0.2)
     org = read_organisation(store)
     assert [org.name(p) for p in org.responsibility[TASK]] == ["Anne Jensen", "Bo Berg"]
@@ -230,7 +235,7 @@ async def test_status_keys_show_the_colleagues_change(
         release()
         await choose(pilot, choice)
         if choice == "mine":
-            await wait_for(pilot, lambda: task_row(kigo_db)["status"] != "not_started")
+            await until(pilot, lambda: task_row(kigo_db)["status"] != "not_started")
         await pilot.pause(0.2)
     after = task_row(kigo_db)
     assert (after["due"], after["warn_days"]) == ("2027-03-01", 3)
@@ -312,7 +317,7 @@ async def test_undo_over_a_colleagues_change_restores_only_what_was_undone(
         await wait_loaded(pilot)
         await goto_task(pilot, TASK)
         await pilot.press("s")
-        await wait_for(pilot, lambda: task_row(kigo_db)["status"] == "in_progress")
+        await until(pilot, lambda: task_row(kigo_db)["status"] == "in_progress")
         await pilot.pause(0.2)
         release = hold_reloads(app)
         await in_process(kigo_db, "set", TASK, "--due", "2027-04-01")
@@ -321,7 +326,7 @@ async def test_undo_over_a_colleagues_change_restores_only_what_was_undone(
         assert rows_of(dialog)["status"] == ("påbegyndt", "påbegyndt", "ikke påbegyndt")
         release()
         await choose(pilot, "mine")
-        await wait_for(pilot, lambda: task_row(kigo_db)["status"] == "not_started")
+        await until(pilot, lambda: task_row(kigo_db)["status"] == "not_started")
         await pilot.pause(0.2)
     assert task_row(kigo_db)["due"] == "2027-04-01"
     assert history(kigo_db, TASK, COLLEAGUE) == [("due", "2025-11-16", "2027-04-01")]
@@ -491,11 +496,11 @@ def test_every_change_of_either_side_is_shown_and_only_mine_overwrite(
 
 
 def test_migration_adds_case_area_version(tmp_path: Path) -> None:
-    """A schema-6 database's case areas get version 1 (tests/test_migrations.py upgrades every
+    """A schema-7 database's case areas get version 1 (tests/test_migrations.py upgrades every
     fixture; this checks the column a save is based on)."""
     import sqlite3
 
-    fixture = Path(__file__).parent / "fixtures" / "kigo_schema_v6.sql"
+    fixture = Path(__file__).parent / "fixtures" / "kigo_schema_v7.sql"
     path = tmp_path / "v7.db"
     conn = sqlite3.connect(path)
     conn.executescript(fixture.read_text(encoding="utf-8"))
@@ -531,11 +536,11 @@ async def test_defect_form_shows_the_colleagues_change(kigo_db: Database, store:
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         app.push_screen(DefectLogScreen())
-        await wait_for(pilot, lambda: isinstance(app.screen, DefectLogScreen))
+        await until(pilot, lambda: isinstance(app.screen, DefectLogScreen))
         log = app.screen
-        await wait_for(pilot, lambda: table_rows(log) == 1)
+        await until(pilot, lambda: table_rows(log) == 1)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, DefectFormScreen))
+        await until(pilot, lambda: isinstance(app.screen, DefectFormScreen))
         await in_process(kigo_db, "defect", "set", str(defect_id), "--ref", "INC-7")
         app.screen.query_one("#title", Input).value = "Login fejler for alle"
         await pilot.press("ctrl+s")
@@ -544,7 +549,7 @@ async def test_defect_form_shows_the_colleagues_change(kigo_db: Database, store:
         assert shown["titel"] == ("Login fejler", "Login fejler", "Login fejler for alle")
         assert shown["leverandørens reference"] == ("—", "INC-7", "—")
         await choose(pilot, "mine")
-        await wait_for(pilot, lambda: get_defect(store, defect_id).title != "Login fejler")
+        await until(pilot, lambda: get_defect(store, defect_id).title != "Login fejler")
         await pilot.pause(0.2)
     after = get_defect(store, defect_id)
     assert (after.title, after.supplier_ref) == ("Login fejler for alle", "INC-7")
@@ -566,11 +571,11 @@ async def test_case_area_form_shows_the_colleagues_change(
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         app.push_screen(ExitWorkspaceScreen())
-        await wait_for(pilot, lambda: isinstance(app.screen, ExitWorkspaceScreen))
+        await until(pilot, lambda: isinstance(app.screen, ExitWorkspaceScreen))
         workspace = app.screen
-        await wait_for(pilot, lambda: table_rows(workspace) == 1)
+        await until(pilot, lambda: table_rows(workspace) == 1)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, AreaFormScreen))
+        await until(pilot, lambda: isinstance(app.screen, AreaFormScreen))
         await in_process(kigo_db, "exit", "edit", str(area.id), "--caseworkers", "40")
         app.screen.query_one("#future_system", Input).value = "Nyt fagsystem"
         await pilot.press("ctrl+s")
@@ -580,7 +585,7 @@ async def test_case_area_form_shows_the_colleagues_change(
         assert ("—", "—", "Nyt fagsystem") in shown.values()
         await choose(pilot, choice)
         if choice == "mine":
-            await wait_for(pilot, lambda: get_area(store, area.id)[0].future_system != "")
+            await until(pilot, lambda: get_area(store, area.id)[0].future_system != "")
         await pilot.pause(0.2)
     after, version = get_area(store, area.id)
     assert after.caseworkers == 40

@@ -433,23 +433,19 @@ class MainScreen(Screen[None]):
     def _task_write(
         self, seen: TaskRow, change: TaskChange, mine: dict[str, object], **extra: Any
     ) -> None:
-        """Start a write of `seen` with what the screen shows of it now (responsibility, and the
-        detail pane's description and checklist when they are of the same version)."""
+        """Start a write of `seen` with what the screen shows with it now (unless `extra` says
+        what was shown when the user started)."""
+        self._write(TaskWrite(seen, change, mine, **{**self._shown_with(seen), **extra}))
+
+    def _shown_with(self, seen: TaskRow) -> dict[str, Any]:
+        """What the screen shows with a task now: responsibility, and the detail pane's
+        description and checklist if they are of the same version."""
         detail = self._shown_detail
-        same = detail is not None and (detail.task.id, detail.task.version) == (
-            seen.id,
-            seen.version,
-        )
-        self._write(
-            TaskWrite(
-                seen,
-                change,
-                mine,
-                responsibility=self._responsible_names(seen.id),
-                detail=detail if same else None,
-                **extra,
-            )
-        )
+        same = detail is not None and detail.task.id == seen.id
+        return {
+            "responsibility": self._responsible_names(seen.id),
+            "detail": detail if same and detail.task.version == seen.version else None,  # type: ignore[union-attr]
+        }
 
     def _responsible_names(self, task_id: str) -> tuple[str | None, str | None] | None:
         if self.org is None:
@@ -614,6 +610,7 @@ class MainScreen(Screen[None]):
         org = self.org
         people = [(p.name, p.id) for p in org.people.values()] if org else []
         current = org.responsibility.get(task.id, (None, None)) if org else (None, None)
+        shown = self._shown_with(task)  # as the dialog opens: a reload meanwhile changes nothing
 
         def saved(result: EditResult | None) -> None:
             if result is None:
@@ -635,6 +632,7 @@ class MainScreen(Screen[None]):
                 lambda s, v: self._save_edit(s, task.id, edit, responsibility, v),
                 mine,
                 undo_what="rettelse",
+                **shown,
             )
 
         from kigo_tui.screens.dialogs import EditTaskScreen
