@@ -6,6 +6,7 @@ Reached with `w` from the SAPA project (or the command palette). Database work r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -267,7 +268,7 @@ class ExitWorkspaceScreen(Screen[None]):
         except KigoError as exc:
             self.app.call_from_thread(self.notify, str(exc), title="Ikke gemt", severity="error")
             return
-        self.app.call_from_thread(self.notify, done)
+        self.app.call_from_thread(partial(self.notify, done, markup=False))  # user text
         self.reload()
 
     def _ask_conflict(
@@ -305,6 +306,7 @@ class ExitWorkspaceScreen(Screen[None]):
                 else f"Annulleret: din ændring af {what} er ikke gemt",
                 title="Ændret af en anden",
                 severity="warning",
+                markup=False,  # the area's name is user text
             )
             self.reload()
 
