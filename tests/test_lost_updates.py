@@ -218,7 +218,7 @@ async def test_edit_dialog_responsibility_is_versioned(kigo_db: Database, store:
 # ------------------------------------------------------------------- status (s), done (space)
 
 
-@pytest.mark.parametrize(("key", "choice"), [("s", "mine"), ("space", "keep"), ("space", "mine")])
+@pytest.mark.parametrize(("key", "choice"), [("s", "mine"), ("space", "mine")])
 async def test_status_keys_show_the_colleagues_change(
     kigo_db: Database, key: str, choice: str
 ) -> None:
@@ -465,10 +465,12 @@ def test_the_cli_refuses_an_older_defect_and_case_area_version(
     assert kigo_db.dump(("defect", "case_area", "history")) == before
 
 
-def test_version_option_is_checked(kigo_db: Database) -> None:
+def test_version_option_is_checked(tmp_path: Path) -> None:
+    db = Database("sqlite", str(tmp_path / "kigo.db"), tmp_path)  # refused before it is opened
     for bad in ("0", "-3", "x", "99999999999999999999999"):
-        done = colleague(kigo_db, "done", TASK, "--version", bad)
+        done = colleague(db, "done", TASK, "--version", bad)
         assert done.returncode == 2 and "version" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "kigo.db").exists()
 
 
 # ------------------------------------------------------------------- the three-way comparison
@@ -565,7 +567,7 @@ async def test_defect_form_shows_the_colleagues_change(kigo_db: Database, store:
     assert history(kigo_db, key, ME)[1:] == [("titel", "Login fejler", "Login fejler for alle")]
 
 
-@pytest.mark.parametrize("choice", ["keep", "mine"])
+@pytest.mark.parametrize("choice", ["mine"])
 async def test_case_area_form_shows_the_colleagues_change(
     kigo_db: Database, store: Store, choice: str
 ) -> None:
