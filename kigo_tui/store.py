@@ -742,7 +742,6 @@ class Store:
             sql.run("UPDATE meta SET value = :v WHERE key = :key", {"v": str(number), "key": key})
         return number
 
-    def delete_local_task(self, task_id: str) -> None:
     def delete_local_task(self, task_id: str, expected_version: int | None = None) -> None:
         with self.writing() as sql:
             task = self._locked_task(sql, task_id, expected_version)
