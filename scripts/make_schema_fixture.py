@@ -133,7 +133,6 @@ STEPS = (
     ),
     kigo(5, "exit pattern 1 --answers ja,nej,ja,ja,nej"),
     kigo(5, "exit edit 1 --scenario 4"),
-    kigo(7, "defect add --project KY --title 'Udbetaling fejler' --severity kritisk"),
     kigo(7, "add KSD 3 'Slettes igen'"),  # KSD-03-L2: the highest local number, then deleted
     kigo(7, "delete KSD-03-L2"),
     kigo(
