@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from kigo_tui.sla_settings import SlaSettings
     from kigo_tui.store import Store
 
+from kigo_tui.conflict import add_version_option
+
 PROJECTS = ("STS", "SAPA", "KY", "KSD")
 
 
@@ -106,7 +108,7 @@ def add_defect_parser(
 
     list_ = defect_sub.add_parser("list", help="vis fejlloggen med alder og SLA")
     list_.add_argument("--project", type=str.upper, choices=PROJECTS)
-    list_.add_argument("--open", action="store_true", help="kun åbne fejl")
+    list_.add_argument("--open", action="store_true", help="kun åbne fejl (også med --json)")
     list_.add_argument("--json", action="store_true", help="skriv JSON (som defects.json)")
 
     set_ = defect_sub.add_parser("set", help="ændr en fejl (kun de angivne felter)")
@@ -124,9 +126,11 @@ def add_defect_parser(
     set_.add_argument("--reported", type=_moment_arg, metavar="TIDSPUNKT")
     set_.add_argument("--ref")
     set_.add_argument("--note")
+    add_version_option(set_)
 
     delete = defect_sub.add_parser("delete", help="slet en fejl registreret ved en fejl")
     delete.add_argument("defect_id", type=_id_arg, metavar="NR")
+    add_version_option(delete)
 
     defect_sub.add_parser("summary", help="tal pr. projekt og de aftalte SLA-mål")
 
@@ -181,6 +185,7 @@ def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> i
         to_input,
     )
     from kigo_tui.defects import DefectError, DefectInput, Policy, assess_all, figures, figures_text
+    from kigo_tui.store import ConflictError
     from kigo_tui.times import local_text, measure_instant, now_utc
 
     sla = load_settings().service_levels()
@@ -220,40 +225,76 @@ def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> i
         if args.at is not None and args.status is None:
             raise DefectError("--at hører til --status (hvornår status skiftede)")
         current = get_defect(store, args.defect_id)
+        seen = args.expected_version or current.version
         row = current
-        if fields:
-            row = save_defect(
-                store, args.defect_id, replace(to_input(current), **fields), current.version, now
-            )
-        if args.status is not None:
-            row = set_status(store, args.defect_id, args.status, args.at, row.version, now)
+        try:
+            if fields:
+                row = save_defect(
+                    store, args.defect_id, replace(to_input(current), **fields), seen, now
+                )
+            if args.status is not None:
+                version = row.version if fields else seen
+                row = set_status(store, args.defect_id, args.status, args.at, version, now)
+        except ConflictError as exc:
+            raise DefectError(_stale(store, args, fields, exc)) from None
         print(f"Fejl {row.id}: {row.status.value}, {row.title}")
         return 0
     if command == "delete":
-        row = delete_defect(store, args.defect_id)
+        try:
+            row = delete_defect(store, args.defect_id, args.expected_version)
+        except ConflictError as exc:
+            raise DefectError(_stale(store, args, {}, exc)) from None
         print(f"Slettet fejl {row.id}: {row.title}")
         return 0
-    at = measure_instant(today)
+    at = measure_instant(today, now)
     policy = Policy.from_settings(sla)
-    rows = assess_all(list_defects(store, getattr(args, "project", None)), policy, at)
+    defects = list_defects(store, getattr(args, "project", None))
+    rows = assess_all(defects, policy, at)
     if command == "summary":
         for line in figures(rows):
             print(figures_text(line))
         _print_targets(sla)
         return 0
-    if args.open:
-        rows = [a for a in rows if a.is_open]
-    if args.json:
+    if args.json:  # the same defects, measured at the same instant, as the text below
         from kigo_tui.bundle.extras import defects_document
 
-        doc, _, _ = defects_document(list_defects(store, args.project), sla, today)
+        doc, _, _ = defects_document(defects, sla, today, at=at, open_only=args.open)
         print(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return 0
+    if args.open:
+        rows = [a for a in rows if a.is_open]
     if not rows:
         print("Ingen fejl i loggen" + (" for " + args.project if args.project else ""))
         return 0
-    print(f"Fejlloggen pr. {local_text(at)} · {policy.describe()}")
+    print(f"Fejlloggen pr. {local_text(at)} (alle tider i dansk tid) · {policy.describe()}")
     for a in rows:
         print(_line(a))
     sys.stdout.flush()
     return 0
+
+
+def _stale(
+    store: Store, args: argparse.Namespace, fields: dict[str, object], exc: Exception
+) -> str:
+    """The refusal of `defect set/delete --version N` on a defect changed since version N."""
+    from kigo_tui.conflict import stale_text
+    from kigo_tui.defect_store import _LABELS, _plain, get_defect, history_key
+
+    if args.expected_version is None:
+        return str(exc)
+    current = get_defect(store, args.defect_id)
+    wanted = [
+        (_LABELS[name], _plain(getattr(current, name)), _plain(value))
+        for name, value in fields.items()
+    ]
+    if getattr(args, "status", None) is not None:
+        wanted.append(("status", current.status.value, args.status.value))
+    if args.defect_command == "delete":
+        wanted.append(("fejlen", current.title, "slettet"))
+    return stale_text(
+        f"fejl {args.defect_id}",
+        args.expected_version,
+        getattr(exc, "current_version", None),
+        wanted,
+        store.history_of(history_key(args.defect_id)),
+    )

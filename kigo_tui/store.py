@@ -32,7 +32,7 @@ from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, 
 from kigo_tui.rules import Category, Status
 from kigo_tui.seed import PROJECT_CODES
 from kigo_tui.sqlio import Sql, as_date, first, scalar, utc_now
-from kigo_tui.storage import CHANGES_CHANNEL, SCHEMA_VERSION, sqlite_file
+from kigo_tui.storage import CHANGES_CHANNEL, LOCAL_ID_KEY, SCHEMA_VERSION, sqlite_file
 from kigo_tui.text import clean_text
 
 if TYPE_CHECKING:
@@ -52,7 +52,27 @@ class NotInitialisedError(StoreError):
 
 
 class ConflictError(StoreError):
-    """The task changed since the caller read it; reload and try again."""
+    """The row changed since the caller read it (its version moved on); nothing was saved.
+
+    `current_version` is the row's version now (None when the row is gone): a caller that shows
+    the user what changed (`kigo_tui.conflict`) can save again on that version once the user
+    chose to.
+    """
+
+    def __init__(self, message: str, current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def refuse_stale(what: str, current: int, expected: int | None) -> None:
+    """Raise the ConflictError for a row at version `current` that the caller saw at `expected`
+    (None: the caller did not say, nothing is checked)."""
+    if expected is not None and current != expected:
+        raise ConflictError(
+            f"{what} er ændret af en anden, siden du så den (version {current}, du havde "
+            f"{expected}); intet er gemt, se ændringen og prøv igen",
+            current,
+        )
 
 
 NOT_INITIALISED = (
@@ -84,8 +104,55 @@ def date_from_golive(golive: date | None, days: int | None) -> date | None:
         ) from None
 
 
+REASON_MAX = 200
+"""Most characters in the reason for a moved date: a short sentence, not a report."""
+
+
+def category_locked(task_id: str) -> StoreError:
+    """The refusal of a category change on a catalogue task: the category is KOMBIT's."""
+    return StoreError(
+        f"{task_id} kommer fra KOMBITs katalog: kategorien er KOMBITs og kan ikke ændres af "
+        "kommunen (kun et nyere katalog kan ændre den; lokale opgaver har fri kategori); "
+        "intet er ændret"
+    )
+
+
+def checked_reason(task_id: str, moves: Sequence[str], reason: str | None) -> str | None:
+    """The reason for moving a catalogue task's dates away from KOMBIT's (`moves`: which, in
+    Danish), stripped; refused when a move has none or it is too long. None when nothing moves."""
+    if not moves:
+        return None
+    text = " ".join((reason or "").split())
+    if not text:
+        raise StoreError(
+            f"{task_id}: {' og '.join(moves)} flyttes væk fra KOMBITs dato; angiv en kort "
+            "begrundelse (--begrundelse i kigo set, feltet Begrundelse i TUI'en); intet er ændret"
+        )
+    if len(text) > REASON_MAX:
+        raise StoreError(
+            f"{task_id}: begrundelsen er {len(text)} tegn; højst {REASON_MAX} er tilladt"
+        )
+    return text
+
+
+def date_moves(task: TaskRow, start: date | None, due: date | None) -> list[str]:
+    """Which of a catalogue task's new dates differ from KOMBIT's baseline and from what the
+    task has now (a new move), in Danish; empty for a local task or a task without a baseline."""
+    if task.is_local:
+        return []
+    moves = []
+    if task.baseline_start is not None and start != task.baseline_start and start != task.start:
+        moves.append("starten")
+    if task.baseline_due is not None and due != task.baseline_due and due != task.due:
+        moves.append("fristen")
+    return moves
+
+
 def catalogue_task_row(spec: TaskSpec, position: int, golive: date | None) -> dict[str, object]:
-    """The `task` row for a new catalogue task, dated from its project's go-live."""
+    """The `task` row for a new catalogue task, dated from its project's go-live (which is also
+    KOMBIT's baseline)."""
+    start = date_from_golive(golive, spec.start_offset)
+    due = date_from_golive(golive, spec.due_offset)
     return {
         "id": spec.id,
         "project": spec.project,
@@ -98,8 +165,10 @@ def catalogue_task_row(spec: TaskSpec, position: int, golive: date | None) -> di
         "status": Status.NOT_STARTED.value,
         "start_offset": spec.start_offset,
         "due_offset": spec.due_offset,
-        "start": date_from_golive(golive, spec.start_offset),
-        "due": date_from_golive(golive, spec.due_offset),
+        "start": start,
+        "due": due,
+        "baseline_start": start,
+        "baseline_due": due,
         "start_manual": False,
         "due_manual": False,
         "warn_days": spec.warn_days,
@@ -129,6 +198,8 @@ class TaskEdit:
     warn_days: int | None = None
     clear_start: bool = False
     clear_due: bool = False
+    reason: str | None = None
+    """Why a catalogue task's date moves away from KOMBIT's (required then; see `date_moves`)."""
 
 
 def clean_edit(edit: TaskEdit) -> TaskEdit:
@@ -143,6 +214,7 @@ def clean_edit(edit: TaskEdit) -> TaskEdit:
         else clean_text(edit.description, "beskrivelse"),
         start=None if edit.start is None else check_date(edit.start, "startdato"),
         due=None if edit.due is None else check_date(edit.due, "frist"),
+        reason=None if edit.reason is None else clean_text(edit.reason, "begrundelse"),
     )
 
 
@@ -279,10 +351,19 @@ class Store:
             raise StoreError(f"ukendt opgave: '{task_id}'")
         return task
 
-    def record(self, sql: Any, task_id: str, field: str, old: object, new: object) -> None:
-        """One line of history: which field changed from what to what, when (UTC) and by whom."""
+    def record(
+        self,
+        sql: Any,
+        task_id: str,
+        field: str,
+        old: object,
+        new: object,
+        reason: str | None = None,
+    ) -> None:
+        """One line of history: which field changed from what to what, when (UTC), by whom, and
+        (for a moved catalogue date) why."""
         _as_sql(sql).run(
-            insert_sql("history", ("task_id", "field", "old", "new", "at", "user")),
+            insert_sql("history", ("task_id", "field", "old", "new", "at", "user", "reason")),
             {
                 "task_id": task_id,
                 "field": field,
@@ -290,6 +371,7 @@ class Store:
                 "new": None if new is None else str(new),
                 "at": utc_now(),
                 "user": self.user,
+                "reason": reason,
             },
         )
 
@@ -421,12 +503,21 @@ class Store:
 
     def _locked_task(self, sql: Sql, task_id: str, expected_version: int | None) -> TaskRow:
         task = self.require_task(sql, task_id)
-        if expected_version is not None and task.version != expected_version:
-            raise ConflictError(
-                f"{task_id} er ændret af en anden, siden du så den (version {task.version}, "
-                f"du havde {expected_version}); visningen er opdateret, prøv igen"
-            )
+        refuse_stale(f"opgave {task_id}", task.version, expected_version)
         return task
+
+    def history_of(
+        self, key: str, limit: int = 5
+    ) -> list[tuple[str, str | None, str | None, str, str]]:
+        """The newest history lines of a task, defect ('FEJL-n') or case area ('SAG-n'), newest
+        first: (field, old, new, when in UTC, who)."""
+        with self.reading() as sql:
+            rows = sql.rows(
+                'SELECT field, old, new, at, "user" FROM history WHERE task_id = :key '
+                "ORDER BY id DESC LIMIT :limit",
+                {"key": key, "limit": limit},
+            )
+        return [(f, o, n, str(at)[:19], u) for f, o, n, at, u in rows]
 
     def _apply(self, sql: Sql, task: TaskRow, values: dict[str, object]) -> None:
         """Write `values` to the task and raise its version; refused if someone got there first."""
@@ -437,7 +528,7 @@ class Store:
             {**values, "new_version": task.version + 1, "id": task.id, "version": task.version},
         )
         if changed != 1:
-            raise ConflictError(f"{task.id} blev ændret samtidig af en anden; prøv igen")
+            raise ConflictError(f"{task.id} blev ændret samtidig af en anden; intet er gemt")
         self.bump_revision(sql)
 
     def _status_values(self, sql: Sql, task: TaskRow, status: Status) -> dict[str, object]:
@@ -475,6 +566,9 @@ class Store:
     def edit_task(
         self, task_id: str, edit: TaskEdit, expected_version: int | None = None
     ) -> TaskRow:
+        """Change a task's fields. A catalogue task's category is KOMBIT's (refused); moving its
+        start or due away from KOMBIT's baseline needs `edit.reason`, kept on the task and in the
+        history; moving a date back to the baseline makes it follow the go-live again."""
         edit = clean_edit(edit)
         with self.writing() as sql:
             task = self._locked_task(sql, task_id, expected_version)
@@ -496,6 +590,13 @@ class Store:
                 raise StoreError("varsel skal være mellem 0 og 365 dage")
             if edit.title is not None and not edit.title.strip():
                 raise StoreError("titlen må ikke være tom")
+            if (
+                not task.is_local
+                and edit.category is not None
+                and edit.category.value != current["category"]
+            ):
+                raise category_locked(task_id)
+            reason = checked_reason(task_id, date_moves(task, start, due), edit.reason)
             changes = {
                 "title": edit.title.strip() if edit.title is not None else None,
                 "description": edit.description,
@@ -507,17 +608,26 @@ class Store:
                 for name, new in changes.items()
                 if new is not None and new != current[name]
             }
-            if (edit.start or edit.clear_start) and start != current["start"]:
-                values["start"] = start
-                values["start_manual"] = True
-            if (edit.due or edit.clear_due) and due != current["due"]:
-                values["due"] = due
-                values["due_manual"] = True
+            reasons: dict[str, str | None] = {}
+            for name, new, asked, baseline in (
+                ("start", start, edit.start or edit.clear_start, task.baseline_start),
+                ("due", due, edit.due or edit.clear_due, task.baseline_due),
+            ):
+                if not asked or new == current[name]:
+                    continue
+                values[name] = new
+                back = not task.is_local and baseline is not None and new == baseline
+                values[f"{name}_manual"] = not back
+                if not task.is_local and baseline is not None:
+                    reasons[name] = None if back else reason
+                    values[f"{name}_reason"] = reasons[name]
             if not values:
                 return task
             for name, new in values.items():
-                if not name.endswith("_manual"):
-                    self.record(sql, task_id, name, _plain(current[name]), _plain(new))
+                if not name.endswith(("_manual", "_reason")):
+                    self.record(
+                        sql, task_id, name, _plain(current[name]), _plain(new), reasons.get(name)
+                    )
             self._apply(sql, task, values)
             return self.require_task(sql, task_id)
 
@@ -541,11 +651,17 @@ class Store:
             )
             rows = sql.rows(
                 "SELECT id, start, due, start_offset, due_offset, start_manual, due_manual, "
-                "version FROM task WHERE project = :project",
+                "version, is_local, baseline_start, baseline_due FROM task "
+                "WHERE project = :project",
                 {"project": project},
             )
-            for tid, start, due, s_off, d_off, s_manual, d_manual, version in rows:
+            baselines = []
+            for tid, start, due, s_off, d_off, s_manual, d_manual, version, *rest in rows:
                 start, due = as_date(start), as_date(due)
+                local, b_start, b_due = bool(rest[0]), as_date(rest[1]), as_date(rest[2])
+                new_baseline = (date_from_golive(golive, s_off), date_from_golive(golive, d_off))
+                if not local and new_baseline != (b_start, b_due):
+                    baselines.append({"id": tid, "s": new_baseline[0], "d": new_baseline[1]})
                 values: dict[str, object] = {}
                 if not s_manual and s_off is not None and date_from_golive(golive, s_off) != start:
                     values["start"] = date_from_golive(golive, s_off)
@@ -558,6 +674,10 @@ class Store:
                         {**values, "version": version + 1, "id": tid},
                     )
                     moved += 1
+            # KOMBIT's baseline follows the go-live too (bookkeeping: no version, no history).
+            sql.run_many(
+                "UPDATE task SET baseline_start = :s, baseline_due = :d WHERE id = :id", baselines
+            )
             self.record(sql, project, "golive", _plain(before), _plain(golive))
             self.bump_revision(sql)
         return moved
@@ -594,11 +714,7 @@ class Store:
         prefix = f"{project}-{main_task:02d}-L"
         with self.writing() as sql:
             self.require_initialised(sql)
-            existing = sql.rows("SELECT id FROM task WHERE id LIKE :p", {"p": prefix + "%"})
-            number = 1 + max(
-                (int(i) for (tid,) in existing if (i := tid.removeprefix(prefix)).isdigit()),
-                default=0,
-            )
+            number = self._next_local_number(sql, prefix)
             position = int(scalar(sql, "SELECT coalesce(max(position), 0) + 1 FROM task"))
             task_id = f"{prefix}{number}"
             row = {
@@ -631,9 +747,27 @@ class Store:
             self.bump_revision(sql)
             return self.require_task(sql, task_id)
 
-    def delete_local_task(self, task_id: str) -> None:
+    def _next_local_number(self, sql: Sql, prefix: str) -> int:
+        """The next local number under `prefix` (`SAPA-07-L`), never one given before: one past
+        both the counter in meta (raised here, in the caller's write transaction, which holds the
+        write lock) and every current id, so a deleted task's id never comes back."""
+        key = LOCAL_ID_KEY + prefix.removesuffix("-L")
+        existing = sql.rows("SELECT id FROM task WHERE id LIKE :p", {"p": prefix + "%"})
+        stored = scalar(sql, "SELECT value FROM meta WHERE key = :key", {"key": key})
+        highest = max(
+            (int(i) for (tid,) in existing if (i := tid.removeprefix(prefix)).isdigit()),
+            default=0,
+        )
+        number = 1 + max(highest, int(stored or 0))
+        if stored is None:
+            sql.run(insert_sql("meta", ("key", "value")), {"key": key, "value": str(number)})
+        else:
+            sql.run("UPDATE meta SET value = :v WHERE key = :key", {"v": str(number), "key": key})
+        return number
+
+    def delete_local_task(self, task_id: str, expected_version: int | None = None) -> None:
         with self.writing() as sql:
-            task = self.require_task(sql, task_id)
+            task = self._locked_task(sql, task_id, expected_version)
             if not task.is_local:
                 raise StoreError(
                     f"{task_id} kommer fra KOMBITs katalog og kan ikke slettes (kun lokale opgaver)"
@@ -643,10 +777,13 @@ class Store:
             self.record(sql, task_id, "slettet", task.title, None)
             self.bump_revision(sql)
 
-    def set_checklist_item(self, item_id: int, done: bool) -> tuple[TaskRow, Status | None]:
+    def set_checklist_item(
+        self, item_id: int, done: bool, expected_version: int | None = None
+    ) -> tuple[TaskRow, Status | None]:
         """Tick or untick a checklist item; the last tick makes the task done, an untick reopens it.
 
-        Returns the task and the status it changed to (None when its status stayed).
+        The checklist is part of its task: `expected_version` is the task's version the caller
+        showed. Returns the task and the status it changed to (None when its status stayed).
         """
         with self.writing() as sql:
             row = first(
@@ -657,7 +794,7 @@ class Store:
             if row is None:
                 raise StoreError(f"ukendt tjeklistepunkt: {item_id}")
             task_id, was_done, text = row
-            task = self.require_task(sql, task_id)
+            task = self._locked_task(sql, task_id, expected_version)
             if bool(was_done) == done:
                 return task, None
             sql.run(
@@ -683,19 +820,38 @@ class Store:
             self._apply(sql, task, values)
             return self.require_task(sql, task_id), target
 
-    def restore_task(self, task_id: str, before: TaskRow) -> TaskRow:
-        """Undo: put status, dates, category and warning window back as they were in `before`."""
+    def restore_task(
+        self,
+        task_id: str,
+        before: TaskRow,
+        expected_version: int | None = None,
+        only: Sequence[str] | None = None,
+    ) -> TaskRow:
+        """Undo: put status, dates, category, warning window and title back as they were in
+        `before`; with `only`, just those fields (the ones the undone change touched)."""
+        names = ("status", "start", "due", "warn_days", "category", "title")
+        wanted = set(names if only is None else only)
         with self.writing() as sql:
-            task = self.require_task(sql, task_id)
+            task = self._locked_task(sql, task_id, expected_version)
             values: dict[str, object] = {}
-            if task.status != before.status:
+            if "status" in wanted and task.status != before.status:
                 values.update(self._status_values(sql, task, before.status))
                 values["completed_at"] = before.completed_at
-            for name in ("start", "due", "warn_days", "category", "title"):
+            for name in names[1:]:
+                if name not in wanted:
+                    continue
                 old, new = getattr(task, name), getattr(before, name)
+                if name == "category" and not task.is_local:
+                    continue  # KOMBIT's: only a newer catalogue changes it
                 if old != new:
                     values[name] = new.value if isinstance(new, Category) else new
-                    self.record(sql, task_id, name, _plain(old), _plain(new))
+                    reason = None
+                    baseline = getattr(task, f"baseline_{name}", None)
+                    if name in ("start", "due") and not task.is_local and baseline is not None:
+                        reason = getattr(before, f"{name}_reason") if new != baseline else None
+                        values[f"{name}_reason"] = reason
+                        values[f"{name}_manual"] = new != baseline
+                    self.record(sql, task_id, name, _plain(old), _plain(new), reason)
             if values:
                 self._apply(sql, task, values)
             return self.require_task(sql, task_id)

@@ -20,6 +20,7 @@ from kigo_tui.rules import Colour, Status
 from kigo_tui.screens.dialogs import (
     AddTaskScreen,
     ConfirmScreen,
+    ConflictScreen,
     EditTaskScreen,
     FilterScreen,
     HelpScreen,
@@ -122,6 +123,7 @@ async def test_edit_dialog_saves_due_date_and_warning(demo_path: Path, demo_stor
         dialog = app.screen
         await _type_into(pilot, dialog.query_one("#due", Input), "2026-12-20")
         await _type_into(pilot, dialog.query_one("#warn", Input), "30")
+        await _type_into(pilot, dialog.query_one("#reason", Input), "Ny plan")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: demo_store.task(EDITABLE).due == date(2026, 12, 20))
         assert isinstance(app.screen, MainScreen)
@@ -168,6 +170,7 @@ async def test_u_undoes_the_last_change(demo_path: Path, demo_store: Store) -> N
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EditTaskScreen))
         await _type_into(pilot, app.screen.query_one("#due", Input), "2027-01-31")
+        await _type_into(pilot, app.screen.query_one("#reason", Input), "Udskudt")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: demo_store.task(EDITABLE).due == date(2027, 1, 31))
         await wait_for(pilot, lambda: len(app.main_screen.undo_stack) == 2)
@@ -418,6 +421,9 @@ async def test_a_stale_toggle_is_refused_as_a_conflict(demo_path: Path, demo_sto
         await goto_task(pilot, NOT_STARTED_GREEN)
         demo_store.set_status(NOT_STARTED_GREEN, Status.IN_PROGRESS)
         await pilot.press("space")
+        # The user is shown what changed and chooses (tests/test_lost_updates.py has the choices).
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await pilot.press("escape")
         await wait_for(pilot, lambda: any("Ændret af en anden" in n for n in notifications(pilot)))
         # The app reloads and shows the other writer's status; the database keeps it.
         await wait_for(

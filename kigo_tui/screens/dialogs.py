@@ -22,6 +22,7 @@ from kigo_tui.text import clean_text
 from kigo_tui.tree_model import TaskFilter
 
 if TYPE_CHECKING:
+    from kigo_tui.conflict import Conflict
     from kigo_tui.store import TaskEdit
 
 CATEGORY_OPTIONS = [(CATEGORY_LABELS[c], c) for c in Category]
@@ -106,7 +107,10 @@ class EditResult:
 
 
 class EditTaskScreen(Dialog):
-    """Edit dates, category and warning window; validates before it closes."""
+    """Edit dates, category and warning window; validates before it closes.
+
+    A catalogue task's category is KOMBIT's (shown, not editable); moving its start or due away
+    from KOMBIT's date shows the Begrundelse field, which is then required."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Gem")]
 
@@ -122,6 +126,8 @@ class EditTaskScreen(Dialog):
         self.responsibility = responsibility
 
     def compose(self) -> ComposeResult:
+        from kigo_tui.store import REASON_MAX
+
         task = self.task_row
         with Vertical(classes="dialog"):
             yield Static(f"Ret {task.id}", classes="title", markup=False)
@@ -135,13 +141,24 @@ class EditTaskScreen(Dialog):
                 yield Input(task.due.isoformat() if task.due else "", id="due", compact=True)
                 yield Label("Varsel (dage)")
                 yield Input(str(task.warn_days), id="warn", type="integer", compact=True)
-                yield Label("Kategori")
+                yield Label("Kategori" if task.is_local else "Kategori (KOMBITs)")
                 yield Select(
                     CATEGORY_OPTIONS,
                     value=task.category,
                     allow_blank=False,
                     id="category",
                     compact=True,
+                    disabled=not task.is_local,
+                    tooltip=None
+                    if task.is_local
+                    else "Kategorien kommer fra KOMBITs katalog og kan ikke ændres",
+                )
+                yield Label("Begrundelse", id="reason-label")
+                yield Input(
+                    id="reason",
+                    compact=True,
+                    placeholder="hvorfor flyttes KOMBITs dato? (kræves)",
+                    max_length=REASON_MAX,
                 )
                 for label, ident, current in (
                     ("Ansvarlig", "accountable", self.responsibility[0]),
@@ -157,15 +174,45 @@ class EditTaskScreen(Dialog):
                     )
             yield from self.form_footer()
 
+    def on_mount(self) -> None:
+        self._show_reason()
+
+    def _moved_from_baseline(self) -> bool:
+        """Does a date in the form differ from KOMBIT's (a catalogue task with a baseline)?"""
+        task = self.task_row
+        if task.is_local:
+            return False
+        for ident, baseline in (("#start", task.baseline_start), ("#due", task.baseline_due)):
+            try:
+                value = _read_date(self.query_one(ident, Input).value, "dato")
+            except DateError:
+                continue  # said when saving
+            if baseline is not None and value != baseline:
+                return True
+        return False
+
+    @on(Input.Changed, "#start, #due")
+    def _show_reason(self) -> None:
+        moved = self._moved_from_baseline()
+        self.query_one("#reason-label", Label).display = moved
+        self.query_one("#reason", Input).display = moved
+
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from kigo_tui.store import TaskEdit
+        from kigo_tui.store import StoreError, TaskEdit, checked_reason, date_moves
 
         try:
             title, start, due, warn = self.read_task_fields()
         except KigoError as exc:
             self.show_error(exc)
+            return
+        reason = self.query_one("#reason", Input).value
+        try:
+            checked_reason(self.task_row.id, date_moves(self.task_row, start, due), reason)
+        except StoreError as exc:
+            self.show_error(exc)
+            self.query_one("#reason", Input).focus()
             return
         category = self.query_one("#category", Select).value
         chosen = tuple(
@@ -185,6 +232,7 @@ class EditTaskScreen(Dialog):
                     warn_days=warn,
                     clear_start=start is None and self.task_row.start is not None,
                     clear_due=due is None and self.task_row.due is not None,
+                    reason=reason if self._moved_from_baseline() else None,
                 ),
                 responsibility=chosen if chosen != self.responsibility else None,  # type: ignore[arg-type]
             )
@@ -402,3 +450,66 @@ class HelpScreen(Dialog):
                 "Taster kan ændres i config.toml under [keys]."
             )
             yield Static(text)
+
+
+UNCHANGED = "(ikke ændret af dig)"
+
+
+class ConflictScreen(Dialog):
+    """A colleague saved the row while the user was changing it. Per field: what the user had
+    seen, what the colleague saved and what the user wants. The user chooses: keep the
+    colleague's change ("keep"), save their own changes on top of it ("mine": only the fields
+    the user changed; every other field keeps the colleague's value), or cancel (None). Nothing
+    is written by the dialog itself."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annullér", priority=True)]
+    DEFAULT_CSS = """
+    ConflictScreen > .dialog { width: 100%; max-width: 110; }
+    ConflictScreen #conflict-fields { height: auto; max-height: 14; }
+    ConflictScreen .buttons { margin-top: 1; }
+    """
+
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__()
+        self.conflict = conflict
+
+    def compose(self) -> ComposeResult:
+        from rich.table import Table
+
+        conflict = self.conflict
+        table = Table(expand=True, show_edge=False, pad_edge=False)
+        for header in ("Felt", "Du så", "Kollegaen gemte", "Du vil gemme"):
+            table.add_column(Text(header), overflow="fold")
+        for change in conflict.changes:
+            theirs = Text(change.theirs, style="bold" if change.colleague_changed else "")
+            # A field the user did not change keeps the colleague's value whatever the choice.
+            mine = Text(change.mine, style="bold") if change.i_changed else Text(UNCHANGED, "dim")
+            table.add_row(Text(change.label), Text(change.seen), theirs, mine)
+        who = ", ".join(conflict.colleague_fields) or "ingen af de viste felter"
+        with Vertical(classes="dialog"):
+            yield Static(Text(f"{conflict.what} er ændret af en anden"), classes="title")
+            yield Static(
+                Text(
+                    f"En kollega gemte {conflict.what}, mens du havde den åben (version "
+                    f"{conflict.seen_version} → {conflict.current_version}; ændret: {who}). "
+                    "Intet af dit er gemt endnu. Felter du ikke har ændret, beholder kollegaens "
+                    "værdi, også hvis du gemmer dine ændringer."
+                )
+            )
+            with VerticalScroll(id="conflict-fields"):
+                yield Static(table)
+            with Horizontal(classes="buttons"):
+                yield Button("Annullér", id="cancel")
+                yield Button("Gem mine ændringer alligevel", id="mine", variant="warning")
+                yield Button("Behold kollegaens ændring", id="keep", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed, "#keep")
+    def _keep(self) -> None:
+        self.dismiss("keep")
+
+    @on(Button.Pressed, "#mine")
+    def _mine(self) -> None:
+        self.dismiss("mine")

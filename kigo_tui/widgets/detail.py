@@ -16,8 +16,11 @@ from kigo_tui.dates import danish_date
 from kigo_tui.models.readmodels import TaskDetail
 from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, STATUS_LABELS, Colour, Counts, Status
 from kigo_tui.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
+from kigo_tui.times import clock_text, local_text
 from kigo_tui.tree_model import MainKey, TreeModel
 from kigo_tui.widgets.task_tree import colour_badge
+
+NO_REASON = "ingen angivet (flyttet før kigo bad om en begrundelse)"
 
 FIELD_LABELS = {
     "status": "status",
@@ -145,11 +148,18 @@ class DetailPane(VerticalScroll, can_focus=False):
             f"Start: {danish_date(task.start)}{' (rettet)' if detail.start_manual else ''} · "
             f"frist: {danish_date(task.due)}{' (rettet)' if detail.due_manual else ''}\n"
         )
+        for label, moved, baseline, reason in (
+            ("Start", task.start_moved, task.baseline_start, task.start_reason),
+            ("Frist", task.due_moved, task.baseline_due, task.due_reason),
+        ):
+            if moved:
+                body.append(f"{label} flyttet fra KOMBITs dato {danish_date(baseline)}", "bold")
+                body.append(f" – begrundelse: {reason or NO_REASON}\n")
         body.append(f"Varsel: {task.warn_days} dage før fristen\n")
         if detail.exit_priority:
             body.append(f"KMD Sag-exit: {EXIT_PRIORITY_LABELS[detail.exit_priority]}\n")
         if task.completed_at:
-            body.append(f"Fuldført: {task.completed_at:%d-%m-%Y %H:%M} (UTC)\n")
+            body.append(f"Fuldført: {clock_text(task.completed_at)}\n")
         if extra is not None:
             body.append_text(extra)
         body.append(f"\n{detail.description}\n")
@@ -177,7 +187,7 @@ class DetailPane(VerticalScroll, can_focus=False):
             checklist.add_class("-empty")
         history = Text()
         if detail.history:
-            history.append("\nHistorik\n", style="bold")
+            history.append("\nHistorik (dansk tid)\n", style="bold")
             for row in detail.history[:15]:
                 label = FIELD_LABELS.get(row.field, row.field)
                 old = (
@@ -191,7 +201,9 @@ class DetailPane(VerticalScroll, can_focus=False):
                     else row.new
                 )
                 history.append(
-                    f"{row.at:%d-%m-%Y %H:%M} {row.user}: {label} {old or '—'} → {new or '—'}\n"
+                    f"{local_text(row.at)} {row.user}: {label} {old or '—'} → {new or '—'}"
+                    + (f" (begrundelse: {row.reason})" if row.reason else "")
+                    + "\n"
                 )
         self._set(body, history)
 
