@@ -287,6 +287,7 @@ class AreaFormScreen(_Modal):
     """Add or edit a sagsområde; validated before it closes."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Gem")]
+    AUTO_FOCUS = "Input"  # the first field, not the scrolling frame around the form
 
     def __init__(self, area: CaseArea | None) -> None:
         super().__init__()
