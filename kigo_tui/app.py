@@ -24,6 +24,7 @@ from textual.worker import Worker
 
 from kigo_tui.config import Settings
 from kigo_tui.dates import copenhagen_today
+from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.models.readmodels import Overview
@@ -80,7 +81,7 @@ class KeyHold:
     timer: Timer | None = None
 
 
-class KigoApp(App[None]):
+class KigoApp(ReportsWorkerFailures, App[None]):
     TITLE = "kigo"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True

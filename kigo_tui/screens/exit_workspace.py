@@ -34,6 +34,7 @@ from kigo_tui.exit_strategy import (
     summarise,
 )
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
+from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -65,7 +66,7 @@ class AreaFilter:
         )
 
 
-class ExitWorkspaceScreen(Screen[None]):
+class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Tilbage"),
         Binding("a", "add", "Tilføj"),

@@ -28,6 +28,7 @@ from kigo_tui.rules import Colour, Status, needs_follow_up, next_status, severit
 from kigo_tui.tree_model import MainKey, TaskFilter, TreeModel
 from kigo_tui.widgets.detail import DetailPane
 from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
+from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -48,7 +49,7 @@ class UndoEntry:
     what: str
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReportsWorkerFailures, Screen[None]):
     BINDINGS = [
         Binding("s", "cycle_status", "Status", id="cycle_status"),
         Binding("e", "edit", "Ret", id="edit"),
