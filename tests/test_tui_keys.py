@@ -203,3 +203,18 @@ async def test_a_key_that_opens_nothing_releases_the_keys_behind_it(demo_path: P
         )
         await wait_for(pilot, lambda: app.focused.value == "xy", what="the text")
         assert any("lokale" in n for n in notifications(pilot))
+
+
+async def test_a_double_enter_closes_a_list_once(demo_path: Path) -> None:
+    """Found by the monkey: the second Enter of a burst dismissed the main screen as well."""
+    app = create_app(str(demo_path), settings=Settings(), today=FIXED_TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await goto_task(pilot, TASK, detail=False)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskListScreen), what="the list")
+        burst(app, ["enter", "enter", "enter"])
+        await wait_for(pilot, lambda: app.screen is app.main_screen, what="the main screen")
+        await pilot.pause(0.2)
+        assert app.is_running
+        assert app.screen_stack == [app.main_screen]
