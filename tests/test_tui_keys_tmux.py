@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import uuid
@@ -20,7 +21,10 @@ from tests.conftest import FIXED_TODAY
 from tests.test_tui_keys import database_state
 from tests.test_tui_tmux import KIGO, _sessions, poll
 
-pytestmark = pytest.mark.tmux
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
 
 TASK_ID = "SAPA-10-03"
 BURST = "sde x12"
@@ -44,10 +48,6 @@ def load(request: pytest.FixtureRequest):
 def test_a_burst_after_slash_or_e_lands_in_the_field(
     demo_path: Path, isolated_home: Path, tmp_path: Path, load: int
 ) -> None:
-    import shutil
-
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
     before = database_state(demo_path)
     socket = f"kigo-keys-{uuid.uuid4().hex[:8]}"
     session = "kigo"

@@ -179,3 +179,9 @@ async def test_random_keys_break_nothing_and_every_change_is_in_the_history(
                 assert str(last_new[(task_id, field)]) == str(new), (task_id, field)
         if before[task_id]["version"] != after[task_id]["version"]:
             assert any(t == task_id for t, _ in fields), (task_id, "version moved, no history")
+    changed = sum(1 for t in before.keys() & after.keys() if before[t] != after[t])
+    print(  # the figure docs/RELIABILITY.md quotes (pytest -s shows it)
+        f"monkey: seed {SEED}, {SECONDS:g} s, {len(sent)} keys, {sessions} session(s), "
+        f"{changed} tasks changed, {len(after.keys() - before.keys())} added, "
+        f"{len(before.keys() - after.keys())} deleted, {len(history)} history lines"
+    )
