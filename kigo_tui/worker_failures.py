@@ -9,12 +9,16 @@ the log is. The app keeps running.
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from kigo_tui.errors import KigoError
 
@@ -88,12 +92,43 @@ def report_failure(app: App, worker: Worker) -> None:
     )
 
 
+def log_orphan_failure(worker: Worker, error: BaseException) -> None:
+    """The log only: a cancelled worker's thread failed (its screen had closed, or a newer read
+    replaced it). Textual drops such a worker's outcome; most are a late answer to a screen that
+    is gone, so nobody is told, but the traceback is kept. Runs in the worker's thread."""
+    from kigo_tui.locations import log_path
+
+    if isinstance(error, KigoError):
+        return
+    with contextlib.suppress(OSError):
+        source = f"{worker.group}/{worker.name}, afbrudt"
+        write_failure(log_path(), what_failed(worker), source, error)
+
+
 class ReportsWorkerFailures:
     """Mixed into the app and every screen that runs workers: their failures are reported.
 
-    Textual sends a worker's state changes only to the node that started it.
+    Textual sends a worker's state changes only to the node that started it, and forgets a
+    thread worker once it is cancelled (its node unmounted, or a newer one in an exclusive group)
+    while the thread runs on: such a thread's error is logged by the wrapper `run_worker` puts
+    around the work.
     """
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             report_failure(self.app, event.worker)  # type: ignore[attr-defined]
+
+    def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Worker:
+        if kwargs.get("thread") and callable(work) and not inspect.iscoroutinefunction(work):
+            work = partial(_logging_orphans, work)
+        return super().run_worker(work, *args, **kwargs)  # type: ignore[misc]
+
+
+def _logging_orphans(work: Callable[[], Any]) -> Any:
+    try:
+        return work()
+    except Exception as error:
+        worker = get_current_worker()
+        if worker.is_cancelled:
+            log_orphan_failure(worker, error)
+        raise

@@ -157,7 +157,11 @@ def _worker_sources() -> list[tuple[str, ast.ClassDef | None, ast.Call]]:
 
 def test_every_worker_reports_its_failures() -> None:
     """exit_on_error=False, a group the notification can name, a class with the handler."""
-    calls = [(m, c, n) for m, c, n in _worker_sources() if c is not None]
+    calls = [
+        (m, c, n)
+        for m, c, n in _worker_sources()
+        if c is not None and m != "kigo_tui.worker_failures"  # the handler's own run_worker
+    ]
     assert len(calls) >= 18
     for module, cls, call in calls:
         keywords = {k.arg: k.value for k in call.keywords}
@@ -192,3 +196,35 @@ def test_nothing_is_created_at_import(isolated_home: Path) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
     assert not log_dir().exists()
     assert not (isolated_home / "state").exists()
+
+
+async def test_a_worker_whose_screen_closed_logs_its_failure(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual forgets a cancelled thread worker; its error still reaches the log (only)."""
+    import threading
+
+    import kigo_tui.progress_store
+    from kigo_tui.screens.progress import ProgressScreen
+
+    closed = threading.Event()
+
+    def late_failure(store: Store, today: object) -> object:
+        closed.wait(10)
+        raise RuntimeError("fremdriften kom for sent")
+
+    monkeypatch.setattr(kigo_tui.progress_store, "read_progress", late_failure)
+    app = create_app(str(demo_path), settings=Settings(), today=FIXED_TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen), what="progress")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.main_screen, what="the main screen")
+        closed.set()
+        await wait_for(pilot, log_path().exists, what="the log")
+        log = log_path().read_text(encoding="utf-8")
+        assert "fejl under indlæsningen af fremdriften" in log
+        assert "afbrudt" in log
+        assert "RuntimeError: fremdriften kom for sent" in log
+        assert not any("Uventet fejl" in n for n in notifications(pilot))
