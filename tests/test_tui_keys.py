@@ -215,3 +215,20 @@ async def test_a_double_enter_closes_a_list_once(demo_path: Path) -> None:
         await pilot.pause(0.2)
         assert app.is_running
         assert app.screen_stack == [app.main_screen]
+
+
+async def test_a_paste_right_after_slash_lands_in_the_search_field(demo_path: Path) -> None:
+    """A terminal's bracketed paste arrives as one Paste event, queued behind the `/`."""
+    before = database_state(demo_path)
+    app = create_app(str(demo_path), settings=Settings(), today=FIXED_TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await goto_task(pilot, TASK, detail=False)
+        burst(app, ["/"])
+        app.post_message(events.Paste(TEXT))
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.focused, Input) and app.focused.value == TEXT,
+            what="the pasted text in the search field",
+        )
+    assert database_state(demo_path) == before
