@@ -45,6 +45,12 @@ TEXT = "sde x12"
 KEY_NAMES = {" ": "space", "/": "slash", "?": "question_mark"}
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key that leaked to the tree (x, c) writes its file here, not into the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 @dataclass(frozen=True)
 class Opener:
     keys: tuple[str, ...]

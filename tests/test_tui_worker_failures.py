@@ -32,6 +32,12 @@ from tests.tui_helpers import goto_task, notifications, wait_for, wait_loaded
 TASK = "SAPA-10-03"  # not started in the demo
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key that leaked to the tree (x, c) writes its file here, not into the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def task_status(path: Path, task_id: str) -> str:
     store = Store.open(str(path))
     try:
