@@ -36,6 +36,7 @@ from kigo_tui.bundle.schema import (
     status_schema_bytes,
 )
 from kigo_tui.errors import KigoError
+from kigo_tui.rules import task_colour
 from kigo_tui.status import colour_word
 from kigo_tui.times import end_of_day
 
@@ -334,6 +335,46 @@ def _check_manifest(path: Path, raw: Any) -> Manifest:
     return _validate(path, "manifest.json", Manifest, raw)
 
 
+def check_baselines(path: Path, status: StatusDocument) -> None:
+    """KOMBIT's baseline in status.json means what it says: every catalogue task's
+    `baseline_colour` is the colour rule applied to its `baseline_due` on the bundle's date; a
+    local task has no baseline; a reason is given only for a date that differs from KOMBIT's."""
+    for project in status.projects:
+        for main in project.main_tasks:
+            for task in main.tasks:
+                where = f"status.json: opgave {task.id}"
+                if task.local:
+                    if (task.baseline_start, task.baseline_due, task.baseline_colour) != (
+                        None,
+                        None,
+                        None,
+                    ):
+                        raise _fail(path, f"{where}: en lokal opgave har ingen KOMBIT-plan")
+                else:
+                    wanted = task_colour(
+                        task.status, task.baseline_due, task.warn_days, status.today
+                    )
+                    if task.baseline_colour != wanted:
+                        got = task.baseline_colour.value if task.baseline_colour else None
+                        raise _fail(
+                            path,
+                            f"{where}: felt 'baseline_colour' er {got!r}, men KOMBITs frist "
+                            f"({task.baseline_due or 'ingen'}) giver {wanted.value!r} pr. "
+                            f"{status.today} (farvereglen)",
+                        )
+                for name, own, baseline in (
+                    ("start", task.start, task.baseline_start),
+                    ("due", task.due, task.baseline_due),
+                ):
+                    reason = getattr(task, f"{name}_reason")
+                    if reason is not None and (baseline is None or own == baseline):
+                        raise _fail(
+                            path,
+                            f"{where}: felt '{name}_reason' er udfyldt, men '{name}' er ikke "
+                            "flyttet fra KOMBITs dato",
+                        )
+
+
 def verify_bundle(path: Path) -> VerifiedBundle:
     """Check a bundle completely; raise BundleError naming the file and the entry or field."""
     with paused_gc():
@@ -385,6 +426,7 @@ def _verify(path: Path) -> VerifiedBundle:
         )
     if status.today != manifest.as_of:
         raise _fail(path, "status.json: felt 'today' passer ikke med manifestets as_of")
+    check_baselines(path, status)
     if "organisation.json" in files:
         _load(path, "organisation.json", OrganisationDocument, files["organisation.json"])
     if "sapa_exit.json" in files:
