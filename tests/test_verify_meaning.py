@@ -438,3 +438,29 @@ def test_every_rule_has_a_crafted_bundle_here_or_in_the_hostile_tests() -> None:
     # fejllog: tests/test_bundle_beyond.py
     elsewhere = {"zip", "posttype", "poststørrelse", "dublet-post", "manifest", "hash", "skema"}
     assert here | elsewhere | {"fejllog"} == set(RULES)
+
+
+def test_a_task_under_the_wrong_hovedopgave_with_another_catalogue(
+    good: Files, tmp_path: Path
+) -> None:
+    """With a catalogue kigo does not ship, the id alone places the task."""
+
+    def change(doc: dict[str, Any]) -> str:
+        doc["catalogue_version"] = "et-andet-katalog"
+        return _wrong_main(doc)
+
+    files, task = with_status(good, change)
+    message = rejection(tmp_path, rezip(files))
+    assert "regel 'placering'" in message
+    assert f"opgave {task}" in message
+
+
+def test_a_kommune_code_that_only_looks_like_one(good: Files) -> None:
+    """'461\\n' passes the schema's pattern (Python's $), and find_kommune would read it as 461."""
+    from kigo_tui.bundle.verify import check_status
+
+    doc = json.loads(good["status.json"])
+    doc["kommune"]["code"] = "461\n"
+    status = StatusDocument.model_validate(doc)
+    with pytest.raises(BundleError, match="regel 'kommune'"):
+        check_status(Path("b.zip"), status, FIXED_TODAY)
