@@ -228,7 +228,9 @@ class VerifiedBundle:
     manifest: Manifest
     status: StatusDocument
     files: dict[str, bytes]
-    """manifest.json and the DOCUMENTS the bundle has, as read; other entries are not kept."""
+    """manifest.json and the DOCUMENTS the bundle has, as read, except status.json (that is
+    `status`: its bytes are let go once parsed, before status.csv and status.xlsx are compared
+    with it, and are not kept per kommune by the aggregation); other entries are not kept."""
 
     def summary(self) -> str:
         doc = self.status
@@ -603,7 +605,7 @@ def _verify(path: Path, today: date) -> VerifiedBundle:
         _parse_json(path, "status.schema.json", schema) != status_schema()
     ):
         raise _fail(path, "status.schema.json er ikke skemaet for dette format", "skema")
-    status: StatusDocument = _load(path, "status.json", StatusDocument, files["status.json"])
+    status: StatusDocument = _load(path, "status.json", StatusDocument, files.pop("status.json"))
     if status.kommune.code != manifest.kommune_code:
         raise _fail(
             path,
@@ -799,7 +801,7 @@ def check_status(path: Path, doc: StatusDocument, today: date) -> None:
                         task_id,
                     )
                 counts.add(task.category, status, colour)
-                if needs_follow_up(task.category, status, colour):
+                if colour is not Colour.GREEN and needs_follow_up(task.category, status, colour):
                     follow_up.append(task)
             _check_counts(path, where, main.colour, main.counts, counts)
             main_counts.append(counts)
@@ -953,41 +955,58 @@ def _check_csv(path: Path, rows: list[list[Any]], data: bytes) -> None:
         raise _reject(path, "status.csv", "status-csv", f"kan ikke læses som CSV: {exc}") from None
 
 
-def _xlsx_parts(path: Path, data: bytes, names: tuple[str, ...]) -> dict[str, bytes] | None:
-    """These parts of an xlsx, each read within the limits; None if one is missing."""
+_XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    zlib.error,
+)
+
+
+def _open_xlsx(path: Path, data: bytes) -> zipfile.ZipFile:
+    """status.xlsx as a zip, after the limits on its parts (it is a zip inside the bundle)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as book:
-            infos = book.infolist()
-            if len(infos) > MAX_XLSX_PARTS or (
-                sum(i.file_size for i in infos) > MAX_XLSX_TOTAL_BYTES
-            ):
-                raise _reject(path, "status.xlsx", "status-xlsx", "arbejdsbogen er for stor")
-            for info in infos:
-                if info.file_size > MAX_XLSX_PART_BYTES or (
-                    info.file_size > RATIO_FLOOR
-                    and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-                ):
-                    raise _reject(
-                        path, "status.xlsx", "status-xlsx", f"delen '{info.filename}' er for stor"
-                    )
-            present = {i.filename for i in infos}
-            if not set(names) <= present:
-                return None
-            return {name: book.read(name) for name in names}
-    except (
-        zipfile.BadZipFile,
-        EOFError,
-        OSError,
-        NotImplementedError,
-        RuntimeError,
-        ValueError,
-        zlib.error,
-    ) as exc:
+        book = zipfile.ZipFile(io.BytesIO(data))
+    except _XLSX_ERRORS as exc:
         raise _reject(path, "status.xlsx", "status-xlsx", f"kan ikke læses: {exc}") from None
+    infos = book.infolist()
+    if len(infos) > MAX_XLSX_PARTS or sum(i.file_size for i in infos) > MAX_XLSX_TOTAL_BYTES:
+        raise _reject(path, "status.xlsx", "status-xlsx", "arbejdsbogen er for stor")
+    for info in infos:
+        if info.file_size > MAX_XLSX_PART_BYTES or (
+            info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        ):
+            raise _reject(
+                path, "status.xlsx", "status-xlsx", f"delen '{info.filename}' er for stor"
+            )
+    return book
+
+
+def _same_part(ours: zipfile.ZipFile, theirs: zipfile.ZipFile, name: str) -> bool:
+    """Are the two parts the same bytes? Compared in chunks, never both whole in memory."""
+    with ours.open(name) as mine, theirs.open(name) as other:
+        while True:
+            chunk = mine.read(READ_CHUNK)
+            if chunk != other.read(len(chunk) or 1):
+                return False
+            if not chunk:
+                return True
 
 
 _SST_ITEMS = re.compile(rb"<sst [^>]*>(.*)</sst>", re.DOTALL)
 _SHEET_TAGS = re.compile(rb"<sheet [^>]*/>")
+_FIRST_RELATIONS = re.compile(rb'<Relationship Id="rId[12]" [^>]*/>')
+_OWN_PARTS = (
+    "xl/worksheets/sheet1.xml",
+    "xl/worksheets/sheet2.xml",
+    "xl/styles.xml",
+    "xl/sharedStrings.xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+)
 
 
 def _same_xlsx(path: Path, data: bytes, expected: bytes) -> bool:
@@ -995,28 +1014,30 @@ def _same_xlsx(path: Path, data: bytes, expected: bytes) -> bool:
     (other sheets may follow them)? Compared part by part, without parsing a cell."""
     if data == expected:
         return True
-    names = (
-        "xl/worksheets/sheet1.xml",
-        "xl/worksheets/sheet2.xml",
-        "xl/styles.xml",
-        "xl/sharedStrings.xml",
-        "xl/workbook.xml",
-        "xl/_rels/workbook.xml.rels",
+    theirs = _open_xlsx(path, data)
+    try:
+        with theirs, zipfile.ZipFile(io.BytesIO(expected)) as ours:
+            if not set(_OWN_PARTS) <= set(theirs.namelist()):
+                return False
+            if not all(_same_part(ours, theirs, name) for name in _OWN_PARTS[:3]):
+                return False
+            own, their = ({n: z.read(n) for n in _OWN_PARTS[3:]} for z in (ours, theirs))
+    except _XLSX_ERRORS:
+        return False  # openpyxl will say what is wrong with it
+    own_sheets = _SHEET_TAGS.findall(own["xl/workbook.xml"])
+    if _SHEET_TAGS.findall(their["xl/workbook.xml"])[: len(own_sheets)] != own_sheets:
+        return False
+    relations = "xl/_rels/workbook.xml.rels"
+    if _FIRST_RELATIONS.findall(own[relations]) != _FIRST_RELATIONS.findall(their[relations]):
+        return False
+    own_items, their_items = (
+        _SST_ITEMS.search(parts["xl/sharedStrings.xml"]) for parts in (own, their)
     )
-    ours = _xlsx_parts(path, expected, names)
-    theirs = _xlsx_parts(path, data, names)
-    if ours is None or theirs is None:
-        return False
-    if any(ours[name] != theirs[name] for name in names[:3]):
-        return False
-    own_sheets = _SHEET_TAGS.findall(ours["xl/workbook.xml"])
-    if _SHEET_TAGS.findall(theirs["xl/workbook.xml"])[: len(own_sheets)] != own_sheets:
-        return False
-    relations = re.compile(rb'<Relationship Id="rId[12]" [^>]*/>')
-    if relations.findall(ours[names[5]]) != relations.findall(theirs[names[5]]):
-        return False
-    own, their = (_SST_ITEMS.search(p["xl/sharedStrings.xml"]) for p in (ours, theirs))
-    return own is not None and their is not None and their[1].startswith(own[1])
+    return (
+        own_items is not None
+        and their_items is not None
+        and their_items[1].startswith(own_items[1])
+    )
 
 
 def _check_xlsx(path: Path, doc: StatusDocument, rows: list[list[Any]], data: bytes) -> None:
@@ -1027,7 +1048,7 @@ def _check_xlsx(path: Path, doc: StatusDocument, rows: list[list[Any]], data: by
     if _same_xlsx(path, data, expected):
         return
     # Another writer: read the cells back with openpyxl and compare them by value.
-    _xlsx_parts(path, data, ())  # the limits, before openpyxl unpacks anything
+    _open_xlsx(path, data).close()  # the limits, before openpyxl unpacks anything
     from openpyxl import load_workbook
 
     try:
@@ -1054,5 +1075,5 @@ def _check_xlsx(path: Path, doc: StatusDocument, rows: list[list[Any]], data: by
 def check_tables(path: Path, doc: StatusDocument, tables: dict[str, bytes]) -> None:
     """status.csv and status.xlsx hold exactly status.json's rows (task_rows: the export's own)."""
     rows = task_rows(doc)
-    _check_csv(path, rows, tables["status.csv"])
-    _check_xlsx(path, doc, rows, tables["status.xlsx"])
+    _check_csv(path, rows, tables.pop("status.csv"))  # then let go: the xlsx check needs room
+    _check_xlsx(path, doc, rows, tables.pop("status.xlsx"))
