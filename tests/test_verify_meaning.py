@@ -464,3 +464,26 @@ def test_a_kommune_code_that_only_looks_like_one(good: Files) -> None:
     status = StatusDocument.model_validate(doc)
     with pytest.raises(BundleError, match="regel 'kommune'"):
         check_status(Path("b.zip"), status, FIXED_TODAY)
+
+
+def test_an_xlsx_with_more_sheets_is_compared_without_reading_cells(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export's own workbook with sheets after Opgaver and Projekter (the defect log's) is
+    recognised part by part; openpyxl is only for workbooks another writer made."""
+    import openpyxl
+
+    from kigo_tui.bundle.export import bundle_bytes
+
+    store = Store.open(str(demo_path))
+    sheets = [("Fejl", ("Titel", "Timer"), [["Login fejler", 26], ["Brev", 3]])]
+    data = bundle_bytes(store.snapshot(), FIXED_TODAY, extra_sheets=sheets)
+    store.close()
+
+    def no_openpyxl(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl was used")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_openpyxl)
+    path = tmp_path / "b.zip"
+    path.write_bytes(data)
+    assert verify_bundle(path, FIXED_TODAY).status.kommune.code == "461"
