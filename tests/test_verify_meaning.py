@@ -487,3 +487,31 @@ def test_an_xlsx_with_more_sheets_is_compared_without_reading_cells(
     path = tmp_path / "b.zip"
     path.write_bytes(data)
     assert verify_bundle(path, FIXED_TODAY).status.kommune.code == "461"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"as_of": 20261123}, "as_of"), ({"generator": 1}, "generator")],
+)
+def test_loose_values_in_the_manifest_are_rejected(
+    good: Files, tmp_path: Path, change: dict[str, Any], field: str
+) -> None:
+    message = rejection(tmp_path, rezip(good, change))
+    assert "manifest.json" in message
+    assert "regel 'felter'" in message
+    assert field in message
+
+
+def test_a_file_size_as_text_in_the_manifest_is_rejected(good: Files, tmp_path: Path) -> None:
+    with zipfile.ZipFile(io.BytesIO(rezip(good))) as archive:
+        entries = {i.filename: archive.read(i) for i in archive.infolist()}
+    manifest = json.loads(entries["manifest.json"])
+    manifest["files"][0]["size"] = str(manifest["files"][0]["size"])
+    entries["manifest.json"] = json.dumps(manifest).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    message = rejection(tmp_path, out.getvalue())
+    assert "manifest.json" in message
+    assert "regel 'felter'" in message

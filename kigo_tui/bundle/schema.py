@@ -163,20 +163,21 @@ class StatusDocument(_StrictModel):
 
 
 class FileEntry(_Model):
-    name: str
+    name: StrictStr
     sha256: Sha256
-    size: Annotated[int, Field(ge=0)]
+    size: Count
 
 
 class Manifest(_Model):
-    """`manifest.json`: what the bundle is, and the hash and size of every other file in it."""
+    """`manifest.json`: what the bundle is, and the hash and size of every other file in it.
+    Read as strictly as status.json: no numbers as text."""
 
     format: Literal["kigo-status-bundle"]
-    format_version: int
+    format_version: StrictInt
     kommune_code: KommuneCode
-    kommune_name: str
-    as_of: date
-    generator: str
+    kommune_name: StrictStr
+    as_of: JsonDate
+    generator: StrictStr
     files: Annotated[list[FileEntry], FailFast()]
 
 
