@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kigo_tui.bundle.export import CSV_HEADERS, PROJECT_HEADERS, project_rows, task_rows
 from kigo_tui.bundle.schema import StatusDocument
@@ -28,6 +30,7 @@ from kigo_tui.demo import make_demo
 from kigo_tui.kommuner import find_kommune
 from kigo_tui.store import Store
 from tests.conftest import FIXED_TODAY
+from tests.test_verify_schema import WRONG_VALUES, _mutate, _paths
 
 Files = dict[str, bytes]
 
@@ -515,3 +518,25 @@ def test_a_file_size_as_text_in_the_manifest_is_rejected(good: Files, tmp_path: 
     message = rejection(tmp_path, out.getvalue())
     assert "manifest.json" in message
     assert "regel 'felter'" in message
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_field_mutation_is_accepted_or_refused_never_a_crash(
+    good: Files, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """A field of status.json set to another value (of its own or another type): verify answers
+    with a BundleError naming a rule, or accepts; nothing else escapes."""
+    doc = json.loads(good["status.json"])
+    path = data.draw(st.sampled_from(_paths(doc)), label="path")
+    value = data.draw(st.one_of(st.sampled_from(WRONG_VALUES), st.integers(-3, 400)), label="value")
+    changed = _mutate(doc, path, "set", value)
+    files = dict(good) | {"status.json": json.dumps(changed, ensure_ascii=False).encode()}
+    bundle = tmp_path_factory.mktemp("fuzz") / "b.zip"
+    bundle.write_bytes(rezip(files))
+    try:
+        verify_bundle(bundle, FIXED_TODAY)
+    except BundleError as exc:
+        assert "(regel '" in str(exc)
