@@ -1,11 +1,18 @@
-"""Verify a status bundle without trusting it: zip safety, manifest, hashes and schema.
+"""Verify a status bundle without trusting it: zip safety, manifest, hashes, schema and meaning.
 
 Nothing is extracted to disk, and memory stays bounded whatever the bundle claims: the zip's end
 record is read before zipfile builds an object per entry; every entry's header is checked
 (name, type, size, ratio) before any data is read; the JSON documents are read whole only up to
-their own limits, and counted before they are parsed; every other entry is hashed as it streams
+their own limits, and counted before they are parsed; status.csv and status.xlsx are read whole
+up to status.json's limit and let go once compared; every other entry is hashed as it streams
 and not kept. A hostile zip (path traversal, links, a zip bomb, lying headers, a huge directory
 or document) is rejected with a message naming the entry, file or field.
+
+Then what the bundle says is recomputed with kigo's own rules (kigo_tui.rules, the status tree's
+roll-up, the export's rows): every colour, count and follow-up list, the kommune, each task's
+place, dates and completion, the bundle's date, and the rows of status.csv and status.xlsx.
+Every check is a rule in RULES (id and Danish text, listed in docs/VERIFY.md); a rejection names
+the part, the task where there is one, and the rule.
 """
 
 from __future__ import annotations
