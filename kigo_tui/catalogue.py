@@ -15,7 +15,7 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -29,9 +29,13 @@ from pydantic import (
 
 from kigo_tui.errors import KigoError
 from kigo_tui.rules import Category
-from kigo_tui.seed import PROJECT_CODES, SEED_DIR
+from kigo_tui.seed import PROJECT_CODES, seed_file
 
-CATALOGUE_PATH = SEED_DIR / "catalogue.toml"
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+CATALOGUE_PATH = seed_file("catalogue.toml")
+"""The shipped catalogue (edited in the checkout's seed/, read from the installed package)."""
 
 TASK_ID_PATTERN = re.compile(r"^(STS|SAPA|KY|KSD)-(\d{2})-(\d{2})$")
 DEFAULT_WARN_DAYS = 14
@@ -224,7 +228,7 @@ def parse_catalogue(raw: dict[str, Any], source: str) -> Catalogue:
         raise CatalogueError("\n".join(lines)) from None
 
 
-def load_catalogue(path: Path | None = None) -> Catalogue:
+def load_catalogue(path: Path | Traversable | None = None) -> Catalogue:
     """Read and validate a catalogue TOML file (the shipped one by default)."""
     path = path or CATALOGUE_PATH
     try:

@@ -95,6 +95,11 @@ FIELD_LABELS = {
 }
 
 
+class MassWithdrawalError(StoreError):
+    """The catalogue would withdraw more than half of the kommune's catalogue tasks, and the user
+    has not confirmed it; nothing changed."""
+
+
 class CatalogueVersionError(StoreError):
     """The catalogue is older than the database's, or a version cannot be read; nothing changed."""
 
@@ -173,6 +178,22 @@ class CatalogueUpdate:
     warnings: tuple[str, ...] = ()
     applied: bool = False
     """True when `apply_update` made the changes; False for a plan (dry run)."""
+    active_before: int = 0
+    """The kommune's catalogue tasks that were not withdrawn before this update."""
+
+    @property
+    def mass_withdrawal(self) -> bool:
+        """More than half of the kommune's catalogue tasks would be withdrawn: most likely the
+        wrong file (another project's, a truncated one), so it needs the user's confirmation."""
+        return self.active_before > 0 and 2 * len(self.withdrawn) > self.active_before
+
+    def mass_withdrawal_message(self) -> str:
+        return (
+            f"kataloget {self.new_version} ville tilbagetrække {len(self.withdrawn)} af kommunens "
+            f"{self.active_before} katalogopgaver (mere end halvdelen). Er det det rigtige "
+            "katalog? Se listen med --dry-run, og importér med --force, hvis det er meningen; "
+            "intet er ændret"
+        )
 
     @property
     def version_changes(self) -> bool:
@@ -259,6 +280,8 @@ class CatalogueUpdate:
         if self.warnings:
             out.append(f"Advarsler ({len(self.warnings)}):")
             out += [f"  ! {w}" for w in self.warnings]
+        if self.mass_withdrawal and not self.applied:
+            out.append(f"Bemærk: {self.mass_withdrawal_message()}")
         return out
 
     def text(self) -> str:
@@ -557,6 +580,7 @@ def _plan(state: _State, catalogue: Catalogue) -> CatalogueUpdate:
         positions=positions,
         titles=titles,
         warnings=tuple(warnings),
+        active_before=sum(1 for row in state.tasks.values() if not row["withdrawn"]),
     )
 
 
@@ -573,17 +597,23 @@ def plan_update(store: Store, catalogue: Catalogue) -> CatalogueUpdate:
         return _plan(_read_state(conn), catalogue)
 
 
-def apply_update(store: Store, catalogue: Catalogue) -> CatalogueUpdate:
+def apply_update(
+    store: Store, catalogue: Catalogue, *, confirm_withdrawal: bool = False
+) -> CatalogueUpdate:
     """Import `catalogue` in one write transaction and return what changed (`applied=True`).
 
     The plan is made again inside the transaction, so it matches what is written even if another
     process changed something since a dry run. An empty plan writes nothing (same revision).
+    A plan that withdraws more than half of the kommune's catalogue tasks raises
+    MassWithdrawalError unless `confirm_withdrawal` is given.
     """
     with write_transaction(store.engine) as conn:
         state = _read_state(conn)
         plan = _plan(state, catalogue)
         if plan.is_empty:
             return plan
+        if plan.mass_withdrawal and not confirm_withdrawal:
+            raise MassWithdrawalError(plan.mass_withdrawal_message())
         _write(store, conn, state, catalogue, plan)
         return replace(plan, applied=True)
 
@@ -671,6 +701,14 @@ def _write(
                 )
                 for item in change.checklist_added:
                     _record(store, conn, task_id, "tjekliste", None, item)
+        # KOMBIT's baseline follows the catalogue's offsets (bookkeeping: no history line).
+        spec, golive = specs[task_id], state.golives.get(specs[task_id].project)
+        for name, offset in (
+            ("baseline_start", spec.start_offset),
+            ("baseline_due", spec.due_offset),
+        ):
+            if (baseline := date_from_golive(golive, offset)) != state.tasks[task_id][name]:
+                values[name] = baseline
         if task_id in reinstated:
             values["withdrawn"] = False
             _record(store, conn, task_id, "genindsat", plan.old_version, plan.new_version)

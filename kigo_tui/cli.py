@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("--due", type=_date_arg)
     set_.add_argument("--category", choices=CATEGORIES)
     set_.add_argument("--warn-days", type=_warn_arg)
+    set_.add_argument(
+        "--begrundelse",
+        "--reason",
+        dest="reason",
+        metavar="TEKST",
+        help="hvorfor en katalogopgaves start eller frist flyttes væk fra KOMBITs dato (kræves da)",
+    )
 
     done = sub.add_parser("done", help="markér en opgave som fuldført")
     done.add_argument("task_id")
@@ -130,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_import.add_argument("file", type=Path, help="katalogfil (TOML)")
     catalogue_import.add_argument(
         "--dry-run", action="store_true", help="vis kun hvad der ville ændres"
+    )
+    catalogue_import.add_argument(
+        "--force",
+        action="store_true",
+        help="importér også når over halvdelen af kommunens katalogopgaver trækkes tilbage",
     )
 
     people = sub.add_parser("people", help="personer i implementeringsorganisationen")
@@ -195,6 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("backups", help="vis databasens sikkerhedskopier")
     restore = sub.add_parser("restore", help="gendan databasen fra en sikkerhedskopi")
     restore.add_argument("backup", nargs="?", type=Path, help="kopien (standard: nyeste gode)")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="gendan også en tom, beskadiget, nyere eller anden kommunes kopi",
+    )
 
     from kigo_tui.exit_cli import add_exit_parser
 
@@ -246,7 +263,10 @@ def _kommune(code: str):
 
     kommune = find_kommune(code)
     if kommune is None:
-        raise CliError(f"ukendt kommunekode: '{code}' (se seed/kommuner.csv for de 98 koder)")
+        raise CliError(
+            f"ukendt kommunekode: '{code}' (kommunens officielle kode, fx 101 for København; "
+            "TUI'ens første skærm har en søgbar liste over de 98)"
+        )
     return kommune
 
 
@@ -291,7 +311,7 @@ def run_backup_command(args: argparse.Namespace, db: str) -> int:
         backup = args.backup or newest_good_backup(path)
         if backup is None:
             raise CliError(f"der er ingen god sikkerhedskopi af {path}")
-        safety = restore(path, backup)
+        safety = restore(path, backup, force=args.force)
         kept = f"; den tidligere fil er gemt som {safety}" if safety else ""
         print(f"Gendannet {path} fra {backup}{kept}")
     return 0
@@ -302,6 +322,9 @@ def run_command(args: argparse.Namespace) -> int:
         return run_bundle_command(args)
     today, _ = resolve_today(args.today)
     db = resolve_db(args.db)
+    from kigo_tui.storage import check_db
+
+    check_db(db)  # a malformed URL is refused before any file is looked at or made
     if args.command in ("init", "demo"):
         from kigo_tui.catalogue import shipped_catalogue
         from kigo_tui.dburl import display_url
@@ -385,7 +408,9 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
     if args.command == "catalogue":
         from kigo_tui.catalogue import load_catalogue
         from kigo_tui.catalogue_update import apply_update, plan_update
+        from kigo_tui.storage import require_regular_file
 
+        require_regular_file(args.file, "katalogfilen")  # a FIFO or device would hang the read
         new_catalogue = load_catalogue(args.file)
         if args.dry_run:
             print(plan_update(store, new_catalogue).text())
@@ -393,10 +418,12 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
             from kigo_tui.backup import make_backup, sqlite_path
 
             plan = plan_update(store, new_catalogue)
+            if plan.mass_withdrawal and not args.force:
+                raise CliError(plan.mass_withdrawal_message())
             path = sqlite_path(db)
             if not plan.is_empty and path is not None:
                 print(f"Sikkerhedskopi før import: {make_backup(path, 'foer-katalogimport')}")
-            print(apply_update(store, new_catalogue).text())
+            print(apply_update(store, new_catalogue, confirm_withdrawal=args.force).text())
         return 0
     if args.command in ("people", "role", "responsible", "mine", "dialogue"):
         from kigo_tui.organisation_cli import run_organisation_command
@@ -450,17 +477,20 @@ def _set(store: Store, args: argparse.Namespace, today: date) -> int:
             start=args.start,
             due=args.due,
             warn_days=args.warn_days,
+            reason=args.reason,
         )
-        if args.status is None and edit == TaskEdit():
+        if args.status is None and edit == TaskEdit(reason=args.reason):
             raise CliError(
                 "intet at ændre: angiv --status, --start, --due, --category eller --warn-days"
             )
         task = store.task(args.task_id)
-        if edit != TaskEdit():
+        if edit != TaskEdit(reason=args.reason):
             task = store.edit_task(args.task_id, edit)
         if args.status:
             task = store.set_status(args.task_id, Status(args.status))
+    kombit = f" (KOMBITs frist {task.baseline_due})" if task.due_moved else ""
     print(
-        f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, frist {task.due or '—'}"
+        f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, "
+        f"frist {task.due or '—'}{kombit}"
     )
     return 0

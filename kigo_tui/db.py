@@ -17,24 +17,28 @@ PostgreSQL database with the same code. What PostgreSQL needs to behave like a S
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Column, Connection, Engine, String, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.ext.compiler import compiles
 
-from kigo_tui.dburl import display_url, mask
+from kigo_tui.dburl import backend, display_url, mask
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.models.tables import SQLModel
 from kigo_tui.sqlio import Params, Row, adapt
 from kigo_tui.sqlite_file import fold
 from kigo_tui.storage import (
     BUSY_TIMEOUT_MS,
+    LOCAL_ID_KEY,
     SCHEMA_VERSION,
     StorageError,
+    require_folder,
+    sqlite_file,
     storage_error,
     text_error,
     url_for,
@@ -95,12 +99,26 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
 
 
 def _use_wal(engine: Engine) -> None:
-    """Put a SQLite file in WAL mode (persistent in the file); a no-op when it already is."""
+    """Put a SQLite file in WAL mode (persistent in the file); a no-op when it already is.
+
+    The switch needs the file to itself. While another connection holds the write lock (another
+    process creating or upgrading the same file), SQLite answers busy at once instead of waiting,
+    so the switch is tried again until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            cursor.execute("PRAGMA journal_mode = WAL")
+        while True:
+            try:
+                if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
         cursor.close()
     except sqlite3.Error as exc:
         raise StorageError(f"databasen kan ikke bruges: {exc}") from exc
@@ -117,29 +135,55 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def make_engine(db: str) -> Engine:
-    url = url_for(db)
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """An engine on a path or URL. A SQLite file's URL is built with `URL.create`, never by
+    pasting the path into a string, so `#`, `?` and `%` in a folder or file name stay in it; its
+    folder must exist (see `require_folder`)."""
+    path = sqlite_file(db)  # refuses a malformed URL before anything is created
+    if path is not None or backend(db) == "sqlite":
+        if path is not None:
+            require_folder(path)
+        url = URL.create("sqlite", database=str(path) if path is not None else None)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
-        parsed = make_url(url)
+        parsed = make_url(db)
         connect_args: dict[str, object] = {}
         if parsed.get_backend_name() == "postgresql":
             defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "kigo"}
             connect_args = {k: v for k, v in defaults.items() if k not in parsed.query}
         engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
-    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+    except ImportError as exc:  # the driver is not installed (psycopg is an extra)
+        raise StorageError(driver_missing(db, exc.name)) from None
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StorageError(
             f"databaseadressen {display_url(db)} kan ikke bruges: {mask(str(exc), db)}"
         ) from None
     if is_postgresql(engine):
         event.listen(engine, "connect", _utc_session)
     return engine
+
+
+POSTGRES_EXTRA = "kigo-tui[postgres]"
+"""The extra that brings the PostgreSQL driver (psycopg)."""
+
+
+def driver_missing(db: str, module: str | None) -> str:
+    """What to do when the database's driver cannot be imported: install the extra, or write the
+    URL with the driver kigo brings (psycopg)."""
+    shown = display_url(db)
+    if module is not None and module.split(".")[0] == "psycopg":
+        return (
+            f"{shown}: PostgreSQL-understøttelsen er ikke installeret. Installér kigo med den: "
+            f"pipx install '{POSTGRES_EXTRA}' (eller pip install '{POSTGRES_EXTRA}')"
+        )
+    hint = ""
+    if backend(db) == "postgresql":
+        hint = (
+            "; kigo bruger driveren psycopg: skriv adressen som postgresql+psycopg://vært/database"
+        )
+    return f"databaseadressen {shown} kan ikke bruges: driveren {module or '?'} er ikke installeret{hint}"
 
 
 def _utc_session(dbapi_connection: object, _record: object) -> None:
@@ -244,6 +288,75 @@ def _add_defect(conn: Connection) -> None:
     DefectRecord.__table__.create(conn)  # type: ignore[attr-defined]
 
 
+def _add_baselines_and_local_ids(conn: Connection) -> None:
+    """Schema 8: KOMBIT's baseline dates beside the kommune's, reasons for moved dates, and local
+    task numbers that are never reused.
+
+    Self-contained (it reads and writes with SQL text, not today's models' behaviour), so it can be
+    renumbered. Every existing row stays; new columns are filled from what the database says:
+    a catalogue task's baseline is its project's go-live + the catalogue's offset (as
+    `Store.initialise` computes dates); a local task has none. The highest local number ever used
+    under each hovedopgave (tasks and their history, deleted ones included) becomes the counter
+    `Store.add_local_task` continues from.
+    """
+    import re
+    from datetime import date, timedelta
+
+    from kigo_tui.models.tables import History, Task
+    from kigo_tui.sqlio import as_date
+
+    def add(table: str, column: Column) -> None:
+        kind = column.type.compile(dialect=conn.dialect)
+        if is_postgresql(conn) and isinstance(column.type, String):
+            kind += ' COLLATE "C"'
+        conn.execute(text(f'ALTER TABLE {table} ADD COLUMN "{column.name}" {kind}'))
+
+    task_table = Task.__table__  # type: ignore[attr-defined]
+    for name in ("baseline_start", "baseline_due", "start_reason", "due_reason"):
+        add("task", task_table.c[name])
+    add("history", History.__table__.c["reason"])  # type: ignore[attr-defined]
+
+    sql = AlchemySql(conn)
+    golives = {
+        code: as_date(golive) for code, golive in sql.rows("SELECT code, golive FROM project")
+    }
+
+    def baseline(golive: date | None, days: int | None) -> date | None:
+        if golive is None or days is None:
+            return None
+        try:
+            return golive + timedelta(days=days)
+        except OverflowError:
+            return None
+
+    filled = [
+        {
+            "id": task_id,
+            "s": baseline(golives.get(project), start_offset),
+            "d": baseline(golives.get(project), due_offset),
+        }
+        for task_id, project, start_offset, due_offset in sql.rows(
+            "SELECT id, project, start_offset, due_offset FROM task WHERE is_local = false"
+        )
+    ]
+    sql.run_many(
+        "UPDATE task SET baseline_start = :s, baseline_due = :d WHERE id = :id",
+        [row for row in filled if row["s"] is not None or row["d"] is not None],
+    )
+
+    highest: dict[str, int] = {}
+    local = re.compile(r"((?:STS|SAPA|KY|KSD)-\d{2})-L(\d+)")
+    for (task_id,) in sql.rows("SELECT id FROM task UNION SELECT task_id FROM history"):
+        match = local.fullmatch(task_id or "")
+        if match:
+            prefix, number = match.group(1), int(match.group(2))
+            highest[prefix] = max(highest.get(prefix, 0), number)
+    sql.run_many(
+        "INSERT INTO meta (key, value) VALUES (:key, :value)",
+        [{"key": LOCAL_ID_KEY + p, "value": str(n)} for p, n in sorted(highest.items())],
+    )
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
@@ -251,6 +364,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: _add_case_area,
     6: _add_rollup_index,
     7: _add_defect,
+    8: _add_baselines_and_local_ids,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

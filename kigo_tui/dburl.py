@@ -7,6 +7,8 @@ a password written into a URL, which kigo refuses to keep in config.toml.
 
 from __future__ import annotations
 
+import os
+import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 PASSWORD_OPTIONS = ("password", "passwd")
@@ -15,8 +17,100 @@ PASSWORD_OPTIONS = ("password", "passwd")
 HIDDEN = "***"
 
 
+BACKENDS = ("sqlite", "postgresql")
+"""The databases kigo works with."""
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9]*(\+[A-Za-z0-9_]+)?")
+_URL_LIKE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]+):")
+"""A path that starts like a URL (`postgres:/x`, `postgresql:user@host`): a scheme of two or more
+letters and a colon (one letter is a Windows drive)."""
+_SCHEME_WITHOUT_COLON = re.compile(r"(sqlite|postgres|postgresql)(\+\w+)?(/|\\|$)", re.IGNORECASE)
+
+EXAMPLE = "fx postgresql://vært/database eller en filsti som ./kigo.db"
+
+
 def is_url(db: str) -> bool:
     return "://" in db
+
+
+def problem(db: str) -> str | None:
+    """Why `db` (a path or URL) cannot be a database, in Danish; None when it can be tried.
+
+    Never repeats a password: the URL is named by its scheme only."""
+    if not db.strip():
+        return "databasens sti eller adresse er tom"
+    if "\x00" in db:
+        return "databasens sti eller adresse indeholder et nul-tegn"
+    if not is_url(db):
+        if match := _URL_LIKE.match(db):
+            return (
+                f"databasen '{match.group(1)}:…' ligner en databaseadresse, men mangler '//' "
+                f"({EXAMPLE}); en fil med kolon i navnet skrives med ./ foran"
+            )
+        if match := _SCHEME_WITHOUT_COLON.match(db):
+            return (
+                f"databasen '{match.group(1)}…' ligner en databaseadresse uden '://' ({EXAMPLE}); "
+                "en fil eller mappe med det navn skrives med ./ foran"
+            )
+        if db.startswith("~") and os.path.expanduser(db) == db:
+            user = db[1:].split("/", 1)[0]
+            whose = f"brugeren '{user}'" if user else "din bruger"
+            return f"databasen {db} begynder med ~, men hjemmemappen for {whose} kan ikke findes"
+        if db.endswith("/") or db.endswith(os.sep):
+            return f"databasen {db} er en mappe, ikke en fil"
+        return None
+    scheme, _, rest = db.partition("://")
+    if not _SCHEME.fullmatch(scheme):
+        return (
+            "databaseadressen begynder ikke med en databasetype før '://' "
+            f"(kigo kender {', '.join(b + '://' for b in BACKENDS)})"
+        )
+    kind = backend(db)
+    if kind == "postgres":
+        return "databasetypen hedder postgresql://, ikke postgres:// (ret adressen)"
+    if kind not in BACKENDS:
+        return (
+            f"ukendt databasetype '{scheme}://' "
+            f"(kigo kender {', '.join(b + '://' for b in BACKENDS)})"
+        )
+    if kind == "sqlite":
+        return _sqlite_problem(rest)
+    return _server_problem(db)
+
+
+def _sqlite_problem(rest: str) -> str | None:
+    """`sqlite://` (in memory), `sqlite:///relativ.db`, `sqlite:////absolut.db`."""
+    if rest == "":
+        return None
+    if not rest.startswith("/"):
+        return "en sqlite://-adresse har ingen vært: skriv sqlite:///fil.db eller sqlite:////sti/fil.db"
+    database = rest[1:]
+    if "?" in database:
+        return (
+            "en sqlite://-adresse med indstillinger efter '?' understøttes ikke; skriv filens sti"
+        )
+    if not database.strip():
+        return "sqlite://-adressen mangler filens navn (fx sqlite:///kigo.db)"
+    if database.endswith("/"):
+        return f"sqlite://-adressen peger på en mappe ({unquote(database)}), ikke en fil"
+    return None
+
+
+def _server_problem(db: str) -> str | None:
+    """A server URL as SQLAlchemy reads it: a port that is a number from 1 to 65535."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(db)
+    except (ArgumentError, ValueError):
+        return (
+            f"databaseadressen ({backend(db)}://…) kan ikke læses: portnummeret skal være et tal, "
+            "og et @, : eller / i brugernavn eller adgangskode skrives %40, %3A og %2F"
+        )
+    if url.port is not None and not 1 <= url.port <= 65535:
+        return f"databaseadressens portnummer {url.port} skal være mellem 1 og 65535"
+    return None
 
 
 def backend(db: str) -> str:

@@ -104,7 +104,7 @@ def add_defect_parser(
 
     list_ = defect_sub.add_parser("list", help="vis fejlloggen med alder og SLA")
     list_.add_argument("--project", type=str.upper, choices=PROJECTS)
-    list_.add_argument("--open", action="store_true", help="kun åbne fejl")
+    list_.add_argument("--open", action="store_true", help="kun åbne fejl (også med --json)")
     list_.add_argument("--json", action="store_true", help="skriv JSON (som defects.json)")
 
     set_ = defect_sub.add_parser("set", help="ændr en fejl (kun de angivne felter)")
@@ -231,22 +231,23 @@ def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> i
         row = delete_defect(store, args.defect_id)
         print(f"Slettet fejl {row.id}: {row.title}")
         return 0
-    at = measure_instant(today)
+    at = measure_instant(today, now)
     policy = Policy.from_settings(sla)
-    rows = assess_all(list_defects(store, getattr(args, "project", None)), policy, at)
+    defects = list_defects(store, getattr(args, "project", None))
+    rows = assess_all(defects, policy, at)
     if command == "summary":
         for line in figures(rows):
             print(figures_text(line))
         _print_targets(sla)
         return 0
-    if args.open:
-        rows = [a for a in rows if a.is_open]
-    if args.json:
+    if args.json:  # the same defects, measured at the same instant, as the text below
         from kigo_tui.bundle.extras import defects_document
 
-        doc, _, _ = defects_document(list_defects(store, args.project), sla, today)
+        doc, _, _ = defects_document(defects, sla, today, at=at, open_only=args.open)
         print(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return 0
+    if args.open:
+        rows = [a for a in rows if a.is_open]
     if not rows:
         print("Ingen fejl i loggen" + (" for " + args.project if args.project else ""))
         return 0

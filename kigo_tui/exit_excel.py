@@ -6,14 +6,14 @@ cleanup, priority) that the import ignores; a second sheet "Forklaring" holds th
 `import_xlsx` reads such a sheet back by its header names, so the columns may be moved; a bad cell
 raises `CaseAreaImportError` naming the file, the row as Excel shows it and the column header.
 
-No Textual; openpyxl is imported inside the functions.
+No Textual. openpyxl writes the export (imported inside the function); the import is read by
+`kigo_tui.xlsx_reader`, which refuses hostile workbooks within its limits.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from kigo_tui.exit_strategy import (
     CaseArea,
     analyse,
 )
+from kigo_tui.xlsx_reader import CellError
 
 SHEET = "Dokumentationsark"
 EXPLANATION_SHEET = "Forklaring"
@@ -300,20 +301,32 @@ def _whole_number(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("skal være et helt tal")
     if isinstance(value, int):
-        return value
+        return _bounded(value)
     if isinstance(value, float):
         if value.is_integer():
-            return int(value)
+            return _bounded(int(value))
         raise ValueError("skal være et helt tal")
     text = str(value).strip().replace(" ", "")
-    if re.fullmatch(r"[-+]?\d+(\.0+)?", text):
-        return int(float(text)) if "." in text else int(text)
+    if re.fullmatch(r"[-+]?\d{1,20}(\.0+)?", text):
+        return _bounded(int(text.partition(".")[0]))
     raise ValueError("skal være et helt tal")
+
+
+MAX_WHOLE = 10**15 - 1
+"""The largest whole number the sheet accepts (Excel keeps 15 digits)."""
+
+
+def _bounded(number: int) -> int:
+    if abs(number) > MAX_WHOLE:
+        raise ValueError("tallet er for stort (højst 15 cifre)")
+    return number
 
 
 def _convert(column: Column, value: object) -> object:
     """A cell's value as the CaseArea field wants it; ValueError with a Danish message."""
     kind = column.kind
+    if isinstance(value, CellError):
+        raise ValueError(f"cellen indeholder Excel-fejlen {value}; ret formlen eller skriv værdien")
     if kind == "text":
         if value is None:
             return ""
@@ -380,45 +393,43 @@ _EMPTY = object()
 
 
 def import_xlsx(path: Path) -> list[CaseArea]:
-    """Every sagsområde on the sheet, in row order; CaseAreaImportError on the first bad cell."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    """Every sagsområde on the sheet, in row order; CaseAreaImportError on the first bad cell.
+
+    The workbook is read by `kigo_tui.xlsx_reader`, which refuses a hostile file (a DTD, a sheet
+    far larger than a documentation sheet, a string index out of range, …) before it costs time."""
+    from kigo_tui.xlsx_reader import XlsxError, read_sheet
 
     path = Path(path)
-    if not path.is_file():
-        raise CaseAreaImportError(path, "filen findes ikke")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise CaseAreaImportError(path, "ikke en Excel-fil (.xlsx)") from None
-    try:
-        if SHEET not in workbook.sheetnames:
-            raise CaseAreaImportError(
-                path,
-                f"arket '{SHEET}' findes ikke (arkene er: {', '.join(workbook.sheetnames)})",
-            )
-        rows = workbook[SHEET].iter_rows(values_only=True)
-        header_row = next(rows, None)
-        columns = _map_headers(path, header_row or ())
-        areas: list[CaseArea] = []
-        seen_ids: dict[int, int] = {}
-        for excel_row, values in enumerate(rows, start=2):
-            if all(_is_empty(v) for v in values):
-                continue
-            area = _read_row(path, excel_row, values, columns)
-            if area.id is not None:
-                if area.id in seen_ids:
-                    raise CaseAreaImportError(
-                        path,
-                        f"id {area.id} står også i række {seen_ids[area.id]}",
-                        row=excel_row,
-                        column=FIELD_HEADERS["id"],
-                    )
-                seen_ids[area.id] = excel_row
-            areas.append(area)
-        return areas
-    finally:
-        workbook.close()
+        sheet = read_sheet(path, SHEET)
+    except XlsxError as exc:
+        raise CaseAreaImportError(path, exc.message) from None
+    if SHEET not in sheet.names:
+        raise CaseAreaImportError(
+            path,
+            f"arket '{SHEET}' findes ikke (arkene er: {', '.join(sheet.names)})",
+        )
+    columns = _map_headers(path, sheet.row_values(1))
+    areas: list[CaseArea] = []
+    seen_ids: dict[int, int] = {}
+    for excel_row in sorted(sheet.rows):
+        if excel_row == 1:
+            continue
+        values = sheet.row_values(excel_row)
+        if all(_is_empty(v) for v in values):
+            continue
+        area = _read_row(path, excel_row, values, columns)
+        if area.id is not None:
+            if area.id in seen_ids:
+                raise CaseAreaImportError(
+                    path,
+                    f"id {area.id} står også i række {seen_ids[area.id]}",
+                    row=excel_row,
+                    column=FIELD_HEADERS["id"],
+                )
+            seen_ids[area.id] = excel_row
+        areas.append(area)
+    return areas
 
 
 def _map_headers(path: Path, header_row: tuple[object, ...]) -> dict[int, Column]:

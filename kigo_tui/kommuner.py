@@ -6,9 +6,9 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 
-from kigo_tui.seed import SEED_DIR
+from kigo_tui.seed import seed_file
 
-KOMMUNER_PATH = SEED_DIR / "kommuner.csv"
+KOMMUNER_FILE = "kommuner.csv"
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Kommune:
 
 @cache
 def all_kommuner() -> tuple[Kommune, ...]:
-    with KOMMUNER_PATH.open(encoding="utf-8", newline="") as handle:
+    with seed_file(KOMMUNER_FILE).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
     return tuple(
         Kommune(r["kommunekode"].strip(), r["navn"].strip(), r["region"].strip()) for r in rows

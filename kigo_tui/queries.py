@@ -25,7 +25,7 @@ from kigo_tui.sqlio import Row, Sql, as_date, as_datetime, first, in_list, scala
 
 TASK_COLUMNS = (
     "id, project, main_task, position, title, category, phase, status, start, due, warn_days, "
-    "is_local, completed_at, version"
+    "is_local, completed_at, version, baseline_start, baseline_due, start_reason, due_reason"
 )
 TREE_ORDER = "ORDER BY project, main_task, is_local, position, id"
 CURRENT = "withdrawn = false"
@@ -37,7 +37,8 @@ ID_CHUNK = 500
 
 def task_from_row(row: Row) -> TaskRow:
     (id_, project, main_task, position, title, category, phase, status) = row[:8]
-    (start, due, warn, local, completed, version) = row[8:]
+    (start, due, warn, local, completed, version) = row[8:14]
+    (baseline_start, baseline_due, start_reason, due_reason) = row[14:]
     return TaskRow(
         id=id_,
         project=project,
@@ -53,6 +54,10 @@ def task_from_row(row: Row) -> TaskRow:
         is_local=bool(local),
         completed_at=as_datetime(completed),
         version=version,
+        baseline_start=as_date(baseline_start),
+        baseline_due=as_date(baseline_due),
+        start_reason=start_reason,
+        due_reason=due_reason,
     )
 
 
@@ -217,9 +222,9 @@ def read_detail(sql: Sql, task_id: str) -> TaskDetail | None:
         )
     ]
     history = [
-        HistoryRow(field, old, new, as_datetime(at), user)  # type: ignore[arg-type]
-        for field, old, new, at, user in sql.rows(
-            'SELECT field, old, new, at, "user" FROM history WHERE task_id = :id '
+        HistoryRow(field, old, new, as_datetime(at), user, reason)  # type: ignore[arg-type]
+        for field, old, new, at, user, reason in sql.rows(
+            'SELECT field, old, new, at, "user", reason FROM history WHERE task_id = :id '
             "ORDER BY id DESC LIMIT 50",
             {"id": task_id},
         )

@@ -1,12 +1,33 @@
-"""Where the shipped reference data lives (`seed/`), and the codes and labels every module needs
-without loading the catalogue (which is validated with pydantic, and so costs an import)."""
+"""Where the shipped reference data lives, and the codes and labels every module needs without
+loading the catalogue (which is validated with pydantic, and so costs an import).
+
+The reference data is edited in the checkout's `seed/` folder and nowhere else; it travels inside
+the package as `kigo_tui/seed_data` (a symbolic link to `../seed` in the checkout, real files in
+the wheel) and is read through importlib.resources, so an installed `kigo` finds it from any
+working folder.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+SEED_FOLDER = "seed_data"
+"""The reference data's folder inside the package."""
 PROJECT_CODES = ("STS", "SAPA", "KY", "KSD")
+
+
+def seed_file(name: str) -> Traversable:
+    """A shipped reference file (`catalogue.toml`, `kommuner.csv`), wherever kigo is installed.
+
+    importlib.resources is imported here, not at module level: `kigo status` and the TUI's first
+    frame need the labels above, not the files."""
+    from importlib.resources import files
+
+    return files("kigo_tui") / SEED_FOLDER / name
+
 
 GROUP_LABELS: dict[str, str] = {
     "independent": "Uafhængige opgaver",

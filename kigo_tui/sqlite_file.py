@@ -17,10 +17,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from kigo_tui.sqlio import Sql, SqliteSql
-from kigo_tui.storage import BUSY_TIMEOUT_MS, StorageError, storage_error, text_error
+from kigo_tui.storage import (
+    BUSY_TIMEOUT_MS,
+    StorageError,
+    sqlite_uri,
+    storage_error,
+    text_error,
+)
 
 BEGIN_ATTEMPTS = 5
 """How often a writer tries to take the write lock when SQLite says busy despite the timeout."""
@@ -47,14 +52,10 @@ class Probe:
         )
 
 
-def _uri(path: Path, mode: str) -> str:
-    return f"file:{quote(str(path))}?mode={mode}"
-
-
 def probe(path: Path) -> Probe:
     """Look at a SQLite file read-only: integrity, schema version, journal mode. Writes nothing."""
     try:
-        conn = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         return Probe(str(exc), None, None)
     try:
@@ -100,7 +101,7 @@ class SqliteFile:
             raise StorageError("databasen er lukket")
         try:
             conn = sqlite3.connect(
-                _uri(self.path, mode),
+                sqlite_uri(self.path, mode),
                 uri=True,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,  # we say BEGIN ourselves

@@ -69,6 +69,10 @@ def _main_task_node(
         if status == Status.DONE:
             done += 1
         completed = task.completed_at
+        baseline_start, baseline_due = task.baseline_start, task.baseline_due
+        baseline_colour = (
+            None if task.is_local else task_colour(status, baseline_due, task.warn_days, today)
+        )
         node = {
             "id": task.id,
             "title": task.title,
@@ -81,6 +85,11 @@ def _main_task_node(
             # With its UTC offset (a stored time is naive UTC): JSON timestamps say their zone.
             "completed_at": as_utc(completed).isoformat(timespec="seconds") if completed else None,
             "local": task.is_local,
+            "baseline_start": baseline_start.isoformat() if baseline_start else None,
+            "baseline_due": baseline_due.isoformat() if baseline_due else None,
+            "baseline_colour": None if baseline_colour is None else str(baseline_colour),
+            "start_reason": (task.start_reason or None) if task.start_moved else None,
+            "due_reason": (task.due_reason or None) if task.due_moved else None,
         }
         nodes.append(node)
         if colour is not Colour.GREEN and needs_follow_up(category, status, colour):
@@ -159,6 +168,12 @@ def _counts_text(counts: dict[str, Any]) -> str:
     )
 
 
+def _kombit_due(task: dict[str, Any]) -> str:
+    """' (KOMBITs frist …)' for a task whose due date the kommune moved; '' otherwise."""
+    baseline = task.get("baseline_due")
+    return f" (KOMBITs frist {baseline})" if baseline and baseline != task["due"] else ""
+
+
 def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
     """The tree as plain text; colour is always also a symbol and a word."""
     codes = {"green": "32", "yellow": "33", "red": "31"}
@@ -199,6 +214,6 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
                 lines.append(
                     f"        {glyph} {paint(task['colour'], colour_word(task['colour']))} {marker} "
                     f"{task['id']} {task['title']} · {STATUS_LABELS[task['status']]} · "
-                    f"frist {task['due'] or '—'}"
+                    f"frist {task['due'] or '—'}" + _kombit_due(task)
                 )
     return "\n".join(lines)

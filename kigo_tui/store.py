@@ -31,7 +31,7 @@ from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, 
 from kigo_tui.rules import Category, Status
 from kigo_tui.seed import PROJECT_CODES
 from kigo_tui.sqlio import Sql, as_date, first, scalar, utc_now
-from kigo_tui.storage import CHANGES_CHANNEL, SCHEMA_VERSION, sqlite_file
+from kigo_tui.storage import CHANGES_CHANNEL, LOCAL_ID_KEY, SCHEMA_VERSION, sqlite_file
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -82,8 +82,55 @@ def date_from_golive(golive: date | None, days: int | None) -> date | None:
         ) from None
 
 
+REASON_MAX = 200
+"""Most characters in the reason for a moved date: a short sentence, not a report."""
+
+
+def category_locked(task_id: str) -> StoreError:
+    """The refusal of a category change on a catalogue task: the category is KOMBIT's."""
+    return StoreError(
+        f"{task_id} kommer fra KOMBITs katalog: kategorien er KOMBITs og kan ikke ændres af "
+        "kommunen (kun et nyere katalog kan ændre den; lokale opgaver har fri kategori); "
+        "intet er ændret"
+    )
+
+
+def checked_reason(task_id: str, moves: Sequence[str], reason: str | None) -> str | None:
+    """The reason for moving a catalogue task's dates away from KOMBIT's (`moves`: which, in
+    Danish), stripped; refused when a move has none or it is too long. None when nothing moves."""
+    if not moves:
+        return None
+    text = " ".join((reason or "").split())
+    if not text:
+        raise StoreError(
+            f"{task_id}: {' og '.join(moves)} flyttes væk fra KOMBITs dato; angiv en kort "
+            "begrundelse (--begrundelse i kigo set, feltet Begrundelse i TUI'en); intet er ændret"
+        )
+    if len(text) > REASON_MAX:
+        raise StoreError(
+            f"{task_id}: begrundelsen er {len(text)} tegn; højst {REASON_MAX} er tilladt"
+        )
+    return text
+
+
+def date_moves(task: TaskRow, start: date | None, due: date | None) -> list[str]:
+    """Which of a catalogue task's new dates differ from KOMBIT's baseline and from what the
+    task has now (a new move), in Danish; empty for a local task or a task without a baseline."""
+    if task.is_local:
+        return []
+    moves = []
+    if task.baseline_start is not None and start != task.baseline_start and start != task.start:
+        moves.append("starten")
+    if task.baseline_due is not None and due != task.baseline_due and due != task.due:
+        moves.append("fristen")
+    return moves
+
+
 def catalogue_task_row(spec: TaskSpec, position: int, golive: date | None) -> dict[str, object]:
-    """The `task` row for a new catalogue task, dated from its project's go-live."""
+    """The `task` row for a new catalogue task, dated from its project's go-live (which is also
+    KOMBIT's baseline)."""
+    start = date_from_golive(golive, spec.start_offset)
+    due = date_from_golive(golive, spec.due_offset)
     return {
         "id": spec.id,
         "project": spec.project,
@@ -96,8 +143,10 @@ def catalogue_task_row(spec: TaskSpec, position: int, golive: date | None) -> di
         "status": Status.NOT_STARTED.value,
         "start_offset": spec.start_offset,
         "due_offset": spec.due_offset,
-        "start": date_from_golive(golive, spec.start_offset),
-        "due": date_from_golive(golive, spec.due_offset),
+        "start": start,
+        "due": due,
+        "baseline_start": start,
+        "baseline_due": due,
         "start_manual": False,
         "due_manual": False,
         "warn_days": spec.warn_days,
@@ -127,6 +176,8 @@ class TaskEdit:
     warn_days: int | None = None
     clear_start: bool = False
     clear_due: bool = False
+    reason: str | None = None
+    """Why a catalogue task's date moves away from KOMBIT's (required then; see `date_moves`)."""
 
 
 class _AlchemyBackend:
@@ -262,10 +313,19 @@ class Store:
             raise StoreError(f"ukendt opgave: '{task_id}'")
         return task
 
-    def record(self, sql: Any, task_id: str, field: str, old: object, new: object) -> None:
-        """One line of history: which field changed from what to what, when (UTC) and by whom."""
+    def record(
+        self,
+        sql: Any,
+        task_id: str,
+        field: str,
+        old: object,
+        new: object,
+        reason: str | None = None,
+    ) -> None:
+        """One line of history: which field changed from what to what, when (UTC), by whom, and
+        (for a moved catalogue date) why."""
         _as_sql(sql).run(
-            insert_sql("history", ("task_id", "field", "old", "new", "at", "user")),
+            insert_sql("history", ("task_id", "field", "old", "new", "at", "user", "reason")),
             {
                 "task_id": task_id,
                 "field": field,
@@ -273,6 +333,7 @@ class Store:
                 "new": None if new is None else str(new),
                 "at": utc_now(),
                 "user": self.user,
+                "reason": reason,
             },
         )
 
@@ -458,6 +519,9 @@ class Store:
     def edit_task(
         self, task_id: str, edit: TaskEdit, expected_version: int | None = None
     ) -> TaskRow:
+        """Change a task's fields. A catalogue task's category is KOMBIT's (refused); moving its
+        start or due away from KOMBIT's baseline needs `edit.reason`, kept on the task and in the
+        history; moving a date back to the baseline makes it follow the go-live again."""
         with self.writing() as sql:
             task = self._locked_task(sql, task_id, expected_version)
             row = first(
@@ -478,6 +542,13 @@ class Store:
                 raise StoreError("varsel skal være mellem 0 og 365 dage")
             if edit.title is not None and not edit.title.strip():
                 raise StoreError("titlen må ikke være tom")
+            if (
+                not task.is_local
+                and edit.category is not None
+                and edit.category.value != current["category"]
+            ):
+                raise category_locked(task_id)
+            reason = checked_reason(task_id, date_moves(task, start, due), edit.reason)
             changes = {
                 "title": edit.title.strip() if edit.title is not None else None,
                 "description": edit.description,
@@ -489,17 +560,26 @@ class Store:
                 for name, new in changes.items()
                 if new is not None and new != current[name]
             }
-            if (edit.start or edit.clear_start) and start != current["start"]:
-                values["start"] = start
-                values["start_manual"] = True
-            if (edit.due or edit.clear_due) and due != current["due"]:
-                values["due"] = due
-                values["due_manual"] = True
+            reasons: dict[str, str | None] = {}
+            for name, new, asked, baseline in (
+                ("start", start, edit.start or edit.clear_start, task.baseline_start),
+                ("due", due, edit.due or edit.clear_due, task.baseline_due),
+            ):
+                if not asked or new == current[name]:
+                    continue
+                values[name] = new
+                back = not task.is_local and baseline is not None and new == baseline
+                values[f"{name}_manual"] = not back
+                if not task.is_local and baseline is not None:
+                    reasons[name] = None if back else reason
+                    values[f"{name}_reason"] = reasons[name]
             if not values:
                 return task
             for name, new in values.items():
-                if not name.endswith("_manual"):
-                    self.record(sql, task_id, name, _plain(current[name]), _plain(new))
+                if not name.endswith(("_manual", "_reason")):
+                    self.record(
+                        sql, task_id, name, _plain(current[name]), _plain(new), reasons.get(name)
+                    )
             self._apply(sql, task, values)
             return self.require_task(sql, task_id)
 
@@ -523,11 +603,17 @@ class Store:
             )
             rows = sql.rows(
                 "SELECT id, start, due, start_offset, due_offset, start_manual, due_manual, "
-                "version FROM task WHERE project = :project",
+                "version, is_local, baseline_start, baseline_due FROM task "
+                "WHERE project = :project",
                 {"project": project},
             )
-            for tid, start, due, s_off, d_off, s_manual, d_manual, version in rows:
+            baselines = []
+            for tid, start, due, s_off, d_off, s_manual, d_manual, version, *rest in rows:
                 start, due = as_date(start), as_date(due)
+                local, b_start, b_due = bool(rest[0]), as_date(rest[1]), as_date(rest[2])
+                new_baseline = (date_from_golive(golive, s_off), date_from_golive(golive, d_off))
+                if not local and new_baseline != (b_start, b_due):
+                    baselines.append({"id": tid, "s": new_baseline[0], "d": new_baseline[1]})
                 values: dict[str, object] = {}
                 if not s_manual and s_off is not None and date_from_golive(golive, s_off) != start:
                     values["start"] = date_from_golive(golive, s_off)
@@ -540,6 +626,10 @@ class Store:
                         {**values, "version": version + 1, "id": tid},
                     )
                     moved += 1
+            # KOMBIT's baseline follows the go-live too (bookkeeping: no version, no history).
+            sql.run_many(
+                "UPDATE task SET baseline_start = :s, baseline_due = :d WHERE id = :id", baselines
+            )
             self.record(sql, project, "golive", _plain(before), _plain(golive))
             self.bump_revision(sql)
         return moved
@@ -572,11 +662,7 @@ class Store:
         prefix = f"{project}-{main_task:02d}-L"
         with self.writing() as sql:
             self.require_initialised(sql)
-            existing = sql.rows("SELECT id FROM task WHERE id LIKE :p", {"p": prefix + "%"})
-            number = 1 + max(
-                (int(i) for (tid,) in existing if (i := tid.removeprefix(prefix)).isdigit()),
-                default=0,
-            )
+            number = self._next_local_number(sql, prefix)
             position = int(scalar(sql, "SELECT coalesce(max(position), 0) + 1 FROM task"))
             task_id = f"{prefix}{number}"
             row = {
@@ -608,6 +694,24 @@ class Store:
             self.record(sql, task_id, "oprettet", None, title.strip())
             self.bump_revision(sql)
             return self.require_task(sql, task_id)
+
+    def _next_local_number(self, sql: Sql, prefix: str) -> int:
+        """The next local number under `prefix` (`SAPA-07-L`), never one given before: one past
+        both the counter in meta (raised here, in the caller's write transaction, which holds the
+        write lock) and every current id, so a deleted task's id never comes back."""
+        key = LOCAL_ID_KEY + prefix.removesuffix("-L")
+        existing = sql.rows("SELECT id FROM task WHERE id LIKE :p", {"p": prefix + "%"})
+        stored = scalar(sql, "SELECT value FROM meta WHERE key = :key", {"key": key})
+        highest = max(
+            (int(i) for (tid,) in existing if (i := tid.removeprefix(prefix)).isdigit()),
+            default=0,
+        )
+        number = 1 + max(highest, int(stored or 0))
+        if stored is None:
+            sql.run(insert_sql("meta", ("key", "value")), {"key": key, "value": str(number)})
+        else:
+            sql.run("UPDATE meta SET value = :v WHERE key = :key", {"v": str(number), "key": key})
+        return number
 
     def delete_local_task(self, task_id: str) -> None:
         with self.writing() as sql:
@@ -671,9 +775,17 @@ class Store:
                 values["completed_at"] = before.completed_at
             for name in ("start", "due", "warn_days", "category", "title"):
                 old, new = getattr(task, name), getattr(before, name)
+                if name == "category" and not task.is_local:
+                    continue  # KOMBIT's: only a newer catalogue changes it
                 if old != new:
                     values[name] = new.value if isinstance(new, Category) else new
-                    self.record(sql, task_id, name, _plain(old), _plain(new))
+                    reason = None
+                    baseline = getattr(task, f"baseline_{name}", None)
+                    if name in ("start", "due") and not task.is_local and baseline is not None:
+                        reason = getattr(before, f"{name}_reason") if new != baseline else None
+                        values[f"{name}_reason"] = reason
+                        values[f"{name}_manual"] = new != baseline
+                    self.record(sql, task_id, name, _plain(old), _plain(new), reason)
             if values:
                 self._apply(sql, task, values)
             return self.require_task(sql, task_id)

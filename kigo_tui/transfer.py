@@ -59,8 +59,13 @@ def kigo_tables() -> list[Table]:
 
 def copy_database(source: str, target: str, *, replace: bool = False) -> CopyResult:
     """Copy everything in `source` to `target` (paths or URLs); see the module's docstring."""
-    if url_for(source) == url_for(target):
+    source_file, target_file = sqlite_file(source), sqlite_file(target)  # refuses malformed URLs
+    if (source_file is not None and source_file == target_file) or url_for(source) == url_for(
+        target
+    ):
         raise CopyError("kilde og mål er den samme database; intet er kopieret")
+    if source_file is not None and not source_file.exists():
+        raise CopyError(f"kildedatabasen {source_file} findes ikke; intet er kopieret")
     origin = Store.open(source)
     try:
         if not origin.is_initialised():

@@ -11,7 +11,8 @@ virtualenv (PYTHONPATH puts the old package first); its dependencies are a subse
 The content grows with the schema: every fixture has a kommune, go-live dates, status changes
 (so history rows exist), edited fields and a local task with a checklist; from schema 3 a task
 withdrawn by a catalogue import; from 4 people, roles, responsibility and a dialogue; from 5
-case areas of the KMD Sag exit workspace. Timestamps are the time of the run, so a re-run gives
+case areas of the KMD Sag exit workspace; from 7 a defect, and a local task added and deleted
+again (its id must never come back). Timestamps are the time of the run, so a re-run gives
 the same rows with other times.
 """
 
@@ -43,10 +44,12 @@ class Step:
     command: str
     """A `kigo` command line (run as `kigo --db DB …`), or Python run with the old code imported."""
     python: bool = False
+    until: int = 10**6
+    """The last schema whose kigo can do this (a later kigo refuses it, or does it otherwise)."""
 
 
-def kigo(since: int, command: str) -> Step:
-    return Step(since, command)
+def kigo(since: int, command: str, until: int = 10**6) -> Step:
+    return Step(since, command, until=until)
 
 
 CHECKLIST_CODE = """
@@ -66,7 +69,14 @@ STEPS = (
     kigo(2, "done STS-01-01"),
     kigo(2, "set STS-01-02 --status in_progress"),
     kigo(
-        2, "set SAPA-07-01 --status in_progress --due 2027-01-15 --warn-days 21 --category critical"
+        2,
+        "set SAPA-07-01 --status in_progress --due 2027-01-15 --warn-days 21 --category critical",
+        until=7,  # schema 8: a catalogue task's category is KOMBIT's, a moved date needs a reason
+    ),
+    kigo(
+        8,
+        "set SAPA-07-01 --status in_progress --due 2027-01-15 --warn-days 21"
+        " --begrundelse 'Leverandøren er forsinket'",
     ),
     kigo(2, "done KY-14-01"),
     kigo(2, "set KY-14-01 --status in_progress"),
@@ -122,6 +132,9 @@ STEPS = (
     ),
     kigo(5, "exit pattern 1 --answers ja,nej,ja,ja,nej"),
     kigo(5, "exit edit 1 --scenario 4"),
+    kigo(7, "defect add --project KY --title 'Udbetaling fejler' --severity kritisk"),
+    kigo(7, "add KSD 3 'Slettes igen'"),  # KSD-03-L2: the highest local number, then deleted
+    kigo(7, "delete KSD-03-L2"),
 )
 
 
@@ -155,7 +168,7 @@ def run_steps(version: int, worktree: Path, folder: Path) -> tuple[Path, list[st
         newer_catalogue(worktree, folder)  # found by `kigo catalogue import` in the folder
     shown: list[str] = []
     for step in STEPS:
-        if step.since > version:
+        if not step.since <= version <= step.until:
             continue
         if step.python:
             command = [sys.executable, "-c", f"DB = {str(db)!r}\n{step.command}"]

@@ -44,8 +44,19 @@ def synthetic_snapshot(
     rng = random.Random(f"{kommune.code}-{seed}")
     golives = {code: today + timedelta(days=30 + 60 * i) for i, code in enumerate(PROJECT_CODES)}
     rows: list[TaskRow] = []
+    moves = random.Random(f"{kommune.code}-{seed}-moves")
+    """Which catalogue tasks the kommune moved from KOMBIT's due date (about one in twenty)."""
 
-    def add(task_id: str, project: str, main: int, title: str, category: Category, due: date):
+    def add(
+        task_id: str,
+        project: str,
+        main: int,
+        title: str,
+        category: Category,
+        due: date,
+        *,
+        catalogue: bool = False,
+    ):
         start = due - timedelta(days=rng.randint(5, 90))
         status = _status(rng, start, due, today)
         completed = None
@@ -53,6 +64,11 @@ def synthetic_snapshot(
             moment = datetime.combine(min(due, today), time(rng.randint(7, 16), rng.randint(0, 59)))
             completed = moment.replace(tzinfo=UTC)
         is_local = "-L" in task_id
+        baseline_due, reason = (due, None) if catalogue else (None, None)
+        if catalogue and moves.random() < 0.05:
+            due = due + timedelta(days=moves.choice((-10, 14, 30, 60)))
+            start = min(start, due)
+            reason = moves.choice(("Leverandøren er forsinket", "Ferie; vi tager det i januar"))
         rows.append(
             TaskRow(
                 id=task_id,
@@ -69,12 +85,15 @@ def synthetic_snapshot(
                 is_local=is_local,
                 completed_at=completed,
                 version=1,
+                baseline_start=start if catalogue else None,
+                baseline_due=baseline_due,
+                due_reason=reason,
             )
         )
 
     for spec in catalogue.tasks:
         due = golives[spec.project] + timedelta(days=spec.due_offset)
-        add(spec.id, spec.project, spec.main_task, spec.title, spec.category, due)
+        add(spec.id, spec.project, spec.main_task, spec.title, spec.category, due, catalogue=True)
     for k in range(max(0, tasks - len(rows))):
         project = PROJECT_CODES[k % 4]
         main = (k // 4) % 16 + 1

@@ -52,6 +52,11 @@ TASK_HEADERS = [
     "Fuldført",
     "Lokal",
     "KOMBIT-opfølgning",
+    "KOMBITs start",
+    "KOMBITs frist",
+    "Farve efter KOMBITs plan",
+    "Begrundelse for flyttet start",
+    "Begrundelse for flyttet frist",
 ]
 OVERVIEW_HEADERS = [
     "Kommunekode",
@@ -65,6 +70,11 @@ OVERVIEW_HEADERS = [
     "Gule",
     "Grønne",
     "Til opfølgning",
+    "Farve efter KOMBITs plan",
+    "Røde efter KOMBITs plan",
+    "Gule efter KOMBITs plan",
+    "Grønne efter KOMBITs plan",
+    "Flyttede opgaver",
 ]
 FOLLOW_UP_HEADERS = [
     "Kommunekode",
@@ -214,7 +224,7 @@ def test_manifest_lists_every_file_with_hash_and_size(demo_db: Path, tmp_path: P
     files = entries(path)
     manifest = json.loads(files["manifest.json"])
     assert manifest["format"] == "kigo-status-bundle"
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["kommune_code"] == "461"
     assert manifest["kommune_name"] == "Odense"
     assert manifest["as_of"] == TODAY
@@ -349,7 +359,7 @@ def test_status_xlsx_holds_the_csv_rows_with_their_types(demo_db: Path, tmp_path
     got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert got == expected
     assert {type(v) for row in got for v in row} == {str, int, type(None)}
-    assert sheet.auto_filter.ref == f"A1:P{len(expected) + 1}"
+    assert sheet.auto_filter.ref == f"A1:U{len(expected) + 1}"
     assert all(2 < d.width <= 60 for d in sheet.column_dimensions.values())
     doc = json.loads(files["status.json"])
     projects = [[c.value for c in row] for row in workbook["Projekter"].iter_rows(min_row=2)]
@@ -547,9 +557,33 @@ def expected_overview(fleet: dict[str, dict[str, Path]]) -> list[list[object]]:
                     by["yellow"],
                     by["green"],
                     len(project["follow_up"]),
+                    *expected_baseline_view(project),
                 ]
             )
     return rows
+
+
+def expected_baseline_view(project: dict) -> list[object]:
+    """KOMBIT's view of a project from status.json's tasks: the worst baseline colour and the
+    counts per baseline colour (catalogue tasks), and the tasks with a moved date."""
+    tasks = [t for m in project["main_tasks"] for t in m["tasks"]]
+    colours = [t["baseline_colour"] for t in tasks if not t["local"]]
+    worst = next((c for c in ("red", "yellow", "green") if c in colours), "green")
+    moved = [
+        t
+        for t in tasks
+        if not t["local"]
+        and any(
+            t[f"baseline_{d}"] is not None and t[d] != t[f"baseline_{d}"] for d in ("start", "due")
+        )
+    ]
+    return [
+        DANISH_COLOUR[worst],
+        colours.count("red"),
+        colours.count("yellow"),
+        colours.count("green"),
+        len(moved),
+    ]
 
 
 def expected_follow_up(fleet: dict[str, dict[str, Path]]) -> set[tuple[str, str]]:
@@ -637,7 +671,9 @@ def test_aggregate_cli_writes_csv(inbox: dict[str, dict[str, Path]], tmp_path: P
     overview = rows[1:blank]
     assert overview == [[str(v) for v in r] for r in expected_overview(inbox)]
     assert rows[blank + 1] == FOLLOW_UP_HEADERS
-    follow_up = rows[blank + 2 :]
+    second_blank = rows.index([], blank + 1)
+    follow_up = rows[blank + 2 : second_blank]
+    assert rows[second_blank + 1][:4] == ["Kommunekode", "Kommune", "Projekt", "Opgave-id"]
     assert {(r[0], r[4]) for r in follow_up} == expected_follow_up(inbox)
     assert len(follow_up) == len(expected_follow_up(inbox))
     assert "København" in raw.decode("utf-8-sig")
@@ -650,7 +686,7 @@ def test_aggregate_cli_writes_xlsx(inbox: dict[str, dict[str, Path]], tmp_path: 
     out = tmp_path / "overblik.xlsx"
     assert kigo("aggregate", folder, "--out", out) == 0
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["Overblik", "Opfølgning", "Afviste bundter"]
+    assert workbook.sheetnames == ["Overblik", "Opfølgning", "Flyttede datoer", "Afviste bundter"]
     overview = workbook["Overblik"]
     assert [c.value for c in overview[1]] == OVERVIEW_HEADERS
     assert overview.freeze_panes == "A2"

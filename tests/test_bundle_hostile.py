@@ -270,8 +270,9 @@ def _manifest_format(base: Base) -> bytes:
     return rezip(base, manifest=manifest_for(base, base.content(), format="zip-bundt"))
 
 
-def _format_version_2(base: Base) -> bytes:
-    return rezip(base, manifest=manifest_for(base, base.content(), format_version=2))
+def _format_version_1(base: Base) -> bytes:
+    """A bundle of the format before KOMBIT's baseline dates (format 1)."""
+    return rezip(base, manifest=manifest_for(base, base.content(), format_version=1))
 
 
 def _kommune_mismatch(base: Base) -> bytes:
@@ -493,9 +494,9 @@ CASES = [
         ("manifest.json: felt 'format' er 'zip-bundt', ikke 'kigo-status-bundle'",),
     ),
     Case(
-        "format-version-2",
-        _format_version_2,
-        ("manifest.json: ukendt format_version 2 (denne kigo læser version 1)",),
+        "format-version-1",
+        _format_version_1,
+        ("manifest.json: ukendt format_version 1 (denne kigo læser version 2)",),
     ),
     Case(
         "manifest-field-missing",

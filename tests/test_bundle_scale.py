@@ -157,6 +157,10 @@ def test_completion_time_in_the_csv_reads_as_before(moment: datetime) -> None:
     assert _completed(moment) == moment.strftime("%Y-%m-%d %H:%M")
 
 
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def reference_tree(snapshot: Snapshot, today: date, project: str | None = None) -> dict[str, Any]:
     """status_tree as first written: every task counted into three Counts, one at a time."""
     by_main: dict[tuple[str, int], list[Any]] = defaultdict(list)
@@ -178,6 +182,7 @@ def reference_tree(snapshot: Snapshot, today: date, project: str | None = None) 
                 for counts in (main_counts, project_counts, kommune_counts):
                     counts.add(task.category, task.status, colour)
                 done = task.completed_at
+                baseline = task.baseline_colour(today)
                 nodes.append(
                     {
                         "id": task.id,
@@ -190,6 +195,11 @@ def reference_tree(snapshot: Snapshot, today: date, project: str | None = None) 
                         "warn_days": task.warn_days,
                         "completed_at": done.isoformat(timespec="seconds") if done else None,
                         "local": task.is_local,
+                        "baseline_start": iso(task.baseline_start),
+                        "baseline_due": iso(task.baseline_due),
+                        "baseline_colour": baseline.value if baseline else None,
+                        "start_reason": task.start_reason if task.start_moved else None,
+                        "due_reason": task.due_reason if task.due_moved else None,
                     }
                 )
             node = {"number": main.number, "name": main.name, "skipped_reason": skipped}

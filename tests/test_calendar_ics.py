@@ -67,7 +67,7 @@ def test_uids_are_stable_and_changes_raise_the_sequence(db_path: Path) -> None:
     store = Store.open(str(db_path))
     task = store.task("SAPA-07-02")
     moved = task.due + timedelta(days=7)
-    store.edit_task(task.id, TaskEdit(due=moved, warn_days=0))
+    store.edit_task(task.id, TaskEdit(due=moved, warn_days=0, reason="Flyttet"))
     store.set_status("STS-01-01", Status.DONE)
     store.close()
     second = _events(calendar_bytes(_snapshot(db_path), FIXED_TODAY, stamp=STAMP)[0])

@@ -144,7 +144,7 @@ def _prepare(store: StoreClass) -> None:
     """What a kommune has done before the import: statuses and a hand-edited due date."""
     store.set_status(DONE_BEFORE, Status.DONE)
     store.set_status(REMOVED, Status.IN_PROGRESS)
-    store.edit_task(HAND_DATED, TaskEdit(due=HAND_DUE))
+    store.edit_task(HAND_DATED, TaskEdit(due=HAND_DUE, reason="Vores egen plan"))
 
 
 def _state(store: StoreClass) -> tuple[dict[str, Any], int, int]:
@@ -368,11 +368,25 @@ def test_local_tasks_are_never_touched(store: StoreClass, write_catalogue) -> No
     assert ky14[-1] == local.id
 
 
+def _legacy_category_edit(store: StoreClass, task_id: str, category: Category) -> None:
+    """A category the kommune set by hand before schema 8 (the store refuses it since; a
+    migrated database can still have one)."""
+    old = store.task(task_id).category
+    with store.writing() as sql:
+        sql.run(
+            "UPDATE task SET category = :c, version = version + 1 WHERE id = :id",
+            {"c": category.value, "id": task_id},
+        )
+        store.record(sql, task_id, "category", old.value, category.value)
+        store.bump_revision(sql)
+
+
 def test_hand_edits_of_fields_the_catalogue_did_not_change_stay(
     store: StoreClass, write_catalogue
 ) -> None:
-    store.edit_task("STS-03-05", TaskEdit(category=Category.OPTIONAL, title="Vores titel"))
-    store.edit_task(RECATEGORISED, TaskEdit(category=Category.OPTIONAL))
+    _legacy_category_edit(store, "STS-03-05", Category.OPTIONAL)
+    store.edit_task("STS-03-05", TaskEdit(title="Vores titel"))
+    _legacy_category_edit(store, RECATEGORISED, Category.OPTIONAL)
 
     plan = plan_update(store, write_catalogue(_newer))
     assert plan.change_for("STS-03-05") is None
@@ -394,7 +408,7 @@ def test_hand_edits_of_fields_the_catalogue_did_not_change_stay(
 
 
 def test_derived_start_yields_to_a_hand_edited_due(store: StoreClass, write_catalogue) -> None:
-    store.edit_task(RESCHEDULED, TaskEdit(due=date(2026, 6, 1)))
+    store.edit_task(RESCHEDULED, TaskEdit(due=date(2026, 6, 1), reason="Tidligere"))
 
     def later_start(raw: dict[str, Any]) -> None:
         raw["version"] = NEW_VERSION

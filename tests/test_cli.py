@@ -32,6 +32,11 @@ TASK_KEYS = {
     "warn_days",
     "completed_at",
     "local",
+    "baseline_start",
+    "baseline_due",
+    "baseline_colour",
+    "start_reason",
+    "due_reason",
 }
 
 
@@ -349,17 +354,21 @@ def test_set_each_option(kigo, kigo_db: Database) -> None:
     assert r.out.startswith("SAPA-07-02: in_progress, ")
     assert task(kigo_db, "SAPA-07-02").status == Status.IN_PROGRESS
 
-    assert kigo("--db", db, "set", "SAPA-07-02", "--due", "2027-01-31").code == 0
-    assert kigo("--db", db, "set", "SAPA-07-02", "--start", "02.01.2027").code == 0
-    assert kigo("--db", db, "set", "SAPA-07-02", "--category", "critical").code == 0
+    assert (
+        kigo("--db", db, "set", "SAPA-07-02", "--due", "2027-01-31", "--reason", "Ny plan").code
+        == 0
+    )
+    r = kigo("--db", db, "set", "SAPA-07-02", "--start", "02.01.2027", "--begrundelse", "Ferie")
+    assert r.code == 0, r.err
     assert kigo("--db", db, "set", "SAPA-07-02", "--warn-days", "0").code == 0
     t = task(kigo_db, "SAPA-07-02")
     assert (t.start, t.due, t.category, t.warn_days) == (
         date(2027, 1, 2),
         date(2027, 1, 31),
-        Category.CRITICAL,
+        task(kigo_db, "SAPA-07-02").category,
         0,
     )
+    assert (t.start_reason, t.due_reason) == ("Ferie", "Ny plan")
     assert t.status == Status.IN_PROGRESS
 
     r = kigo(
@@ -375,16 +384,40 @@ def test_set_each_option(kigo, kigo_db: Database) -> None:
         "2027-02-10",
         "--warn-days",
         "20",
+        "--begrundelse",
+        "Forsinket",
     )
     assert r.code == 0, r.err
-    assert r.out.strip() == "SAPA-07-02: not_started, ▲ gul, frist 2027-02-10"
+    assert r.out.strip() == (
+        "SAPA-07-02: not_started, ▲ gul, frist 2027-02-10 (KOMBITs frist 2026-04-15)"
+    )
     store = Store.open(db)
     try:
         history = store.detail("SAPA-07-02").history
     finally:
         store.close()
     assert {h.user for h in history} == {"testbruger"}
-    assert {h.field for h in history} >= {"status", "start", "due", "category", "warn_days"}
+    assert {h.field for h in history} >= {"status", "start", "due", "warn_days"}
+    assert {h.reason for h in history if h.field == "due"} == {"Ny plan", "Forsinket"}
+
+
+def test_set_keeps_kombits_category_and_asks_why_a_date_moves(kigo, kigo_db: Database) -> None:
+    db = kigo_db.url
+    before = kigo_db.dump()
+    r = kigo("--db", db, "set", "SAPA-07-02", "--category", "optional")
+    assert r.code == 1
+    assert "kategorien er KOMBITs" in r.err and "Traceback" not in r.err
+    r = kigo("--db", db, "set", "SAPA-07-02", "--due", "2027-01-31")
+    assert r.code == 1
+    assert "angiv en kort begrundelse (--begrundelse" in r.err
+    r = kigo("--db", db, "set", "SAPA-07-02", "--due", "2027-01-31", "--begrundelse", "  ")
+    assert r.code == 1
+    assert kigo_db.dump() == before
+    r = kigo("--db", db, "add", "SAPA", "7", "Egen opgave")
+    assert r.code == 0, r.err
+    r = kigo("--db", db, "set", "SAPA-07-L1", "--category", "critical", "--due", "2027-01-31")
+    assert r.code == 0, r.err  # a local task: free category, no baseline to move from
+    assert task(kigo_db, "SAPA-07-L1").category == Category.CRITICAL
 
 
 def test_set_refusals(kigo, kigo_db: Database) -> None:

@@ -542,7 +542,7 @@ def test_tasks_of_gives_accountable_or_doer(store: Store) -> None:
 
 def _set_colour(store: Store, task_id: str, colour: Colour, due: date) -> None:
     """Give the task `due` and a status so it has `colour` on FIXED_TODAY."""
-    store.edit_task(task_id, TaskEdit(due=due, clear_start=True, warn_days=14))
+    store.edit_task(task_id, TaskEdit(due=due, clear_start=True, warn_days=14, reason="Test"))
     if colour == Colour.GREEN and due < FIXED_TODAY:
         store.set_status(task_id, Status.DONE)
     elif colour == Colour.GREEN:

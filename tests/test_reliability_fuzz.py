@@ -89,6 +89,7 @@ SET_OPTIONS = {
     "--due": DATES,
     "--category": CATEGORY_WORDS,
     "--warn-days": NUMBERS,
+    "--begrundelse": TEXTS,
 }
 ADD_OPTIONS = {
     "--description": TEXTS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +154,33 @@ def test_new_ids_follow_the_highest(kigo_db: Database, table: str) -> None:
         store.close()
     assert ids == sorted(ids) and len(set(ids)) == 3
     assert kigo_db.query(f"SELECT max(id), count(*) FROM {table}") == [(ids[-1], 3)]
+
+
+def test_wal_switch_waits_for_a_writer_on_a_new_file(tmp_path: Path) -> None:
+    """SQLite refuses the switch to WAL at once (no busy wait) while another connection holds the
+    write lock; the switch must wait for it, as a second process opening the file would have to
+    (this failed under load: 'databasen kan ikke bruges: database is locked')."""
+    import sqlite3
+
+    from kigo_tui.db import _use_wal, make_engine
+
+    path = tmp_path / "ny.db"
+    holder = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    holder.execute("CREATE TABLE x (a)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO x VALUES (1)")
+    release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    release.start()
+    engine = make_engine(str(path))
+    try:
+        _use_wal(engine)
+    finally:
+        engine.dispose()
+        release.join()
+        holder.close()
+    check = sqlite3.connect(path)
+    try:
+        assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert check.execute("SELECT count(*) FROM x").fetchone()[0] == 1
+    finally:
+        check.close()

@@ -159,7 +159,10 @@ def test_unknown_task_is_refused(store: Store) -> None:
 
 
 def test_edit_task_sets_manual_dates(store: Store) -> None:
-    task = store.edit_task("SAPA-07-02", TaskEdit(start=date(2027, 1, 5), due=date(2027, 1, 20)))
+    task = store.edit_task(
+        "SAPA-07-02",
+        TaskEdit(start=date(2027, 1, 5), due=date(2027, 1, 20), reason="Ressourcer mangler"),
+    )
     assert (task.start, task.due) == (date(2027, 1, 5), date(2027, 1, 20))
     assert task.version == 2
     detail = store.detail("SAPA-07-02")
@@ -171,10 +174,11 @@ def test_edit_task_sets_manual_dates(store: Store) -> None:
 
 def test_edit_task_other_fields(store: Store) -> None:
     task = store.edit_task(
-        "KY-03-01", TaskEdit(title="  Ny titel ", category=Category.CRITICAL, warn_days=0)
+        "KY-03-01",
+        TaskEdit(title="  Ny titel ", category=store.task("KY-03-01").category, warn_days=0),
     )
     assert task.title == "Ny titel"
-    assert task.category == Category.CRITICAL
+    assert task.category == store.task("KY-03-01").category
     assert task.warn_days == 0
     assert not store.detail("KY-03-01").due_manual
 
@@ -199,7 +203,7 @@ def test_edit_task_refusals_change_nothing(
 
 def test_set_golive_moves_derived_dates_but_keeps_hand_edited(store: Store) -> None:
     specs = {t.id: t for t in shipped_catalogue().tasks}
-    store.edit_task("SAPA-07-01", TaskEdit(due=date(2026, 12, 24)))
+    store.edit_task("SAPA-07-01", TaskEdit(due=date(2026, 12, 24), reason="Tidligere start"))
     derived_start = store.task("SAPA-07-01").start
     new_golive = date(2027, 6, 1)
     moved = store.set_golive("sapa", new_golive)
@@ -207,8 +211,12 @@ def test_set_golive_moves_derived_dates_but_keeps_hand_edited(store: Store) -> N
     assert moved == len(sapa)
     for task in sapa:
         spec = specs[task.id]
+        # KOMBIT's baseline follows the go-live, whatever the kommune did
+        assert task.baseline_start == new_golive + timedelta(days=spec.start_offset)
+        assert task.baseline_due == new_golive + timedelta(days=spec.due_offset)
         if task.id == "SAPA-07-01":
             assert task.due == date(2026, 12, 24)  # hand-edited: stays
+            assert task.due_moved and task.due_reason == "Tidligere start"
             assert task.start == new_golive + timedelta(days=spec.start_offset) != derived_start
         else:
             assert task.start == new_golive + timedelta(days=spec.start_offset)
@@ -370,9 +378,8 @@ def test_checklist_same_state_is_a_no_op(store: Store) -> None:
 def test_restore_task_undoes_an_edit(store: Store) -> None:
     before = store.task("KY-15-01")
     store.set_status("KY-15-01", Status.DONE)
-    store.edit_task(
-        "KY-15-01", TaskEdit(due=date(2030, 1, 1), category=Category.OPTIONAL, warn_days=1)
-    )
+    store.edit_task("KY-15-01", TaskEdit(due=date(2030, 1, 1), warn_days=1, reason="Udskudt"))
+    assert store.task("KY-15-01").due_reason == "Udskudt"
     restored = store.restore_task("KY-15-01", before)
     assert restored.status == before.status
     assert restored.completed_at is None
@@ -381,6 +388,8 @@ def test_restore_task_undoes_an_edit(store: Store) -> None:
         before.category,
         before.warn_days,
     )
+    assert not restored.due_moved and restored.due_reason is None
+    assert not store.detail("KY-15-01").due_manual  # back on KOMBIT's date: follows go-live
     assert restored.version > before.version
 
 

@@ -122,6 +122,7 @@ async def test_edit_dialog_saves_due_date_and_warning(demo_path: Path, demo_stor
         dialog = app.screen
         await _type_into(pilot, dialog.query_one("#due", Input), "2026-12-20")
         await _type_into(pilot, dialog.query_one("#warn", Input), "30")
+        await _type_into(pilot, dialog.query_one("#reason", Input), "Ny plan")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: demo_store.task(EDITABLE).due == date(2026, 12, 20))
         assert isinstance(app.screen, MainScreen)
@@ -168,6 +169,7 @@ async def test_u_undoes_the_last_change(demo_path: Path, demo_store: Store) -> N
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EditTaskScreen))
         await _type_into(pilot, app.screen.query_one("#due", Input), "2027-01-31")
+        await _type_into(pilot, app.screen.query_one("#reason", Input), "Udskudt")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: demo_store.task(EDITABLE).due == date(2027, 1, 31))
         await wait_for(pilot, lambda: len(app.main_screen.undo_stack) == 2)

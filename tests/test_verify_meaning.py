@@ -440,6 +440,8 @@ def test_every_rule_has_a_crafted_bundle_here_or_in_the_hostile_tests() -> None:
     # zip, posttype, poststørrelse, dublet-post, manifest, hash, skema: tests/test_bundle_hostile.py
     # fejllog: tests/test_bundle_beyond.py
     elsewhere = {"zip", "posttype", "poststørrelse", "dublet-post", "manifest", "hash", "skema"}
+    # farve-plan, plan-lokal, begrundelse (KOMBIT's baseline): tests/test_baseline.py
+    elsewhere |= {"farve-plan", "plan-lokal", "begrundelse"}
     assert here | elsewhere | {"fejllog"} == set(RULES)
 
 

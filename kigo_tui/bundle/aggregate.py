@@ -11,10 +11,11 @@ from pathlib import Path
 
 from kigo_tui.bundle.export import write_atomically
 from kigo_tui.bundle.nogc import paused_gc
+from kigo_tui.bundle.schema import ProjectOut, TaskOut
 from kigo_tui.bundle.verify import BundleError, VerifiedBundle, verify_bundle
 from kigo_tui.bundle.xlsx import xlsx_bytes
 from kigo_tui.errors import KigoError
-from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity
+from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity, worst
 
 OVERVIEW_HEADERS = (
     "Kommunekode",
@@ -28,7 +29,29 @@ OVERVIEW_HEADERS = (
     "Gule",
     "Grønne",
     "Til opfølgning",
+    "Farve efter KOMBITs plan",
+    "Røde efter KOMBITs plan",
+    "Gule efter KOMBITs plan",
+    "Grønne efter KOMBITs plan",
+    "Flyttede opgaver",
 )
+"""Per kommune and project: the kommune's view (its own dates), then KOMBIT's (the catalogue's
+baseline dates; catalogue tasks only) and how many tasks have a date moved from KOMBIT's."""
+MOVED_HEADERS = (
+    "Kommunekode",
+    "Kommune",
+    "Projekt",
+    "Opgave-id",
+    "Titel",
+    "Kategori",
+    "Dato",
+    "KOMBITs dato",
+    "Kommunens dato",
+    "Dage flyttet",
+    "Begrundelse",
+)
+NO_REASON = "(ingen begrundelse angivet)"
+"""A move made before kigo asked for reasons (a database from before schema 8)."""
 FOLLOW_UP_HEADERS = (
     "Kommunekode",
     "Kommune",
@@ -67,8 +90,36 @@ class Aggregation:
                         by.get(Colour.YELLOW, 0),
                         by.get(Colour.GREEN, 0),
                         len(project.follow_up),
+                        *_baseline_view(project),
                     ]
                 )
+        return rows
+
+    def moved_rows(self) -> list[list[str | int]]:
+        """Every date a kommune moved from KOMBIT's baseline: per kommune (by code), in the tree's
+        order, start before due."""
+        rows: list[list[str | int]] = []
+        for bundle in self.bundles:
+            doc = bundle.status
+            for project in doc.projects:
+                for main in project.main_tasks:
+                    for task in main.tasks:
+                        for label, own, baseline, reason in _moves(task):
+                            rows.append(
+                                [
+                                    doc.kommune.code,
+                                    doc.kommune.name,
+                                    project.code,
+                                    task.id,
+                                    task.title,
+                                    CATEGORY_LABELS[task.category],
+                                    label,
+                                    baseline.isoformat(),
+                                    own.isoformat() if own else "",
+                                    (own - baseline).days if own else "",
+                                    reason or NO_REASON,
+                                ]
+                            )
         return rows
 
     def follow_up_rows(self) -> list[list[str | int]]:
@@ -103,8 +154,40 @@ class Aggregation:
             "follow_up": [
                 dict(zip(FOLLOW_UP_HEADERS, r, strict=True)) for r in self.follow_up_rows()
             ],
+            "moved": [dict(zip(MOVED_HEADERS, r, strict=True)) for r in self.moved_rows()],
             "rejected": [{"file": str(p), "error": e} for p, e in self.rejected],
         }
+
+
+def _moves(task: TaskOut) -> list[tuple[str, date | None, date, str | None]]:
+    """(which date, the kommune's, KOMBIT's, reason) for each date moved from the baseline."""
+    return [
+        (label, own, baseline, reason)
+        for label, own, baseline, reason in (
+            ("start", task.start, task.baseline_start, task.start_reason),
+            ("frist", task.due, task.baseline_due, task.due_reason),
+        )
+        if not task.local and baseline is not None and own != baseline
+    ]
+
+
+def _baseline_view(project: ProjectOut) -> list[str | int]:
+    """KOMBIT's view of a project: colour and red/yellow/green counts of its catalogue tasks on
+    their baseline dates, and how many tasks have a moved date."""
+    colours: list[Colour] = []
+    moved = 0
+    for main in project.main_tasks:
+        for task in main.tasks:
+            if task.baseline_colour is not None:
+                colours.append(task.baseline_colour)
+            moved += bool(_moves(task))
+    return [
+        COLOUR_LABELS[worst(colours)],
+        colours.count(Colour.RED),
+        colours.count(Colour.YELLOW),
+        colours.count(Colour.GREEN),
+        moved,
+    ]
 
 
 def bundle_paths(inputs: list[Path]) -> list[Path]:
@@ -156,6 +239,9 @@ def write_overview(result: Aggregation, out: Path, *, force: bool = False) -> No
         writer.writerow([])
         writer.writerow(FOLLOW_UP_HEADERS)
         writer.writerows(result.follow_up_rows())
+        writer.writerow([])
+        writer.writerow(MOVED_HEADERS)
+        writer.writerows(result.moved_rows())
         data = "\ufeff".encode() + buffer.getvalue().encode("utf-8")
     elif suffix == ".xlsx":
         newest = max((b.status.today for b in result.bundles), default=date(2000, 1, 1))
@@ -163,6 +249,7 @@ def write_overview(result: Aggregation, out: Path, *, force: bool = False) -> No
             [
                 ("Overblik", OVERVIEW_HEADERS, result.overview_rows()),
                 ("Opfølgning", FOLLOW_UP_HEADERS, result.follow_up_rows()),
+                ("Flyttede datoer", MOVED_HEADERS, result.moved_rows()),
                 (
                     "Afviste bundter",
                     ("Fil", "Fejl"),

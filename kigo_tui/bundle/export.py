@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -74,6 +75,11 @@ CSV_HEADERS = (
     "Fuldført",
     "Lokal",
     "KOMBIT-opfølgning",
+    "KOMBITs start",
+    "KOMBITs frist",
+    "Farve efter KOMBITs plan",
+    "Begrundelse for flyttet start",
+    "Begrundelse for flyttet frist",
 )
 
 
@@ -126,6 +132,11 @@ def task_rows(doc: StatusDocument) -> list[list[str | int]]:
             for task in main.tasks:
                 category, status, colour = task.category, task.status, task.colour
                 start, due = task.start, task.due
+                b_start, b_due, b_colour = (
+                    task.baseline_start,
+                    task.baseline_due,
+                    task.baseline_colour,
+                )
                 rows.append(
                     [
                         *head,
@@ -140,6 +151,11 @@ def task_rows(doc: StatusDocument) -> list[list[str | int]]:
                         _completed(task.completed_at),
                         yes_no[task.local],
                         yes_no[needs_follow_up(category, status, colour)],
+                        b_start.isoformat() if b_start else "",
+                        b_due.isoformat() if b_due else "",
+                        COLOUR_LABELS[b_colour] if b_colour else "",
+                        task.start_reason or "",
+                        task.due_reason or "",
                     ]
                 )
     return rows
@@ -368,8 +384,28 @@ def target_path(out: Path | str | None, kommune_code: str, as_of: date) -> Path:
     return path / name if path.is_dir() else path
 
 
+def _refuse_special(path: Path) -> None:
+    """A device, a named pipe, a socket or a folder is never replaced by a file, not even with
+    --force (renaming over /dev/null would replace the device for every program on the machine).
+    A symbolic link is replaced as a link; what it points to is not touched."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ExportError(f"{path} kan ikke undersøges: {exc.strerror or exc}") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        kind = (
+            "en mappe"
+            if stat.S_ISDIR(mode)
+            else "ikke en almindelig fil (fx en enhed eller en pipe)"
+        )
+        raise ExportError(f"{path} er {kind} og erstattes ikke; vælg et filnavn; intet er gemt")
+
+
 def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     """Write to a temporary file beside `path`, then rename; never overwrite without `force`."""
+    _refuse_special(path)
     if path.exists() and not force:
         raise ExportError(f"{path} findes allerede; brug --force for at overskrive")
     if not path.parent.is_dir():
@@ -388,6 +424,7 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a bundle is an ordinary file
+        _refuse_special(path)
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)

@@ -8,7 +8,7 @@ the bundle's date (Copenhagen), never at the wall clock, so the export stays det
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kigo_tui.bundle.defects_schema import (
@@ -141,12 +141,21 @@ def figure_rows(per_project: list[Figures]) -> list[list[str | int]]:
 
 
 def defects_document(
-    defects: list[DefectRow], sla: SlaSettings, as_of: date
+    defects: list[DefectRow],
+    sla: SlaSettings,
+    as_of: date,
+    *,
+    at: datetime | None = None,
+    open_only: bool = False,
 ) -> tuple[DefectsDocument, list[Assessment], list[Figures]]:
-    """The validated defects.json content, measured at the end of `as_of`."""
-    at = end_of_day(as_of)
+    """The validated defects.json content, measured at the end of `as_of` (the bundle) or at `at`
+    (`kigo defect list --json`: the same instant as the text form); `open_only`: the defects
+    still open then, and the figures of those."""
+    at = end_of_day(as_of) if at is None else at
     policy = Policy.from_settings(sla)
     rows = assess_all(defects, policy, at)
+    if open_only:
+        rows = [a for a in rows if a.is_open]
     per_project = figures(rows)
     doc = DefectsDocument(
         measured_at=at,

@@ -30,9 +30,12 @@ from pydantic import (
 
 from kigo_tui.exit_strategy import CaseArea
 from kigo_tui.rules import Category, Colour, Status
+from kigo_tui.store import REASON_MAX
 
 FORMAT_NAME = "kigo-status-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""1: first format; 2: every task has KOMBIT's baseline dates and the colour against them, and
+the kommune's reasons for moved dates."""
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 KommuneCode = Annotated[StrictStr, Field(pattern=r"^[0-9]{3}$")]
@@ -114,6 +117,16 @@ class TaskOut(_StrictModel):
     warn_days: Annotated[StrictInt, Field(ge=0, le=365)]
     completed_at: Timestamp | None
     local: StrictBool
+    baseline_start: JsonDate | None
+    """KOMBIT's start date (the catalogue's, from the go-live); null for a local task."""
+    baseline_due: JsonDate | None
+    """KOMBIT's due date; null for a local task."""
+    baseline_colour: Colour | None
+    """The colour against `baseline_due` (the same rule as `colour`); null for a local task."""
+    start_reason: Annotated[StrictStr, Field(min_length=1, max_length=REASON_MAX)] | None
+    """Why the kommune moved the start from KOMBIT's; null unless it is moved."""
+    due_reason: Annotated[StrictStr, Field(min_length=1, max_length=REASON_MAX)] | None
+    """Why the kommune moved the due date from KOMBIT's; null unless it is moved."""
 
 
 class MainTaskOut(_StrictModel):

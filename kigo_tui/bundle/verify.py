@@ -194,6 +194,19 @@ RULES: dict[str, Rule] = {
         ),
         Rule("datoer", "En opgaves startdato ligger ikke efter dens frist."),
         Rule(
+            "farve-plan",
+            "Hver katalogopgaves farve efter KOMBIT's plan (baseline_colour) er den, farvereglen "
+            "giver ud fra status, KOMBIT's frist, varsel og bundtets dato.",
+        ),
+        Rule(
+            "plan-lokal",
+            "En lokal opgave har ingen KOMBIT-plan (ingen baseline-datoer eller -farve).",
+        ),
+        Rule(
+            "begrundelse",
+            "En begrundelse for en flyttet dato står kun, når datoen er flyttet fra KOMBIT's.",
+        ),
+        Rule(
             "fuldført",
             "En fuldført opgave har et fuldførelsestidspunkt, og kun en fuldført opgave har et.",
         ),
@@ -558,6 +571,50 @@ def _check_manifest(path: Path, raw: Any) -> Manifest:
     return _validate(path, "manifest.json", Manifest, raw)
 
 
+def check_baselines(path: Path, status: StatusDocument) -> None:
+    """KOMBIT's baseline in status.json means what it says: every catalogue task's
+    `baseline_colour` is the colour rule applied to its `baseline_due` on the bundle's date; a
+    local task has no baseline; a reason is given only for a date that differs from KOMBIT's."""
+    for project in status.projects:
+        for main in project.main_tasks:
+            for task in main.tasks:
+                where = f"status.json: opgave {task.id}"
+                if task.local:
+                    if (task.baseline_start, task.baseline_due, task.baseline_colour) != (
+                        None,
+                        None,
+                        None,
+                    ):
+                        raise _fail(
+                            path, f"{where}: en lokal opgave har ingen KOMBIT-plan", "plan-lokal"
+                        )
+                else:
+                    wanted = task_colour(
+                        task.status, task.baseline_due, task.warn_days, status.today
+                    )
+                    if task.baseline_colour != wanted:
+                        got = task.baseline_colour.value if task.baseline_colour else None
+                        raise _fail(
+                            path,
+                            f"{where}: felt 'baseline_colour' er {got!r}, men KOMBITs frist "
+                            f"({task.baseline_due or 'ingen'}) giver {wanted.value!r} pr. "
+                            f"{status.today} (farvereglen)",
+                            "farve-plan",
+                        )
+                for name, own, baseline in (
+                    ("start", task.start, task.baseline_start),
+                    ("due", task.due, task.baseline_due),
+                ):
+                    reason = getattr(task, f"{name}_reason")
+                    if reason is not None and (baseline is None or own == baseline):
+                        raise _fail(
+                            path,
+                            f"{where}: felt '{name}_reason' er udfyldt, men '{name}' er ikke "
+                            "flyttet fra KOMBITs dato",
+                            "begrundelse",
+                        )
+
+
 def verify_bundle(path: Path, today: date | None = None) -> VerifiedBundle:
     """Check a bundle completely; raise BundleError naming the file in the bundle, the task where
     there is one, and the rule (RULES). `today` is the day of the check (default: --today's
@@ -630,6 +687,7 @@ def _verify(path: Path, today: date) -> VerifiedBundle:
             path, "status.json: felt 'today' passer ikke med manifestets as_of", "manifest-status"
         )
     check_status(path, status, today)
+    check_baselines(path, status)
     check_tables(path, status, tables)
     if "organisation.json" in files:
         _load(path, "organisation.json", OrganisationDocument, files["organisation.json"])

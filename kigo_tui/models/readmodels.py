@@ -24,9 +24,33 @@ class TaskRow:
     is_local: bool
     completed_at: datetime | None
     version: int
+    baseline_start: date | None = None
+    """KOMBIT's start date (the catalogue's, from the go-live); None for a local task."""
+    baseline_due: date | None = None
+    """KOMBIT's due date; None for a local task."""
+    start_reason: str | None = None
+    """Why the kommune moved the start away from KOMBIT's (while it is moved)."""
+    due_reason: str | None = None
+    """Why the kommune moved the due date away from KOMBIT's (while it is moved)."""
 
     def colour(self, today: date) -> Colour:
         return task_colour(self.status, self.due, self.warn_days, today)
+
+    def baseline_colour(self, today: date) -> Colour | None:
+        """The colour against KOMBIT's baseline due date; None for a local task (no baseline)."""
+        if self.is_local:
+            return None
+        return task_colour(self.status, self.baseline_due, self.warn_days, today)
+
+    @property
+    def start_moved(self) -> bool:
+        """The kommune's start differs from KOMBIT's (a catalogue task with a baseline)."""
+        return self.baseline_start is not None and self.start != self.baseline_start
+
+    @property
+    def due_moved(self) -> bool:
+        """The kommune's due date differs from KOMBIT's (a catalogue task with a baseline)."""
+        return self.baseline_due is not None and self.due != self.baseline_due
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +129,7 @@ class HistoryRow:
     new: str | None
     at: datetime
     user: str
+    reason: str | None = None
 
 
 @dataclass(slots=True)

@@ -73,6 +73,15 @@ class Task(SQLModel, table=True):
     """Raised on every change; a save based on an older version is refused (no silent overwrite)."""
     withdrawn: bool = False
     """The catalogue no longer has this task: it is kept (status, history) but hidden from the tree."""
+    baseline_start: date | None = None
+    """KOMBIT's start date: the catalogue's offset from the project's go-live (None for a local
+    task, or while there is no go-live). The kommune may move `start`; this stays."""
+    baseline_due: date | None = None
+    """KOMBIT's due date, as `baseline_start`."""
+    start_reason: str | None = None
+    """Why the kommune moved `start` away from `baseline_start` (the latest move's reason)."""
+    due_reason: str | None = None
+    """Why the kommune moved `due` away from `baseline_due`."""
 
 
 ROLLUP_INDEX = Index(
@@ -109,6 +118,8 @@ class History(SQLModel, table=True):
     new: str | None = None
     at: datetime
     user: str
+    reason: str | None = None
+    """Why, where the change needs a reason (a catalogue task's date moved from KOMBIT's)."""
 
 
 class Person(SQLModel, table=True):

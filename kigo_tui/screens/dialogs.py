@@ -103,7 +103,10 @@ class EditResult:
 
 
 class EditTaskScreen(Dialog):
-    """Edit dates, category and warning window; validates before it closes."""
+    """Edit dates, category and warning window; validates before it closes.
+
+    A catalogue task's category is KOMBIT's (shown, not editable); moving its start or due away
+    from KOMBIT's date shows the Begrundelse field, which is then required."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Gem")]
 
@@ -119,6 +122,8 @@ class EditTaskScreen(Dialog):
         self.responsibility = responsibility
 
     def compose(self) -> ComposeResult:
+        from kigo_tui.store import REASON_MAX
+
         task = self.task_row
         with Vertical(classes="dialog"):
             yield Static(f"Ret {task.id}", classes="title")
@@ -132,13 +137,24 @@ class EditTaskScreen(Dialog):
                 yield Input(task.due.isoformat() if task.due else "", id="due", compact=True)
                 yield Label("Varsel (dage)")
                 yield Input(str(task.warn_days), id="warn", type="integer", compact=True)
-                yield Label("Kategori")
+                yield Label("Kategori" if task.is_local else "Kategori (KOMBITs)")
                 yield Select(
                     CATEGORY_OPTIONS,
                     value=task.category,
                     allow_blank=False,
                     id="category",
                     compact=True,
+                    disabled=not task.is_local,
+                    tooltip=None
+                    if task.is_local
+                    else "Kategorien kommer fra KOMBITs katalog og kan ikke ændres",
+                )
+                yield Label("Begrundelse", id="reason-label")
+                yield Input(
+                    id="reason",
+                    compact=True,
+                    placeholder="hvorfor flyttes KOMBITs dato? (kræves)",
+                    max_length=REASON_MAX,
                 )
                 for label, ident, current in (
                     ("Ansvarlig", "accountable", self.responsibility[0]),
@@ -154,15 +170,45 @@ class EditTaskScreen(Dialog):
                     )
             yield from self.form_footer()
 
+    def on_mount(self) -> None:
+        self._show_reason()
+
+    def _moved_from_baseline(self) -> bool:
+        """Does a date in the form differ from KOMBIT's (a catalogue task with a baseline)?"""
+        task = self.task_row
+        if task.is_local:
+            return False
+        for ident, baseline in (("#start", task.baseline_start), ("#due", task.baseline_due)):
+            try:
+                value = _read_date(self.query_one(ident, Input).value, "dato")
+            except DateError:
+                continue  # said when saving
+            if baseline is not None and value != baseline:
+                return True
+        return False
+
+    @on(Input.Changed, "#start, #due")
+    def _show_reason(self) -> None:
+        moved = self._moved_from_baseline()
+        self.query_one("#reason-label", Label).display = moved
+        self.query_one("#reason", Input).display = moved
+
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from kigo_tui.store import TaskEdit
+        from kigo_tui.store import StoreError, TaskEdit, checked_reason, date_moves
 
         try:
             title, start, due, warn = self.read_task_fields()
         except DateError as exc:
             self.show_error(exc)
+            return
+        reason = self.query_one("#reason", Input).value
+        try:
+            checked_reason(self.task_row.id, date_moves(self.task_row, start, due), reason)
+        except StoreError as exc:
+            self.show_error(exc)
+            self.query_one("#reason", Input).focus()
             return
         category = self.query_one("#category", Select).value
         chosen = tuple(
@@ -182,6 +228,7 @@ class EditTaskScreen(Dialog):
                     warn_days=warn,
                     clear_start=start is None and self.task_row.start is not None,
                     clear_due=due is None and self.task_row.due is not None,
+                    reason=reason if self._moved_from_baseline() else None,
                 ),
                 responsibility=chosen if chosen != self.responsibility else None,  # type: ignore[arg-type]
             )

@@ -19,6 +19,8 @@ from kigo_tui.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
 from kigo_tui.tree_model import MainKey, TreeModel
 from kigo_tui.widgets.task_tree import colour_badge
 
+NO_REASON = "ingen angivet (flyttet før kigo bad om en begrundelse)"
+
 FIELD_LABELS = {
     "status": "status",
     "start": "start",
@@ -145,6 +147,13 @@ class DetailPane(VerticalScroll, can_focus=False):
             f"Start: {danish_date(task.start)}{' (rettet)' if detail.start_manual else ''} · "
             f"frist: {danish_date(task.due)}{' (rettet)' if detail.due_manual else ''}\n"
         )
+        for label, moved, baseline, reason in (
+            ("Start", task.start_moved, task.baseline_start, task.start_reason),
+            ("Frist", task.due_moved, task.baseline_due, task.due_reason),
+        ):
+            if moved:
+                body.append(f"{label} flyttet fra KOMBITs dato {danish_date(baseline)}", "bold")
+                body.append(f" – begrundelse: {reason or NO_REASON}\n")
         body.append(f"Varsel: {task.warn_days} dage før fristen\n")
         if detail.exit_priority:
             body.append(f"KMD Sag-exit: {EXIT_PRIORITY_LABELS[detail.exit_priority]}\n")
@@ -191,7 +200,9 @@ class DetailPane(VerticalScroll, can_focus=False):
                     else row.new
                 )
                 history.append(
-                    f"{row.at:%d-%m-%Y %H:%M} {row.user}: {label} {old or '—'} → {new or '—'}\n"
+                    f"{row.at:%d-%m-%Y %H:%M} {row.user}: {label} {old or '—'} → {new or '—'}"
+                    + (f" (begrundelse: {row.reason})" if row.reason else "")
+                    + "\n"
                 )
         self._set(body, history)
 
