@@ -180,6 +180,14 @@ def targets(dooit_tasks: int = BIG) -> list[Target]:
             (f"aggregate/{BUNDLES}",),
         ),
         Target(
+            "aggregate_memory",
+            f"kigo aggregate: hukommelse for {BUNDLES} bundter ≤ 1,5 × for 1 bundt",
+            1.5,
+            "×",
+            _quotient(f"aggregate/{BUNDLES}", "aggregate/1", "peak"),
+            (f"aggregate/{BUNDLES}", "aggregate/1"),
+        ),
+        Target(
             "status_small",
             f"kigo status --json ({small}) ≤ gulvets start",
             1,

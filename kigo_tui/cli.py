@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from kigo_tui import __version__
 from kigo_tui.__main__ import _add_global_options
+from kigo_tui.conflict import add_version_option
 from kigo_tui.dates import DateError, parse_date, resolve_today
 from kigo_tui.errors import KigoError
 
@@ -45,6 +46,16 @@ def _golive_arg(text: str) -> tuple[str, date]:
     if code not in PROJECTS:
         raise argparse.ArgumentTypeError(f"ukendt projekt '{project}' (brug {', '.join(PROJECTS)})")
     return code, _date_arg(value)
+
+
+def _checklist_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et punktnummer (1, 2, …)") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"punktnummeret skal være fra 1 til 10000, ikke {value}")
+    return value
 
 
 def _warn_arg(text: str) -> int:
@@ -107,9 +118,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TEKST",
         help="hvorfor en katalogopgaves start eller frist flyttes væk fra KOMBITs dato (kræves da)",
     )
+    set_.add_argument("--title", help="ny titel")
+    add_version_option(set_)
 
     done = sub.add_parser("done", help="markér en opgave som fuldført")
     done.add_argument("task_id")
+    add_version_option(done)
+
+    checklist = sub.add_parser("checklist", help="afkryds et punkt på en opgaves tjekliste")
+    checklist.add_argument("task_id")
+    checklist.add_argument(
+        "number", type=_checklist_number, metavar="NR", help="punktets nummer, 1 er det første"
+    )
+    checklist.add_argument("--off", action="store_true", help="fjern afkrydsningen i stedet")
+    add_version_option(checklist)
 
     golive = sub.add_parser("golive", help="sæt eller flyt et projekts idriftsættelsesdato")
     golive.add_argument("project", type=str.upper, choices=PROJECTS)
@@ -128,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     delete = sub.add_parser("delete", help="slet en lokal opgave")
     delete.add_argument("task_id")
+    add_version_option(delete)
 
     catalogue = sub.add_parser("catalogue", help="opgavekataloget fra KOMBIT")
     catalogue_sub = catalogue.add_subparsers(
@@ -173,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     responsible.add_argument("task_id")
     responsible.add_argument("--accountable", help="ansvarlig (tom streng fjerner)")
     responsible.add_argument("--doer", help="udfører (tom streng fjerner)")
+    add_version_option(responsible)
 
     mine = sub.add_parser("mine", help="mine opgaver (identiteten 'me' i config.toml eller --me)")
     mine.add_argument("--me", help="person (id, e-mail eller navn)")
@@ -277,17 +301,20 @@ def run_bundle_command(args: argparse.Namespace) -> int:
 
         print(verify_bundle(args.bundle, resolve_today(args.today)[0]).summary())
         return 0
-    from kigo_tui.bundle.aggregate import aggregate, write_overview
+    from kigo_tui.bundle.aggregate import aggregate, report_lines, shown, write_overview
 
-    result = aggregate(args.inputs)
-    for _path, error in result.rejected:
-        print(f"kigo: afvist: {error}", file=sys.stderr)
-    if not result.bundles:
+    result = aggregate(args.inputs, resolve_today(args.today)[0])
+    for path, error in result.rejected:
+        print(shown(f"kigo: afvist: {path}: {error}"), file=sys.stderr)
+    for line in report_lines(result):
+        print(line)
+    if not result.kommuner:
         raise CliError("ingen gyldige bundter at samle")
-    write_overview(result, args.out, force=args.force)
+    written = write_overview(result, args.out, force=args.force)
     print(
-        f"{args.out}: {len(result.bundles)} kommuner, {len(result.follow_up_rows())} opgaver til "
-        f"opfølgning; {len(result.rejected)} bundter afvist, {len(result.superseded)} erstattet af nyere"
+        f"{', '.join(map(str, written))}: {len(result.kommuner)} kommuner, "
+        f"{result.follow_up_count} opgaver til opfølgning; {len(result.rejected)} bundter "
+        f"afvist, {len(result.superseded)} erstattet af nyere, {len(result.skipped)} sprunget over"
     )
     return 0
 
@@ -379,8 +406,19 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
             ansi = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
             print(status_text(tree, show_tasks=args.tasks or bool(args.project), ansi=ansi))
         return 0
-    if args.command in ("set", "done"):
-        return _set(store, args, today)
+    if args.command in ("set", "done", "checklist", "delete"):
+        from kigo_tui.store import ConflictError
+
+        try:
+            if args.command == "checklist":
+                return _checklist(store, args)
+            if args.command == "delete":
+                store.delete_local_task(args.task_id, args.expected_version)
+                print(f"Slettet {args.task_id}")
+                return 0
+            return _set(store, args, today)
+        except ConflictError as exc:
+            raise CliError(_task_stale(store, args, exc)) from None
     if args.command == "golive":
         moved = store.set_golive(args.project, args.date)
         print(f"{args.project}: go-live {args.date.isoformat()}; {moved} opgaver fik nye datoer")
@@ -400,10 +438,6 @@ def _run_with_store(args: argparse.Namespace, store: Store, db: str, today: date
             checklist=args.checklist,
         )
         print(f"Tilføjet {task.id}: {task.title}")
-        return 0
-    if args.command == "delete":
-        store.delete_local_task(args.task_id)
-        print(f"Slettet {args.task_id}")
         return 0
     if args.command == "catalogue":
         from kigo_tui.catalogue import load_catalogue
@@ -469,10 +503,12 @@ def _set(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.status import colour_word
     from kigo_tui.store import TaskEdit
 
+    version = args.expected_version
     if args.command == "done":
-        task = store.set_status(args.task_id, Status.DONE)
+        task = store.set_status(args.task_id, Status.DONE, version)
     else:
         edit = TaskEdit(
+            title=args.title,
             category=Category(args.category) if args.category else None,
             start=args.start,
             due=args.due,
@@ -481,16 +517,73 @@ def _set(store: Store, args: argparse.Namespace, today: date) -> int:
         )
         if args.status is None and edit == TaskEdit(reason=args.reason):
             raise CliError(
-                "intet at ændre: angiv --status, --start, --due, --category eller --warn-days"
+                "intet at ændre: angiv --status, --title, --start, --due, --category eller "
+                "--warn-days"
             )
         task = store.task(args.task_id)
         if edit != TaskEdit(reason=args.reason):
-            task = store.edit_task(args.task_id, edit)
+            task = store.edit_task(args.task_id, edit, version)
+            version = None if version is None else task.version  # our own edit moved it on
         if args.status:
-            task = store.set_status(args.task_id, Status(args.status))
+            task = store.set_status(args.task_id, Status(args.status), version)
     kombit = f" (KOMBITs frist {task.baseline_due})" if task.due_moved else ""
     print(
         f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, "
         f"frist {task.due or '—'}{kombit}"
     )
     return 0
+
+
+def _checklist(store: Store, args: argparse.Namespace) -> int:
+    items = store.detail(args.task_id).checklist
+    if args.number > len(items):
+        raise CliError(
+            f"{args.task_id} har {len(items)} punkter på tjeklisten, ikke et punkt {args.number}"
+        )
+    item = items[args.number - 1]
+    task, changed = store.set_checklist_item(item.id, not args.off, args.expected_version)
+    mark = "○" if args.off else "✓"
+    became = f"; opgaven er nu {task.status.value}" if changed else ""
+    print(f"{task.id}: {mark} {item.text}{became}")
+    return 0
+
+
+def _task_stale(store: Store, args: argparse.Namespace, exc: Exception) -> str:
+    """The refusal of a task command given an older --version: what it would change, and what
+    changed (the task's newest history)."""
+    from kigo_tui.conflict import stale_text
+
+    current = getattr(exc, "current_version", None)
+    if getattr(args, "expected_version", None) is None:
+        return str(exc)
+    task = store.task(args.task_id)
+    wanted: list[tuple[str, object, object]] = []
+    if args.command == "done":
+        wanted.append(("status", task.status.value, "done"))
+    elif args.command == "set":
+        for label, name, value in (
+            ("titel", "title", args.title),
+            ("status", "status", args.status),
+            ("start", "start", args.start),
+            ("frist", "due", args.due),
+            ("kategori", "category", args.category),
+            ("varsel", "warn_days", args.warn_days),
+        ):
+            if value is not None:
+                now = getattr(task, name)
+                shown = value.isoformat() if isinstance(value, date) else value
+                wanted.append((label, getattr(now, "value", now), shown))
+    elif args.command == "checklist":
+        item = store.detail(args.task_id).checklist[args.number - 1]
+        wanted.append(
+            (f"tjekliste: {item.text}", "✓" if item.done else "○", "○" if args.off else "✓")
+        )
+    else:
+        wanted.append(("opgaven", task.title, "slettet"))
+    return stale_text(
+        f"opgave {args.task_id}",
+        args.expected_version,
+        current,
+        wanted,
+        store.history_of(args.task_id),
+    )

@@ -357,6 +357,15 @@ def _add_baselines_and_local_ids(conn: Connection) -> None:
     )
 
 
+def _add_case_area_version(conn: Connection) -> None:
+    """case_area.version: a sagsområde's edits are versioned like a task's (no lost update).
+
+    A database older than schema 5 got the table from today's model (`_add_case_area`), with
+    the column already."""
+    if "version" not in {c["name"] for c in inspect(conn).get_columns("case_area")}:
+        conn.execute(text("ALTER TABLE case_area ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
@@ -365,6 +374,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     6: _add_rollup_index,
     7: _add_defect,
     8: _add_baselines_and_local_ids,
+    9: _add_case_area_version,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

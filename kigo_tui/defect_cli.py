@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from kigo_tui.sla_settings import SlaSettings
     from kigo_tui.store import Store
 
+from kigo_tui.conflict import add_version_option
+
 PROJECTS = ("STS", "SAPA", "KY", "KSD")
 
 
@@ -122,9 +124,11 @@ def add_defect_parser(
     set_.add_argument("--reported", type=_moment_arg, metavar="TIDSPUNKT")
     set_.add_argument("--ref")
     set_.add_argument("--note")
+    add_version_option(set_)
 
     delete = defect_sub.add_parser("delete", help="slet en fejl registreret ved en fejl")
     delete.add_argument("defect_id", type=_id_arg, metavar="NR")
+    add_version_option(delete)
 
     defect_sub.add_parser("summary", help="tal pr. projekt og de aftalte SLA-mål")
 
@@ -179,6 +183,7 @@ def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> i
         to_input,
     )
     from kigo_tui.defects import DefectError, DefectInput, Policy, assess_all, figures, figures_text
+    from kigo_tui.store import ConflictError
     from kigo_tui.times import local_text, measure_instant, now_utc
 
     sla = load_settings().service_levels()
@@ -218,17 +223,25 @@ def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> i
         if args.at is not None and args.status is None:
             raise DefectError("--at hører til --status (hvornår status skiftede)")
         current = get_defect(store, args.defect_id)
+        seen = args.expected_version or current.version
         row = current
-        if fields:
-            row = save_defect(
-                store, args.defect_id, replace(to_input(current), **fields), current.version, now
-            )
-        if args.status is not None:
-            row = set_status(store, args.defect_id, args.status, args.at, row.version, now)
+        try:
+            if fields:
+                row = save_defect(
+                    store, args.defect_id, replace(to_input(current), **fields), seen, now
+                )
+            if args.status is not None:
+                version = row.version if fields else seen
+                row = set_status(store, args.defect_id, args.status, args.at, version, now)
+        except ConflictError as exc:
+            raise DefectError(_stale(store, args, fields, exc)) from None
         print(f"Fejl {row.id}: {row.status.value}, {row.title}")
         return 0
     if command == "delete":
-        row = delete_defect(store, args.defect_id)
+        try:
+            row = delete_defect(store, args.defect_id, args.expected_version)
+        except ConflictError as exc:
+            raise DefectError(_stale(store, args, {}, exc)) from None
         print(f"Slettet fejl {row.id}: {row.title}")
         return 0
     at = measure_instant(today, now)
@@ -251,8 +264,35 @@ def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> i
     if not rows:
         print("Ingen fejl i loggen" + (" for " + args.project if args.project else ""))
         return 0
-    print(f"Fejlloggen pr. {local_text(at)} · {policy.describe()}")
+    print(f"Fejlloggen pr. {local_text(at)} (alle tider i dansk tid) · {policy.describe()}")
     for a in rows:
         print(_line(a))
     sys.stdout.flush()
     return 0
+
+
+def _stale(
+    store: Store, args: argparse.Namespace, fields: dict[str, object], exc: Exception
+) -> str:
+    """The refusal of `defect set/delete --version N` on a defect changed since version N."""
+    from kigo_tui.conflict import stale_text
+    from kigo_tui.defect_store import _LABELS, _plain, get_defect, history_key
+
+    if args.expected_version is None:
+        return str(exc)
+    current = get_defect(store, args.defect_id)
+    wanted = [
+        (_LABELS[name], _plain(getattr(current, name)), _plain(value))
+        for name, value in fields.items()
+    ]
+    if getattr(args, "status", None) is not None:
+        wanted.append(("status", current.status.value, args.status.value))
+    if args.defect_command == "delete":
+        wanted.append(("fejlen", current.title, "slettet"))
+    return stale_text(
+        f"fejl {args.defect_id}",
+        args.expected_version,
+        getattr(exc, "current_version", None),
+        wanted,
+        store.history_of(history_key(args.defect_id)),
+    )

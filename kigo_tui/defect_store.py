@@ -16,7 +16,7 @@ from kigo_tui.db import read_connection, write_transaction
 from kigo_tui.defect_labels import DefectStatus, Severity
 from kigo_tui.defects import DefectError, DefectInput, DefectRow, check
 from kigo_tui.models.tables import DefectRecord
-from kigo_tui.store import ConflictError, Store
+from kigo_tui.store import ConflictError, Store, refuse_stale
 from kigo_tui.times import as_utc, iso_local, now_utc
 
 DEFECT = DefectRecord.__table__  # type: ignore[attr-defined]
@@ -148,11 +148,7 @@ def save_defect(
     checked = check(defect, now)
     with write_transaction(store.engine) as conn:
         current = _get(conn, defect_id)
-        if expected_version is not None and current.version != expected_version:
-            raise ConflictError(
-                f"fejl {defect_id} er ændret af en anden, siden du så den (version "
-                f"{current.version}, du havde {expected_version}); visningen er opdateret, prøv igen"
-            )
+        refuse_stale(f"fejl {defect_id}", current.version, expected_version)
         old, new = _values(to_input(current)), _values(checked)
         changed = {name: new[name] for name in _FIELDS if old[name] != new[name]}
         if not changed:
@@ -163,7 +159,9 @@ def save_defect(
             .values(**changed, version=current.version + 1)
         )
         if result.rowcount != 1:
-            raise ConflictError(f"fejl {defect_id} blev ændret samtidig af en anden; prøv igen")
+            raise ConflictError(
+                f"fejl {defect_id} blev ændret samtidig af en anden; intet er gemt, prøv igen"
+            )
         for name in changed:
             store.record(
                 conn, history_key(defect_id), _LABELS[name], _plain(old[name]), _plain(new[name])
@@ -188,21 +186,51 @@ def set_status(
     now = as_utc(now) if now else now_utc()
     at = as_utc(at) if at else now
     current = get_defect(store, defect_id)
-    base = to_input(current)
-    if status == DefectStatus.REPORTED:
-        changed = replace(base, status=status, responded_at=None, fixed_at=None)
-    elif status == DefectStatus.ACKNOWLEDGED:
-        changed = replace(base, status=status, responded_at=base.responded_at or at, fixed_at=None)
-    else:
-        changed = replace(base, status=status, fixed_at=at)
+    changed = status_change(to_input(current), status, at)
     version = expected_version if expected_version is not None else current.version
     return save_defect(store, defect_id, changed, version, now)
 
 
-def delete_defect(store: Store, defect_id: int) -> DefectRow:
-    """Delete a defect registered by mistake; the history keeps its title and what it was."""
+def status_change(base: DefectInput, status: DefectStatus, at: datetime) -> DefectInput:
+    """`base` moved to `status` at `at` (the rules of `set_status`)."""
+    if status == DefectStatus.REPORTED:
+        return replace(base, status=status, responded_at=None, fixed_at=None)
+    if status == DefectStatus.ACKNOWLEDGED:
+        return replace(base, status=status, responded_at=base.responded_at or at, fixed_at=None)
+    return replace(base, status=status, fixed_at=at)
+
+
+def defect_fields(defect: DefectInput) -> dict[str, object]:
+    """A defect as the conflict dialog compares it: Danish label → the value the user reads."""
+    from kigo_tui.defect_labels import SEVERITY_LABELS, STATUS_LABELS
+
+    values = _values(defect)
+    values["severity"] = SEVERITY_LABELS[defect.severity]
+    values["status"] = STATUS_LABELS[defect.status]
+    return {_LABELS[name]: _plain(values[name]) for name in _FIELDS}
+
+
+def on_top(current: DefectRow, seen: DefectRow, mine: DefectInput) -> DefectInput:
+    """The user's changes (the fields of `mine` that differ from `seen`, what the user started
+    from) on top of `current` (a colleague's newer version): every other field keeps `current`."""
+    from kigo_tui.conflict import merged
+
+    base, now = to_input(seen), to_input(current)
+    fields = {name: getattr(now, name) for name in _FIELDS}
+    wanted = merged(
+        {n: getattr(base, n) for n in _FIELDS}, fields, {n: getattr(mine, n) for n in _FIELDS}
+    )
+    return replace(now, **wanted)
+
+
+def delete_defect(store: Store, defect_id: int, expected_version: int | None = None) -> DefectRow:
+    """Delete a defect registered by mistake; the history keeps its title and what it was.
+
+    With `expected_version` (the version the user saw), a defect changed since is not deleted.
+    """
     with write_transaction(store.engine) as conn:
         current = _get(conn, defect_id)
+        refuse_stale(f"fejl {defect_id}", current.version, expected_version)
         conn.execute(delete(DEFECT).where(DEFECT.c.id == defect_id))
         store.record(
             conn,

@@ -112,6 +112,8 @@ def _add_field_options(parser: argparse.ArgumentParser, *, required: bool) -> No
 def add_exit_parser(
     sub: argparse._SubParsersAction, parser_class: type[argparse.ArgumentParser]
 ) -> None:
+    from kigo_tui.conflict import add_version_option
+
     exit_ = sub.add_parser(
         "exit",
         help="KMD Sag-exitstrategi (SAPA): sagsområder",
@@ -141,9 +143,11 @@ def add_exit_parser(
     edit = exit_sub.add_parser("edit", help="ændr et sagsområde (kun de angivne felter)")
     edit.add_argument("area_id", type=_int_arg, metavar="ID")
     _add_field_options(edit, required=False)
+    add_version_option(edit)
 
     delete = exit_sub.add_parser("delete", help="slet et sagsområde")
     delete.add_argument("area_id", type=_int_arg, metavar="ID")
+    add_version_option(delete)
 
     pattern = exit_sub.add_parser(
         "pattern",
@@ -190,6 +194,38 @@ def _find(store: Store, area_id: int) -> CaseArea:
         if area.id == area_id:
             return area
     raise _error(f"ukendt sagsområde: id {area_id} (se 'kigo exit list')")
+
+
+def _find_versioned(store: Store, area_id: int) -> tuple[CaseArea, int]:
+    """The area and the version it was read at (a save based on it refuses a newer one)."""
+    from kigo_tui.exit_store import CaseAreaError, get_area
+
+    try:
+        return get_area(store, area_id)
+    except CaseAreaError:
+        raise _error(f"ukendt sagsområde: id {area_id} (se 'kigo exit list')") from None
+
+
+def _stale(
+    store: Store, args: argparse.Namespace, changes: dict[str, object], read: int, exc: Exception
+) -> str:
+    """The refusal of `exit edit/delete` on an area changed since the version given (or read)."""
+    from kigo_tui.conflict import stale_text
+    from kigo_tui.exit_excel import FIELD_HEADERS
+    from kigo_tui.exit_store import get_area, history_key
+
+    current, _ = get_area(store, args.area_id)
+    fields = [
+        (FIELD_HEADERS.get(name, name), getattr(current, name), value)
+        for name, value in changes.items()
+    ]
+    return stale_text(
+        f"sagsområde {args.area_id}",
+        args.expected_version or read,
+        getattr(exc, "current_version", None),
+        fields,
+        store.history_of(history_key(args.area_id)),
+    )
 
 
 def _given_fields(args: argparse.Namespace) -> dict[str, object]:
@@ -314,8 +350,15 @@ def _edit(store: Store, args: argparse.Namespace) -> int:
     changes = _given_fields(args)
     if not changes:
         raise _error("intet at ændre: angiv mindst ét felt, fx --scenario 2 (se --help)")
-    old = _find(store, args.area_id)
-    new = save_area(store, validate_danish(old.model_dump() | changes))
+    from kigo_tui.store import ConflictError
+
+    old, version = _find_versioned(store, args.area_id)
+    try:
+        new = save_area(
+            store, validate_danish(old.model_dump() | changes), args.expected_version or version
+        )
+    except ConflictError as exc:
+        raise _error(_stale(store, args, changes, version, exc)) from None
     changed = [FIELD_HEADERS[f] for f in changes if getattr(old, f) != getattr(new, f)]
     print(f"Ændret {_label(new)}: " + (", ".join(changed) if changed else "ingen forskel"))
     _warn_if_flagged(new)
@@ -324,9 +367,13 @@ def _edit(store: Store, args: argparse.Namespace) -> int:
 
 def _delete(store: Store, args: argparse.Namespace) -> int:
     from kigo_tui.exit_store import delete_area
+    from kigo_tui.store import ConflictError
 
-    area = _find(store, args.area_id)
-    delete_area(store, args.area_id)
+    area, version = _find_versioned(store, args.area_id)
+    try:
+        delete_area(store, args.area_id, args.expected_version or version)
+    except ConflictError as exc:
+        raise _error(_stale(store, args, {"case_area": "slettet"}, version, exc)) from None
     print(f"Slettet {_label(area)}")
     return 0
 
@@ -377,13 +424,13 @@ def _pattern(store: Store, args: argparse.Namespace) -> int:
     from kigo_tui.exit_store import save_area
     from kigo_tui.exit_strategy import explain
 
-    area = _find(store, args.area_id)
+    area, version = _find_versioned(store, args.area_id)
     pattern, trail = decide_pattern(parse_answers(args.answers))
     for number, (text, answer) in enumerate(trail, start=1):
         print(f"{number}. {text} {'Ja' if answer else 'Nej'}")
     # the first question is the sheet's 'Anvender KMD Sag', so the answer sets it too
     updated = validate_danish(area.model_dump() | {"pattern": pattern, "uses_kmd_sag": trail[0][1]})
-    area = save_area(store, updated)
+    area = save_area(store, updated, version)
     print(explain(pattern))  # type: ignore[arg-type]
     print(f"Gemt på {_label(area)}")
     _warn_if_flagged(area)

@@ -16,7 +16,7 @@ from kigo_tui.organisation_labels import ESCALATIONS, FORMS
 from kigo_tui.rules import Colour
 from kigo_tui.seed import PROJECT_CODES
 from kigo_tui.sqlio import Sql, as_date, utc_now
-from kigo_tui.store import Store, StoreError, insert_sql
+from kigo_tui.store import Store, StoreError, insert_sql, refuse_stale
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -348,6 +348,8 @@ def remove_person(store: Store, ref: str | int) -> tuple[PersonRow, list[str]]:
                 f"UPDATE responsibility SET {assignments} WHERE task_id = :task_id",
                 {**values, "task_id": task_id},
             )
+            # the task changed: an edit of it based on what was shown before is refused
+            sql.run("UPDATE task SET version = version + 1 WHERE id = :id", {"id": task_id})
             emptied.append(task_id)
         sql.run("DELETE FROM role_assignment WHERE person_id = :p", {"p": person.id})
         sql.run("DELETE FROM person WHERE id = :p", {"p": person.id})
@@ -423,10 +425,16 @@ def set_responsibility(
     *,
     accountable: str | int | object | None = _UNCHANGED,
     doer: str | int | object | None = _UNCHANGED,
+    expected_version: int | None = None,
 ) -> tuple[PersonRow | None, PersonRow | None]:
-    """Set who is accountable for / does a task; None or "" clears. History records the names."""
+    """Set who is accountable for / does a task; None or "" clears. History records the names.
+
+    Responsibility is part of its task: a change raises the task's version, and one based on an
+    older `expected_version` (the task's version the caller showed) is refused (ConflictError).
+    """
     with store.writing() as sql:
-        store.require_task(sql, task_id)  # raises for an unknown task
+        task = store.require_task(sql, task_id)  # raises for an unknown task
+        refuse_stale(f"opgave {task_id}", task.version, expected_version)
         org = _read(sql)
         current = org.responsibility.get(task_id, (None, None))
         new = list(current)

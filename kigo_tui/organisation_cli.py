@@ -96,7 +96,14 @@ def run_organisation_command(store: Store, args: argparse.Namespace, today: date
             changes["accountable"] = args.accountable
         if args.doer is not None:
             changes["doer"] = args.doer
-        accountable, doer = set_responsibility(store, args.task_id, **changes)
+        from kigo_tui.store import ConflictError
+
+        try:
+            accountable, doer = set_responsibility(
+                store, args.task_id, **changes, expected_version=args.expected_version
+            )
+        except ConflictError as exc:
+            raise OrganisationError(_responsibility_stale(store, args, changes, exc)) from None
         print(
             f"{args.task_id}: ansvarlig {accountable.name if accountable else '—'}, "
             f"udfører {doer.name if doer else '—'}"
@@ -142,3 +149,25 @@ def run_organisation_command(store: Store, args: argparse.Namespace, today: date
         if d.actions:
             print(f"    aftalt: {d.actions}")
     return 0
+
+
+def _responsibility_stale(
+    store: Store, args: argparse.Namespace, changes: dict[str, str], exc: Exception
+) -> str:
+    """The refusal of `responsible --version N` on a task changed since version N."""
+    from kigo_tui.conflict import stale_text
+
+    org = read_organisation(store)
+    now = org.responsibility.get(args.task_id, (None, None))
+    fields = [
+        (label, org.name(now[index]), changes[key] or None)
+        for index, (key, label) in enumerate((("accountable", "ansvarlig"), ("doer", "udfører")))
+        if key in changes
+    ]
+    return stale_text(
+        f"opgave {args.task_id}",
+        args.expected_version,
+        getattr(exc, "current_version", None),
+        fields,
+        store.history_of(args.task_id),
+    )

@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 
 from kigo_tui.errors import KigoError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """The schema this program writes.
 
 History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
@@ -23,7 +23,8 @@ organisation: person, role_assignment, responsibility, dialogue, dialogue_task; 
 are read from the index alone; 7 = defect (the defect log measured against the SLA); 8 =
 task.baseline_start/baseline_due (KOMBIT's dates beside the kommune's), task.start_reason/
 due_reason and history.reason (why a date was moved), and meta `local_id:<PROJECT>-<NN>` (local
-task numbers are never reused).
+task numbers are never reused); 9 = case_area.version (a sagsområde's edits refused when based on
+an older version).
 """
 
 LOCAL_ID_KEY = "local_id:"

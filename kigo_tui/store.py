@@ -50,7 +50,27 @@ class NotInitialisedError(StoreError):
 
 
 class ConflictError(StoreError):
-    """The task changed since the caller read it; reload and try again."""
+    """The row changed since the caller read it (its version moved on); nothing was saved.
+
+    `current_version` is the row's version now (None when the row is gone): a caller that shows
+    the user what changed (`kigo_tui.conflict`) can save again on that version once the user
+    chose to.
+    """
+
+    def __init__(self, message: str, current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def refuse_stale(what: str, current: int, expected: int | None) -> None:
+    """Raise the ConflictError for a row at version `current` that the caller saw at `expected`
+    (None: the caller did not say, nothing is checked)."""
+    if expected is not None and current != expected:
+        raise ConflictError(
+            f"{what} er ændret af en anden, siden du så den (version {current}, du havde "
+            f"{expected}); intet er gemt, se ændringen og prøv igen",
+            current,
+        )
 
 
 NOT_INITIALISED = (
@@ -465,12 +485,21 @@ class Store:
 
     def _locked_task(self, sql: Sql, task_id: str, expected_version: int | None) -> TaskRow:
         task = self.require_task(sql, task_id)
-        if expected_version is not None and task.version != expected_version:
-            raise ConflictError(
-                f"{task_id} er ændret af en anden, siden du så den (version {task.version}, "
-                f"du havde {expected_version}); visningen er opdateret, prøv igen"
-            )
+        refuse_stale(f"opgave {task_id}", task.version, expected_version)
         return task
+
+    def history_of(
+        self, key: str, limit: int = 5
+    ) -> list[tuple[str, str | None, str | None, str, str]]:
+        """The newest history lines of a task, defect ('FEJL-n') or case area ('SAG-n'), newest
+        first: (field, old, new, when in UTC, who)."""
+        with self.reading() as sql:
+            rows = sql.rows(
+                'SELECT field, old, new, at, "user" FROM history WHERE task_id = :key '
+                "ORDER BY id DESC LIMIT :limit",
+                {"key": key, "limit": limit},
+            )
+        return [(f, o, n, str(at)[:19], u) for f, o, n, at, u in rows]
 
     def _apply(self, sql: Sql, task: TaskRow, values: dict[str, object]) -> None:
         """Write `values` to the task and raise its version; refused if someone got there first."""
@@ -481,7 +510,7 @@ class Store:
             {**values, "new_version": task.version + 1, "id": task.id, "version": task.version},
         )
         if changed != 1:
-            raise ConflictError(f"{task.id} blev ændret samtidig af en anden; prøv igen")
+            raise ConflictError(f"{task.id} blev ændret samtidig af en anden; intet er gemt")
         self.bump_revision(sql)
 
     def _status_values(self, sql: Sql, task: TaskRow, status: Status) -> dict[str, object]:
@@ -713,9 +742,9 @@ class Store:
             sql.run("UPDATE meta SET value = :v WHERE key = :key", {"v": str(number), "key": key})
         return number
 
-    def delete_local_task(self, task_id: str) -> None:
+    def delete_local_task(self, task_id: str, expected_version: int | None = None) -> None:
         with self.writing() as sql:
-            task = self.require_task(sql, task_id)
+            task = self._locked_task(sql, task_id, expected_version)
             if not task.is_local:
                 raise StoreError(
                     f"{task_id} kommer fra KOMBITs katalog og kan ikke slettes (kun lokale opgaver)"
@@ -725,10 +754,13 @@ class Store:
             self.record(sql, task_id, "slettet", task.title, None)
             self.bump_revision(sql)
 
-    def set_checklist_item(self, item_id: int, done: bool) -> tuple[TaskRow, Status | None]:
+    def set_checklist_item(
+        self, item_id: int, done: bool, expected_version: int | None = None
+    ) -> tuple[TaskRow, Status | None]:
         """Tick or untick a checklist item; the last tick makes the task done, an untick reopens it.
 
-        Returns the task and the status it changed to (None when its status stayed).
+        The checklist is part of its task: `expected_version` is the task's version the caller
+        showed. Returns the task and the status it changed to (None when its status stayed).
         """
         with self.writing() as sql:
             row = first(
@@ -739,7 +771,7 @@ class Store:
             if row is None:
                 raise StoreError(f"ukendt tjeklistepunkt: {item_id}")
             task_id, was_done, text = row
-            task = self.require_task(sql, task_id)
+            task = self._locked_task(sql, task_id, expected_version)
             if bool(was_done) == done:
                 return task, None
             sql.run(
@@ -765,15 +797,26 @@ class Store:
             self._apply(sql, task, values)
             return self.require_task(sql, task_id), target
 
-    def restore_task(self, task_id: str, before: TaskRow) -> TaskRow:
-        """Undo: put status, dates, category and warning window back as they were in `before`."""
+    def restore_task(
+        self,
+        task_id: str,
+        before: TaskRow,
+        expected_version: int | None = None,
+        only: Sequence[str] | None = None,
+    ) -> TaskRow:
+        """Undo: put status, dates, category, warning window and title back as they were in
+        `before`; with `only`, just those fields (the ones the undone change touched)."""
+        names = ("status", "start", "due", "warn_days", "category", "title")
+        wanted = set(names if only is None else only)
         with self.writing() as sql:
-            task = self.require_task(sql, task_id)
+            task = self._locked_task(sql, task_id, expected_version)
             values: dict[str, object] = {}
-            if task.status != before.status:
+            if "status" in wanted and task.status != before.status:
                 values.update(self._status_values(sql, task, before.status))
                 values["completed_at"] = before.completed_at
-            for name in ("start", "due", "warn_days", "category", "title"):
+            for name in names[1:]:
+                if name not in wanted:
+                    continue
                 old, new = getattr(task, name), getattr(before, name)
                 if name == "category" and not task.is_local:
                     continue  # KOMBIT's: only a newer catalogue changes it

@@ -34,6 +34,18 @@ def local_text(value: datetime | None) -> str:
     return "—" if value is None else local(value).strftime("%d-%m-%Y %H:%M")
 
 
+def excel_moment(value: datetime) -> datetime:
+    """`value` as a naive date-time in Copenhagen time: what a spreadsheet cell or a CSV shows
+    (neither has time zones; the column's header says "(dansk tid)")."""
+    return local(value).replace(tzinfo=None)
+
+
+def clock_text(value: datetime) -> str:
+    """'20-11-2026 kl. 14.30 (dansk tid)': a moment in a sentence a person reads."""
+    moment = local(value)
+    return f"{moment:%d-%m-%Y} kl. {moment:%H.%M} (dansk tid)"
+
+
 def iso_local(value: datetime | None) -> str:
     """'2026-11-20 14:30' in Copenhagen time (what the forms show and accept); '' for none."""
     return "" if value is None else local(value).strftime("%Y-%m-%d %H:%M")

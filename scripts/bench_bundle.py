@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             out = folder / "overblik.xlsx"
             write = best(lambda: write_overview(result, out, force=True), args.repeat)
             print(
-                f"aggregate af {len(result.bundles)} bundter à {args.fleet} opgaver: {collect}, "
+                f"aggregate af {len(result.kommuner)} bundter à {args.fleet} opgaver: {collect}, "
                 f"overblik.xlsx {write}"
             )
     return 0

@@ -11,8 +11,9 @@ virtualenv (PYTHONPATH puts the old package first); its dependencies are a subse
 The content grows with the schema: every fixture has a kommune, go-live dates, status changes
 (so history rows exist), edited fields and a local task with a checklist; from schema 3 a task
 withdrawn by a catalogue import; from 4 people, roles, responsibility and a dialogue; from 5
-case areas of the KMD Sag exit workspace; from 7 a defect, and a local task added and deleted
-again (its id must never come back). Timestamps are the time of the run, so a re-run gives
+case areas of the KMD Sag exit workspace; from 7 defects, and a local task added and deleted
+again (its id must never come back); from 9 a case area edited on the version it was read at.
+Timestamps are the time of the run, so a re-run gives
 the same rows with other times.
 """
 
@@ -135,6 +136,13 @@ STEPS = (
     kigo(7, "defect add --project KY --title 'Udbetaling fejler' --severity kritisk"),
     kigo(7, "add KSD 3 'Slettes igen'"),  # KSD-03-L2: the highest local number, then deleted
     kigo(7, "delete KSD-03-L2"),
+    kigo(
+        7,
+        "defect add --project SAPA --title 'Journalnotater mangler efter migrering'"
+        " --severity major --reported '2026-11-20 09:15' --ref INC-4711",
+    ),
+    kigo(7, "defect set 1 --status acknowledged --at '2026-11-20 13:00'"),
+    kigo(9, "exit edit 2 --caseworkers 7 --version 1"),  # case areas have versions from 9
 )
 
 

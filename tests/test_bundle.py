@@ -49,7 +49,7 @@ TASK_HEADERS = [
     "Startdato",
     "Frist",
     "Varsel (dage)",
-    "Fuldført",
+    "Fuldført (dansk tid)",
     "Lokal",
     "KOMBIT-opfølgning",
     "KOMBITs start",
@@ -351,14 +351,40 @@ def test_status_xlsx_holds_the_csv_rows_with_their_types(demo_db: Path, tmp_path
     text = files["status.csv"][len(BOM) :].decode("utf-8")
     csv_rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     numeric = {TASK_HEADERS.index("Hovedopgave"), TASK_HEADERS.index("Varsel (dage)")}
-    expected = [
-        [int(v) if i in numeric else (v or None) for i, v in enumerate(row)] for row in csv_rows
-    ]
+    dates = {
+        TASK_HEADERS.index(h) for h in ("Startdato", "Frist", "KOMBITs start", "KOMBITs frist")
+    }
+    moments = {TASK_HEADERS.index("Fuldført (dansk tid)")}
+
+    def typed(i: int, v: str) -> object:
+        if not v:
+            return None
+        if i in numeric:
+            return int(v)
+        if i in dates | moments:
+            return datetime.fromisoformat(v)  # openpyxl reads every Excel date as a datetime
+        return v
+
+    expected = [[typed(i, v) for i, v in enumerate(row)] for row in csv_rows]
     workbook = load_workbook(io.BytesIO(files["status.xlsx"]))
     sheet = workbook["Opgaver"]
     got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert got == expected
-    assert {type(v) for row in got for v in row} == {str, int, type(None)}
+    # The xlsx keeps the seconds of a completion time; the CSV shows it to the minute.
+    assert [
+        [v.replace(second=0) if i in moments and v else v for i, v in enumerate(row)] for row in got
+    ] == expected
+    assert {type(v) for row in got for v in row} == {str, int, datetime, type(None)}
+    for row in sheet.iter_rows(min_row=2):
+        for i, cell in enumerate(row):
+            if cell.value is None:
+                continue
+            assert cell.is_date == (i in dates | moments), (i, cell.value)
+            if i in dates:
+                assert cell.number_format == "dd-mm-yyyy"
+            if i in moments:
+                assert cell.number_format == "dd-mm-yyyy hh:mm"
+            if i in numeric:
+                assert cell.data_type == "n"
     assert sheet.auto_filter.ref == f"A1:U{len(expected) + 1}"
     assert all(2 < d.width <= 60 for d in sheet.column_dimensions.values())
     doc = json.loads(files["status.json"])
@@ -563,6 +589,15 @@ def expected_overview(fleet: dict[str, dict[str, Path]]) -> list[list[object]]:
     return rows
 
 
+def typed_overview(fleet: dict[str, dict[str, Path]]) -> list[list[object]]:
+    """The overview as the xlsx holds it: 'Status pr.' is a date."""
+    at = OVERVIEW_HEADERS.index("Status pr.")
+    return [
+        [date.fromisoformat(v) if i == at else v for i, v in enumerate(row)]
+        for row in expected_overview(fleet)
+    ]
+
+
 def expected_baseline_view(project: dict) -> list[object]:
     """KOMBIT's view of a project from status.json's tasks: the worst baseline colour and the
     counts per baseline colour (catalogue tasks), and the tasks with a moved date."""
@@ -601,14 +636,14 @@ def test_aggregate_keeps_the_newest_bundle_per_kommune(
     folder = inbox["101"]["new"].parent
     result = aggregate([folder])
     assert result.rejected == []
-    assert [b.status.kommune.code for b in result.bundles] == ["101", "751", "851"]
-    assert [b.path for b in result.bundles] == [inbox[c]["new"] for c in sorted(inbox)]
-    assert {b.status.today.isoformat() for b in result.bundles} == {NEW}
+    assert [k.code for k in result.kommuner] == ["101", "751", "851"]
+    assert [k.path for k in result.kommuner] == [inbox[c]["new"] for c in sorted(inbox)]
+    assert {k.today.isoformat() for k in result.kommuner} == {NEW}
     assert sorted(result.superseded) == sorted(inbox[c]["old"] for c in inbox)
 
     # The kommuner really differ: colours and counts are each bundle's own.
     overview = result.overview_rows()
-    assert overview == expected_overview(inbox)
+    assert overview == typed_overview(inbox)
     assert len(overview) == 3 * 4
     assert len({tuple(r[4:]) for r in overview}) > 4
     # The old bundles had fewer tasks done; the overview must show the new counts.
@@ -632,7 +667,7 @@ def test_aggregate_newest_wins_whatever_the_input_order(
 ) -> None:
     paths = [inbox[c][age] for age in ("new", "old") for c in ("851", "101", "751")]
     result = aggregate(paths)
-    assert [b.path for b in result.bundles] == [inbox[c]["new"] for c in sorted(inbox)]
+    assert [k.path for k in result.kommuner] == [inbox[c]["new"] for c in sorted(inbox)]
     assert sorted(result.superseded) == sorted(inbox[c]["old"] for c in inbox)
 
 
@@ -663,20 +698,37 @@ def test_aggregate_cli_writes_csv(inbox: dict[str, dict[str, Path]], tmp_path: P
     folder = inbox["101"]["new"].parent
     out = tmp_path / "overblik.csv"
     assert kigo("aggregate", folder, "--out", out) == 0
-    raw = out.read_bytes()
-    assert raw.startswith(BOM)
-    rows = list(csv.reader(io.StringIO(raw[len(BOM) :].decode("utf-8")), delimiter=";"))
+
+    def table(path: Path) -> list[list[str]]:
+        raw = path.read_bytes()
+        assert raw.startswith(BOM)
+        return list(csv.reader(io.StringIO(raw[len(BOM) :].decode("utf-8")), delimiter=";"))
+
+    # One table per file, each with its header and nothing else.
+    assert sorted(p.name for p in tmp_path.glob("overblik*")) == [
+        "overblik-filer.csv",
+        "overblik-flyttede.csv",
+        "overblik-opfølgning.csv",
+        "overblik.csv",
+    ]
+    rows = table(out)
     assert rows[0] == OVERVIEW_HEADERS
-    blank = rows.index([])
-    overview = rows[1:blank]
-    assert overview == [[str(v) for v in r] for r in expected_overview(inbox)]
-    assert rows[blank + 1] == FOLLOW_UP_HEADERS
-    second_blank = rows.index([], blank + 1)
-    follow_up = rows[blank + 2 : second_blank]
-    assert rows[second_blank + 1][:4] == ["Kommunekode", "Kommune", "Projekt", "Opgave-id"]
+    assert rows[1:] == [[str(v) for v in r] for r in expected_overview(inbox)]
+    follow_rows = table(tmp_path / "overblik-opfølgning.csv")
+    assert follow_rows[0] == FOLLOW_UP_HEADERS
+    follow_up = follow_rows[1:]
+    assert [] not in follow_up
+    moved = table(tmp_path / "overblik-flyttede.csv")
+    assert moved[0][:4] == ["Kommunekode", "Kommune", "Projekt", "Opgave-id"]
     assert {(r[0], r[4]) for r in follow_up} == expected_follow_up(inbox)
     assert len(follow_up) == len(expected_follow_up(inbox))
-    assert "København" in raw.decode("utf-8-sig")
+    files = table(tmp_path / "overblik-filer.csv")
+    assert files[0] == ["Fil", "Udfald", "Begrundelse"]
+    assert sorted(r[0] for r in files[1:]) == sorted(
+        str(p) for c in inbox for p in inbox[c].values()
+    )
+    assert {r[1] for r in files[1:]} == {"læst"}
+    assert "København" in out.read_bytes().decode("utf-8-sig")
 
 
 def test_aggregate_cli_writes_xlsx(inbox: dict[str, dict[str, Path]], tmp_path: Path) -> None:
@@ -686,13 +738,22 @@ def test_aggregate_cli_writes_xlsx(inbox: dict[str, dict[str, Path]], tmp_path: 
     out = tmp_path / "overblik.xlsx"
     assert kigo("aggregate", folder, "--out", out) == 0
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["Overblik", "Opfølgning", "Flyttede datoer", "Afviste bundter"]
+    assert workbook.sheetnames == ["Overblik", "Opfølgning", "Flyttede datoer", "Filer"]
     overview = workbook["Overblik"]
     assert [c.value for c in overview[1]] == OVERVIEW_HEADERS
     assert overview.freeze_panes == "A2"
     assert overview.auto_filter.ref
-    values = [[c.value for c in row] for row in overview.iter_rows(min_row=2)]
-    assert values == expected_overview(inbox)
+    values = [
+        [c.value.date() if c.is_date else c.value for c in row]
+        for row in overview.iter_rows(min_row=2)
+    ]
+    assert values == typed_overview(inbox)
+    for row in overview.iter_rows(min_row=2):
+        assert row[OVERVIEW_HEADERS.index("Status pr.")].number_format == "dd-mm-yyyy"
+        counts = [
+            c for h, c in list(zip(OVERVIEW_HEADERS, row, strict=True))[5:] if "Farve" not in h
+        ]
+        assert counts and all(c.data_type == "n" for c in counts)
     colour_col = OVERVIEW_HEADERS.index("Farve") + 1
     for row in range(2, overview.max_row + 1):
         cell = overview.cell(row=row, column=colour_col)
@@ -701,10 +762,17 @@ def test_aggregate_cli_writes_xlsx(inbox: dict[str, dict[str, Path]], tmp_path: 
     assert [c.value for c in follow_up[1]] == FOLLOW_UP_HEADERS
     got = {(r[0].value, r[4].value) for r in follow_up.iter_rows(min_row=2)}
     assert got == expected_follow_up(inbox)
+    due = FOLLOW_UP_HEADERS.index("Frist")
+    dues = [r[due] for r in follow_up.iter_rows(min_row=2) if r[due].value is not None]
+    assert dues and all(c.is_date and c.number_format == "dd-mm-yyyy" for c in dues)
+    order = {"rød": 0, "gul": 1}
+    keys = [(order[r[3].value], r[due].value) for r in follow_up.iter_rows(min_row=2)]
+    assert keys == sorted(keys)  # red first, then by due date
     assert follow_up.max_row == len(got) + 1
-    rejected = workbook["Afviste bundter"]
-    assert [c.value for c in rejected[1]] == ["Fil", "Fejl"]
-    assert rejected.max_row == 1
+    files = workbook["Filer"]
+    assert [c.value for c in files[1]] == ["Fil", "Udfald", "Begrundelse"]
+    assert files.max_row == 1 + 6
+    assert {r[1].value for r in files.iter_rows(min_row=2)} == {"læst"}
 
 
 def test_aggregate_reports_a_bad_bundle_and_keeps_the_rest(
@@ -730,15 +798,18 @@ def test_aggregate_reports_a_bad_bundle_and_keeps_the_rest(
 
     result = aggregate([folder])
     assert sorted(p for p, _ in result.rejected) == sorted([broken, tampered])
-    assert [b.path for b in result.bundles] == [inbox[c]["new"] for c in sorted(inbox)]
-    assert result.overview_rows() == expected_overview(inbox)
+    assert [k.path for k in result.kommuner] == [inbox[c]["new"] for c in sorted(inbox)]
+    assert result.overview_rows() == typed_overview(inbox)
 
     from openpyxl import load_workbook
 
-    sheet = load_workbook(out)["Afviste bundter"]
-    listed = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
-    assert set(listed) == {str(broken), str(tampered)}
-    assert "SHA-256" in listed[str(tampered)]
+    sheet = load_workbook(out)["Filer"]
+    listed = {row[0].value: (row[1].value, row[2].value) for row in sheet.iter_rows(min_row=2)}
+    assert {f for f, (outcome, _) in listed.items() if outcome == "afvist"} == {
+        str(broken),
+        str(tampered),
+    }
+    assert "SHA-256" in listed[str(tampered)][1]
 
 
 def test_aggregate_with_only_bad_bundles_fails(

@@ -107,14 +107,24 @@ def test_defects_json_and_sheets_in_the_bundle(with_defects: Path, tmp_path: Pat
     sheet = workbook["Fremdrift"]
     assert tuple(c.value for c in sheet[1]) == PROGRESS_HEADERS
     values = [
-        [c.value if c.value is not None else "" for c in row] for row in sheet.iter_rows(min_row=2)
+        [c.value.date() if c.is_date else c.value for c in row]
+        for row in sheet.iter_rows(min_row=2)
     ]
     assert values == progress_rows(progress)
+    for row in sheet.iter_rows(min_row=2):
+        assert row[2].is_date and row[2].number_format == "dd-mm-yyyy"
+        assert all(c.data_type == "n" for c in row[4:] if c.value is not None)
     fejl = workbook["Fejl"]
     header = [c.value for c in fejl[1]]
     row = {h: c.value for h, c in zip(header, fejl[2], strict=True)}
     assert (row["Nr."], row["Projekt"], row["SLA"], row["Farve"]) == (1, "KY", "brudt", "rød")
-    assert row["Indberettet"] == "20-11-2026 09:00"  # shown in Copenhagen time
+    # Shown in Copenhagen time, as an Excel date-time; hours as numbers.
+    assert row["Indberettet (dansk tid)"] == datetime(2026, 11, 20, 9, 0)
+    reported = fejl.cell(row=2, column=header.index("Indberettet (dansk tid)") + 1)
+    assert reported.is_date and reported.number_format == "dd-mm-yyyy hh:mm"
+    assert isinstance(row["Alder (timer)"], float)
+    sla = workbook["SLA"]
+    assert all(isinstance(r[1].value, int | float) for r in sla.iter_rows(min_row=2))
     assert fejl.cell(row=2, column=header.index("Farve") + 1).fill.fill_type == "solid"
     per_project = {
         r[0].value: [c.value for c in r] for r in workbook["Fejl pr. projekt"].iter_rows(min_row=2)

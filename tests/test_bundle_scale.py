@@ -124,7 +124,7 @@ def test_aggregate_of_98_kommuner_scales_linearly(tmp_path: Path) -> None:
     result = aggregate([fleet])
     print(f"\naggregate (CPU): 10 bundter {ten:.3f} s, 98 bundter à {SMALL} opgaver {every:.3f} s")
     assert result.rejected == []
-    assert len(result.bundles) == 98
+    assert len(result.kommuner) == 98
     assert len(result.overview_rows()) == 98 * 4
     assert every <= 25 * ten, (ten, every)
 

@@ -444,7 +444,7 @@ def test_verify_memory_stays_bounded(
     )
     if case.expect:
         assert run.code == 1, run.err
-        assert run.err.startswith(f"kigo: fejl: {path}: "), run.err
+        assert run.err.startswith("kigo: fejl: ") and str(path) in run.err, run.err
         assert case.expect in run.err, run.err
     else:
         assert run.code == 0, run.err
@@ -583,7 +583,7 @@ CATALOGUE_CASES = [
     CatalogueCase(
         "endless-stream",
         lambda folder: Path("/dev/zero"),
-        "katalogfilen er for stor (over 4194304 bytes)",
+        "er ikke en almindelig fil",  # refused before a byte is read
     ),
     CatalogueCase(
         "many-values",
@@ -656,7 +656,7 @@ def test_catalogue_import_memory_stays_bounded(
     )
     if case.expect:
         assert run.code == 1, run.err
-        assert run.err.startswith(f"kigo: fejl: {path}: "), run.err
+        assert run.err.startswith("kigo: fejl: ") and str(path) in run.err, run.err
         assert case.expect in run.err, run.err
     else:
         assert run.code == 0, run.err

@@ -20,6 +20,7 @@ from kigo_tui.rules import Colour, Status
 from kigo_tui.screens.dialogs import (
     AddTaskScreen,
     ConfirmScreen,
+    ConflictScreen,
     EditTaskScreen,
     FilterScreen,
     HelpScreen,
@@ -420,6 +421,9 @@ async def test_a_stale_toggle_is_refused_as_a_conflict(demo_path: Path, demo_sto
         await goto_task(pilot, NOT_STARTED_GREEN)
         demo_store.set_status(NOT_STARTED_GREEN, Status.IN_PROGRESS)
         await pilot.press("space")
+        # The user is shown what changed and chooses (tests/test_lost_updates.py has the choices).
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await pilot.press("escape")
         await wait_for(pilot, lambda: any("Ændret af en anden" in n for n in notifications(pilot)))
         # The app reloads and shows the other writer's status; the database keeps it.
         await wait_for(

@@ -129,6 +129,7 @@ async def test_defect_log_from_a_project_add_and_move_status(db_path: Path) -> N
         assert "red" in str(resolution.style)  # breach in red, and ■ for NO_COLOR
         header = str(log.query_one("#defect-header", Static).render())
         assert "Fejllog – KY" in header and "1 med SLA-brud" in header
+        assert "(alle tider i dansk tid)" in header
         await pilot.press("enter")  # Enter edits the defect under the cursor
         await wait_for(pilot, lambda: isinstance(app.screen, DefectFormScreen))
         assert app.screen.query_one("#title", Input).value == "Udbetaling fejler"

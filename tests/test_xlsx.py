@@ -81,7 +81,13 @@ def test_values_keep_their_types_and_sheets_their_order() -> None:
     ]
     assert [c.data_type for c in sheet[2]] == ["s", "n", "n", "b", "d", "d", "s"]
     assert type(sheet["B2"].value) is int
-    assert sheet["E2"].number_format == "mm-dd-yy"  # Excel's built-in short date (shown locally)
+    # Dates and times in the Danish order, whatever the reader's locale.
+    assert [sheet[c].number_format for c in ("E2", "F2", "E3", "F3")] == [
+        "dd-mm-yyyy",
+        "dd-mm-yyyy hh:mm",
+    ] * 2
+    assert all(sheet[c].is_date for c in ("E2", "F2", "E3", "F3"))
+    assert sheet["B2"].number_format == sheet["C2"].number_format == "General"
     assert values(book["Anden"]) == [["A"], ["x"]]
     assert values(book["Tom"]) == [["B"]]
 
@@ -269,3 +275,66 @@ def test_the_writer_needs_only_the_standard_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['kigo_tui']"
+
+
+# ------------------------------------------------------------------------------ streamed sheets
+
+
+def streamed(rows: list[list[Any]]) -> xlsx.StreamedRows:
+    width = max(map(len, rows), default=0)
+    longest = [0] * width
+    for row in rows:
+        for i, value in enumerate(row):
+            if value is not None:
+                longest[i] = max(longest[i], len(str(value)))
+    return xlsx.StreamedRows(lambda: iter(rows), len(rows), tuple(longest))
+
+
+STREAM_CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**9), 10**9),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.dates(min_value=date(1900, 3, 1), max_value=date(2100, 1, 1)),
+    st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(2100, 1, 1)),
+    st.sampled_from(["grøn", "gul", "rød", " kant ", "=1+1", "_x0041_", "a\rb", "<&>"]),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(STREAM_CELLS, min_size=3, max_size=3), max_size=12))
+@example([["rød", 1, date(2026, 1, 2)], [None, True, datetime(2026, 1, 2, 3, 4)]])
+def test_a_streamed_sheet_reads_back_like_a_built_one(rows: list[list[Any]]) -> None:
+    """The national follow-up list is streamed (inline strings, chunk by chunk); Excel and
+    openpyxl see the same values, types, formats, fills, widths, frozen header and filter."""
+    headers = ("Tekst", "Tal", "Farve")
+    built = load_workbook(io.BytesIO(xlsx_bytes([("A", headers, rows)], WHEN)))["A"]
+    data = xlsx_bytes([("A", headers, streamed(rows))], WHEN)
+    assert data == xlsx_bytes([("A", headers, streamed(rows))], WHEN)  # deterministic
+    flowed = load_workbook(io.BytesIO(data))["A"]
+    assert values(flowed) == values(built)
+    for a, b in zip(flowed.iter_rows(), built.iter_rows(), strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert (x.data_type, x.number_format, x.is_date) == (
+                y.data_type,
+                y.number_format,
+                y.is_date,
+            )
+            assert x.fill.fgColor.rgb == y.fill.fgColor.rgb
+            assert x.font.b == y.font.b
+    assert flowed.freeze_panes == built.freeze_panes == "A2"
+    assert flowed.auto_filter.ref == built.auto_filter.ref
+    widths = {k: d.width for k, d in flowed.column_dimensions.items()}
+    assert widths == {k: d.width for k, d in built.column_dimensions.items()}
+
+
+def test_a_streamed_sheet_beside_built_ones_and_its_row_count_is_checked() -> None:
+    rows = [[f"T{n}", n, "gul"] for n in range(1, 4_500)]  # more than one chunk
+    book = workbook([("Før", ("A",), [["x"]]), ("Strøm", ("T", "N", "Farve"), streamed(rows))])
+    assert book.sheetnames == ["Før", "Strøm"]
+    assert values(book["Før"]) == [["A"], ["x"]]
+    assert values(book["Strøm"])[1:] == rows
+    lying = xlsx.StreamedRows(lambda: iter(rows), len(rows) + 1, (5, 4, 3))
+    with pytest.raises(ValueError, match="rækker"):
+        xlsx_bytes([("A", ("T", "N", "Farve"), lying)], WHEN)

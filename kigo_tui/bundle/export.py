@@ -6,9 +6,7 @@ sorted, every timestamp is fixed, and nothing depends on the wall clock.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import stat
@@ -21,6 +19,8 @@ from typing import TYPE_CHECKING
 from pydantic import TypeAdapter
 
 from kigo_tui import __version__
+from kigo_tui.bundle.csvtext import csv_bytes as write_csv
+from kigo_tui.bundle.csvtext import minute_text
 from kigo_tui.bundle.nogc import paused_gc
 from kigo_tui.bundle.schema import (
     FORMAT_NAME,
@@ -39,7 +39,7 @@ from kigo_tui.bundle.schema import (
     status_schema_bytes,
 )
 from kigo_tui.bundle.xlsx import COLOUR_FILLS as COLOUR_FILLS  # re-exported: it lived here
-from kigo_tui.bundle.xlsx import xlsx_bytes
+from kigo_tui.bundle.xlsx import Cell, xlsx_bytes
 from kigo_tui.bundle.zipfiles import ZIP_TIMESTAMP as ZIP_TIMESTAMP  # re-exported: it lived here
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
 from kigo_tui.errors import KigoError
@@ -57,6 +57,7 @@ from kigo_tui.rules import (
     needs_follow_up,
 )
 from kigo_tui.status import status_tree
+from kigo_tui.times import excel_moment
 
 CSV_HEADERS = (
     "Kommunekode",
@@ -72,7 +73,7 @@ CSV_HEADERS = (
     "Startdato",
     "Frist",
     "Varsel (dage)",
-    "Fuldført",
+    "Fuldført (dansk tid)",
     "Lokal",
     "KOMBIT-opfølgning",
     "KOMBITs start",
@@ -113,17 +114,14 @@ def status_json_bytes(doc: StatusDocument) -> bytes:
 
 
 def _completed(moment: datetime | None) -> str:
-    """A completion time as 'YYYY-MM-DD HH:MM' (no time zone), as the CSV has always shown it."""
-    if moment is None:
-        return ""
-    if moment.year >= 1000:  # strftime's output at a fraction of its cost (%Y does not pad)
-        return moment.isoformat(" ", "minutes")[:16]
-    return moment.strftime("%Y-%m-%d %H:%M")
+    """A moment as 'YYYY-MM-DD HH:MM' as given (no time zone); '' for none."""
+    return "" if moment is None else minute_text(moment)
 
 
-def task_rows(doc: StatusDocument) -> list[list[str | int]]:
-    """One row per task with Danish values, for the CSV and the xlsx."""
-    rows: list[list[str | int]] = []
+def task_rows(doc: StatusDocument) -> list[list[Cell]]:
+    """One row per task with Danish values, for the CSV and the xlsx: dates as dates, the
+    completion time as a naive date-time in Danish time, counts as numbers."""
+    rows: list[list[Cell]] = []
     code, name = doc.kommune.code, doc.kommune.name
     yes_no = ("nej", "ja")
     for project in doc.projects:
@@ -131,7 +129,7 @@ def task_rows(doc: StatusDocument) -> list[list[str | int]]:
             head = (code, name, project.code, main.number, main.name)
             for task in main.tasks:
                 category, status, colour = task.category, task.status, task.colour
-                start, due = task.start, task.due
+                done = task.completed_at
                 b_start, b_due, b_colour = (
                     task.baseline_start,
                     task.baseline_due,
@@ -145,14 +143,14 @@ def task_rows(doc: StatusDocument) -> list[list[str | int]]:
                         CATEGORY_LABELS[category],
                         STATUS_LABELS[status],
                         COLOUR_LABELS[colour],
-                        start.isoformat() if start else "",
-                        due.isoformat() if due else "",
+                        task.start,
+                        task.due,
                         task.warn_days,
-                        _completed(task.completed_at),
+                        None if done is None else excel_moment(done),
                         yes_no[task.local],
                         yes_no[needs_follow_up(category, status, colour)],
-                        b_start.isoformat() if b_start else "",
-                        b_due.isoformat() if b_due else "",
+                        b_start,
+                        b_due,
                         COLOUR_LABELS[b_colour] if b_colour else "",
                         task.start_reason or "",
                         task.due_reason or "",
@@ -161,24 +159,20 @@ def task_rows(doc: StatusDocument) -> list[list[str | int]]:
     return rows
 
 
-def csv_bytes(rows: list[list[str | int]]) -> bytes:
-    """status.csv: semicolons, CRLF, UTF-8 with a BOM so Danish Excel shows æøå."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
-    writer.writerows(rows)
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+def csv_bytes(rows: list[list[Cell]]) -> bytes:
+    """status.csv: the rows of `task_rows` (see `kigo_tui.bundle.csvtext`)."""
+    return write_csv(CSV_HEADERS, rows)
 
 
-def project_rows(doc: StatusDocument) -> list[list[str | int]]:
-    rows: list[list[str | int]] = []
+def project_rows(doc: StatusDocument) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
     for project in doc.projects:
         counts = project.counts
         rows.append(
             [
                 project.code,
                 project.name,
-                project.golive.isoformat() if project.golive else "",
+                project.golive,
                 COLOUR_LABELS[project.colour],
                 counts.done,
                 counts.total,
@@ -287,7 +281,7 @@ def exit_document(areas: list[CaseArea]) -> ExitDocument:
     )
 
 
-Sheet = tuple[str, tuple[str, ...], list[list[str | int]]]
+Sheet = tuple[str, tuple[str, ...], list[list[Cell]]]
 
 
 def bundle_files(

@@ -17,18 +17,19 @@ from kigo_tui.bundle.defects_schema import (
     DefectsDocument,
     SlaTargetOut,
 )
+from kigo_tui.bundle.xlsx import Cell
 from kigo_tui.defect_labels import SEVERITY_LABELS, STATUS_LABELS, Severity
 from kigo_tui.defects import ALL, Assessment, Figures, Policy, assess_all, figures, sla_word
 from kigo_tui.progress import Progress
 from kigo_tui.sla_settings import SlaSettings
-from kigo_tui.times import end_of_day, local_text
+from kigo_tui.times import end_of_day, excel_moment
 
 if TYPE_CHECKING:
     from kigo_tui.defects import DefectRow
     from kigo_tui.models.readmodels import Snapshot
     from kigo_tui.store import Store
 
-Sheet = tuple[str, tuple[str, ...], list[list[str | int]]]
+Sheet = tuple[str, tuple[str, ...], list[list[Cell]]]
 
 PROGRESS_HEADERS = (
     "Projekt",
@@ -49,13 +50,13 @@ DEFECT_HEADERS = (
     "Titel",
     "Alvorlighed",
     "Status",
-    "Indberettet",
-    "Svar",
-    "Rettet",
+    "Indberettet (dansk tid)",
+    "Svar (dansk tid)",
+    "Rettet (dansk tid)",
     "Leverandørens reference",
     "Alder (timer)",
-    "Svarfrist",
-    "Løsningsfrist",
+    "Svarfrist (dansk tid)",
+    "Løsningsfrist (dansk tid)",
     "SLA",
     "Farve",
 )
@@ -75,20 +76,25 @@ def _hours(value: Any) -> float:
     return round(value.total_seconds() / 3600, 2)
 
 
-def _cell(value: int | None) -> str | int:
-    return "" if value is None else value
+def _cell(value: int | None) -> Cell:
+    return value
 
 
-def progress_rows(progress: dict[str, Progress]) -> list[list[str | int]]:
-    rows: list[list[str | int]] = []
+def _moment(value: Any) -> Cell:
+    """A stored UTC moment as a spreadsheet date-time in Danish time; None stays empty."""
+    return None if value is None else excel_moment(value)
+
+
+def progress_rows(progress: dict[str, Progress]) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
     for scope, series in progress.items():
         for week in series.weeks:
             rows.append(
                 [
                     scope,
                     week.label,
-                    week.monday.isoformat(),
-                    week.day.isoformat() if week.measured else "",
+                    week.monday,
+                    week.day if week.measured else None,
                     _cell(week.tasks),
                     _cell(week.done),
                     _cell(week.remaining),
@@ -101,7 +107,7 @@ def progress_rows(progress: dict[str, Progress]) -> list[list[str | int]]:
     return rows
 
 
-def defect_rows(rows: list[Assessment]) -> list[list[str | int]]:
+def defect_rows(rows: list[Assessment]) -> list[list[Cell]]:
     return [
         [
             a.defect.id,
@@ -109,13 +115,13 @@ def defect_rows(rows: list[Assessment]) -> list[list[str | int]]:
             a.defect.title,
             SEVERITY_LABELS[a.defect.severity],
             STATUS_LABELS[a.defect.status],
-            local_text(a.defect.reported_at),
-            local_text(a.defect.responded_at) if a.defect.responded_at else "",
-            local_text(a.defect.fixed_at) if a.defect.fixed_at else "",
+            _moment(a.defect.reported_at),
+            _moment(a.defect.responded_at),
+            _moment(a.defect.fixed_at),
             a.defect.supplier_ref,
-            str(_hours(a.age)).replace(".", ","),
-            local_text(a.response_deadline),
-            local_text(a.resolution_deadline),
+            _hours(a.age),
+            _moment(a.response_deadline),
+            _moment(a.resolution_deadline),
             sla_word(a),
             "rød" if a.breached else "grøn",
         ]
@@ -123,7 +129,7 @@ def defect_rows(rows: list[Assessment]) -> list[list[str | int]]:
     ]
 
 
-def figure_rows(per_project: list[Figures]) -> list[list[str | int]]:
+def figure_rows(per_project: list[Figures]) -> list[list[Cell]]:
     return [
         [
             "I alt" if f.project == ALL else f.project,
@@ -131,9 +137,7 @@ def figure_rows(per_project: list[Figures]) -> list[list[str | int]]:
             f.open,
             f.breached,
             f.open_breached,
-            ""
-            if f.median_fix_hours is None
-            else str(round(f.median_fix_hours, 1)).replace(".", ","),
+            None if f.median_fix_hours is None else round(f.median_fix_hours, 1),
             "rød" if f.open_breached else "grøn",
         ]
         for f in per_project
@@ -207,14 +211,14 @@ def defects_document(
     return doc, rows, per_project
 
 
-def target_rows(sla: SlaSettings, as_of: date) -> list[list[str | int]]:
+def target_rows(sla: SlaSettings, as_of: date) -> list[list[Cell]]:
     clock = "hverdage uden helligdage" if sla.working_days else "kalendertid"
     measured = f"udgangen af {as_of:%d-%m-%Y}"
     return [
         [
             SEVERITY_LABELS[s],
-            f"{sla.target(s).response_hours:g}",
-            f"{sla.target(s).resolution_hours:g}",
+            sla.target(s).response_hours,
+            sla.target(s).resolution_hours,
             clock,
             measured,
         ]

@@ -2,8 +2,12 @@
 
 `xlsx_bytes(sheets, when)` writes one worksheet per (title, headers, rows): a bold header row that
 stays frozen, an autofilter over the data, column widths from the content, numbers as numbers, text
-as shared strings, and the traffic-light fill on a column headed 'Farve'. The same input gives the
+as shared strings, dates and date-times as Excel dates (serial numbers shown as dd-mm-yyyy and
+dd-mm-yyyy hh:mm), and the traffic-light fill on a column headed 'Farve'. The same input gives the
 same bytes: no clock, fixed zip timestamps, document dates taken from `when`.
+
+No cell is ever a formula: the writer has no <f> element, and text is always a shared string, so
+a title like "=HYPERLINK(...)" is shown as the text it is.
 
 Written for speed at national scale (50,000 rows): the cell XML is built column by column with one
 dict lookup per cell (equal values share their XML), and rows are formatted with one `str.format`
@@ -12,11 +16,14 @@ each. openpyxl stays the reader and writer of the exit workspace's workbook.
 
 from __future__ import annotations
 
+import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
 from kigo_tui.errors import KigoError
@@ -24,7 +31,7 @@ from kigo_tui.errors import KigoError
 Cell: TypeAlias = str | int | float | date | None
 """What a cell may hold: text, a number (bool is written as TRUE/FALSE), a date or datetime
 (naive), or None. None and "" are both an empty cell."""
-Sheet: TypeAlias = tuple[str, Sequence[str], Sequence[Sequence[Cell]]]
+Sheet: TypeAlias = tuple[str, Sequence[str], "Sequence[Sequence[Cell]] | StreamedRows"]
 
 FILL_COLUMN = "Farve"
 """A column with this header gets the traffic-light fill of its value."""
@@ -46,6 +53,13 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+DATE_FORMAT = "dd-mm-yyyy"
+"""How a date cell is shown: the Danish order, whatever the reader's locale."""
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
+"""How a date-time cell is shown. The value is Danish time (Excel has no time zones), so a
+column holding times says so in its header ("(dansk tid)")."""
+_DATE_FORMAT_ID, _DATETIME_FORMAT_ID = 164, 165  # the first ids free for custom formats
 
 # Style indexes in cellXfs (see _styles_xml): default, bold header, date, date and time, fills.
 _HEADER, _DATE, _DATETIME, _FIRST_FILL = 1, 2, 3, 4
@@ -249,26 +263,10 @@ class _Worksheet:
         template.append("</row>")
         row = "".join(template)
         body = "".join(map(row.format, range(2, n + 2), *arguments)) if n and width else ""
-        cols = "".join(
-            f'<col min="{i}" max="{i}" width="{min(MAX_WIDTH, w + 2)}" customWidth="1"/>'
-            for i, w in enumerate(widths, start=1)
-        )
-        return "".join(
-            [
-                f'{_DECLARATION}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">',
-                f'<dimension ref="{extent}"/>',
-                f'<sheetViews><sheetView{_SELECTED if selected else ""} workbookViewId="0">',
-                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
-                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>',
-                "</sheetView></sheetViews>",
-                '<sheetFormatPr defaultRowHeight="15"/>',
-                f"<cols>{cols}</cols>" if cols else "",
-                f'<sheetData><row r="1">{head}</row>{body}</sheetData>',
-                f'<autoFilter ref="{extent}"/>' if self.has_filter else "",
-                '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
-                'header="0.3" footer="0.3"/>',
-                "</worksheet>",
-            ]
+        return (
+            _sheet_head(extent, selected, widths)
+            + f'<sheetData><row r="1">{head}</row>{body}</sheetData>'
+            + _sheet_tail(extent, self.has_filter)
         )
 
     def _column(
@@ -322,6 +320,125 @@ class _Worksheet:
         return list(zip(*rows, strict=True))
 
 
+@dataclass(frozen=True)
+class StreamedRows:
+    """The rows of a sheet too large to hold as one string: `source()` gives them (a fresh
+    iterator each call, read once), `count` says how many and `longest` the length of the longest
+    value per column (the widths come before the rows). Such a sheet is written in chunks of
+    STREAM_ROWS rows straight into its zip entry, with its text as inline strings, so neither the
+    rows nor the sheet's XML are ever whole in memory (the national follow-up list: 310,000 rows
+    for 98 kommuner of 50,000 tasks)."""
+
+    source: Callable[[], Iterable[Sequence[Cell]]]
+    count: int
+    longest: tuple[int, ...]
+
+
+STREAM_ROWS = 2_000
+
+
+class _StreamedWorksheet:
+    """A sheet of StreamedRows: the same look as `_Worksheet` (bold frozen header, filter, widths,
+    fills, number formats), text as inline strings."""
+
+    def __init__(self, title: str, headers: Sequence[str], rows: StreamedRows) -> None:
+        if rows.count + 1 > MAX_ROWS:
+            raise XlsxError(
+                f"arket '{title}' ville få {rows.count + 1} rækker; Excel kan højst vise {MAX_ROWS}"
+            )
+        self.headers = [str(h) for h in headers]
+        self.rows = rows
+        self.width = max(len(self.headers), len(rows.longest))
+        self.string_cells = 0
+
+    @property
+    def has_filter(self) -> bool:
+        return bool(self.rows.count) and self.width > 0
+
+    def filter_range(self) -> str:
+        return f"$A$1:${column_letter(self.width)}${self.rows.count + 1}"
+
+    def chunks(self, strings: _SharedStrings, *, selected: bool) -> Iterator[str]:
+        width, n = self.width, self.rows.count
+        letters = [column_letter(i) for i in range(1, width + 1)]
+        headers = self.headers + [""] * (width - len(self.headers))
+        longest = list(self.rows.longest) + [0] * (width - len(self.rows.longest))
+        widths = [max(len(h), w) for h, w in zip(headers, longest, strict=True)]
+        extent = f"A1:{letters[-1]}{n + 1}" if width else "A1"
+        head = "".join(
+            f'<c r="{letter}1"{_style(_HEADER)} t="s"><v>{strings[h]}</v></c>' if h else ""
+            for letter, h in zip(letters, headers, strict=True)
+        )
+        self.string_cells += sum(1 for h in headers if h)
+        yield _sheet_head(extent, selected, widths) + f'<sheetData><row r="1">{head}</row>'
+        cells = [_ColumnCells(strings, fills=False) for _ in letters]
+        fills = [h == FILL_COLUMN for h in headers]
+        batch: list[str] = []
+        row_number = 1
+        for row_number, values in enumerate(self.rows.source(), start=2):
+            parts = [f'<row r="{row_number}">']
+            for letter, value, known, fill in zip(letters, values, cells, fills, strict=False):
+                if isinstance(value, str) and value:
+                    text = str.__str__(value)
+                    style = _style(_FILL_STYLES.get(text, 0)) if fill else ""
+                    if _NEEDS_CARE.search(text):  # _xHHHH_ escapes: readers decode them
+                        self.string_cells += 1  # in shared strings only (openpyxl)
+                        parts.append(
+                            f'<c r="{letter}{row_number}"{style} t="s">'
+                            f"<v>{strings[_clip(text)]}</v></c>"
+                        )
+                        continue
+                    preserve = (
+                        ' xml:space="preserve"' if text[0] in _SPACE or text[-1] in _SPACE else ""
+                    )
+                    parts.append(
+                        f'<c r="{letter}{row_number}"{style} t="inlineStr"><is><t{preserve}>'
+                        f"{escape_text(_clip(text))}</t></is></c>"
+                    )
+                elif isinstance(value, bool):
+                    parts.append(f'<c r="{letter}{row_number}{known.cell(value)}')
+                else:
+                    parts.append(f'<c r="{letter}{row_number}{known[value]}')
+            parts.append("</row>")
+            batch.append("".join(parts))
+            if len(batch) == STREAM_ROWS:
+                yield "".join(batch)
+                batch.clear()
+        if row_number - 1 != n:
+            raise ValueError(f"xlsx: arket '{self.headers}' fik {row_number - 1} rækker, ikke {n}")
+        yield "".join(batch) + "</sheetData>" + _sheet_tail(extent, self.has_filter)
+
+
+def _sheet_head(extent: str, selected: bool, widths: Sequence[int]) -> str:
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{min(MAX_WIDTH, w + 2)}" customWidth="1"/>'
+        for i, w in enumerate(widths, start=1)
+    )
+    return "".join(
+        [
+            f'{_DECLARATION}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">',
+            f'<dimension ref="{extent}"/>',
+            f'<sheetViews><sheetView{_SELECTED if selected else ""} workbookViewId="0">',
+            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
+            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>',
+            "</sheetView></sheetViews>",
+            '<sheetFormatPr defaultRowHeight="15"/>',
+            f"<cols>{cols}</cols>" if cols else "",
+        ]
+    )
+
+
+def _sheet_tail(extent: str, has_filter: bool) -> str:
+    return "".join(
+        [
+            f'<autoFilter ref="{extent}"/>' if has_filter else "",
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
+            'header="0.3" footer="0.3"/>',
+            "</worksheet>",
+        ]
+    )
+
+
 def _quoted(name: str) -> str:
     """A sheet name as a formula reference: 'Afviste bundter'."""
     return "'" + name.replace("'", "''") + "'"
@@ -372,12 +489,16 @@ def _styles_xml() -> str:
     cell_xfs = [
         xf.format(0, 0, 0, ""),
         xf.format(0, 1, 0, ' applyFont="1"'),
-        xf.format(14, 0, 0, ' applyNumberFormat="1"'),  # built-in short date
-        xf.format(22, 0, 0, ' applyNumberFormat="1"'),  # built-in date and time
+        xf.format(_DATE_FORMAT_ID, 0, 0, ' applyNumberFormat="1"'),
+        xf.format(_DATETIME_FORMAT_ID, 0, 0, ' applyNumberFormat="1"'),
         *(xf.format(0, 0, 2 + i, ' applyFill="1"') for i in range(len(COLOUR_FILLS))),
     ]
+    formats = (
+        f'<numFmts count="2"><numFmt numFmtId="{_DATE_FORMAT_ID}" formatCode="{DATE_FORMAT}"/>'
+        f'<numFmt numFmtId="{_DATETIME_FORMAT_ID}" formatCode="{DATETIME_FORMAT}"/></numFmts>'
+    )
     return (
-        f'{_DECLARATION}<styleSheet xmlns="{_MAIN_NS}">'
+        f'{_DECLARATION}<styleSheet xmlns="{_MAIN_NS}">{formats}'
         f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
         f'<fills count="{2 + len(COLOUR_FILLS)}"><fill><patternFill patternType="none"/></fill>'
         f'<fill><patternFill patternType="gray125"/></fill>{fills}</fills>'
@@ -455,17 +576,17 @@ def xlsx_bytes(sheets: Sequence[Sheet], when: date) -> bytes:
     """
     names = sheet_names(title for title, _headers, _rows in sheets)
     strings = _SharedStrings()
-    worksheets = [_Worksheet(title, headers, rows) for title, headers, rows in sheets]
+    worksheets = [
+        _StreamedWorksheet(title, headers, rows)
+        if isinstance(rows, StreamedRows)
+        else _Worksheet(title, headers, rows)
+        for title, headers, rows in sheets
+    ]
+    if any(isinstance(sheet, _StreamedWorksheet) for sheet in worksheets):
+        return _streamed_workbook(names, worksheets, strings, when)
     sheet_xml = [sheet.xml(strings, selected=i == 0) for i, sheet in enumerate(worksheets)]
-    count = len(worksheets)
     parts = [
-        ("[Content_Types].xml", _content_types(count)),
-        ("_rels/.rels", _package_rels()),
-        ("docProps/app.xml", _app_xml()),
-        ("docProps/core.xml", _core_xml(when)),
-        ("xl/workbook.xml", _workbook_xml(names, worksheets)),
-        ("xl/_rels/workbook.xml.rels", _workbook_rels(count)),
-        ("xl/styles.xml", _styles_xml()),
+        *_front_parts(names, worksheets, when),
         ("xl/sharedStrings.xml", strings.xml(sum(s.string_cells for s in worksheets))),
         *((f"xl/worksheets/sheet{i}.xml", xml) for i, xml in enumerate(sheet_xml, start=1)),
     ]
@@ -473,3 +594,45 @@ def xlsx_bytes(sheets: Sequence[Sheet], when: date) -> bytes:
         ((zip_entry(name), xml.encode("utf-8")) for name, xml in parts),
         compresslevel=COMPRESS_LEVEL,
     )
+
+
+def _front_parts(names: list[str], worksheets: Sequence[Any], when: date) -> list[tuple[str, str]]:
+    count = len(worksheets)
+    return [
+        ("[Content_Types].xml", _content_types(count)),
+        ("_rels/.rels", _package_rels()),
+        ("docProps/app.xml", _app_xml()),
+        ("docProps/core.xml", _core_xml(when)),
+        ("xl/workbook.xml", _workbook_xml(names, worksheets)),
+        ("xl/_rels/workbook.xml.rels", _workbook_rels(count)),
+        ("xl/styles.xml", _styles_xml()),
+    ]
+
+
+def _streamed_workbook(
+    names: list[str], worksheets: Sequence[Any], strings: _SharedStrings, when: date
+) -> bytes:
+    """A workbook with at least one streamed sheet: every sheet is written into its zip entry as
+    it is made, the shared strings (headers and the small sheets' text) last."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+
+        def put(name: str, chunks: Iterable[str]) -> None:
+            info = zip_entry(name)
+            info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]  # open() reads it
+            with archive.open(info, "w") as stream:
+                for chunk in chunks:
+                    stream.write(chunk.encode("utf-8"))
+
+        for name, xml in _front_parts(names, worksheets, when):
+            put(name, [xml])
+        for i, sheet in enumerate(worksheets, start=1):
+            selected = i == 1
+            chunks = (
+                sheet.chunks(strings, selected=selected)
+                if isinstance(sheet, _StreamedWorksheet)
+                else [sheet.xml(strings, selected=selected)]
+            )
+            put(f"xl/worksheets/sheet{i}.xml", chunks)
+        put("xl/sharedStrings.xml", [strings.xml(sum(s.string_cells for s in worksheets))])
+    return out.getvalue()

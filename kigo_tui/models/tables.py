@@ -201,6 +201,8 @@ class CaseAreaRow(SQLModel, table=True):
     cleanup_complexity: str | None = None
     scenario: int | None = None
     comment: str = ""
+    version: int = 1
+    """Raised on every change; a save based on an older version is refused (no silent overwrite)."""
 
 
 class DefectRecord(SQLModel, table=True):

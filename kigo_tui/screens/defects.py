@@ -38,7 +38,6 @@ from kigo_tui.times import duration_text, iso_local, local_text, measure_instant
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
     from kigo_tui.defects import Assessment, DefectInput, DefectRow, Figures, Policy
-    from kigo_tui.store import Store
 
 NEXT_STATUS = {
     DefectStatus.REPORTED: DefectStatus.ACKNOWLEDGED,
@@ -170,7 +169,7 @@ class DefectLogScreen(Screen[None]):
         text = Text()
         scope = self.project or "alle projekter"
         text.append(f"Fejllog – {scope}", style="bold")
-        text.append(f" · pr. {local_text(at)} · {policy.describe()}")
+        text.append(f" · pr. {local_text(at)} (alle tider i dansk tid) · {policy.describe()}")
         if self.only_open:
             text.append(" · kun åbne", style="italic")
         total = per_project[-1]
@@ -285,37 +284,108 @@ class DefectLogScreen(Screen[None]):
 
     def _add(self, defect: DefectInput | None) -> None:
         if defect is not None:
-            self._write(lambda store: _ops().add_defect(store, defect), "Registreret")
+            self._write(lambda: defect, None, "Registreret")
 
     def _save(self, current: DefectRow, defect: DefectInput | None) -> None:
         if defect is not None:
-            self._write(
-                lambda store: _ops().save_defect(store, current.id, defect, current.version),
-                "Gemt",
-            )
+            self._write(lambda: defect, current, "Gemt")
 
     def _status_worker(self, defect: DefectRow, status: DefectStatus) -> None:
+        from kigo_tui.times import now_utc
+
+        at = now_utc()
         self._write(
-            lambda store: _ops().set_status(
-                store, defect.id, status, expected_version=defect.version
-            ),
+            lambda: _ops().status_change(_ops().to_input(defect), status, at),
+            defect,
             STATUS_LABELS[status].capitalize(),
         )
 
     def _delete_worker(self, defect: DefectRow) -> None:
-        self._write(lambda store: _ops().delete_defect(store, defect.id), "Slettet")
+        self._write(None, defect, "Slettet")
 
     @work(thread=True, group="defect-write", exit_on_error=False)
-    def _write(self, change: Callable[[Store], DefectRow], done: str) -> None:
-        """Run one change in the store; the table follows after the commit (or the refusal)."""
+    def _write(
+        self,
+        wanted: Callable[[], DefectInput] | None,
+        seen: DefectRow | None,
+        done: str,
+    ) -> None:
+        """Save what the user wants (None: delete) of the defect they saw (None: a new one); the
+        table follows after the commit. A defect a colleague changed since the user saw it is not
+        saved: the user is shown what changed and chooses (`_ask_conflict`)."""
+        from kigo_tui.store import ConflictError
+
+        ops = _ops()
+        store = self.kigo.open_store()
         try:
-            row = change(self.kigo.open_store())
+            if seen is None:
+                assert wanted is not None
+                row = ops.add_defect(store, wanted())
+            elif wanted is None:
+                row = ops.delete_defect(store, seen.id, seen.version)
+            else:
+                row = ops.save_defect(store, seen.id, wanted(), seen.version)
+        except ConflictError:
+            assert seen is not None
+            try:
+                current = ops.get_defect(store, seen.id)
+            except KigoError as exc:  # deleted by the colleague meanwhile
+                self.app.call_from_thread(
+                    self.notify, str(exc), title="Ikke gemt", severity="error"
+                )
+                self.reload()
+                return
+            self.app.call_from_thread(self._ask_conflict, wanted, seen, current, done)
+            return
         except KigoError as exc:
             self.app.call_from_thread(self.notify, str(exc), title="Ikke gemt", severity="error")
             self.reload()
             return
         self.app.call_from_thread(self.notify, f"{done}: fejl {row.id} «{row.title}»")
         self.reload()
+
+    def _ask_conflict(
+        self,
+        wanted: Callable[[], DefectInput] | None,
+        seen: DefectRow,
+        current: DefectRow,
+        done: str,
+    ) -> None:
+        """A colleague saved the defect first: per field what the user saw, what the colleague
+        saved and what the user wants; saving anyway puts only the user's changes on top."""
+        from kigo_tui.conflict import Conflict, changes
+        from kigo_tui.screens.dialogs import ConflictScreen
+
+        ops = _ops()
+        mine = {"fejlen": "slettet"} if wanted is None else ops.defect_fields(wanted())
+        seen_fields = {**ops.defect_fields(ops.to_input(seen)), "fejlen": "findes"}
+        theirs = {**ops.defect_fields(ops.to_input(current)), "fejlen": "findes"}
+        conflict = Conflict(
+            f"fejl {seen.id}", seen.version, current.version, changes(seen_fields, theirs, mine)
+        )
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                again = None if wanted is None else _on_top(wanted, seen, current)
+                self._write(again, current, done)
+                return
+            self.notify(
+                f"Kollegaens ændring af fejl {seen.id} er beholdt; din ændring er ikke gemt"
+                if choice == "keep"
+                else f"Annulleret: din ændring af fejl {seen.id} er ikke gemt",
+                title="Ændret af en anden",
+                severity="warning",
+            )
+            self.reload()
+
+        self.app.push_screen(ConflictScreen(conflict), chosen)
+
+
+def _on_top(
+    wanted: Callable[[], DefectInput], seen: DefectRow, current: DefectRow
+) -> Callable[[], DefectInput]:
+    """The user's changes of `seen` applied to the colleague's `current` instead."""
+    return lambda: _ops().on_top(current, seen, wanted())
 
 
 def _ops() -> ModuleType:

@@ -6,6 +6,7 @@ Reached with `w` from the SAPA project (or the command palette). Database work r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -85,6 +86,8 @@ class ExitWorkspaceScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[AreaAnalysis] = []
+        self.versions: dict[int, int] = {}
+        """The version of each area as read with `rows` (a save is based on it)."""
         self.sort_index = 0
         self.area_filter = AreaFilter()
 
@@ -107,17 +110,19 @@ class ExitWorkspaceScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="exit-load", exit_on_error=False)
     def reload(self) -> None:
-        from kigo_tui.exit_store import list_areas
+        from kigo_tui.exit_store import list_versioned
 
         try:
-            areas = list_areas(self.kigo.open_store())
+            areas, versions = list_versioned(self.kigo.open_store())
         except KigoError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self._show, analyse(areas))
+        self.app.call_from_thread(self._show, analyse(areas), versions)
 
-    def _show(self, rows: list[AreaAnalysis]) -> None:
+    def _show(self, rows: list[AreaAnalysis], versions: dict[int, int] | None = None) -> None:
         self.rows = rows
+        if versions is not None:
+            self.versions = versions
         self._refresh_table()
 
     def _refresh_table(self) -> None:
@@ -182,7 +187,12 @@ class ExitWorkspaceScreen(Screen[None]):
     def action_edit(self) -> None:
         area = self._selected()
         if area is not None:
-            self.app.push_screen(AreaFormScreen(area), self._save)
+            seen = self._seen(area)
+            self.app.push_screen(AreaFormScreen(area), lambda new: self._save(new, seen))
+
+    def _seen(self, area: CaseArea) -> tuple[CaseArea, int | None]:
+        """The area as the user sees it now, and its version: what a save is based on."""
+        return area, self.versions.get(area.id) if area.id is not None else None
 
     def action_wizard(self) -> None:
         area = self._selected()
@@ -190,9 +200,11 @@ class ExitWorkspaceScreen(Screen[None]):
             self.notify("Tilføj eller vælg et sagsområde først", severity="warning")
             return
 
+        seen = self._seen(area)
+
         def decided(pattern: str | None) -> None:
             if pattern is not None:
-                self._save(area.model_copy(update={"pattern": pattern}))
+                self._save(area.model_copy(update={"pattern": pattern}), seen)
 
         self.app.push_screen(PatternWizardScreen(area.case_area), decided)
 
@@ -200,11 +212,11 @@ class ExitWorkspaceScreen(Screen[None]):
         area = self._selected()
         if area is None or area.id is None:
             return
-        area_id = area.id
+        seen = self._seen(area)
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._delete(area_id)
+                self._save_worker(None, seen)
 
         self.app.push_screen(ConfirmScreen(f"Slet sagsområdet «{area.case_area}»?"), confirmed)
 
@@ -221,32 +233,84 @@ class ExitWorkspaceScreen(Screen[None]):
         rules = "\n".join(f"• {rule}" for rule in COMPUTED_RULES)
         self.app.push_screen(SummaryScreen(keys + rules, title="Regler og taster"))
 
-    def _save(self, area: CaseArea | None) -> None:
+    def _save(self, area: CaseArea | None, seen: tuple[CaseArea, int | None] | None = None) -> None:
         if area is not None:
-            self._save_worker(area)
+            self._save_worker(area, seen)
 
     @work(thread=True, group="exit-write", exit_on_error=False)
-    def _save_worker(self, area: CaseArea) -> None:
-        from kigo_tui.exit_store import save_area
+    def _save_worker(self, area: CaseArea | None, seen: tuple[CaseArea, int | None] | None) -> None:
+        """Save `area` (None: delete the one seen), based on the version the user saw. An area a
+        colleague changed since is not saved: the user is shown what changed and chooses."""
+        from kigo_tui.exit_store import delete_area, get_area, save_area
+        from kigo_tui.store import ConflictError
 
+        store = self.kigo.open_store()
+        version = seen[1] if seen is not None else None
         try:
-            saved = save_area(self.kigo.open_store(), area)
+            if area is None:
+                assert seen is not None and seen[0].id is not None
+                delete_area(store, seen[0].id, version)
+                done = f"Slettet: {seen[0].case_area}"
+            else:
+                done = f"Gemt: {save_area(store, area, version).case_area}"
+        except ConflictError:
+            assert seen is not None and seen[0].id is not None
+            try:
+                current = get_area(store, seen[0].id)
+            except KigoError as exc:  # deleted by the colleague meanwhile
+                self.app.call_from_thread(
+                    self.notify, str(exc), title="Ikke gemt", severity="error"
+                )
+                self.reload()
+                return
+            self.app.call_from_thread(self._ask_conflict, area, seen, current)
+            return
         except KigoError as exc:
             self.app.call_from_thread(self.notify, str(exc), title="Ikke gemt", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"Gemt: {saved.case_area}")
+        self.app.call_from_thread(partial(self.notify, done, markup=False))  # user text
         self.reload()
 
-    @work(thread=True, group="exit-write", exit_on_error=False)
-    def _delete(self, area_id: int) -> None:
-        from kigo_tui.exit_store import delete_area
+    def _ask_conflict(
+        self,
+        area: CaseArea | None,
+        seen: tuple[CaseArea, int | None],
+        current: tuple[CaseArea, int],
+    ) -> None:
+        """Per field what the user saw, what the colleague saved and what the user wants; saving
+        anyway puts only the user's changes on top of the colleague's version."""
+        from kigo_tui.conflict import Conflict, changes
+        from kigo_tui.exit_store import area_fields, on_top
+        from kigo_tui.screens.dialogs import ConflictScreen
 
-        try:
-            delete_area(self.kigo.open_store(), area_id)
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.reload()
+        what = f"sagsområdet «{seen[0].case_area}»"
+        exists = {"sagsområdet": "findes"}
+        mine = {"sagsområdet": "slettet"} if area is None else area_fields(area)
+        conflict = Conflict(
+            what,
+            seen[1] or 0,
+            current[1],
+            changes(
+                {**area_fields(seen[0]), **exists}, {**area_fields(current[0]), **exists}, mine
+            ),
+        )
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                again = None if area is None else on_top(current[0], seen[0], area)
+                self._save_worker(again, current)  # type: ignore[arg-type]
+                return
+            self.notify(
+                f"Kollegaens ændring af {what} er beholdt; din ændring er ikke gemt"
+                if choice == "keep"
+                else f"Annulleret: din ændring af {what} er ikke gemt",
+                title="Ændret af en anden",
+                severity="warning",
+                markup=False,  # the area's name is user text
+            )
+            self.reload()
+
+        self.app.push_screen(ConflictScreen(conflict), chosen)
 
 
 class _Modal(Dialog):

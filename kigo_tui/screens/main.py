@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,11 +31,12 @@ from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
+    from kigo_tui.conflict import Conflict
     from kigo_tui.live import ChangeListener
-    from kigo_tui.models.readmodels import TaskRow
+    from kigo_tui.models.readmodels import TaskDetail, TaskRow
     from kigo_tui.organisation import Organisation
     from kigo_tui.screens.dialogs import EditResult
-    from kigo_tui.store import Store
+    from kigo_tui.store import Store, TaskEdit
 
 
 R = TypeVar("R")
@@ -46,6 +47,30 @@ class UndoEntry:
     task_id: str
     before: TaskRow
     what: str
+    after: TaskRow
+    """The task as the change left it: the undo is based on this version."""
+
+
+TaskChange = Callable[["Store", "int | None"], "TaskRow"]
+"""One write to a task in the store, given the version it is based on; returns the task after."""
+
+
+@dataclass
+class TaskWrite:
+    """A change of one task, with what the user saw when they made it (no silent lost update)."""
+
+    seen: TaskRow
+    """The task as shown when the user acted; the write is based on its version."""
+    change: TaskChange
+    mine: dict[str, object]
+    """What the change makes of the fields it touches (labels of `kigo_tui.conflict.task_fields`)."""
+    responsibility: tuple[str | None, str | None] | None = None
+    """Ansvarlig and udfører as shown (names), when known."""
+    detail: TaskDetail | None = None
+    """The detail pane's task when it showed this task (description, checklist)."""
+    undo_what: str | None = None
+    reapply: TaskChange | None = None
+    """The change to make on top of a colleague's (default: `change` again)."""
 
 
 class MainScreen(Screen[None]):
@@ -84,7 +109,10 @@ class MainScreen(Screen[None]):
         self.model: TreeModel | None = None
         self.org: Organisation | None = None
         self.undo_stack: list[UndoEntry] = []
-        self._versions: dict[str, int] = {}
+        self._own: dict[tuple[str, int], TaskRow] = {}
+        """This screen's own writes: (task, version it was based on) → the task after it. A
+        change based on a version this screen wrote over continues from its own newer row."""
+        self._shown_detail: TaskDetail | None = None
         self._write_lock = threading.Lock()
         self._known_revision = -1
         self._detail_task: str | None = None
@@ -174,7 +202,6 @@ class MainScreen(Screen[None]):
         if org is not None:
             self.org = org
             self.tree.warnings = org.project_warnings()
-        self._versions = {tid: t.version for tid, t in model.tasks.items()}
         self._known_revision = model.revision
         tree = self.tree
         first_load = tree.model is None
@@ -279,8 +306,6 @@ class MainScreen(Screen[None]):
             self.load()
             return
         self.model.load_branch(key, rows)
-        for task in rows:
-            self._versions[task.id] = task.version
         self.tree.branch_loaded(key)
 
     def _update_header(self) -> None:
@@ -354,6 +379,7 @@ class MainScreen(Screen[None]):
         if self.model is None or detail.task.id != self._detail_task:
             return
         if detail.task.id in self.model.tasks:
+            self._shown_detail = detail
             self.query_one(DetailPane).show_task(
                 detail, self.model.colour_of(detail.task.id), self._task_extra(detail.task.id)
             )
@@ -404,33 +430,127 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ writes
 
-    @work(thread=True, group="write", exit_on_error=False)
-    def _write(
-        self, change: Callable[[Store, int | None], TaskRow], task_id: str, undo_what: str | None
+    def _task_write(
+        self, seen: TaskRow, change: TaskChange, mine: dict[str, object], **extra: Any
     ) -> None:
-        """Run one change in the store; the UI follows only after the commit succeeded."""
+        """Start a write of `seen` with what the screen shows with it now (unless `extra` says
+        what was shown when the user started)."""
+        self._write(TaskWrite(seen, change, mine, **{**self._shown_with(seen), **extra}))
+
+    def _shown_with(self, seen: TaskRow) -> dict[str, Any]:
+        """What the screen shows with a task now: responsibility, and the detail pane's
+        description and checklist if they are of the same version."""
+        detail = self._shown_detail
+        same = detail is not None and detail.task.id == seen.id
+        return {
+            "responsibility": self._responsible_names(seen.id),
+            "detail": detail if same and detail.task.version == seen.version else None,  # type: ignore[union-attr]
+        }
+
+    def _responsible_names(self, task_id: str) -> tuple[str | None, str | None] | None:
+        if self.org is None:
+            return None
+        accountable, doer = self.org.responsibility.get(task_id, (None, None))
+        return self.org.name(accountable), self.org.name(doer)
+
+    def _based_on(self, seen: TaskRow) -> TaskRow:
+        """The row a write of `seen` is based on: `seen`, or this screen's own later write of it."""
+        row = seen
+        while (row.id, row.version) in self._own:
+            row = self._own[(row.id, row.version)]
+        return row
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(self, write: TaskWrite) -> None:
+        """Run one change in the store; the UI follows only after the commit succeeded. A change
+        based on a version someone else has replaced is not saved: the user is shown what the
+        colleague changed and chooses (`_ask_conflict`)."""
         from kigo_tui.store import ConflictError
 
+        task_id = write.seen.id
         with self._write_lock:
             before = self.model.tasks.get(task_id) if self.model else None
+            base = self._based_on(write.seen)
             try:
                 store = self.kigo.open_store()
-                row = change(store, self._versions.get(task_id))
-                self._versions[row.id] = row.version
+                row = write.change(store, base.version)
+                if row.version != base.version:
+                    self._own[(task_id, base.version)] = row
                 revision = store.revision()
-            except ConflictError as exc:
-                self.app.call_from_thread(self._conflict, str(exc))
+            except ConflictError:
+                try:
+                    conflict = self._task_conflict(store, write, base)
+                except KigoError as exc:  # the task is gone, or the database is unreachable
+                    self.app.call_from_thread(
+                        self.notify, str(exc), title="Ikke gemt", severity="error"
+                    )
+                    self.app.call_from_thread(self.load)
+                    return
+                self.app.call_from_thread(self._ask_conflict, write, *conflict)
                 return
             except KigoError as exc:
                 self.app.call_from_thread(
                     self.notify, str(exc), title="Ikke gemt", severity="error"
                 )
                 return
-        self.app.call_from_thread(self._apply_row, row, before, undo_what, revision)
+        self.app.call_from_thread(self._apply_row, row, before, write.undo_what, revision)
 
-    def _conflict(self, message: str) -> None:
-        self.notify(message, title="Ændret af en anden", severity="warning", timeout=8)
-        self.load()
+    def _task_conflict(
+        self, store: Store, write: TaskWrite, base: TaskRow
+    ) -> tuple[Conflict, TaskRow, TaskWrite]:
+        """Runs in the write worker: what the user saw, what the colleague saved and what the
+        user wants, and the write to make if the user saves anyway (on the current version)."""
+        from kigo_tui.conflict import Conflict, changes, task_fields
+        from kigo_tui.organisation import read_organisation
+
+        current = store.task(base.id)
+        org = read_organisation(store) if write.responsibility is not None else None
+        theirs_responsibility = None
+        if org is not None:
+            accountable, doer = org.responsibility.get(base.id, (None, None))
+            theirs_responsibility = (org.name(accountable), org.name(doer))
+        detail = store.detail(base.id) if write.detail is not None else None
+        seen = task_fields(base, write.responsibility, write.detail)
+        theirs = task_fields(current, theirs_responsibility, detail)
+        conflict = Conflict(
+            f"opgave {base.id}", base.version, current.version, changes(seen, theirs, write.mine)
+        )
+        again = TaskWrite(
+            current,
+            write.reapply or write.change,
+            write.mine,
+            responsibility=theirs_responsibility,
+            detail=detail,
+            undo_what=write.undo_what,
+            reapply=write.reapply,
+        )
+        return conflict, current, again
+
+    def _ask_conflict(
+        self, write: TaskWrite, conflict: Conflict, current: TaskRow, again: TaskWrite
+    ) -> None:
+        from kigo_tui.screens.dialogs import ConflictScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                self.notify(
+                    f"Gemmer dine ændringer af {conflict.what} oven på kollegaens "
+                    f"(version {conflict.current_version})"
+                )
+                self._write(again)
+                return
+            self.notify(
+                f"Kollegaens ændring af {conflict.what} er beholdt; din ændring er ikke gemt"
+                if choice == "keep"
+                else f"Annulleret: din ændring af {conflict.what} er ikke gemt",
+                title="Ændret af en anden",
+                severity="warning",
+            )
+            self.load()
+            if self._detail_task == current.id:
+                self._load_detail(current.id)
+
+        self.app.push_screen(ConflictScreen(conflict), chosen)
 
     def _apply_row(
         self, row: TaskRow, before: TaskRow | None, undo_what: str | None, revision: int
@@ -441,22 +561,46 @@ class MainScreen(Screen[None]):
             self._known_revision = revision
         self.model.replace_task(row, before)
         if before is not None and undo_what is not None:
-            self.undo_stack.append(UndoEntry(row.id, before, undo_what))
+            self.undo_stack.append(UndoEntry(row.id, before, undo_what, row))
         self.tree.relabel_task(row.id)
         self._update_header()
         if self._detail_task == row.id:
             self._load_detail(row.id)
 
     def action_toggle_done(self) -> None:
+        from kigo_tui.rules import STATUS_LABELS
+
         task = self._require_task()
-        if task is not None:
-            self._write(lambda s, v: s.toggle_done(task.id, v), task.id, "fuldført")
+        if task is None:
+            return
+        if task.status != Status.DONE:
+            done = partial(_set_status, task.id, Status.DONE)
+            self._task_write(
+                task, done, {"status": STATUS_LABELS[Status.DONE]}, undo_what="fuldført"
+            )
+            return
+        # back from done to the status it had before: on a colleague's newer version only while
+        # the task is still done (if the colleague reopened it, there is nothing left to do)
+        self._task_write(
+            task,
+            lambda s, v: s.toggle_done(task.id, v),
+            {"status": "ikke fuldført (forrige status)"},
+            undo_what="fuldført",
+            reapply=partial(_reopen_if_done, task.id),
+        )
 
     def action_cycle_status(self) -> None:
+        from kigo_tui.rules import STATUS_LABELS
+
         task = self._require_task()
         if task is not None:
             target = next_status(task.status)
-            self._write(lambda s, v: s.set_status(task.id, target, v), task.id, "status")
+            self._task_write(
+                task,
+                partial(_set_status, task.id, target),
+                {"status": STATUS_LABELS[target]},
+                undo_what="status",
+            )
 
     def action_edit(self) -> None:
         task = self._require_task()
@@ -466,30 +610,58 @@ class MainScreen(Screen[None]):
         org = self.org
         people = [(p.name, p.id) for p in org.people.values()] if org else []
         current = org.responsibility.get(task.id, (None, None)) if org else (None, None)
+        shown = self._shown_with(task)  # as the dialog opens: a reload meanwhile changes nothing
 
         def saved(result: EditResult | None) -> None:
-            if result is not None:
-                self._write(
-                    lambda s, v: self._save_edit(s, task.id, result, v), task.id, "rettelse"
-                )
+            if result is None:
+                return
+            edit, mine = _edited_fields(task, result)
+            responsibility: dict[str, int | None] = {}
+            if result.responsibility is not None:
+                for index, (key, label) in enumerate(
+                    (("accountable", "ansvarlig"), ("doer", "udfører"))
+                ):
+                    if result.responsibility[index] != current[index]:
+                        responsibility[key] = result.responsibility[index]
+                        mine[label] = org.name(result.responsibility[index]) if org else None
+            if not mine:
+                self.notify("Ingen ændringer at gemme")
+                return
+            self._task_write(
+                task,
+                lambda s, v: self._save_edit(s, task.id, edit, responsibility, v),
+                mine,
+                undo_what="rettelse",
+                **shown,
+            )
 
         from kigo_tui.screens.dialogs import EditTaskScreen
 
         self.app.push_screen(EditTaskScreen(task, people, current), saved)
 
     def _save_edit(
-        self, store: Store, task_id: str, result: EditResult, version: int | None
+        self,
+        store: Store,
+        task_id: str,
+        edit: TaskEdit,
+        responsibility: dict[str, int | None],
+        version: int | None,
     ) -> TaskRow:
-        """Runs in the write worker: the edit, then the responsibility (and a fresh organisation)."""
+        """Runs in the write worker: the edit, then the responsibility (and a fresh organisation),
+        each based on the version the user saw (the second on the version the first made)."""
         from kigo_tui.organisation import read_organisation, set_responsibility
+        from kigo_tui.store import TaskEdit
 
-        row = store.edit_task(task_id, result.edit, version)
-        if result.responsibility is not None:
-            accountable, doer = result.responsibility
-            set_responsibility(store, task_id, accountable=accountable, doer=doer)
+        row = None
+        if edit != TaskEdit():
+            row = store.edit_task(task_id, edit, version)
+            version = None if version is None else row.version  # our own edit moved it on
+        if responsibility:
+            set_responsibility(store, task_id, **responsibility, expected_version=version)  # type: ignore[arg-type]
             org = read_organisation(store)
             self.app.call_from_thread(self._set_org, org)
             row = store.task(task_id)
+        assert row is not None  # the dialog's caller saves only when something changed
         return row
 
     def _set_org(self, org: Organisation) -> None:
@@ -500,31 +672,45 @@ class MainScreen(Screen[None]):
             self.notify("Intet at fortryde", severity="warning")
             return
         entry = self.undo_stack.pop()
-        self._write(lambda s, v: s.restore_task(entry.task_id, entry.before), entry.task_id, None)
+        from kigo_tui.conflict import task_fields
+
+        before, after = task_fields(entry.before), task_fields(entry.after)
+        touched = [
+            name
+            for name in ("status", "start", "due", "warn_days", "category", "title")
+            if getattr(entry.before, name) != getattr(entry.after, name)
+        ]
+        mine = {label: value for label, value in before.items() if after.get(label) != value}
+        self._task_write(
+            entry.after,
+            lambda s, v: s.restore_task(entry.task_id, entry.before, v, touched),
+            mine,
+        )
         self.notify(f"Fortryder {entry.what} på {entry.task_id}")
 
     @on(DetailPane.ChecklistToggled)
     def _checklist(self, event: DetailPane.ChecklistToggled) -> None:
-        self._tick(event.item_id, event.done)
+        from kigo_tui.conflict import checklist_label
 
-    @work(thread=True, group="write", exit_on_error=False)
-    def _tick(self, item_id: int, done: bool) -> None:
-        with self._write_lock:
-            try:
-                store = self.kigo.open_store()
-                row, changed = store.set_checklist_item(item_id, done)
-                self._versions[row.id] = row.version
-                revision = store.revision()
-            except KigoError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error")
-                return
-        self.app.call_from_thread(self._apply_row, row, None, None, revision)
+        detail = self._shown_detail
+        if self.model is None or detail is None:
+            return
+        task = detail.task  # the checklist is of the version the pane shows
+        items = [(n, i) for n, i in enumerate(detail.checklist, start=1) if i.id == event.item_id]
+        mine = {checklist_label(n, i.text): "✓" if event.done else "○" for n, i in items}
+        item_id, done = event.item_id, event.done
+        self._task_write(task, lambda s, v: self._tick(s, item_id, done, v), mine)
+
+    def _tick(self, store: Store, item_id: int, done: bool, version: int | None) -> TaskRow:
+        """Runs in the write worker: tick or untick, and say when the task's status followed."""
+        row, changed = store.set_checklist_item(item_id, done, version)
         if changed == Status.DONE:
             self.app.call_from_thread(
                 self.notify, f"{row.id} er fuldført: alle punkter er afkrydset"
             )
         elif changed == Status.IN_PROGRESS and not done:
             self.app.call_from_thread(self.notify, f"{row.id} er genåbnet som påbegyndt")
+        return row
 
     # ------------------------------------------------------------------ local tasks
 
@@ -557,7 +743,6 @@ class MainScreen(Screen[None]):
                 row = store.add_local_task(
                     values.pop("project"), values.pop("main_task"), values.pop("title"), **values
                 )
-                self._versions[row.id] = row.version
                 revision = store.revision()
             except KigoError as exc:
                 self.app.call_from_thread(self.notify, str(exc), severity="error")
@@ -595,7 +780,7 @@ class MainScreen(Screen[None]):
         with self._write_lock:
             try:
                 store = self.kigo.open_store()
-                store.delete_local_task(task.id)
+                store.delete_local_task(task.id, self._based_on(task).version)
                 revision = store.revision()
             except KigoError as exc:
                 self.app.call_from_thread(self.notify, str(exc), severity="error")
@@ -904,3 +1089,45 @@ class MainScreen(Screen[None]):
             folder = self.kigo.export_dir or Path.cwd()
             code = self.model.kommune_code
             self.app.push_screen(CalendarScreen(self._cursor_project(), code, folder))
+
+
+def _set_status(task_id: str, status: Status, store: Store, version: int | None) -> TaskRow:
+    return store.set_status(task_id, status, version)
+
+
+def _reopen_if_done(task_id: str, store: Store, version: int | None) -> TaskRow:
+    """Take a task back from done, unless it is no longer done (a colleague reopened it)."""
+    current = store.task(task_id)
+    if current.status != Status.DONE:
+        return current
+    return store.toggle_done(task_id, version)
+
+
+def _edited_fields(task: TaskRow, result: EditResult) -> tuple[TaskEdit, dict[str, object]]:
+    """Only what the user changed in the edit dialog (fields left as shown are not written, so a
+    colleague's value in them is kept), and those changes as the conflict dialog shows them."""
+    from kigo_tui.conflict import task_fields
+    from kigo_tui.store import TaskEdit
+
+    e = result.edit
+    edit = TaskEdit(
+        title=e.title if e.title is not None and e.title != task.title else None,
+        category=e.category if e.category is not None and e.category != task.category else None,
+        start=e.start if e.start is not None and e.start != task.start else None,
+        due=e.due if e.due is not None and e.due != task.due else None,
+        warn_days=e.warn_days
+        if e.warn_days is not None and e.warn_days != task.warn_days
+        else None,
+        clear_start=e.clear_start and task.start is not None,
+        clear_due=e.clear_due and task.due is not None,
+    )
+    changed = replace(
+        task,
+        title=edit.title or task.title,
+        category=edit.category or task.category,
+        start=None if edit.clear_start else (edit.start or task.start),
+        due=None if edit.clear_due else (edit.due or task.due),
+        warn_days=task.warn_days if edit.warn_days is None else edit.warn_days,
+    )
+    before, after = task_fields(task), task_fields(changed)
+    return edit, {label: value for label, value in after.items() if before[label] != value}

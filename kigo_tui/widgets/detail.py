@@ -16,6 +16,7 @@ from kigo_tui.dates import danish_date
 from kigo_tui.models.readmodels import TaskDetail
 from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, STATUS_LABELS, Colour, Counts, Status
 from kigo_tui.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
+from kigo_tui.times import clock_text, local_text
 from kigo_tui.tree_model import MainKey, TreeModel
 from kigo_tui.widgets.task_tree import colour_badge
 
@@ -158,7 +159,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         if detail.exit_priority:
             body.append(f"KMD Sag-exit: {EXIT_PRIORITY_LABELS[detail.exit_priority]}\n")
         if task.completed_at:
-            body.append(f"Fuldført: {task.completed_at:%d-%m-%Y %H:%M} (UTC)\n")
+            body.append(f"Fuldført: {clock_text(task.completed_at)}\n")
         if extra is not None:
             body.append_text(extra)
         body.append(f"\n{detail.description}\n")
@@ -186,7 +187,7 @@ class DetailPane(VerticalScroll, can_focus=False):
             checklist.add_class("-empty")
         history = Text()
         if detail.history:
-            history.append("\nHistorik\n", style="bold")
+            history.append("\nHistorik (dansk tid)\n", style="bold")
             for row in detail.history[:15]:
                 label = FIELD_LABELS.get(row.field, row.field)
                 old = (
@@ -200,7 +201,7 @@ class DetailPane(VerticalScroll, can_focus=False):
                     else row.new
                 )
                 history.append(
-                    f"{row.at:%d-%m-%Y %H:%M} {row.user}: {label} {old or '—'} → {new or '—'}"
+                    f"{local_text(row.at)} {row.user}: {label} {old or '—'} → {new or '—'}"
                     + (f" (begrundelse: {row.reason})" if row.reason else "")
                     + "\n"
                 )
