@@ -7,18 +7,25 @@ waiting for it.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input
+from textual.worker import Worker
 
 from kigo_tui.config import Settings
 from kigo_tui.dates import copenhagen_today
+from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.models.readmodels import Overview
@@ -48,7 +55,34 @@ PALETTE_ACTIONS = (
 )
 
 
-class KigoApp(App[None]):
+HOLD_POLL_SECONDS = 0.01
+"""How often a held burst looks whether what its key opens is ready."""
+HOLD_LIMIT_SECONDS = 3.0
+"""A last resort: keys are never held longer than this (a widget that took the key itself)."""
+
+
+@dataclass
+class KeyHold:
+    """Keys that arrived while what an earlier key opens (a dialog, the search field) is opening.
+
+    Textual hands a key to the focused widget and runs its binding only when the key has bubbled
+    back to the app: keys already queued behind it would reach the tree, not the dialog it opens.
+    """
+
+    key: events.Key
+    """The key whose action is awaited."""
+    screen: Screen
+    """The top screen when it was pressed."""
+    held: list[events.Event] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+    dispatched: bool = False
+    """The key's binding has run."""
+    workers: list[Worker] = field(default_factory=list)
+    """Workers whose result opens the dialog (a list read from the database)."""
+    timer: Timer | None = None
+
+
+class KigoApp(ReportsWorkerFailures, App[None]):
     TITLE = "kigo"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
@@ -70,6 +104,7 @@ class KigoApp(App[None]):
         self._preloaded: tuple[Overview, Organisation] | None = None
         self.export_dir: Path | None = None
         """Where `x` writes the status bundle (None: the current folder)."""
+        self._hold: KeyHold | None = None
 
     @property
     def today_overridden(self) -> bool:
@@ -186,6 +221,85 @@ class KigoApp(App[None]):
         """Every notification is plain text: a task title or an error that quotes a user's text
         ('[bold]', '[/]') is shown as typed, never parsed as markup (`markup` is ignored)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    # ------------------------------------------------------------------ keys typed fast
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys that follow a key opening something wait until it is open, then go there."""
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self._hold is not None:
+                self._hold.held.append(event)
+                return
+            if isinstance(event, events.Key) and self._opens_something(event):
+                self._start_hold(event)
+                await super().on_event(event)
+                if not event.is_forwarded:  # a priority binding ran it already
+                    self._key_dispatched(event)
+                return
+        await super().on_event(event)
+        if isinstance(event, events.Key) and event.is_forwarded:
+            self._key_dispatched(event)  # it bubbled back here: its binding has run
+
+    def _opens_something(self, event: events.Key) -> bool:
+        """The key runs a screen's or the app's action (those open dialogs and fields).
+
+        A widget's own bindings (the tree's cursor keys) only move within it, and a printable key
+        in an input is text.
+        """
+        if event.is_printable and isinstance(self.focused, Input):
+            return False
+        active = self.screen.active_bindings.get(event.key)
+        if active is None or not active.enabled:
+            return False
+        return active.node is self or isinstance(active.node, Screen)
+
+    def _start_hold(self, key: events.Key) -> None:
+        hold = KeyHold(key, self.screen)
+        hold.timer = self.set_interval(HOLD_POLL_SECONDS, self._check_hold)
+        self._hold = hold
+
+    def hold_keys_for(self, worker: Worker) -> None:
+        """The key being handled opens its dialog when `worker` is done: hold keys until then."""
+        if self._hold is not None and not self._hold.dispatched:
+            self._hold.workers.append(worker)
+
+    def _key_dispatched(self, key: events.Key) -> None:
+        if self._hold is not None and self._hold.key is key:
+            self._hold.dispatched = True
+            self._check_hold()
+
+    def _check_hold(self) -> None:
+        """Release the held keys once what the key opened is there and focused."""
+        hold = self._hold
+        if hold is None:
+            return
+        if time.monotonic() - hold.started < HOLD_LIMIT_SECONDS:
+            if not hold.dispatched:
+                return  # still on its way to the app
+            if any(not worker.is_finished for worker in hold.workers):
+                return
+            screen = self.screen
+            if not screen.is_mounted:
+                return
+            if screen is not hold.screen and screen.focused is None and screen.focus_chain:
+                return  # the new screen has yet to focus its first field
+        if hold.timer is not None:
+            hold.timer.stop()
+            hold.timer = None
+        # After the callbacks already queued (a field's focus() is one).
+        self.call_later(self._release, hold)
+
+    async def _release(self, hold: KeyHold) -> None:
+        if self._hold is not hold:
+            return
+        self._hold = None
+        pending = hold.held
+        while pending:
+            event = pending.pop(0)
+            await self.on_event(event)
+            if self._hold is not None:  # a held key opens something in its turn
+                self._hold.held.extend(pending)
+                return
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -374,7 +374,7 @@ def run_bundle_command(args: argparse.Namespace) -> int:
     if args.command == "verify":
         from kigo_tui.bundle.verify import verify_bundle
 
-        print(verify_bundle(args.bundle).summary())
+        print(verify_bundle(args.bundle, resolve_today(args.today)[0]).summary())
         return 0
     from kigo_tui.bundle.aggregate import aggregate, report_lines, shown, write_overview
 

@@ -27,3 +27,8 @@ def default_db_path() -> Path:
 
 def config_path() -> Path:
     return config_dir() / "config.toml"
+
+
+def log_path() -> Path:
+    """The TUI's log of unexpected errors (its folder is made when the first one is written)."""
+    return log_dir() / "kigo.log"

@@ -21,6 +21,7 @@ from kigo_tui.rules import (
     task_colour,
 )
 from kigo_tui.text import printable
+from kigo_tui.times import as_utc
 
 
 def _counts(colours: list[Colour], categories: list[Category], done: int) -> Counts:
@@ -82,7 +83,8 @@ def _main_task_node(
             "start": task.start.isoformat() if task.start else None,
             "due": due.isoformat() if due else None,
             "warn_days": task.warn_days,
-            "completed_at": completed.isoformat(timespec="seconds") if completed else None,
+            # With its UTC offset (a stored time is naive UTC): JSON timestamps say their zone.
+            "completed_at": as_utc(completed).isoformat(timespec="seconds") if completed else None,
             "local": task.is_local,
             "baseline_start": baseline_start.isoformat() if baseline_start else None,
             "baseline_due": baseline_due.isoformat() if baseline_due else None,

@@ -374,7 +374,8 @@ def test_the_bundle_carries_kombits_dates_and_both_colours(tmp_path: Path) -> No
         bundle = verify_bundle(write_bundle(tmp_path, store))
     finally:
         store.close()
-    doc = json.loads(bundle.files["status.json"])
+    with zipfile.ZipFile(bundle.path) as archive:  # verify keeps status.json parsed, not as bytes
+        doc = json.loads(archive.read("status.json"))
     tasks = {t["id"]: t for t in all_tasks(doc)}
     moved = tasks[OVERDUE]
     assert (moved["due"], moved["baseline_due"]) == (

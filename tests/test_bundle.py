@@ -401,19 +401,18 @@ def test_schema_file_is_the_status_schema(demo_db: Path, tmp_path: Path) -> None
     assert json.loads(entries(path)["status.schema.json"]) == status_schema()
 
 
-def test_status_json_validates_against_the_shipped_schema(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
-    jsonschema = pytest.importorskip(
-        "jsonschema", reason="jsonschema is not installed in the venv (not a kigo dependency)"
-    )
-    demo_db: Path = request.getfixturevalue("demo_db")
+def test_status_json_validates_against_the_shipped_schema(demo_db: Path, tmp_path: Path) -> None:
+    """With format checking on: dates, and timestamps with their UTC offset (rfc3339-validator)."""
+    import jsonschema
+
     path = tmp_path / "b.zip"
     assert export(demo_db, TODAY, "--out", path) == 0
     files = entries(path)
     schema = json.loads(files["status.schema.json"])
     jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.validate(json.loads(files["status.json"]), schema)
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    assert "date-time" in checker.checkers
+    jsonschema.validate(json.loads(files["status.json"]), schema, format_checker=checker)
 
 
 def test_export_is_deterministic_and_follows_the_data(demo_db: Path, tmp_path: Path) -> None:

@@ -139,7 +139,17 @@ async def test_edit_dialog_shows_the_colleagues_change_and_applies_the_choice(
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, EditTaskScreen))
         # The dialog is open; the colleague saves another status and deadline meanwhile.
-        await in_process(kigo_db, "set", TASK, "--status", "in_progress", "--due", "2027-02-01")
+        await in_process(
+            kigo_db,
+            "set",
+            TASK,
+            "--status",
+            "in_progress",
+            "--due",
+            "2027-02-01",
+            "--begrundelse",
+            "Kollegaens plan",
+        )
         app.screen.query_one("#title", Input).value = "Min titel"
         app.screen.query_one("#warn", Input).value = "30"
         await pilot.press("ctrl+s")
@@ -227,7 +237,17 @@ async def test_status_keys_show_the_colleagues_change(
         await wait_loaded(pilot)
         await goto_task(pilot, TASK)
         release = hold_reloads(app)
-        await in_process(kigo_db, "set", TASK, "--due", "2027-03-01", "--warn-days", "3")
+        await in_process(
+            kigo_db,
+            "set",
+            TASK,
+            "--due",
+            "2027-03-01",
+            "--begrundelse",
+            "Kollegaens plan",
+            "--warn-days",
+            "3",
+        )
         await pilot.press(key)
         dialog = await conflict_shown(pilot)
         wanted = "påbegyndt" if key == "s" else "fuldført"
@@ -324,7 +344,9 @@ async def test_undo_over_a_colleagues_change_restores_only_what_was_undone(
         await until(pilot, lambda: task_row(kigo_db)["status"] == "in_progress")
         await pilot.pause(0.2)
         release = hold_reloads(app)
-        await in_process(kigo_db, "set", TASK, "--due", "2027-04-01")
+        await in_process(
+            kigo_db, "set", TASK, "--due", "2027-04-01", "--begrundelse", "Kollegaens plan"
+        )
         await pilot.press("u")
         dialog = await conflict_shown(pilot)
         assert rows_of(dialog)["status"] == ("påbegyndt", "påbegyndt", "ikke påbegyndt")
@@ -425,7 +447,9 @@ REFUSED = (
 
 def test_the_cli_refuses_an_older_version_and_shows_what_changed(kigo_db: Database) -> None:
     for task_id in (TASK, CHECKLIST_TASK):
-        colleague_saves(kigo_db, "set", task_id, "--due", "2027-05-01")
+        colleague_saves(
+            kigo_db, "set", task_id, "--due", "2027-05-01", "--begrundelse", "Kollegaens plan"
+        )
     before = kigo_db.dump()
     for command in REFUSED:
         refused = colleague(kigo_db, *command, "--version", "1")

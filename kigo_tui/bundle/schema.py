@@ -10,11 +10,23 @@ memory; with it, a bad bundle costs one item's errors (see tests/test_memory_hos
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, FailFast, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    FailFast,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+    model_validator,
+)
 
 from kigo_tui.exit_strategy import CaseArea
 from kigo_tui.rules import Category, Colour, Status
@@ -26,105 +38,159 @@ FORMAT_VERSION = 2
 the kommune's reasons for moved dates."""
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-KommuneCode = Annotated[str, Field(pattern=r"^\d{3}$")]
+KommuneCode = Annotated[StrictStr, Field(pattern=r"^[0-9]{3}$")]
 ProjectCode = Literal["STS", "SAPA", "KY", "KSD"]
+
+# status.json is read exactly as its JSON Schema (status.schema.json) reads it, so that what the
+# schema accepts and what `kigo verify` accepts are the same documents (tests/test_verify_schema.py
+# holds them equal): no loose strings for numbers or booleans ("3", "true"), a number for an
+# integer field only if it is whole (JSON Schema's "integer"; verify's parser turns 3.0 into 3),
+# dates exactly as JSON Schema's "date" format, timestamps as RFC 3339 with their UTC offset, and
+# patterns with Python's `re` (as the jsonschema library applies them).
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""JSON Schema's "date" format: RFC 3339 full-date (then a real calendar date)."""
+TIMESTAMP_PATTERN = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])(?!\n)$"
+)
+"""RFC 3339 date-time with its UTC offset, upper-case T and Z, nothing after it."""
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
+
+
+def _json_date(value: object) -> object:
+    if type(value) is date:
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return date.fromisoformat(value)  # ValueError for 2026-02-30: a validation error
+    raise ValueError("skal være en dato som tekst, ÅÅÅÅ-MM-DD")
+
+
+def _json_timestamp(value: object) -> object:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str) and _TIMESTAMP.search(value):
+        return datetime.fromisoformat(value)
+    raise ValueError(
+        "skal være et tidspunkt som tekst med UTC-forskydning, fx 2026-11-20T09:30:00Z"
+    )
+
+
+JsonDate = Annotated[
+    date, BeforeValidator(_json_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+Timestamp = Annotated[
+    datetime,
+    BeforeValidator(_json_timestamp),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN}),
+]
+Count = Annotated[StrictInt, Field(ge=0)]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class CountsOut(_Model):
-    done: Annotated[int, Field(ge=0)]
-    total: Annotated[int, Field(ge=0)]
-    by_colour: Annotated[dict[Colour, Annotated[int, Field(ge=0)]], FailFast()]
-    by_category: Annotated[dict[Category, Annotated[int, Field(ge=0)]], FailFast()]
+class _StrictModel(BaseModel):
+    """A model of status.json: read exactly as status.schema.json describes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
 
 
-class TaskOut(_Model):
-    id: Annotated[str, Field(pattern=r"^(STS|SAPA|KY|KSD)-\d{2}-(\d{2}|L\d+|G\d+)$")]
-    title: str
+class CountsOut(_StrictModel):
+    done: Count
+    total: Count
+    by_colour: Annotated[dict[Colour, Count], FailFast()]
+    by_category: Annotated[dict[Category, Count], FailFast()]
+
+
+class TaskOut(_StrictModel):
+    id: Annotated[
+        StrictStr, Field(pattern=r"^(STS|SAPA|KY|KSD)-[0-9]{2}-([0-9]{2}|L[0-9]+|G[0-9]+)$")
+    ]
+    title: StrictStr
     category: Category
     status: Status
     colour: Colour
-    start: date | None
-    due: date | None
-    warn_days: Annotated[int, Field(ge=0, le=365)]
-    completed_at: datetime | None
-    local: bool
-    baseline_start: date | None
+    start: JsonDate | None
+    due: JsonDate | None
+    warn_days: Annotated[StrictInt, Field(ge=0, le=365)]
+    completed_at: Timestamp | None
+    local: StrictBool
+    baseline_start: JsonDate | None
     """KOMBIT's start date (the catalogue's, from the go-live); null for a local task."""
-    baseline_due: date | None
+    baseline_due: JsonDate | None
     """KOMBIT's due date; null for a local task."""
     baseline_colour: Colour | None
     """The colour against `baseline_due` (the same rule as `colour`); null for a local task."""
-    start_reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX)] | None
+    start_reason: Annotated[StrictStr, Field(min_length=1, max_length=REASON_MAX)] | None
     """Why the kommune moved the start from KOMBIT's; null unless it is moved."""
-    due_reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX)] | None
+    due_reason: Annotated[StrictStr, Field(min_length=1, max_length=REASON_MAX)] | None
     """Why the kommune moved the due date from KOMBIT's; null unless it is moved."""
 
 
-class MainTaskOut(_Model):
-    number: Annotated[int, Field(ge=1, le=16)]
-    name: str
+class MainTaskOut(_StrictModel):
+    number: Annotated[StrictInt, Field(ge=1, le=16)]
+    name: StrictStr
     colour: Colour
     counts: CountsOut
-    skipped_reason: str | None = None
+    skipped_reason: StrictStr | None = None
     tasks: Annotated[list[TaskOut], FailFast()]
 
 
-class FollowUpItem(_Model):
+class FollowUpItem(_StrictModel):
     """A task KOMBIT would follow up on: mandatory/critical red, or critical yellow."""
 
-    id: str
-    title: str
+    id: StrictStr
+    title: StrictStr
     category: Category
     status: Status
     colour: Colour
-    due: date | None
+    due: JsonDate | None
 
 
-class ProjectOut(_Model):
+class ProjectOut(_StrictModel):
     code: ProjectCode
-    name: str
-    golive: date | None
+    name: StrictStr
+    golive: JsonDate | None
     colour: Colour
     counts: CountsOut
     main_tasks: Annotated[list[MainTaskOut], FailFast()]
     follow_up: Annotated[list[FollowUpItem], FailFast()]
 
 
-class KommuneOut(_Model):
+class KommuneOut(_StrictModel):
     code: KommuneCode
-    name: str
+    name: StrictStr
 
 
-class StatusDocument(_Model):
+class StatusDocument(_StrictModel):
     """`status.json`: the status tree of one kommune on one date."""
 
     kommune: KommuneOut
-    today: date
-    catalogue_version: str
+    today: JsonDate
+    catalogue_version: StrictStr
     colour: Colour
     counts: CountsOut
     projects: Annotated[list[ProjectOut], FailFast()]
 
 
 class FileEntry(_Model):
-    name: str
+    name: StrictStr
     sha256: Sha256
-    size: Annotated[int, Field(ge=0)]
+    size: Count
 
 
 class Manifest(_Model):
-    """`manifest.json`: what the bundle is, and the hash and size of every other file in it."""
+    """`manifest.json`: what the bundle is, and the hash and size of every other file in it.
+    Read as strictly as status.json: no numbers as text."""
 
     format: Literal["kigo-status-bundle"]
-    format_version: int
+    format_version: StrictInt
     kommune_code: KommuneCode
-    kommune_name: str
-    as_of: date
-    generator: str
+    kommune_name: StrictStr
+    as_of: JsonDate
+    generator: StrictStr
     files: Annotated[list[FileEntry], FailFast()]
 
 

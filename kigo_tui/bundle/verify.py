@@ -1,42 +1,65 @@
-"""Verify a status bundle without trusting it: zip safety, manifest, hashes and schema.
+"""Verify a status bundle without trusting it: zip safety, manifest, hashes, schema and meaning.
 
 Nothing is extracted to disk, and memory stays bounded whatever the bundle claims: the zip's end
 record is read before zipfile builds an object per entry; every entry's header is checked
 (name, type, size, ratio) before any data is read; the JSON documents are read whole only up to
-their own limits, and counted before they are parsed; every other entry is hashed as it streams
+their own limits, and counted before they are parsed; status.csv and status.xlsx are read whole
+up to status.json's limit and let go once compared; every other entry is hashed as it streams
 and not kept. A hostile zip (path traversal, links, a zip bomb, lying headers, a huge directory
 or document) is rejected with a message naming the entry, file or field.
+
+Then what the bundle says is recomputed with kigo's own rules (kigo_tui.rules, the status tree's
+roll-up, the export's rows): every colour, count and follow-up list, the kommune, each task's
+place, dates and completion, the bundle's date, and the rows of status.csv and status.xlsx.
+Every check is a rule in RULES (id and Danish text, listed in docs/VERIFY.md); a rejection names
+the part, the task where there is one, and the rule.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import re
 import stat
 import struct
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from itertools import zip_longest
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from kigo_tui.bundle.defects_schema import DefectsDocument
+from kigo_tui.bundle.export import CSV_HEADERS, PROJECT_HEADERS, csv_bytes, project_rows, task_rows
 from kigo_tui.bundle.nogc import paused_gc
 from kigo_tui.bundle.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
+    CountsOut,
     ExitDocument,
     Manifest,
     OrganisationDocument,
+    ProjectOut,
     StatusDocument,
+    TaskOut,
     status_schema,
     status_schema_bytes,
 )
+from kigo_tui.bundle.xlsx import xlsx_bytes
+from kigo_tui.catalogue import shipped_catalogue
+from kigo_tui.dates import resolve_today
 from kigo_tui.errors import KigoError
-from kigo_tui.rules import task_colour
+from kigo_tui.kommuner import find_kommune
+from kigo_tui.rules import COLOUR_LABELS, Colour, Counts, Status, needs_follow_up, task_colour
+from kigo_tui.status import _sum as counts_sum
 from kigo_tui.status import colour_word
 from kigo_tui.times import end_of_day
 
@@ -80,12 +103,143 @@ DOCUMENTS = (
     "defects.json",
 )
 """The entries that are parsed, and so read whole; all others are only hashed."""
-REQUIRED_FILES = ("status.json", "status.schema.json")
+REQUIRED_FILES = ("status.json", "status.schema.json", "status.csv", "status.xlsx")
+TABLES = ("status.csv", "status.xlsx")
+"""Entries read whole (up to MAX_STATUS_BYTES) to compare with status.json, then dropped."""
 ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 class BundleError(KigoError):
-    """The bundle is not acceptable; the message starts with the bundle's path."""
+    """The bundle is not acceptable; the message starts with the bundle's path, names the part
+    (file in the bundle), the task where there is one, and the rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    text: str
+    """What the rule demands, in Danish, as KOMBIT's staff read it (docs/VERIFY.md lists them)."""
+
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        Rule(
+            "zip",
+            "Bundtet er en læsbar zip-fil på højst 256 MB med højst 16 poster og en "
+            "indholdsfortegnelse på højst 1 MB.",
+        ),
+        Rule(
+            "postnavn",
+            "Hver post har et almindeligt filnavn: ingen mapper eller stier, ingen "
+            "kontroltegn, ingen ':', '\\' eller andre tegn Windows ikke tillader, intet "
+            "afsluttende punktum eller mellemrum, intet reserveret Windows-navn (CON, PRN, AUX, "
+            "NUL, COM1-9, LPT1-9, også med filtype) og kun NFC-normaliseret Unicode.",
+        ),
+        Rule(
+            "posttype",
+            "Hver post er en almindelig fil (ikke et link eller en mappe), ukrypteret "
+            "og komprimeret med stored eller deflate.",
+        ),
+        Rule(
+            "poststørrelse",
+            "Hver post holder sig inden for størrelsesgrænserne (64 MB pr. post, "
+            "160 MB i alt), pakker ikke ud som en zip-bombe og er så stor, som zip-hovedet siger.",
+        ),
+        Rule(
+            "dublet-post",
+            "Ingen post findes to gange, heller ikke med forskellige store og små bogstaver.",
+        ),
+        Rule(
+            "manifest",
+            "manifest.json findes, er formatet kigo-status-bundle version 1 og nævner "
+            "netop bundtets øvrige poster, hver én gang.",
+        ),
+        Rule(
+            "kernefiler",
+            "Kernefilerne manifest.json, status.json, status.schema.json, status.csv "
+            "og status.xlsx findes.",
+        ),
+        Rule("hash", "Hver fils størrelse og SHA-256 er dem, manifest.json angiver."),
+        Rule(
+            "json",
+            "Hver JSON-fil er gyldig UTF-8-JSON inden for grænserne for størrelse, antal "
+            "værdier og felter pr. objekt, uden dublerede nøgler og uden NaN, Infinity eller "
+            "-Infinity.",
+        ),
+        Rule("skema", "status.schema.json er netop dette formats JSON-skema."),
+        Rule(
+            "felter",
+            "Hver JSON-fil har præcis de felter og typer, formatet foreskriver "
+            "(status.json: netop det status.schema.json tillader; tal som tal, ikke tekst).",
+        ),
+        Rule("manifest-status", "status.json's kommune og dato er manifestets."),
+        Rule("kommune", "Kommunekoden er en af de 98 kommuners, og navnet er den kommunes."),
+        Rule(
+            "dato",
+            "Bundtets dato ligger ikke efter den dag, det kontrolleres (med én dags "
+            "margen for tidszoner).",
+        ),
+        Rule("struktur", "Hvert projekt står én gang, og hver hovedopgave én gang i sit projekt."),
+        Rule("opgave-id", "Hvert opgave-id står kun én gang i bundtet."),
+        Rule(
+            "placering",
+            "En opgave ligger under det projekt og den hovedopgave, dens id angiver, "
+            "og hovedopgaven findes; en katalogopgave findes i det katalog, bundtet nævner, når "
+            "det er kigos medleverede katalog.",
+        ),
+        Rule(
+            "lokal",
+            "En opgave er markeret som lokal, netop når dens id er et lokalt id (L-nummer).",
+        ),
+        Rule("datoer", "En opgaves startdato ligger ikke efter dens frist."),
+        Rule(
+            "farve-plan",
+            "Hver katalogopgaves farve efter KOMBIT's plan (baseline_colour) er den, farvereglen "
+            "giver ud fra status, KOMBIT's frist, varsel og bundtets dato.",
+        ),
+        Rule(
+            "plan-lokal",
+            "En lokal opgave har ingen KOMBIT-plan (ingen baseline-datoer eller -farve).",
+        ),
+        Rule(
+            "begrundelse",
+            "En begrundelse for en flyttet dato står kun, når datoen er flyttet fra KOMBIT's.",
+        ),
+        Rule(
+            "fuldført",
+            "En fuldført opgave har et fuldførelsestidspunkt, og kun en fuldført opgave har et.",
+        ),
+        Rule(
+            "farve",
+            "Hver opgaves farve er den, KIGO's farveregel giver ud fra status, frist, "
+            "varsel og bundtets dato.",
+        ),
+        Rule(
+            "samlet-farve",
+            "Hver hovedopgaves, hvert projekts og kommunens farve er den værste "
+            "af deres opgavers farver.",
+        ),
+        Rule(
+            "optælling",
+            "Hver optælling (fuldført, i alt, pr. farve, pr. kategori) for "
+            "hovedopgaver, projekter og kommunen passer med opgaverne.",
+        ),
+        Rule(
+            "opfølgning",
+            "Hvert projekts opfølgningsliste er netop de opgaver, KOMBIT følger op "
+            "på (obligatoriske og kritiske røde, kritiske gule ikke påbegyndte), i træets "
+            "rækkefølge og med opgavernes værdier.",
+        ),
+        Rule("status-csv", "status.csv har netop status.json's opgaver, række for række."),
+        Rule(
+            "status-xlsx",
+            "status.xlsx har netop status.json's opgaver og projekter, række for række.",
+        ),
+        Rule("fejllog", "defects.json er målt ved udgangen af bundtets dato."),
+    )
+}
+"""Every check `kigo verify` makes, by id; every rejection names one (docs/VERIFY.md lists all)."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +248,9 @@ class VerifiedBundle:
     manifest: Manifest
     status: StatusDocument
     files: dict[str, bytes]
-    """manifest.json and the DOCUMENTS the bundle has, as read; other entries are not kept."""
+    """manifest.json and the DOCUMENTS the bundle has, as read, except status.json (that is
+    `status`: its bytes are let go once parsed, before status.csv and status.xlsx are compared
+    with it, and are not kept per kommune by the aggregation); other entries are not kept."""
 
     def summary(self) -> str:
         doc = self.status
@@ -105,22 +261,45 @@ class VerifiedBundle:
         )
 
 
-def _fail(path: Path, message: str) -> BundleError:
-    return BundleError(f"{path}: {message}")
+def _fail(path: Path, message: str, rule: str) -> BundleError:
+    """A rejection: `message` names the part (and the task); the rule is added by id and text."""
+    return BundleError(f"{path}: {message} (regel '{rule}': {RULES[rule].text})")
+
+
+def _reject(path: Path, part: str, rule: str, detail: str, task: str | None = None) -> BundleError:
+    where = f"{part}, opgave {task}" if task else part
+    return _fail(path, f"{where}: {detail}", rule)
+
+
+_NOT_ON_WINDOWS = frozenset(':<>"|?*')
+_RESERVED_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{dev}{n}" for dev in ("COM", "LPT") for n in "123456789¹²³"]
+)
+"""Windows device names: no file can have them, whatever its extension (NUL.txt is NUL)."""
 
 
 def _check_name(path: Path, name: str) -> None:
     if "\\" in name:
-        raise _fail(path, f"posten '{name}' indeholder en omvendt skråstreg")
+        raise _fail(path, f"posten '{name}' indeholder en omvendt skråstreg", "postnavn")
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise _fail(path, f"posten '{name}' har en absolut sti")
+        raise _fail(path, f"posten '{name}' har en absolut sti", "postnavn")
     parts = PurePosixPath(name).parts
     if ".." in parts or "." in parts or not parts:
-        raise _fail(path, f"posten '{name}' peger uden for bundtet ('..')")
+        raise _fail(path, f"posten '{name}' peger uden for bundtet ('..')", "postnavn")
     if name.endswith("/") or len(parts) != 1:
-        raise _fail(path, f"posten '{name}' er en mappe eller ligger i en mappe")
-    if any(ord(ch) < 32 for ch in name):
-        raise _fail(path, f"posten {name!r} har kontroltegn i navnet")
+        raise _fail(path, f"posten '{name}' er en mappe eller ligger i en mappe", "postnavn")
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in name):
+        raise _fail(path, f"posten {name!r} har kontroltegn i navnet", "postnavn")
+    if any(ch in _NOT_ON_WINDOWS for ch in name):
+        raise _fail(
+            path, f"posten '{name}' har et tegn, Windows ikke tillader i et filnavn", "postnavn"
+        )
+    if name.endswith((".", " ")):
+        raise _fail(path, f"posten '{name}' ender med punktum eller mellemrum", "postnavn")
+    if name.split(".")[0].rstrip(" ").upper() in _RESERVED_NAMES:
+        raise _fail(path, f"posten '{name}' har et reserveret Windows-navn", "postnavn")
+    if not unicodedata.is_normalized("NFC", name):
+        raise _fail(path, f"posten {name!r} er ikke NFC-normaliseret Unicode", "postnavn")
 
 
 def _check_entry(path: Path, info: zipfile.ZipInfo) -> None:
@@ -128,20 +307,27 @@ def _check_entry(path: Path, info: zipfile.ZipInfo) -> None:
     mode = info.external_attr >> 16
     # Only the file-type bits matter; zip tools that store bare permissions (no type) are fine.
     if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
-        raise _fail(path, f"posten '{info.filename}' er et link eller ikke en almindelig fil")
+        raise _fail(
+            path, f"posten '{info.filename}' er et link eller ikke en almindelig fil", "posttype"
+        )
     if info.flag_bits & 0x1:
-        raise _fail(path, f"posten '{info.filename}' er krypteret")
+        raise _fail(path, f"posten '{info.filename}' er krypteret", "posttype")
     if info.compress_type not in ALLOWED_COMPRESSION:
         raise _fail(
-            path, f"posten '{info.filename}' bruger en ukendt komprimering ({info.compress_type})"
+            path,
+            f"posten '{info.filename}' bruger en ukendt komprimering ({info.compress_type})",
+            "posttype",
         )
     if info.file_size > MAX_ENTRY_BYTES:
-        raise _fail(path, f"posten '{info.filename}' er for stor ({info.file_size} bytes)")
+        raise _fail(
+            path, f"posten '{info.filename}' er for stor ({info.file_size} bytes)", "poststørrelse"
+        )
     if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         raise _fail(
             path,
             f"posten '{info.filename}' pakker ud til {info.file_size} bytes fra "
             f"{info.compress_size} (zip-bombe?)",
+            "poststørrelse",
         )
 
 
@@ -162,10 +348,12 @@ def _stream_entry(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -
         ValueError,  # a name that is not UTF-8 although the header says so
         zlib.error,  # a corrupt deflate stream
     ) as exc:
-        raise _fail(path, f"posten '{info.filename}' kan ikke læses: {exc}") from None
+        raise _fail(path, f"posten '{info.filename}' kan ikke læses: {exc}", "zip") from None
     if left != 1:
         raise _fail(
-            path, f"posten '{info.filename}' har en anden størrelse end zip-hovedet angiver"
+            path,
+            f"posten '{info.filename}' har en anden størrelse end zip-hovedet angiver",
+            "poststørrelse",
         )
 
 
@@ -176,7 +364,9 @@ def _read_document(
     (default: its limit by name)."""
     limit = document_limits(info.filename)[0] if limit is None else limit
     if info.file_size > limit:
-        raise _fail(path, f"{info.filename} er for stor ({info.file_size} bytes; højst {limit})")
+        raise _fail(
+            path, f"{info.filename} er for stor ({info.file_size} bytes; højst {limit})", "json"
+        )
     return b"".join(_stream_entry(path, archive, info))
 
 
@@ -201,10 +391,34 @@ class _TooManyKeys(ValueError):
     pass
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+class _NotJsonNumber(ValueError):
+    pass
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(pairs) > MAX_OBJECT_KEYS:
         raise _TooManyKeys(len(pairs))
-    return dict(pairs)
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return result
+
+
+def _constant(name: str) -> Any:
+    """NaN, Infinity and -Infinity: Python's json reads them, JSON has no such numbers."""
+    raise _NotJsonNumber(name)
+
+
+def _number(text: str) -> int | float:
+    """A JSON number with a fraction or exponent; a whole one (3.0, 1e2) is the integer it equals,
+    as JSON Schema's "integer" sees it."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def _parse_json(path: Path, name: str, data: bytes) -> Any:
@@ -213,22 +427,35 @@ def _parse_json(path: Path, name: str, data: bytes) -> Any:
     values = sum(data.count(separator) for separator in (b",", b":", b"[", b"{"))
     limit = document_limits(name)[1]
     if values > limit:
-        raise _fail(path, f"{name} har for mange værdier (over {limit})")
+        raise _fail(path, f"{name} har for mange værdier (over {limit})", "json")
     try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=_object)
+        return json.loads(
+            data.decode("utf-8"),
+            object_pairs_hook=_object,
+            parse_constant=_constant,
+            parse_float=_number,
+        )
+    except _DuplicateKey as exc:
+        raise _fail(
+            path, f"{name}: nøglen '{exc.args[0]}' står to gange i samme objekt", "json"
+        ) from None
+    except _NotJsonNumber as exc:
+        raise _fail(path, f"{name}: {exc.args[0]} er ikke et JSON-tal", "json") from None
     except _TooManyKeys as exc:
         raise _fail(
-            path, f"{name}: et objekt har {exc.args[0]} felter; højst {MAX_OBJECT_KEYS} er tilladt"
+            path,
+            f"{name}: et objekt har {exc.args[0]} felter; højst {MAX_OBJECT_KEYS} er tilladt",
+            "json",
         ) from None
     except (ValueError, RecursionError) as exc:  # bad UTF-8/JSON, huge ints, deep nesting
-        raise _fail(path, f"{name} er ikke gyldig JSON: {exc}") from None
+        raise _fail(path, f"{name} er ikke gyldig JSON: {exc}", "json") from None
 
 
 def _validate(path: Path, name: str, model: type[BaseModel], raw: Any) -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise _fail(path, f"{name}: {_validation_message(exc)}") from None
+        raise _fail(path, f"{name}: {_validation_message(exc)}", "felter") from None
 
 
 def _load(path: Path, name: str, model: type[BaseModel], data: bytes) -> Any:
@@ -273,49 +500,56 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise _fail(path, f"kan ikke læses: {exc.strerror}") from None
+        raise _fail(path, f"kan ikke læses: {exc.strerror}", "zip") from None
     if size > MAX_BUNDLE_BYTES:
-        raise _fail(path, f"filen er for stor ({size} bytes)")
+        raise _fail(path, f"filen er for stor ({size} bytes)", "zip")
     if not path.is_file():
-        raise _fail(path, "er ikke en gyldig zip-fil (det er ikke en fil)")
+        raise _fail(path, "er ikke en gyldig zip-fil (det er ikke en fil)", "zip")
     if size == 0:
-        raise _fail(path, "er ikke en gyldig zip-fil (filen er tom)")
+        raise _fail(path, "er ikke en gyldig zip-fil (filen er tom)", "zip")
     with path.open("rb") as stream:
         if stream.read(4) != b"PK\x03\x04":
-            raise _fail(path, "er ikke en gyldig zip-fil (den starter ikke med zip-signaturen)")
+            raise _fail(
+                path, "er ikke en gyldig zip-fil (den starter ikke med zip-signaturen)", "zip"
+            )
     declared = _declared_directory(path, size)
     if declared is not None:
         entries, directory = declared
         if entries > MAX_ENTRIES:
-            raise _fail(path, f"har {entries} poster; højst {MAX_ENTRIES} er tilladt")
+            raise _fail(path, f"har {entries} poster; højst {MAX_ENTRIES} er tilladt", "zip")
         if directory > MAX_DIRECTORY_BYTES:
             raise _fail(
                 path,
                 f"zip-indholdsfortegnelsen er for stor ({directory} bytes; "
                 f"højst {MAX_DIRECTORY_BYTES})",
+                "zip",
             )
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:
-        raise _fail(path, f"er ikke en gyldig zip-fil ({exc})") from None
+        raise _fail(path, f"er ikke en gyldig zip-fil ({exc})", "zip") from None
 
 
 def _checked_entries(path: Path, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     """The bundle's entries by name, after every header check and before any data is read."""
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise _fail(path, f"har {len(infos)} poster; højst {MAX_ENTRIES} er tilladt")
+        raise _fail(path, f"har {len(infos)} poster; højst {MAX_ENTRIES} er tilladt", "zip")
     seen: dict[str, str] = {}
     total = 0
     for info in infos:
         _check_entry(path, info)
         folded = info.filename.casefold()
         if folded in seen:
-            raise _fail(path, f"posten '{info.filename}' findes to gange (også '{seen[folded]}')")
+            raise _fail(
+                path,
+                f"posten '{info.filename}' findes to gange (også '{seen[folded]}')",
+                "dublet-post",
+            )
         seen[folded] = info.filename
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
-            raise _fail(path, "pakker ud til mere end tilladt i alt (zip-bombe?)")
+            raise _fail(path, "pakker ud til mere end tilladt i alt (zip-bombe?)", "poststørrelse")
     return {info.filename: info for info in infos}
 
 
@@ -325,12 +559,14 @@ def _check_manifest(path: Path, raw: Any) -> Manifest:
             raise _fail(
                 path,
                 f"manifest.json: felt 'format' er {raw.get('format')!r}, ikke '{FORMAT_NAME}'",
+                "manifest",
             )
         if raw.get("format_version") != FORMAT_VERSION:
             raise _fail(
                 path,
                 f"manifest.json: ukendt format_version {raw.get('format_version')!r} "
                 f"(denne kigo læser version {FORMAT_VERSION})",
+                "manifest",
             )
     return _validate(path, "manifest.json", Manifest, raw)
 
@@ -349,7 +585,9 @@ def check_baselines(path: Path, status: StatusDocument) -> None:
                         None,
                         None,
                     ):
-                        raise _fail(path, f"{where}: en lokal opgave har ingen KOMBIT-plan")
+                        raise _fail(
+                            path, f"{where}: en lokal opgave har ingen KOMBIT-plan", "plan-lokal"
+                        )
                 else:
                     wanted = task_colour(
                         task.status, task.baseline_due, task.warn_days, status.today
@@ -361,6 +599,7 @@ def check_baselines(path: Path, status: StatusDocument) -> None:
                             f"{where}: felt 'baseline_colour' er {got!r}, men KOMBITs frist "
                             f"({task.baseline_due or 'ingen'}) giver {wanted.value!r} pr. "
                             f"{status.today} (farvereglen)",
+                            "farve-plan",
                         )
                 for name, own, baseline in (
                     ("start", task.start, task.baseline_start),
@@ -372,20 +611,25 @@ def check_baselines(path: Path, status: StatusDocument) -> None:
                             path,
                             f"{where}: felt '{name}_reason' er udfyldt, men '{name}' er ikke "
                             "flyttet fra KOMBITs dato",
+                            "begrundelse",
                         )
 
 
-def verify_bundle(path: Path) -> VerifiedBundle:
-    """Check a bundle completely; raise BundleError naming the file and the entry or field."""
+def verify_bundle(path: Path, today: date | None = None) -> VerifiedBundle:
+    """Check a bundle completely; raise BundleError naming the file in the bundle, the task where
+    there is one, and the rule (RULES). `today` is the day of the check (default: --today's
+    KIGO_TODAY, else today in Copenhagen); a bundle dated more than a day after it is refused."""
+    when = resolve_today(None)[0] if today is None else today
     with paused_gc():
-        return _verify(Path(path))
+        return _verify(Path(path), when)
 
 
-def _verify(path: Path) -> VerifiedBundle:
+def _verify(path: Path, today: date) -> VerifiedBundle:
+    tables: dict[str, bytes] = {}
     with _open_archive(path) as archive:
         entries = _checked_entries(path, archive)
         if "manifest.json" not in entries:
-            raise _fail(path, "manifest.json mangler")
+            raise _fail(path, "manifest.json mangler", "manifest")
         files = {
             "manifest.json": _read_document(
                 path, archive, entries["manifest.json"], MAX_MANIFEST_BYTES
@@ -394,39 +638,57 @@ def _verify(path: Path) -> VerifiedBundle:
         manifest = _check_manifest(path, _parse_json(path, "manifest.json", files["manifest.json"]))
         listed = {entry.name: entry for entry in manifest.files}
         if len(listed) != len(manifest.files):
-            raise _fail(path, "manifest.json: en fil er nævnt to gange")
+            raise _fail(path, "manifest.json: en fil er nævnt to gange", "manifest")
         for name in sorted(entries):
             if name != "manifest.json" and name not in listed:
-                raise _fail(path, f"posten '{name}' står ikke i manifest.json")
+                raise _fail(path, f"posten '{name}' står ikke i manifest.json", "manifest")
+        for name in REQUIRED_FILES:
+            if name not in listed:
+                raise _fail(path, f"{name} mangler", "kernefiler")
         for name, entry in sorted(listed.items()):
             if name not in entries:
-                raise _fail(path, f"{name} står i manifest.json, men mangler i bundtet")
-            if name in DOCUMENTS:
-                files[name] = _read_document(path, archive, entries[name])
-                size, digest = len(files[name]), hashlib.sha256(files[name]).hexdigest()
+                raise _fail(path, f"{name} står i manifest.json, men mangler i bundtet", "manifest")
+            if name in DOCUMENTS or name in TABLES:
+                limit = MAX_STATUS_BYTES if name in TABLES else None
+                data = _read_document(path, archive, entries[name], limit)
+                (files if name in DOCUMENTS else tables)[name] = data
+                size, digest = len(data), hashlib.sha256(data).hexdigest()
             else:
                 size, digest = _digest_entry(path, archive, entries[name])
             if size != entry.size:
-                raise _fail(path, f"{name}: størrelsen er {size}, manifestet siger {entry.size}")
+                raise _fail(
+                    path, f"{name}: størrelsen er {size}, manifestet siger {entry.size}", "hash"
+                )
             if digest != entry.sha256:
-                raise _fail(path, f"{name}: SHA-256 passer ikke med manifestet (filen er ændret)")
-    for name in REQUIRED_FILES:
-        if name not in files:
-            raise _fail(path, f"{name} mangler")
+                raise _fail(
+                    path, f"{name}: SHA-256 passer ikke med manifestet (filen er ændret)", "hash"
+                )
     schema = files["status.schema.json"]
     # The exporter's bytes, or the same schema written differently (parsed and compared).
     if schema != status_schema_bytes() and (
         _parse_json(path, "status.schema.json", schema) != status_schema()
     ):
-        raise _fail(path, "status.schema.json er ikke skemaet for dette format")
-    status: StatusDocument = _load(path, "status.json", StatusDocument, files["status.json"])
+        raise _fail(path, "status.schema.json er ikke skemaet for dette format", "skema")
+    status: StatusDocument = _load(path, "status.json", StatusDocument, files.pop("status.json"))
     if status.kommune.code != manifest.kommune_code:
         raise _fail(
-            path, "status.json: felt 'kommune.code' passer ikke med manifestets kommune_code"
+            path,
+            "status.json: felt 'kommune.code' passer ikke med manifestets kommune_code",
+            "manifest-status",
+        )
+    if status.kommune.name != manifest.kommune_name:
+        raise _fail(
+            path,
+            "status.json: felt 'kommune.name' passer ikke med manifestets kommune_name",
+            "manifest-status",
         )
     if status.today != manifest.as_of:
-        raise _fail(path, "status.json: felt 'today' passer ikke med manifestets as_of")
+        raise _fail(
+            path, "status.json: felt 'today' passer ikke med manifestets as_of", "manifest-status"
+        )
+    check_status(path, status, today)
     check_baselines(path, status)
+    check_tables(path, status, tables)
     if "organisation.json" in files:
         _load(path, "organisation.json", OrganisationDocument, files["organisation.json"])
     if "sapa_exit.json" in files:
@@ -437,6 +699,446 @@ def _verify(path: Path) -> VerifiedBundle:
         )
         if defects.measured_at != end_of_day(manifest.as_of):
             raise _fail(
-                path, "defects.json: felt 'measured_at' er ikke udgangen af manifestets as_of"
+                path,
+                "defects.json: felt 'measured_at' er ikke udgangen af manifestets as_of",
+                "fejllog",
             )
     return VerifiedBundle(path, manifest, status, files)
+
+
+# ------------------------------------------------------------------------- what the bundle means
+
+_TASK_ID = re.compile(r"(STS|SAPA|KY|KSD)-([0-9]{2})-(?:([0-9]{2})|(L)[0-9]+|G[0-9]+)")
+"""A task id: project, hovedopgave, then a catalogue number, a local L-number or a generated one."""
+DATE_SLACK = timedelta(days=1)
+"""A bundle may be dated one day after the day it is checked (the kommune may be a time zone ahead)."""
+
+
+@cache
+def _shipped_places() -> tuple[str, dict[str, tuple[str, int]], frozenset[int]]:
+    """The shipped catalogue's version, its tasks' (project, hovedopgave) and its hovedopgaver."""
+    catalogue = shipped_catalogue()
+    places = {task.id: (task.project, task.main_task) for task in catalogue.tasks}
+    return catalogue.version, places, frozenset(m.number for m in catalogue.main_tasks)
+
+
+def _words(counts: dict[Any, int]) -> str:
+    return ", ".join(f"{key!s} {value}" for key, value in sorted(counts.items(), key=str))
+
+
+def _check_counts(
+    path: Path, where: str, colour: Colour, claimed: CountsOut, counts: Counts
+) -> None:
+    """A level's colour and counts against those its tasks give (the roll-up in kigo_tui.rules)."""
+    part = "status.json"
+    if colour != counts.colour:
+        raise _reject(
+            path,
+            part,
+            "samlet-farve",
+            f"{where} har farven {COLOUR_LABELS[colour]}, men den værste af opgavernes farver "
+            f"er {COLOUR_LABELS[counts.colour]}",
+        )
+    for label, got, want in (
+        ("fuldført", claimed.done, counts.done),
+        ("i alt", claimed.total, counts.total),
+    ):
+        if got != want:
+            raise _reject(
+                path, part, "optælling", f"{where}: '{label}' er {got}, men opgaverne giver {want}"
+            )
+    for label, got_counts, want_counts in (
+        ("pr. farve", claimed.by_colour, counts.by_colour),
+        ("pr. kategori", claimed.by_category, counts.by_category),
+    ):
+        if dict(got_counts) != want_counts:
+            raise _reject(
+                path,
+                part,
+                "optælling",
+                f"{where}: optællingen {label} er ({_words(got_counts)}), men opgaverne giver "
+                f"({_words(want_counts)})",
+            )
+
+
+def check_status(path: Path, doc: StatusDocument, today: date) -> None:
+    """Recompute what status.json says from its tasks and its date, and refuse any difference:
+    the kommune, the date, every task's place, dates, completion and colour, every level's
+    colour and counts, and every follow-up list."""
+    part = "status.json"
+    code, name = doc.kommune.code, doc.kommune.name
+    kommune = find_kommune(code)
+    if kommune is None or kommune.code != code:
+        raise _reject(path, part, "kommune", f"kommunekoden '{code}' er ikke en af de 98 kommuners")
+    if kommune.name != name:
+        raise _reject(
+            path, part, "kommune", f"kommune {code} hedder '{kommune.name}', ikke '{name}'"
+        )
+    if doc.today > today + DATE_SLACK:
+        raise _reject(
+            path,
+            part,
+            "dato",
+            f"bundtet er dateret {doc.today.isoformat()}, efter dagen for kontrollen "
+            f"({today.isoformat()})",
+        )
+    version, shipped, numbers = _shipped_places()
+    catalogue = shipped if doc.catalogue_version == version else None
+    seen: set[str] = set()
+    projects: set[str] = set()
+    project_counts: list[Counts] = []
+    for project in doc.projects:
+        pcode = project.code
+        if pcode in projects:
+            raise _reject(path, part, "struktur", f"projekt {pcode} står to gange")
+        projects.add(pcode)
+        mains: set[int] = set()
+        main_counts: list[Counts] = []
+        follow_up: list[TaskOut] = []
+        for main in project.main_tasks:
+            number = main.number
+            where = f"projekt {pcode}, hovedopgave {number}"
+            if number in mains:
+                raise _reject(path, part, "struktur", f"{where} står to gange")
+            mains.add(number)
+            if number not in numbers:
+                raise _reject(path, part, "placering", f"{where} findes ikke i kataloget")
+            counts = Counts()
+            for task in main.tasks:
+                task_id = task.id
+                if task_id in seen:
+                    raise _reject(path, part, "opgave-id", "id'et står to gange", task_id)
+                seen.add(task_id)
+                shape = _TASK_ID.fullmatch(task_id)
+                if shape is None or shape[1] != pcode or int(shape[2]) != number:
+                    raise _reject(
+                        path,
+                        part,
+                        "placering",
+                        f"opgaven ligger under {where}, men dens id siger noget andet",
+                        task_id,
+                    )
+                if task.local != (shape[4] is not None):
+                    raise _reject(
+                        path,
+                        part,
+                        "lokal",
+                        f"'local' er {'sand' if task.local else 'falsk'}, men id'et er "
+                        f"{'ikke ' if task.local else ''}et lokalt id",
+                        task_id,
+                    )
+                if (
+                    catalogue is not None
+                    and shape[3] is not None
+                    and catalogue.get(task_id) != (pcode, number)
+                ):
+                    raise _reject(
+                        path,
+                        part,
+                        "placering",
+                        f"opgaven findes ikke under {where} i katalog {version}",
+                        task_id,
+                    )
+                start, due, status = task.start, task.due, task.status
+                if start is not None and due is not None and start > due:
+                    raise _reject(
+                        path,
+                        part,
+                        "datoer",
+                        f"startdatoen {start.isoformat()} ligger efter fristen {due.isoformat()}",
+                        task_id,
+                    )
+                if (status is Status.DONE) != (task.completed_at is not None):
+                    detail = (
+                        "opgaven er fuldført, men har intet fuldførelsestidspunkt"
+                        if status is Status.DONE
+                        else "opgaven er ikke fuldført, men har et fuldførelsestidspunkt"
+                    )
+                    raise _reject(path, part, "fuldført", detail, task_id)
+                colour = task_colour(status, due, task.warn_days, doc.today)
+                if colour != task.colour:
+                    raise _reject(
+                        path,
+                        part,
+                        "farve",
+                        f"farven er {COLOUR_LABELS[task.colour]}, men farvereglen giver "
+                        f"{COLOUR_LABELS[colour]} pr. {doc.today.isoformat()}",
+                        task_id,
+                    )
+                counts.add(task.category, status, colour)
+                if colour is not Colour.GREEN and needs_follow_up(task.category, status, colour):
+                    follow_up.append(task)
+            _check_counts(path, where, main.colour, main.counts, counts)
+            main_counts.append(counts)
+        counts = counts_sum(main_counts)
+        _check_counts(path, f"projekt {pcode}", project.colour, project.counts, counts)
+        project_counts.append(counts)
+        _check_follow_up(path, project, follow_up)
+    _check_counts(path, "kommunen", doc.colour, doc.counts, counts_sum(project_counts))
+
+
+def _check_follow_up(path: Path, project: ProjectOut, tasks: list[TaskOut]) -> None:
+    want = [(t.id, t.title, t.category, t.status, t.colour, t.due) for t in tasks]
+    got = [(f.id, f.title, f.category, f.status, f.colour, f.due) for f in project.follow_up]
+    if got == want:
+        return
+    index = next(
+        (i for i, (g, w) in enumerate(zip(got, want, strict=False)) if g != w),
+        min(len(got), len(want)),
+    )
+    where = f"opfølgningslisten for projekt {project.code}"
+    if index < len(got) and index < len(want) and got[index][0] == want[index][0]:
+        detail = f"{where} har andre værdier for opgaven end opgaven selv"
+        task_id = got[index][0]
+    elif index < len(want):
+        detail = f"{where} mangler opgaven (eller har den et andet sted)"
+        task_id = want[index][0]
+    else:
+        detail = f"{where} har opgaven, men KOMBIT følger ikke op på den"
+        task_id = got[index][0]
+    raise _reject(path, "status.json", "opfølgning", detail, task_id)
+
+
+# ------------------------------------------------------------------ status.csv and status.xlsx
+
+_TASK_COLUMN = CSV_HEADERS.index("Opgave-id")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A CSV cell starting so is neutralised with a leading ' (OWASP); the value is the rest."""
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MINUTE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}")
+MAX_XLSX_PART_BYTES = 128 * 1024 * 1024
+"""Largest part inside status.xlsx that is read (the sheet of 50,000 tasks: 28 MB)."""
+MAX_XLSX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_XLSX_PARTS = 64
+
+
+def _as_text(value: object) -> str:
+    """A value as the CSV shows it: a date as ISO, a time to the minute, a number as digits."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _serial(text: str) -> float | None:
+    """The Excel serial of an ISO date or date-and-time text (to the minute); None for other text."""
+    if _ISO_DATE.fullmatch(text):
+        return float((date.fromisoformat(text) - _EXCEL_EPOCH.date()).days)
+    if _ISO_MINUTE.fullmatch(text):
+        moment = datetime.fromisoformat(text.replace(" ", "T"))
+        return (moment - _EXCEL_EPOCH).total_seconds() / 86400
+    return None
+
+
+def same_cell(want: object, got: object) -> bool:
+    """Does a cell read back (CSV text, or an xlsx value) say `want`? A date may be an Excel date
+    or ISO text, a number a number or its digits, and text may carry the ' that neutralises a
+    formula-like cell, so both ways of writing a value compare equal."""
+    text = _as_text(want)
+    if got is None or got == "":
+        return text == ""
+    if isinstance(got, str):
+        if got == text:
+            return True
+        return got[:1] == "'" and got[1:2] in _FORMULA_START and got[1:2] != "" and got[1:] == text
+    if isinstance(got, bool):
+        return want is got
+    if isinstance(got, datetime):
+        return _as_text(got) == text or (
+            got.time() == datetime.min.time() and got.date().isoformat() == text
+        )
+    if isinstance(got, int | float):
+        if isinstance(want, int | float) and not isinstance(want, bool):
+            return got == want
+        try:
+            serial = _serial(text)
+        except ValueError:
+            return False
+        if serial is not None:
+            return round(got * 1440) == round(serial * 1440)
+        try:
+            return float(text) == got
+        except ValueError:
+            return False
+    return False
+
+
+def _compare_rows(
+    path: Path,
+    part: str,
+    headers: tuple[str, ...],
+    want_rows: list[list[Any]],
+    got_rows: Iterator[Any],
+    task_column: int | None,
+) -> None:
+    """Row by row, cell by cell; the first difference is refused, naming row, column and task."""
+    header = next(got_rows, None)
+    if header is None or [_as_text(h) for h in header][: len(headers)] != list(headers):
+        raise _reject(path, part, f"status-{part[7:]}", "overskriftsrækken er ikke formatets")
+    rule = f"status-{part[7:]}"
+    for index, (want, got) in enumerate(zip_longest(want_rows, got_rows), start=2):
+        task = None if want is None or task_column is None else str(want[task_column])
+        if got is None:
+            raise _reject(path, part, rule, f"række {index} mangler", task)
+        cells = list(got)
+        while cells and cells[-1] in (None, ""):
+            cells.pop()
+        if want is None:
+            if not cells:
+                continue  # a trailing empty row
+            raise _reject(path, part, rule, f"række {index} svarer ikke til noget i status.json")
+        padded = cells + [None] * (len(want) - len(cells))
+        if len(padded) > len(want):
+            raise _reject(path, part, rule, f"række {index} har flere kolonner end formatets", task)
+        for column, (w, g) in enumerate(zip(want, padded, strict=True)):
+            if not same_cell(w, g):
+                raise _reject(
+                    path,
+                    part,
+                    rule,
+                    f"række {index}, kolonne '{headers[column]}' er {g!r}, men status.json "
+                    f"giver {_as_text(w)!r}",
+                    task,
+                )
+
+
+def _check_csv(path: Path, rows: list[list[Any]], data: bytes) -> None:
+    if data == csv_bytes(rows):
+        return  # written by this format's own code from exactly these rows
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _reject(path, "status.csv", "status-csv", f"er ikke UTF-8 ({exc.reason})") from None
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+        _compare_rows(path, "status.csv", CSV_HEADERS, rows, reader, _TASK_COLUMN)
+    except csv.Error as exc:
+        raise _reject(path, "status.csv", "status-csv", f"kan ikke læses som CSV: {exc}") from None
+
+
+_XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    zlib.error,
+)
+
+
+def _open_xlsx(path: Path, data: bytes) -> zipfile.ZipFile:
+    """status.xlsx as a zip, after the limits on its parts (it is a zip inside the bundle)."""
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+    except _XLSX_ERRORS as exc:
+        raise _reject(path, "status.xlsx", "status-xlsx", f"kan ikke læses: {exc}") from None
+    infos = book.infolist()
+    if len(infos) > MAX_XLSX_PARTS or sum(i.file_size for i in infos) > MAX_XLSX_TOTAL_BYTES:
+        raise _reject(path, "status.xlsx", "status-xlsx", "arbejdsbogen er for stor")
+    for info in infos:
+        if info.file_size > MAX_XLSX_PART_BYTES or (
+            info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        ):
+            raise _reject(
+                path, "status.xlsx", "status-xlsx", f"delen '{info.filename}' er for stor"
+            )
+    return book
+
+
+def _same_part(ours: zipfile.ZipFile, theirs: zipfile.ZipFile, name: str) -> bool:
+    """Are the two parts the same bytes? Compared in chunks, never both whole in memory."""
+    with ours.open(name) as mine, theirs.open(name) as other:
+        while True:
+            chunk = mine.read(READ_CHUNK)
+            if chunk != other.read(len(chunk) or 1):
+                return False
+            if not chunk:
+                return True
+
+
+_SST_ITEMS = re.compile(rb"<sst [^>]*>(.*)</sst>", re.DOTALL)
+_SHEET_TAGS = re.compile(rb"<sheet [^>]*/>")
+_FIRST_RELATIONS = re.compile(rb'<Relationship Id="rId[12]" [^>]*/>')
+_OWN_PARTS = (
+    "xl/worksheets/sheet1.xml",
+    "xl/worksheets/sheet2.xml",
+    "xl/styles.xml",
+    "xl/sharedStrings.xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+)
+
+
+def _same_xlsx(path: Path, data: bytes, expected: bytes) -> bool:
+    """Is the bundle's workbook this format's own, with the same Opgaver and Projekter sheets
+    (other sheets may follow them)? Compared part by part, without parsing a cell."""
+    if data == expected:
+        return True
+    theirs = _open_xlsx(path, data)
+    try:
+        with theirs, zipfile.ZipFile(io.BytesIO(expected)) as ours:
+            if not set(_OWN_PARTS) <= set(theirs.namelist()):
+                return False
+            if not all(_same_part(ours, theirs, name) for name in _OWN_PARTS[:3]):
+                return False
+            own, their = ({n: z.read(n) for n in _OWN_PARTS[3:]} for z in (ours, theirs))
+    except _XLSX_ERRORS:
+        return False  # openpyxl will say what is wrong with it
+    own_sheets = _SHEET_TAGS.findall(own["xl/workbook.xml"])
+    if _SHEET_TAGS.findall(their["xl/workbook.xml"])[: len(own_sheets)] != own_sheets:
+        return False
+    relations = "xl/_rels/workbook.xml.rels"
+    if _FIRST_RELATIONS.findall(own[relations]) != _FIRST_RELATIONS.findall(their[relations]):
+        return False
+    own_items, their_items = (
+        _SST_ITEMS.search(parts["xl/sharedStrings.xml"]) for parts in (own, their)
+    )
+    return (
+        own_items is not None
+        and their_items is not None
+        and their_items[1].startswith(own_items[1])
+    )
+
+
+def _check_xlsx(path: Path, doc: StatusDocument, rows: list[list[Any]], data: bytes) -> None:
+    projects = project_rows(doc)
+    expected = xlsx_bytes(
+        [("Opgaver", CSV_HEADERS, rows), ("Projekter", PROJECT_HEADERS, projects)], doc.today
+    )
+    if _same_xlsx(path, data, expected):
+        return
+    # Another writer: read the cells back with openpyxl and compare them by value.
+    _open_xlsx(path, data).close()  # the limits, before openpyxl unpacks anything
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            for title, headers, want, column in (
+                ("Opgaver", CSV_HEADERS, rows, _TASK_COLUMN),
+                ("Projekter", PROJECT_HEADERS, projects, None),
+            ):
+                if title not in book.sheetnames:
+                    raise _reject(path, "status.xlsx", "status-xlsx", f"arket '{title}' mangler")
+                cells = book[title].iter_rows(values_only=True)
+                _compare_rows(path, "status.xlsx", headers, want, cells, column)
+        finally:
+            book.close()
+    except BundleError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise _reject(
+            path, "status.xlsx", "status-xlsx", f"kan ikke læses: {type(exc).__name__}: {exc}"
+        ) from None
+
+
+def check_tables(path: Path, doc: StatusDocument, tables: dict[str, bytes]) -> None:
+    """status.csv and status.xlsx hold exactly status.json's rows (task_rows: the export's own)."""
+    rows = task_rows(doc)
+    _check_csv(path, rows, tables.pop("status.csv"))  # then let go: the xlsx check needs room
+    _check_xlsx(path, doc, rows, tables.pop("status.xlsx"))

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from kigo_tui.catalogue import PROJECT_CODES
 from kigo_tui.errors import KigoError
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
+from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -35,7 +36,7 @@ def default_name(kommune_code: str, project: str | None) -> str:
     return f"kigo-frister-{kommune_code}{'-' + project if project else ''}.ics"
 
 
-class CalendarScreen(Dialog):
+class CalendarScreen(ReportsWorkerFailures, Dialog):
     """Which tasks, and where the .ics file goes; writes it in a worker, then dismisses with
     the path (None when cancelled). A problem stays in the dialog's error line."""
 

@@ -33,6 +33,7 @@ from kigo_tui.defect_labels import (
 from kigo_tui.errors import KigoError
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
 from kigo_tui.times import duration_text, iso_local, local_text, measure_instant, parse_moment
+from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -50,7 +51,7 @@ def _sla_cell(text: str, breached: bool) -> Text:
     return Text(text, style="bold red" if breached else "")
 
 
-class DefectLogScreen(Screen[None]):
+class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Tilbage"),
         Binding("a", "add", "Ny fejl"),

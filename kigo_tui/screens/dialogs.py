@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -48,6 +50,16 @@ class Dialog(ModalScreen):
     }
     Dialog Grid Input, Dialog Grid Select { background: $boost; }
     """
+
+    _dismissed = False
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        """Close once. A second Enter or ctrl+s typed fast can arrive after the first has closed
+        the dialog: Textual would run the answer's callback again and pop the screen below."""
+        if self._dismissed:
+            return AwaitComplete(asyncio.sleep(0))
+        self._dismissed = True
+        return super().dismiss(result)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -36,6 +36,7 @@ from kigo_tui.exit_strategy import (
 )
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
 from kigo_tui.text import MAX_INT, TextError, bounded_int
+from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -67,7 +68,7 @@ class AreaFilter:
         )
 
 
-class ExitWorkspaceScreen(Screen[None]):
+class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Tilbage"),
         Binding("a", "add", "Tilføj"),
@@ -352,6 +353,7 @@ class AreaFormScreen(_Modal):
     """Add or edit a sagsområde; validated before it closes."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Gem")]
+    AUTO_FOCUS = "Input"  # the first field, not the scrolling frame around the form
 
     def __init__(self, area: CaseArea | None) -> None:
         super().__init__()

@@ -29,6 +29,7 @@ from kigo_tui.text import clean_text
 from kigo_tui.tree_model import MainKey, TaskFilter, TreeModel
 from kigo_tui.widgets.detail import DetailPane
 from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
+from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -74,7 +75,7 @@ class TaskWrite:
     """The change to make on top of a colleague's (default: `change` again)."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReportsWorkerFailures, Screen[None]):
     BINDINGS = [
         Binding("s", "cycle_status", "Status", id="cycle_status"),
         Binding("e", "edit", "Ret", id="edit"),
@@ -271,11 +272,13 @@ class MainScreen(Screen[None]):
         then: Callable[[R], object],
         *,
         exclusive: bool = True,
+        opens: bool = False,
     ) -> None:
         """Run `read` on the store in a thread worker; `then` gets its result on the UI thread.
 
         A read the store refuses is shown as a notification. In an exclusive group a newer read
         cancels an older one (a detail pane follows the cursor; only the last one matters).
+        When `then` `opens` a dialog, the keys typed meanwhile wait for it (KigoApp.on_event).
         """
 
         def work() -> None:
@@ -286,7 +289,11 @@ class MainScreen(Screen[None]):
                 return
             self.app.call_from_thread(then, result)
 
-        self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+        worker = self.run_worker(
+            work, thread=True, group=group, exclusive=exclusive, exit_on_error=False
+        )
+        if opens:
+            self.kigo.hold_keys_for(worker)
 
     @on(TaskTree.BranchNeeded)
     def _branch_needed(self, event: TaskTree.BranchNeeded) -> None:
@@ -878,6 +885,7 @@ class MainScreen(Screen[None]):
                 "lists",
                 lambda store: store.follow_up_candidates(today),
                 partial(self._show_follow_up, today),
+                opens=True,
             )
 
     def _show_follow_up(self, today: date, candidates: list[TaskRow]) -> None:
@@ -942,6 +950,7 @@ class MainScreen(Screen[None]):
             "lists",
             lambda store: store.tasks(task_ids),
             partial(self._show_mine, person.name, self.model.today),
+            opens=True,
         )
 
     def _show_mine(self, name: str, today: date, tasks: list[TaskRow]) -> None:
@@ -1007,7 +1016,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ export
 
     def action_export(self) -> None:
-        self._export(force=False)
+        self.kigo.hold_keys_for(self._export(force=False))  # it may ask before overwriting
 
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, force: bool) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from kigo_tui.errors import KigoError
 from kigo_tui.progress import ALL, Progress, WeekPoint
 from kigo_tui.widgets.progress_chart import ProgressChart
+from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -52,7 +53,7 @@ def summary(series: Progress) -> Text:
     return text
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(ReportsWorkerFailures, Screen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Tilbage"),
         Binding("p", "next_scope", "Næste projekt"),
