@@ -214,7 +214,10 @@ def clean_edit(edit: TaskEdit) -> TaskEdit:
         else clean_text(edit.description, "beskrivelse"),
         start=None if edit.start is None else check_date(edit.start, "startdato"),
         due=None if edit.due is None else check_date(edit.due, "frist"),
-        reason=None if edit.reason is None else clean_text(edit.reason, "begrundelse"),
+        # A reason's white space (line breaks too) is collapsed to single spaces, as it is shown.
+        reason=None
+        if edit.reason is None
+        else clean_text(" ".join(edit.reason.split()), "begrundelse"),
     )
 
 

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import sqlite3
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -27,6 +28,7 @@ from kigo_tui.bundle.schema import status_schema
 from kigo_tui.bundle.verify import BundleError, verify_bundle
 from kigo_tui.calendar_ics import calendar_bytes
 from kigo_tui.catalogue import shipped_catalogue
+from kigo_tui.errors import KigoError
 from kigo_tui.kommuner import find_kommune
 from kigo_tui.rules import Category, Status, task_colour
 from kigo_tui.storage import LOCAL_ID_KEY
@@ -128,6 +130,12 @@ def test_moving_a_catalogue_date_needs_a_short_reason(
     if (which == "start" and new > due) or (which == "due" and new < start):
         return  # the date order rule, tested elsewhere
     text = " ".join((reason or "").split())
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):  # kigo_tui.text.clean_text
+        before = kigo_db.dump()
+        with pytest.raises(KigoError, match="begrundelse indeholder"):
+            store.edit_task(LATER, edit)
+        assert kigo_db.dump() == before
+        return
     if days != 0 and not 0 < len(text) <= REASON_MAX:
         before = kigo_db.dump()
         with pytest.raises(StoreError, match="begrundelse") as info:
