@@ -216,9 +216,13 @@ class DetailPane(VerticalScroll, can_focus=False):
         """A checklist that gets the focus highlights its first item, so the first space ticks
         it (without a highlight, space did nothing and the user's tick was silently lost)."""
         checklist = self._checklist()
-        if event.widget is checklist and checklist is not None:
-            if checklist.highlighted is None and checklist.option_count:
-                checklist.highlighted = 0
+        if (
+            checklist is not None
+            and event.widget is checklist
+            and checklist.highlighted is None
+            and checklist.option_count
+        ):
+            checklist.highlighted = 0
 
     @on(SelectionList.SelectionToggled, "#checklist")
     def _toggled(self, event: SelectionList.SelectionToggled[int]) -> None:
