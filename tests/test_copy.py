@@ -152,7 +152,7 @@ def test_sqlite_to_postgresql_and_back_loses_nothing(
         store.close()
     on_server = rows_of(pg_db.url)
     server_status = status_json(capsys, pg_db.url)
-    assert server_status[1] == before_status[1] + 1
+    assert server_status[1] == before_status[1] + 2  # the status change and the new case area
 
     back = tmp_path / "tilbage.db"
     code, out, err = kigo(capsys, "copy", "--from", pg_db.url, "--to", str(back))

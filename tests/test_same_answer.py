@@ -141,7 +141,12 @@ def _text_defects(text: str) -> tuple[str | None, dict[int, dict[str, str]]]:
     lines = text.splitlines()
     if lines and lines[0].startswith("Ingen fejl i loggen"):
         return None, {}
-    header = lines[0].removeprefix("Fejlloggen pr. ").split(" · ")[0]
+    header = (
+        lines[0]
+        .removeprefix("Fejlloggen pr. ")
+        .split(" · ")[0]
+        .removesuffix(" (alle tider i dansk tid)")
+    )
     rows: dict[int, dict[str, str]] = {}
     for i in range(1, len(lines), 4):
         head = DEFECT_HEAD.match(lines[i])

@@ -168,7 +168,7 @@ def test_every_worker_reports_its_failures() -> None:
         for m, c, n in _worker_sources()
         if c is not None and m != "kigo_tui.worker_failures"  # the handler's own run_worker
     ]
-    assert len(calls) >= 18
+    assert len(calls) >= 15  # the scan finds the workers (16 when this was written)
     for module, cls, call in calls:
         keywords = {k.arg: k.value for k in call.keywords}
         where = f"{module}.{cls.name} line {call.lineno}"

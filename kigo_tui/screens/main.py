@@ -1135,6 +1135,8 @@ def _edited_fields(task: TaskRow, result: EditResult) -> tuple[TaskEdit, dict[st
         clear_start=e.clear_start and task.start is not None,
         clear_due=e.clear_due and task.due is not None,
     )
+    if edit.start is not None or edit.due is not None or edit.clear_start or edit.clear_due:
+        edit = replace(edit, reason=e.reason)  # why a date moves from KOMBIT's (schema 8)
     changed = replace(
         task,
         title=edit.title or task.title,

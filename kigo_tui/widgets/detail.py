@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -210,6 +210,19 @@ class DetailPane(VerticalScroll, can_focus=False):
     def show_message(self, message: str) -> None:
         self._clear_checklist()
         self._set(Text(message))
+
+    @on(events.DescendantFocus)
+    def _highlight_first_item(self, event: events.DescendantFocus) -> None:
+        """A checklist that gets the focus highlights its first item, so the first space ticks
+        it (without a highlight, space did nothing and the user's tick was silently lost)."""
+        checklist = self._checklist()
+        if (
+            checklist is not None
+            and event.widget is checklist
+            and checklist.highlighted is None
+            and checklist.option_count
+        ):
+            checklist.highlighted = 0
 
     @on(SelectionList.SelectionToggled, "#checklist")
     def _toggled(self, event: SelectionList.SelectionToggled[int]) -> None:
