@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 import kigo_tui
+from tests.terminal import Terminal
 
 pytestmark = pytest.mark.install
 
@@ -220,40 +221,15 @@ def _tui_screen(
 ) -> str:
     """The installed TUI started in tmux; its screen once every `wanted` text is on it (or after
     30 s, for the assertion to show)."""
-    env = {**env, "TERM": "xterm-256color"}
-    socket = f"kigo-install-{uuid.uuid4().hex[:8]}"
-    command = " ".join(
-        [
-            "env",
-            *(shlex.quote(f"{k}={v}") for k, v in env.items()),
-            shlex.quote(str(kigo)),
-            *map(shlex.quote, argv),
-        ]
-    )
-
-    def tmux(*args: str) -> str:
-        return subprocess.run(
-            ["tmux", "-u", "-L", socket, *args],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, **env},
-            cwd=cwd,
-            timeout=10,
-        ).stdout
-
-    tmux("new-session", "-d", "-s", "kigo", "-x", "100", "-y", "30", command)
-    try:
+    with Terminal([str(kigo), *argv], env, cwd=cwd) as term:
         deadline = time.monotonic() + 30
         screen = ""
         while time.monotonic() < deadline:
-            screen = tmux("capture-pane", "-p", "-J", "-t", "kigo")
+            screen = term.screen(joined=True)
             if all(text in screen for text in wanted):
                 break
             time.sleep(0.2)
         return screen
-    finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10)
 
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
