@@ -57,6 +57,15 @@ def list_backups(db: Path) -> list[Path]:
     )
 
 
+def backup_taken(backup: Path) -> datetime | None:
+    """When a backup was taken, from its name (the stamp is UTC, so names sort in time order
+    across a change of daylight saving time); None for a name without a stamp."""
+    match = re.search(r"-(\d{8}-\d{6})-\d{6}-[a-z0-9-]+\.db$", backup.name)
+    if match is None:
+        return None
+    return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+
+
 def integrity_problem(path: Path) -> str | None:
     """None when SQLite's quick check says ok; otherwise what it (or the open) said."""
     try:

@@ -396,7 +396,14 @@ def run_bundle_command(args: argparse.Namespace) -> int:
 
 def run_backup_command(args: argparse.Namespace, db: str) -> int:
     """backup, backups and restore work on the file itself, so a damaged database can be restored."""
-    from kigo_tui.backup import list_backups, make_backup, newest_good_backup, restore, sqlite_path
+    from kigo_tui.backup import (
+        backup_taken,
+        list_backups,
+        make_backup,
+        newest_good_backup,
+        restore,
+        sqlite_path,
+    )
 
     path = sqlite_path(db)
     if path is None:
@@ -408,7 +415,14 @@ def run_backup_command(args: argparse.Namespace, db: str) -> int:
         print(f"Sikkerhedskopi: {make_backup(path)}")
     elif args.command == "backups":
         backups = list_backups(path)
-        print("\n".join(str(b) for b in backups) if backups else "Ingen sikkerhedskopier endnu")
+        if not backups:
+            print("Ingen sikkerhedskopier endnu")
+        else:
+            from kigo_tui.times import local_text
+
+            print("Taget (dansk tid)  Fil")
+            for backup in backups:
+                print(f"{local_text(backup_taken(backup)):<16}  {backup}")
     else:
         backup = args.backup or newest_good_backup(path)
         if backup is None:

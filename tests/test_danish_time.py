@@ -170,3 +170,24 @@ async def test_the_detail_pane_shows_completion_and_history_in_danish_time() -> 
     assert "Historik (dansk tid)" in shown
     assert "25-10-2026 02:30 anne: status påbegyndt → fuldført" in shown
     assert "25-10-2026 02:30 anne: status ikke påbegyndt → påbegyndt" in shown
+
+
+def test_kigo_backups_shows_when_each_was_taken_in_danish_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Backup names carry a UTC stamp (they sort in time order across the autumn change, when
+    Danish time repeats an hour); the listing a person reads says when, in Danish time."""
+    db = tmp_path / "k.db"
+    assert main(["--db", str(db), "--today", "2026-11-23", "demo"]) == 0
+    folder = tmp_path / "kigo-backups"
+    folder.mkdir()
+    for moment in MOMENTS:
+        stamp = moment.strftime("%Y%m%d-%H%M%S-000000")
+        (folder / f"k-{stamp}-manuel.db").write_bytes(db.read_bytes())
+    capsys.readouterr()
+    assert main(["--db", str(db), "backups"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Taget (dansk tid)  Fil"
+    shown = [line.split("  ")[0] for line in lines[1:]]
+    expected = [f"{MOMENTS[m]:%d-%m-%Y %H:%M}" for m in sorted(MOMENTS, reverse=True)]
+    assert shown == expected

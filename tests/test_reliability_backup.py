@@ -106,7 +106,7 @@ def test_backup_backups_and_restore_from_the_shell(db_path: Path, capsys) -> Non
     assert _status(db_path) == "done"
 
     code, out, _ = _kigo(capsys, db_path, "backups")
-    assert code == 0 and out.split() == [str(backup)]
+    assert code == 0 and [line.split()[-1] for line in out.splitlines()[1:]] == [str(backup)]
 
     code, out, _ = _kigo(capsys, db_path, "restore")  # no argument: the newest good backup
     assert code == 0 and f"fra {backup}" in out and "foer-gendannelse" in out
