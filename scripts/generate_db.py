@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -66,6 +66,8 @@ def generate(path: Path, tasks: int, today: date, seed: int = 1, kommune: str = 
                 "start_manual": True,
                 "due_manual": True,
                 "warn_days": 14,
+                # A done task has its completion time (verify checks it): noon UTC of its due day.
+                "completed_at": datetime.combine(due, time(12), UTC) if status == "done" else None,
                 "is_local": False,
                 "version": 1,
             }
