@@ -5,6 +5,8 @@ drop-down lists on every choice column and three computed columns (user band, ex
 cleanup, priority) that the import ignores; a second sheet "Forklaring" holds the rules.
 `import_xlsx` reads such a sheet back by its header names, so the columns may be moved; a bad cell
 raises `CaseAreaImportError` naming the file, the row as Excel shows it and the column header.
+The column "Version" (after "Id") holds each row's version at the export; `read_import` returns
+it, so `exit_store.save_areas` can refuse rows a colleague changed since.
 
 No Textual. openpyxl writes the export (imported inside the function); the import is read by
 `kigo_tui.xlsx_reader`, which refuses hostile workbooks within its limits.
