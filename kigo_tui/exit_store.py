@@ -147,15 +147,11 @@ def _stale(sql: Sql, areas: list[CaseArea], versions: Mapping[int, int]) -> list
     """The areas whose version on the sheet is not the database's and that the import would
     change (a row equal to the database overwrites nothing)."""
     found = []
+    existing = {row[0] for row in sql.rows("SELECT id FROM case_area")}
     for area in areas:
-        if area.id is None or area.id not in versions:
-            continue
-        rows = sql.rows(
-            f"SELECT {_COLUMNS}, version FROM case_area WHERE id = :id", {"id": area.id}
-        )
-        if not rows:
-            continue  # gone here: the import adds it again with a new id
-        stale = _stale_one(area, versions[area.id], _area(rows[0][:-1]), rows[0][-1])
+        if area.id is None or area.id not in versions or area.id not in existing:
+            continue  # one gone here is added again with a new id, as the import does
+        stale = _stale_one(area, versions[area.id], *_get(sql, area.id))
         if stale is not None:
             found.append(stale)
     return found
