@@ -7,7 +7,7 @@
     kigo exit pattern ID --answers ja,nej,…
     kigo exit summary
     kigo exit export-xlsx --out FIL.xlsx [--force]
-    kigo exit import-xlsx FIL.xlsx [--dry-run]
+    kigo exit import-xlsx FIL.xlsx [--dry-run] [--force]
 
 Only argparse is imported at module level: `kigo --version` builds this parser too.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kigo_tui.exit_store import StaleArea
     from kigo_tui.exit_strategy import AreaAnalysis, CaseArea
     from kigo_tui.store import Store
 
@@ -178,6 +179,12 @@ def add_exit_parser(
     )
     import_.add_argument("file", type=Path, metavar="FIL.xlsx")
     import_.add_argument("--dry-run", action="store_true", help="vis kun hvad der ville ske")
+    import_.add_argument(
+        "--force",
+        action="store_true",
+        help="skriv arkets værdier, også i rækker en anden har ændret siden eksporten (kolonnen "
+        "Version); det overskriver kollegaens ændringer",
+    )
 
 
 # ------------------------------------------------------------------ running
@@ -452,19 +459,20 @@ def _summary(store: Store) -> int:
 
 def _export(store: Store, args: argparse.Namespace) -> int:
     from kigo_tui.exit_excel import export_xlsx
-    from kigo_tui.exit_store import list_areas
+    from kigo_tui.exit_store import list_versioned
 
-    areas = list_areas(store)
-    export_xlsx(areas, args.out, force=args.force)
+    areas, versions = list_versioned(store)
+    export_xlsx(areas, args.out, force=args.force, versions=versions)
     print(f"Skrev {args.out} ({len(areas)} sagsområder)")
     return 0
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
-    from kigo_tui.exit_excel import import_xlsx
-    from kigo_tui.exit_store import list_areas, save_areas
+    from kigo_tui.exit_excel import read_import
+    from kigo_tui.exit_store import ImportConflictError, list_areas, save_areas, stale_areas
 
-    areas = import_xlsx(args.file)
+    sheet = read_import(args.file)
+    areas = sheet.areas
     existing = {a.id for a in list_areas(store)}
     updated = sum(1 for a in areas if a.id is not None and a.id in existing)
     unknown = [a.id for a in areas if a.id is not None and a.id not in existing]
@@ -474,15 +482,60 @@ def _import(store: Store, args: argparse.Namespace) -> int:
         if unknown
         else ""
     )
+    unversioned = [a.id for a in areas if a.id is not None and a.id not in sheet.versions]
+    if unversioned:
+        note += (
+            "; arket har ingen kolonne 'Version', så det er ikke tjekket, om en anden har ændret "
+            "sagsområderne siden eksporten"
+            if not sheet.has_version_column
+            else f"; id {', '.join(str(i) for i in unversioned)} har ingen version i arket og "
+            "er ikke tjekket for andres ændringer siden eksporten"
+        )
     if args.dry_run:
+        stale = [] if args.force else stale_areas(store, areas, sheet.versions)
+        if stale:
+            raise _error("Tørkørsel: " + _stale_import_text(args.file, sheet.rows, stale))
         print(
             f"Tørkørsel, intet gemt: {args.file} ville tilføje {added} og opdatere {updated} "
             f"sagsområder{note}"
         )
         return 0
-    added, updated = save_areas(store, areas)
+    try:
+        added, updated = save_areas(store, areas, sheet.versions, force=args.force)
+    except ImportConflictError as exc:
+        raise _error(_stale_import_text(args.file, sheet.rows, exc.stale)) from None
     print(f"Importeret {args.file}: {added} tilføjet, {updated} opdateret{note}")
     return 0
+
+
+def _stale_import_text(path: Path, rows: dict[int, int], stale: list[StaleArea]) -> str:
+    """The refusal of an import whose rows a colleague changed after the export: per row the
+    fields whose value in the database now differs from the sheet's, and the two ways on."""
+    from kigo_tui.conflict import shown
+    from kigo_tui.exit_excel import FIELD_HEADERS
+
+    lines = [
+        f"{path.name}: {len(stale)} af arkets sagsområder er ændret af en anden efter "
+        "eksporten; intet er gemt."
+    ]
+    for entry in stale:
+        area_id = entry.current.id
+        lines.append(
+            f"  række {rows.get(area_id, '?')}, id {area_id} '{entry.current.case_area}' "
+            f"(arket har version {entry.sheet_version}, databasen version "
+            f"{entry.current_version}):"
+        )
+        for name, now, wanted in entry.differing:
+            lines.append(
+                f"    {FIELD_HEADERS.get(name, name)}: i databasen nu {shown(now)!r}, "
+                f"arket siger {shown(wanted)!r}"
+            )
+    lines.append(
+        "  Eksportér arket igen (kigo exit export-xlsx --out …), udfyld det på ny og importér "
+        "det; eller importér med --force for at skrive arkets værdier alligevel (det overskriver "
+        "kollegaens ændringer ovenfor)."
+    )
+    return "\n".join(lines)
 
 
 def run_exit_command(store: Store, args: argparse.Namespace) -> int:

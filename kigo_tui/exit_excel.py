@@ -5,6 +5,8 @@ drop-down lists on every choice column and three computed columns (user band, ex
 cleanup, priority) that the import ignores; a second sheet "Forklaring" holds the rules.
 `import_xlsx` reads such a sheet back by its header names, so the columns may be moved; a bad cell
 raises `CaseAreaImportError` naming the file, the row as Excel shows it and the column header.
+The column "Version" (after "Id") holds each row's version at the export; `read_import` returns
+it, so `exit_store.save_areas` can refuse rows a colleague changed since.
 
 No Textual. openpyxl writes the export (imported inside the function); the import is read by
 `kigo_tui.xlsx_reader`, which refuses hostile workbooks within its limits.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,7 +86,12 @@ COMPUTED_HEADERS = (
     "Omfang af oprydning (let/moderat/stort)",
     "Prioritet",
 )
-HEADERS = tuple(c.header for c in COLUMNS) + COMPUTED_HEADERS
+VERSION = Column("Version", "version", "version")
+"""The version each row had at the export: an import of a row changed since is refused. Not a
+CaseArea field; a sheet without the column (KOMBIT's blank template) imports unversioned."""
+SHEET_COLUMNS: tuple[Column, ...] = (COLUMNS[0], VERSION, *COLUMNS[1:])
+"""The columns as the export lays them out: Id, Version, then the fields."""
+HEADERS = tuple(c.header for c in SHEET_COLUMNS) + COMPUTED_HEADERS
 FIELD_HEADERS = {c.field: c.header for c in COLUMNS}
 """The Danish column header of every CaseArea field; also names fields in CLI errors."""
 
@@ -99,6 +107,9 @@ RULES = (
     "Kolonnerne Brugere, Omfang af oprydning og Prioritet beregnes af kigo ved eksport og "
     "ignoreres ved import. Id binder rækken til sagsområdet i kigo; en tom Id giver et nyt "
     "sagsområde.",
+    "Version er rækkens version ved eksporten: har en anden ændret sagsområdet siden, afviser "
+    "importen arket (intet gemmes); eksportér igen, eller importér med --force for at overskrive "
+    "kollegaens ændringer. Ret ikke i Version.",
 )
 
 
@@ -180,8 +191,11 @@ def _cell_value(area: CaseArea, column: Column) -> str | int | None:
     return value
 
 
-def workbook_bytes(areas: list[CaseArea]) -> bytes:
-    """The two-sheet workbook; rows in id order (new areas last), computed columns at the end."""
+def workbook_bytes(areas: list[CaseArea], versions: Mapping[int, int] | None = None) -> bytes:
+    """The two-sheet workbook; rows in id order (new areas last), computed columns at the end.
+
+    `versions` (id → the version the area was read at, `exit_store.list_versioned`) fills the
+    Version column, which the import checks against the database."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -198,12 +212,15 @@ def workbook_bytes(areas: list[CaseArea]) -> bytes:
     for index, cell in enumerate(sheet[1], start=1):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if index > len(COLUMNS):
+        if index > len(SHEET_COLUMNS):
             cell.fill = grey
-    kle_col = next(i for i, c in enumerate(COLUMNS, start=1) if c.kind == "kle")
+    kle_col = next(i for i, c in enumerate(SHEET_COLUMNS, start=1) if c.kind == "kle")
     for excel_row, area in enumerate(ordered, start=2):
-        for index, column in enumerate(COLUMNS, start=1):
+        for index, column in enumerate(SHEET_COLUMNS, start=1):
             cell = sheet.cell(row=excel_row, column=index)
+            if column is VERSION:
+                cell.value = (versions or {}).get(area.id) if area.id is not None else None
+                continue
             value = _cell_value(area, column)
             cell.value = value
             if isinstance(value, str):
@@ -215,7 +232,7 @@ def workbook_bytes(areas: list[CaseArea]) -> bytes:
             EXTENT_LABELS[analysis.extent] if analysis.extent else None,
             analysis.priority,
         )
-        for offset, value in enumerate(extras, start=len(COLUMNS) + 1):
+        for offset, value in enumerate(extras, start=len(SHEET_COLUMNS) + 1):
             cell = sheet.cell(row=excel_row, column=offset, value=value)
             cell.fill = grey
             cell.font = Font(italic=True)
@@ -224,7 +241,7 @@ def workbook_bytes(areas: list[CaseArea]) -> bytes:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(2, len(ordered) + 1)}"
     last_row = max(1000, len(ordered) + 500)
     for kind, choices in CHOICES.items():
-        cols = [i for i, c in enumerate(COLUMNS, start=1) if c.kind == kind]
+        cols = [i for i, c in enumerate(SHEET_COLUMNS, start=1) if c.kind == kind]
         validation = DataValidation(
             type="list",
             formula1='"' + ",".join(choices) + '"',
@@ -274,11 +291,17 @@ def _explanation(sheet: Any, font: Any) -> None:
     sheet.append(["Omfang", ", ".join(EXTENT_LABELS.values())])
 
 
-def export_xlsx(areas: list[CaseArea], path: Path, *, force: bool = False) -> None:
+def export_xlsx(
+    areas: list[CaseArea],
+    path: Path,
+    *,
+    force: bool = False,
+    versions: Mapping[int, int] | None = None,
+) -> None:
     """Write the documentation sheet atomically; an existing file only with `force`."""
     from kigo_tui.bundle.export import write_atomically
 
-    write_atomically(Path(path), workbook_bytes(areas), force=force)
+    write_atomically(Path(path), workbook_bytes(areas, versions), force=force)
 
 
 # ------------------------------------------------------------------ import
@@ -290,7 +313,7 @@ def _normalise_header(text: object) -> str:
 
 
 _HEADER_KEYS: dict[str, Column] = {}
-for _column in COLUMNS:
+for _column in SHEET_COLUMNS:
     _HEADER_KEYS[_normalise_header(_column.header)] = _column
     _HEADER_KEYS.setdefault(_normalise_header(_column.header.split(" (")[0]), _column)
 
@@ -395,8 +418,26 @@ _EMPTY = object()
 """An empty choice/number cell: the field keeps its default (0, None, or the model's Ja/Nej)."""
 
 
+@dataclass(frozen=True)
+class ImportedSheet:
+    """What a documentation sheet holds: the areas in row order and, by id, the version each
+    row had at the export and the row it stands in."""
+
+    areas: list[CaseArea]
+    versions: dict[int, int]
+    """id → the sheet's Version (only rows with an id and a filled-in Version)."""
+    rows: dict[int, int]
+    """id → the row as Excel shows it."""
+    has_version_column: bool
+
+
 def import_xlsx(path: Path) -> list[CaseArea]:
-    """Every sagsområde on the sheet, in row order; CaseAreaImportError on the first bad cell.
+    """Every sagsområde on the sheet, in row order; CaseAreaImportError on the first bad cell."""
+    return read_import(path).areas
+
+
+def read_import(path: Path) -> ImportedSheet:
+    """The sheet's areas with their versions; CaseAreaImportError on the first bad cell.
 
     The workbook is read by `kigo_tui.xlsx_reader`, which refuses a hostile file (a DTD, a sheet
     far larger than a documentation sheet, a string index out of range, …) before it costs time."""
@@ -413,7 +454,9 @@ def import_xlsx(path: Path) -> list[CaseArea]:
             f"arket '{SHEET}' findes ikke (arkene er: {', '.join(sheet.names)})",
         )
     columns = _map_headers(path, sheet.row_values(1))
+    version_at = next((i for i, c in columns.items() if c is VERSION), None)
     areas: list[CaseArea] = []
+    versions: dict[int, int] = {}
     seen_ids: dict[int, int] = {}
     for excel_row in sorted(sheet.rows):
         if excel_row == 1:
@@ -431,8 +474,39 @@ def import_xlsx(path: Path) -> list[CaseArea]:
                     column=FIELD_HEADERS["id"],
                 )
             seen_ids[area.id] = excel_row
+            version = _read_version(path, excel_row, values, version_at)
+            if version is not None:
+                versions[area.id] = version
         areas.append(area)
-    return areas
+    return ImportedSheet(areas, versions, seen_ids, version_at is not None)
+
+
+def _read_version(
+    path: Path, excel_row: int, values: tuple[object, ...], index: int | None
+) -> int | None:
+    """The row's Version (None: no column, or the cell is empty); a bad one names row and column."""
+    raw = values[index] if index is not None and index < len(values) else None
+    if isinstance(raw, CellError):
+        raise CaseAreaImportError(
+            path,
+            f"cellen indeholder Excel-fejlen {raw}; skriv versionen fra eksporten",
+            row=excel_row,
+            column=VERSION.header,
+        )
+    if _is_empty(raw):
+        return None
+    try:
+        number = _whole_number(raw)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise CaseAreaImportError(
+            path,
+            f"'{raw}' er ikke en version (et helt tal fra 1, som eksporten skrev)",
+            row=excel_row,
+            column=VERSION.header,
+        )
+    return number
 
 
 def _map_headers(path: Path, header_row: tuple[object, ...]) -> dict[int, Column]:
@@ -451,7 +525,7 @@ def _map_headers(path: Path, header_row: tuple[object, ...]) -> dict[int, Column
         columns[index] = column
     missing = [c.header for c in COLUMNS if c.field not in found and c.field != "id"]
     if missing:
-        if not found:
+        if not found.keys() - {VERSION.field}:
             raise CaseAreaImportError(
                 path,
                 f"arket '{SHEET}' har ingen kendte kolonneoverskrifter i række 1 "
@@ -468,6 +542,8 @@ def _read_row(
 ) -> CaseArea:
     data: dict[str, object] = {}
     for index, column in columns.items():
+        if column is VERSION:
+            continue  # read by _read_version: not a CaseArea field
         raw = values[index] if index < len(values) else None
         try:
             value = _convert(column, raw)

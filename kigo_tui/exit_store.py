@@ -7,6 +7,9 @@ changed field goes in the history under 'SAG-<id>'.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from kigo_tui.exit_strategy import STORED, CaseArea
 from kigo_tui.sqlio import Sql
 from kigo_tui.store import ConflictError, Store, StoreError, insert_sql, refuse_stale
@@ -116,21 +119,92 @@ def save_area(store: Store, area: CaseArea, expected_version: int | None = None)
     return area
 
 
-def save_areas(store: Store, areas: list[CaseArea]) -> tuple[int, int]:
-    """Save many areas in one transaction (an Excel import); returns (added, updated)."""
+@dataclass(frozen=True)
+class StaleArea:
+    """A row of an imported sheet whose area a colleague changed after the export."""
+
+    sheet: CaseArea
+    sheet_version: int
+    current: CaseArea
+    current_version: int
+
+    @property
+    def differing(self) -> list[tuple[str, object, object]]:
+        """(field, the value in the database now, the sheet's value) of each field that differs."""
+        now, wanted = _values(self.current), _values(self.sheet)
+        return [(name, now[name], wanted[name]) for name in FIELDS if now[name] != wanted[name]]
+
+
+class ImportConflictError(ConflictError):
+    """An import refused because rows of the sheet are older than the database; nothing saved."""
+
+    def __init__(self, stale: list[StaleArea]) -> None:
+        super().__init__(f"{len(stale)} sagsområder er ændret siden eksporten; intet er gemt")
+        self.stale = stale
+
+
+def _stale(sql: Sql, areas: list[CaseArea], versions: Mapping[int, int]) -> list[StaleArea]:
+    """The areas whose version on the sheet is not the database's and that the import would
+    change (a row equal to the database overwrites nothing)."""
+    found = []
+    existing = {row[0] for row in sql.rows("SELECT id FROM case_area")}
+    for area in areas:
+        if area.id is None or area.id not in versions or area.id not in existing:
+            continue  # one gone here is added again with a new id, as the import does
+        stale = _stale_one(area, versions[area.id], *_get(sql, area.id))
+        if stale is not None:
+            found.append(stale)
+    return found
+
+
+def _stale_one(area: CaseArea, expected: int, current: CaseArea, version: int) -> StaleArea | None:
+    stale = StaleArea(area, expected, current, version)
+    return stale if version != expected and stale.differing else None
+
+
+def stale_areas(
+    store: Store, areas: list[CaseArea], versions: Mapping[int, int]
+) -> list[StaleArea]:
+    """What `save_areas` would refuse (for a dry run): one consistent read."""
+    with store.reading() as sql:
+        return _stale(sql, areas, versions)
+
+
+def save_areas(
+    store: Store,
+    areas: list[CaseArea],
+    versions: Mapping[int, int] | None = None,
+    *,
+    force: bool = False,
+) -> tuple[int, int]:
+    """Save many areas in one transaction (an Excel import); returns (added, updated).
+
+    `versions` is, by id, the version each row had when the sheet was exported: when a row the
+    import would change has moved on since, nothing is saved (`ImportConflictError` lists them),
+    unless `force` (the sheet's values overwrite the colleague's)."""
     added = updated = 0
     with store.writing() as sql:
         store.require_initialised(sql)
         existing = {row[0] for row in sql.rows("SELECT id FROM case_area")}
+        stale: list[StaleArea] = []
         for area in areas:
             if area.id is not None and area.id in existing:
                 old, version = _get(sql, area.id)
+                expected = None if force or versions is None else versions.get(area.id)
+                if expected is not None:
+                    conflict = _stale_one(area, expected, old, version)
+                    if conflict is not None:
+                        stale.append(conflict)
+                        continue
+                # the update is guarded by the version just read: a change in between refuses it
                 _update(store, sql, area, old, version)
                 updated += 1
             else:
                 new_id = _insert(sql, area)
                 store.record(sql, history_key(new_id), "oprettet", None, area.case_area)
                 added += 1
+        if stale:
+            raise ImportConflictError(stale)  # rolls the whole import back
         store.bump_revision(sql)
     return added, updated
 

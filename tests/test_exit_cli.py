@@ -502,7 +502,7 @@ def test_import_updates_by_id_and_adds_rows_without_id(
     col = {c.value: c.column for c in sheet[1]}
     sheet.cell(row=3, column=col["Løsningsscenarie (1–4)"], value=2)
     sheet.cell(row=3, column=col["Prioritet"], value=99)  # computed: ignored
-    sheet.append([None, "Miljø", "Jordforurening", "09.17"])
+    sheet.append([None, None, "Miljø", "Jordforurening", "09.17"])
     sheet.cell(row=5, column=col["Id"], value=None)
     for header in (
         "Anvender KMD Sag (Ja/Nej)",
@@ -692,19 +692,19 @@ def test_exported_sheet_shape(tmp_path: Path) -> None:
     sheet = workbook[SHEET]
     assert [c.value for c in sheet[1]] == list(HEADERS)
     assert list(HEADERS[-3:]) == list(COMPUTED_HEADERS)
-    assert HEADERS[:4] == ("Id", "Fagområde", "Sagsområde", "KLE-nr.")
+    assert HEADERS[:5] == ("Id", "Version", "Fagområde", "Sagsområde", "KLE-nr.")
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:Y{len(areas) + 1}"
+    assert sheet.auto_filter.ref == f"A1:Z{len(areas) + 1}"
     assert sheet.max_row == len(areas) + 1
     priorities = sorted(sheet.cell(row=r, column=len(HEADERS)).value for r in range(2, 38))
     assert priorities == list(range(1, len(areas) + 1))
     bands = {sheet.cell(row=r, column=len(HEADERS) - 2).value for r in range(2, 38)}
     assert bands <= {"få", "mellem", "mange"}
     # a comment that looks like a formula stays text
-    comments = [sheet.cell(row=r, column=22).value for r in range(2, 38)]
+    comments = [sheet.cell(row=r, column=23).value for r in range(2, 38)]
     assert "=1+1" in comments
     assert all(
-        sheet.cell(row=r, column=22).data_type == "s" for r in range(2, 38) if comments[r - 2]
+        sheet.cell(row=r, column=23).data_type == "s" for r in range(2, 38) if comments[r - 2]
     )
 
 
