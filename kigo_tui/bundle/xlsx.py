@@ -584,16 +584,35 @@ def xlsx_bytes(sheets: Sequence[Sheet], when: date) -> bytes:
     ]
     if any(isinstance(sheet, _StreamedWorksheet) for sheet in worksheets):
         return _streamed_workbook(names, worksheets, strings, when)
+    return zip_bytes(
+        (
+            (zip_entry(name), xml.encode("utf-8"))
+            for name, xml in _parts(names, worksheets, strings, when)
+        ),
+        compresslevel=COMPRESS_LEVEL,
+    )
+
+
+def xlsx_parts(
+    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]], when: date
+) -> dict[str, str]:
+    """The parts `xlsx_bytes` writes into the workbook's zip (of sheets held whole), by name,
+    before they are encoded and deflated: what `kigo verify` compares a workbook's parts with,
+    without paying for the deflating."""
+    names = sheet_names(title for title, _headers, _rows in sheets)
+    worksheets = [_Worksheet(title, headers, rows) for title, headers, rows in sheets]
+    return dict(_parts(names, worksheets, _SharedStrings(), when))
+
+
+def _parts(
+    names: list[str], worksheets: Sequence[_Worksheet], strings: _SharedStrings, when: date
+) -> list[tuple[str, str]]:
     sheet_xml = [sheet.xml(strings, selected=i == 0) for i, sheet in enumerate(worksheets)]
-    parts = [
+    return [
         *_front_parts(names, worksheets, when),
         ("xl/sharedStrings.xml", strings.xml(sum(s.string_cells for s in worksheets))),
         *((f"xl/worksheets/sheet{i}.xml", xml) for i, xml in enumerate(sheet_xml, start=1)),
     ]
-    return zip_bytes(
-        ((zip_entry(name), xml.encode("utf-8")) for name, xml in parts),
-        compresslevel=COMPRESS_LEVEL,
-    )
 
 
 def _front_parts(names: list[str], worksheets: Sequence[Any], when: date) -> list[tuple[str, str]]:
