@@ -253,16 +253,19 @@ class _Worksheet:
             for letter, h in zip(letters, headers, strict=True)
         )
         self.string_cells += sum(1 for h in headers if h)
-        template, arguments, widths = ['<row r="{0}">'], [], []
+        # A row is one %-format of the row number and each column's argument (after the row
+        # number again): a third faster than str.format with numbered fields at 50,000 rows.
+        numbers = range(2, n + 2)
+        template, arguments, widths = ['<row r="%s">'], [numbers], []
         for index, values in enumerate(self._columns(), start=1):
             header = headers[index - 1]
             cell, argument, longest = self._column(strings, letters[index - 1], values, header)
-            template.append(cell.replace("{}", f"{{{index}}}"))
-            arguments.append(argument)
+            template.append(cell.replace("%", "%%").replace("{0}", "%s").replace("{}", "%s"))
+            arguments += (numbers, argument)
             widths.append(max(len(header), longest))
         template.append("</row>")
         row = "".join(template)
-        body = "".join(map(row.format, range(2, n + 2), *arguments)) if n and width else ""
+        body = "".join(map(row.__mod__, zip(*arguments, strict=True))) if n and width else ""
         return (
             _sheet_head(extent, selected, widths)
             + f'<sheetData><row r="1">{head}</row>{body}</sheetData>'
