@@ -29,6 +29,7 @@ from kigo_tui.bundle.xlsx import (
     XlsxError,
     sheet_names,
     xlsx_bytes,
+    xlsx_parts,
 )
 
 WHEN = date(2026, 11, 23)
@@ -338,3 +339,20 @@ def test_a_streamed_sheet_beside_built_ones_and_its_row_count_is_checked() -> No
     lying = xlsx.StreamedRows(lambda: iter(rows), len(rows) + 1, (5, 4, 3))
     with pytest.raises(ValueError, match="rækker"):
         xlsx_bytes([("A", ("T", "N", "Farve"), lying)], WHEN)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            STREAM_CELLS | st.sampled_from(["%s", "{0}", "100 %", "{}"]), min_size=3, max_size=3
+        ),
+        max_size=12,
+    )
+)
+def test_xlsx_parts_are_the_parts_xlsx_bytes_writes(rows: list[list[Any]]) -> None:
+    """kigo verify compares a workbook's parts with xlsx_parts (not deflated): they must be
+    exactly what xlsx_bytes writes, a value like '%s' or '{0}' included."""
+    sheets = [("Opgaver", ("T", "N", "Farve"), rows), ("Projekter", ("A",), [["%d"], [3]])]
+    ours = {name: xml.encode("utf-8") for name, xml in xlsx_parts(sheets, WHEN).items()}
+    assert ours == parts(xlsx_bytes(sheets, WHEN))

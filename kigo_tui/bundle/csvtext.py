@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -64,18 +63,26 @@ class _Cells(dict[object, object]):
         return cell
 
 
-_STARTS_LIKE_A_FORMULA = re.compile("(?:^|\x00)[" + re.escape("".join(FORMULA_STARTS)) + "]")
+_STARTS_LIKE_A_FORMULA = tuple("\x00" + start for start in FORMULA_STARTS)
+"""What a value starting like a formula looks like in "\x00" + its column joined with "\x00":
+six plain substring searches are several times faster than one regex with an alternation."""
+
+
+def _any_formula(values: Sequence[str]) -> bool:
+    """Might a text in `values` start like a formula? (True also for a NUL in a value.)"""
+    joined = "\x00" + "\x00".join(values)
+    return any(start in joined for start in _STARTS_LIKE_A_FORMULA)
 
 
 def _column(values: Sequence[object]) -> Sequence[object]:
     """A column's CSV cells, the same as `csv_cell` of each value, at a fraction of the cost at
-    50,000 rows: a column of text is checked in one regex pass over its joined values (a value
+    50,000 rows: a column of text is checked with substring searches in its joined values (a value
     holding NUL only makes it take the slow path), other columns share equal values' cells."""
     kinds = set(map(type, values))
     if kinds <= {int, float}:
         return values
     if kinds == {str}:
-        if not _STARTS_LIKE_A_FORMULA.search("\x00".join(values)):  # type: ignore[arg-type]
+        if not _any_formula(values):  # type: ignore[arg-type]
             return values
         return [safe_text(v) for v in values]  # type: ignore[arg-type]
     if len(kinds & {bool, int, float}) > 1:  # True == 1 == 1.0: equal, but written apart

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -58,11 +58,23 @@ TIMESTAMP_PATTERN = (
 _TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
 
 
+@lru_cache(maxsize=4096)
+def _iso_date(text: str) -> date | None:
+    """The date `text` is in JSON Schema's "date" format, else None; remembered, as status.json
+    repeats a few hundred dates 100,000 times at 50,000 tasks (a ValueError is not remembered)."""
+    if _DATE.fullmatch(text):
+        return date.fromisoformat(text)  # ValueError for 2026-02-30: a validation error
+    return None
+
+
 def _json_date(value: object) -> object:
     if type(value) is date:
         return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        return date.fromisoformat(value)  # ValueError for 2026-02-30: a validation error
+    if isinstance(value, str):
+        # Only a plain str is remembered (a subclass may compare equal to another text).
+        day = _iso_date(value) if type(value) is str else _iso_date.__wrapped__(value)
+        if day is not None:
+            return day
     raise ValueError("skal være en dato som tekst, ÅÅÅÅ-MM-DD")
 
 

@@ -53,7 +53,7 @@ from kigo_tui.bundle.schema import (
     status_schema,
     status_schema_bytes,
 )
-from kigo_tui.bundle.xlsx import xlsx_bytes
+from kigo_tui.bundle.xlsx import xlsx_parts
 from kigo_tui.catalogue import shipped_catalogue
 from kigo_tui.dates import resolve_today
 from kigo_tui.errors import KigoError
@@ -1050,15 +1050,17 @@ def _open_xlsx(path: Path, data: bytes) -> zipfile.ZipFile:
     return book
 
 
-def _same_part(ours: zipfile.ZipFile, theirs: zipfile.ZipFile, name: str) -> bool:
-    """Are the two parts the same bytes? Compared in chunks, never both whole in memory."""
-    with ours.open(name) as mine, theirs.open(name) as other:
-        while True:
-            chunk = mine.read(READ_CHUNK)
-            if chunk != other.read(len(chunk) or 1):
+def _same_part(theirs: zipfile.ZipFile, name: str, own: bytes) -> bool:
+    """Is their part `own`, byte for byte? Theirs is inflated and compared chunk by chunk, never
+    whole in memory."""
+    view = memoryview(own)
+    at = 0
+    with theirs.open(name) as other:
+        while chunk := other.read(READ_CHUNK):
+            if view[at : at + len(chunk)] != chunk:
                 return False
-            if not chunk:
-                return True
+            at += len(chunk)
+    return at == len(own)
 
 
 _SST_ITEMS = re.compile(rb"<sst [^>]*>(.*)</sst>", re.DOTALL)
@@ -1074,21 +1076,22 @@ _OWN_PARTS = (
 )
 
 
-def _same_xlsx(path: Path, data: bytes, expected: bytes) -> bool:
+def _same_xlsx(path: Path, data: bytes, parts: dict[str, str]) -> bool:
     """Is the bundle's workbook this format's own, with the same Opgaver and Projekter sheets
-    (other sheets may follow them)? Compared part by part, without parsing a cell."""
-    if data == expected:
-        return True
+    (other sheets may follow them)? Its parts are compared with `parts` (this format's, as
+    `xlsx_parts` gives them, not deflated), without parsing a cell."""
     theirs = _open_xlsx(path, data)
     try:
-        with theirs, zipfile.ZipFile(io.BytesIO(expected)) as ours:
+        with theirs:
             if not set(_OWN_PARTS) <= set(theirs.namelist()):
                 return False
-            if not all(_same_part(ours, theirs, name) for name in _OWN_PARTS[:3]):
-                return False
-            own, their = ({n: z.read(n) for n in _OWN_PARTS[3:]} for z in (ours, theirs))
+            for name in _OWN_PARTS[:3]:
+                if not _same_part(theirs, name, parts.pop(name).encode("utf-8")):
+                    return False
+            their = {n: theirs.read(n) for n in _OWN_PARTS[3:]}
     except _XLSX_ERRORS:
         return False  # openpyxl will say what is wrong with it
+    own = {n: parts[n].encode("utf-8") for n in _OWN_PARTS[3:]}
     own_sheets = _SHEET_TAGS.findall(own["xl/workbook.xml"])
     if _SHEET_TAGS.findall(their["xl/workbook.xml"])[: len(own_sheets)] != own_sheets:
         return False
@@ -1107,13 +1110,13 @@ def _same_xlsx(path: Path, data: bytes, expected: bytes) -> bool:
 
 def _check_xlsx(path: Path, doc: StatusDocument, rows: list[list[Any]], data: bytes) -> None:
     projects = project_rows(doc)
-    expected = xlsx_bytes(
+    parts = xlsx_parts(
         [("Opgaver", CSV_HEADERS, rows), ("Projekter", PROJECT_HEADERS, projects)], doc.today
     )
-    if _same_xlsx(path, data, expected):
+    if _same_xlsx(path, data, parts):  # also checks the limits, before openpyxl unpacks anything
         return
+    del parts
     # Another writer: read the cells back with openpyxl and compare them by value.
-    _open_xlsx(path, data).close()  # the limits, before openpyxl unpacks anything
     from openpyxl import load_workbook
 
     try:

@@ -253,16 +253,19 @@ class _Worksheet:
             for letter, h in zip(letters, headers, strict=True)
         )
         self.string_cells += sum(1 for h in headers if h)
-        template, arguments, widths = ['<row r="{0}">'], [], []
+        # A row is one %-format of the row number and each column's argument (after the row
+        # number again): a third faster than str.format with numbered fields at 50,000 rows.
+        numbers = range(2, n + 2)
+        template, arguments, widths = ['<row r="%s">'], [numbers], []
         for index, values in enumerate(self._columns(), start=1):
             header = headers[index - 1]
             cell, argument, longest = self._column(strings, letters[index - 1], values, header)
-            template.append(cell.replace("{}", f"{{{index}}}"))
-            arguments.append(argument)
+            template.append(cell.replace("%", "%%").replace("{0}", "%s").replace("{}", "%s"))
+            arguments += (numbers, argument)
             widths.append(max(len(header), longest))
         template.append("</row>")
         row = "".join(template)
-        body = "".join(map(row.format, range(2, n + 2), *arguments)) if n and width else ""
+        body = "".join(map(row.__mod__, zip(*arguments, strict=True))) if n and width else ""
         return (
             _sheet_head(extent, selected, widths)
             + f'<sheetData><row r="1">{head}</row>{body}</sheetData>'
@@ -584,16 +587,35 @@ def xlsx_bytes(sheets: Sequence[Sheet], when: date) -> bytes:
     ]
     if any(isinstance(sheet, _StreamedWorksheet) for sheet in worksheets):
         return _streamed_workbook(names, worksheets, strings, when)
+    return zip_bytes(
+        (
+            (zip_entry(name), xml.encode("utf-8"))
+            for name, xml in _parts(names, worksheets, strings, when)
+        ),
+        compresslevel=COMPRESS_LEVEL,
+    )
+
+
+def xlsx_parts(
+    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]], when: date
+) -> dict[str, str]:
+    """The parts `xlsx_bytes` writes into the workbook's zip (of sheets held whole), by name,
+    before they are encoded and deflated: what `kigo verify` compares a workbook's parts with,
+    without paying for the deflating."""
+    names = sheet_names(title for title, _headers, _rows in sheets)
+    worksheets = [_Worksheet(title, headers, rows) for title, headers, rows in sheets]
+    return dict(_parts(names, worksheets, _SharedStrings(), when))
+
+
+def _parts(
+    names: list[str], worksheets: Sequence[_Worksheet], strings: _SharedStrings, when: date
+) -> list[tuple[str, str]]:
     sheet_xml = [sheet.xml(strings, selected=i == 0) for i, sheet in enumerate(worksheets)]
-    parts = [
+    return [
         *_front_parts(names, worksheets, when),
         ("xl/sharedStrings.xml", strings.xml(sum(s.string_cells for s in worksheets))),
         *((f"xl/worksheets/sheet{i}.xml", xml) for i, xml in enumerate(sheet_xml, start=1)),
     ]
-    return zip_bytes(
-        ((zip_entry(name), xml.encode("utf-8")) for name, xml in parts),
-        compresslevel=COMPRESS_LEVEL,
-    )
 
 
 def _front_parts(names: list[str], worksheets: Sequence[Any], when: date) -> list[tuple[str, str]]:
