@@ -119,3 +119,21 @@ def pg_db(tmp_path: Path) -> Iterator[Database]:
 def kigo_url(kigo_db: Database) -> str:
     """What `--db` gets for `kigo_db`: a file path or a PostgreSQL URL."""
     return kigo_db.url
+
+
+SERIAL_MODULES = {
+    "test_benchmarks": "ratios of kigo's timings to a floor measured in the same run",
+    "test_bundle_scale": "timings that must stay linear in the size",
+    "test_tui_keys_tmux": "starts CPU burners to load the machine",
+    "test_reliability_concurrency": "throughput of many writer processes",
+    "test_reliability_crash": "kills a writer at random moments",
+    "test_live": "latency of live refresh",
+}
+"""Modules that measure time or load the machine: `make test` runs them after the rest, alone
+(`-m serial`), while the rest runs on both cores (`-n 2 -m "not serial"`)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SERIAL_MODULES:
+            item.add_marker(pytest.mark.serial)

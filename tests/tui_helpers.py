@@ -8,7 +8,9 @@ from collections.abc import Callable
 import pytest
 from textual.pilot import Pilot
 
-DEFAULT_TIMEOUT = 5.0
+DEFAULT_TIMEOUT = 20.0
+"""How long a pilot test waits for what it expects. Only a failing test waits this long; on a
+loaded machine (CI on two cores, both busy) a reload and a reveal took over 5 s."""
 
 
 async def wait_for(
