@@ -92,6 +92,14 @@ def merged(
 # ------------------------------------------------------------------------------------ the CLI
 
 
+def not_saved_message(choice: str | None, what: str) -> str:
+    """What the user is told when a conflict ended without saving their change: they kept the
+    colleague's (`choice == "keep"`) or cancelled."""
+    if choice == "keep":
+        return f"Kollegaens ændring af {what} er beholdt; din ændring er ikke gemt"
+    return f"Annulleret: din ændring af {what} er ikke gemt"
+
+
 def version_number(text: str) -> int:
     """`--version N`: a row's version, a whole number from 1."""
     import argparse

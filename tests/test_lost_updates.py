@@ -37,7 +37,7 @@ from kigo_tui.store import ConflictError, Store
 from kigo_tui.widgets.detail import DetailPane
 from tests.backends import Database
 from tests.conftest import FIXED_TODAY
-from tests.tui_helpers import goto_task, wait_for, wait_loaded
+from tests.tui_helpers import goto_task, notifications, wait_for, wait_loaded
 
 SIZE = (100, 30)
 TASK = "STS-01-01"
@@ -163,6 +163,12 @@ async def test_edit_dialog_shows_the_colleagues_change_and_applies_the_choice(
         await choose(pilot, choice)
         if choice == "mine":
             await until(pilot, lambda: task_row(kigo_db)["title"] == "Min titel")
+        else:  # the user is told their change was not saved, and why
+            said = "er beholdt" if choice == "keep" else "Annulleret"
+            await until(
+                pilot,
+                lambda: any(said in n and "ikke gemt" in n for n in notifications(pilot)),
+            )
         await pilot.pause(0.2)
     after = task_row(kigo_db)
     # The colleague's change is still there, whatever the choice.

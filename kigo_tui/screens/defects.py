@@ -351,7 +351,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
     ) -> None:
         """A colleague saved the defect first: per field what the user saw, what the colleague
         saved and what the user wants; saving anyway puts only the user's changes on top."""
-        from kigo_tui.conflict import Conflict, changes
+        from kigo_tui.conflict import Conflict, changes, not_saved_message
         from kigo_tui.screens.dialogs import ConflictScreen
 
         ops = _ops()
@@ -368,9 +368,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
                 self._write(again, current, done)
                 return
             self.notify(
-                f"Kollegaens ændring af fejl {seen.id} er beholdt; din ændring er ikke gemt"
-                if choice == "keep"
-                else f"Annulleret: din ændring af fejl {seen.id} er ikke gemt",
+                not_saved_message(choice, f"fejl {seen.id}"),
                 title="Ændret af en anden",
                 severity="warning",
             )

@@ -281,7 +281,7 @@ class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
     ) -> None:
         """Per field what the user saw, what the colleague saved and what the user wants; saving
         anyway puts only the user's changes on top of the colleague's version."""
-        from kigo_tui.conflict import Conflict, changes
+        from kigo_tui.conflict import Conflict, changes, not_saved_message
         from kigo_tui.exit_store import area_fields, on_top
         from kigo_tui.screens.dialogs import ConflictScreen
 
@@ -303,9 +303,7 @@ class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
                 self._save_worker(again, current)  # type: ignore[arg-type]
                 return
             self.notify(
-                f"Kollegaens ændring af {what} er beholdt; din ændring er ikke gemt"
-                if choice == "keep"
-                else f"Annulleret: din ændring af {what} er ikke gemt",
+                not_saved_message(choice, what),
                 title="Ændret af en anden",
                 severity="warning",
                 markup=False,  # the area's name is user text

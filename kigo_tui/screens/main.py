@@ -537,6 +537,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
     def _ask_conflict(
         self, write: TaskWrite, conflict: Conflict, current: TaskRow, again: TaskWrite
     ) -> None:
+        from kigo_tui.conflict import not_saved_message
         from kigo_tui.screens.dialogs import ConflictScreen
 
         def chosen(choice: str | None) -> None:
@@ -548,9 +549,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
                 self._write(again)
                 return
             self.notify(
-                f"Kollegaens ændring af {conflict.what} er beholdt; din ændring er ikke gemt"
-                if choice == "keep"
-                else f"Annulleret: din ændring af {conflict.what} er ikke gemt",
+                not_saved_message(choice, conflict.what),
                 title="Ændret af en anden",
                 severity="warning",
             )
