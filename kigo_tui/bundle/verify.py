@@ -59,6 +59,7 @@ from kigo_tui.dates import resolve_today
 from kigo_tui.errors import KigoError
 from kigo_tui.kommuner import find_kommune
 from kigo_tui.rules import COLOUR_LABELS, Colour, Counts, Status, needs_follow_up, task_colour
+from kigo_tui.seed import PROJECT_CODES
 from kigo_tui.status import _sum as counts_sum
 from kigo_tui.status import colour_word
 from kigo_tui.times import end_of_day
@@ -708,7 +709,9 @@ def _verify(path: Path, today: date) -> VerifiedBundle:
 
 # ------------------------------------------------------------------------- what the bundle means
 
-_TASK_ID = re.compile(r"(STS|SAPA|KY|KSD)-([0-9]{2})-(?:([0-9]{2})|(L)[0-9]+|G[0-9]+)")
+_TASK_ID = re.compile(
+    "(" + "|".join(PROJECT_CODES) + r")-([0-9]{2})-(?:([0-9]{2})|(L)[0-9]+|G[0-9]+)"
+)
 """A task id: project, hovedopgave, then a catalogue number, a local L-number or a generated one."""
 DATE_SLACK = timedelta(days=1)
 """A bundle may be dated one day after the day it is checked (the kommune may be a time zone ahead)."""
