@@ -393,3 +393,25 @@ def test_names_and_dialogue_entries_show_literally(demo_path: Path, tmp_path: Pa
         asyncio.run(session())
 
     check()
+
+
+def test_the_command_palette_takes_hostile_search_text(demo_path: Path) -> None:
+    """The palette lists only kigo's own commands, but what the user types into its search field
+    (markup, RTL, emoji, long words) is matched and highlighted: it must stay literal and crash
+    nothing."""
+
+    async def scenario(pilot: Pilot, texts: list[str]) -> None:
+        from textual.command import CommandPalette
+
+        app = pilot.app
+        for text in texts:
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
+            field = app.screen.query_one(Input)
+            field.insert_text_at_cursor(text)
+            await pilot.pause(0.2)
+            assert field.value == text
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="main screen")
+
+    run_batches(lambda: create_app(str(demo_path), today=FIXED_TODAY), scenario)
