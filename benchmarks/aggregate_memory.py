@@ -4,7 +4,7 @@
 
 Issue 15: memory does not grow with the number of bundles; peak memory for 98 bundles stays
 within 1.5 × that for 1 bundle of the same size, for realistic bundles (about 300 tasks) and
-large ones (50,000). For each size, one synthetic snapshot (tests/fleet.py, no database) is
+large ones (50,000). For each size, one synthetic snapshot (tests/support/fleet.py, no database) is
 exported once per kommune with that kommune's code and name, so the 98 bundles have the same
 size and different kommuner. `kigo aggregate` then runs over a folder with the first bundle only
 and over the folder with all of them, each through benchmarks/launcher.py (ru_maxrss of the
@@ -37,8 +37,8 @@ TODAY = date(2026, 11, 23)
 
 def make_bundles(folder: Path, tasks: int, count: int) -> list[Path]:
     from kigo_tui.bundle.export import bundle_bytes, bundle_name
-    from kigo_tui.kommuner import all_kommuner
-    from tests.fleet import synthetic_snapshot
+    from kigo_tui.domain.kommuner import all_kommuner
+    from tests.support.fleet import synthetic_snapshot
 
     kommuner = all_kommuner()[:count]
     base = synthetic_snapshot(kommuner[0], tasks, TODAY)

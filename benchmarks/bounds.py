@@ -1,4 +1,4 @@
-"""The CI guard (tests/test_benchmarks.py): a small, fast run and the bounds it must stay within.
+"""The CI guard (tests/project/test_benchmarks.py): a small, fast run and the bounds it must stay within.
 
 Every bound is a ratio to the floor measured in the same run (never an absolute time), so a slower
 CI machine moves kigo and the floor together. A key `<figure>` bounds the figure's median time over

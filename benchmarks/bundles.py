@@ -32,8 +32,8 @@ def _generator() -> ModuleType:
 def make_bundles(out: Path, count: int, tasks: int, today: date) -> list[Path]:
     """Write `count` bundles into `out` (kommuner in the order of seed/kommuner.csv)."""
     from kigo_tui.bundle.export import bundle_bytes, bundle_name
-    from kigo_tui.kommuner import all_kommuner
-    from kigo_tui.store import Store
+    from kigo_tui.domain.kommuner import all_kommuner
+    from kigo_tui.storage.store import Store
 
     generate = _generator().generate
     kommuner = all_kommuner()

@@ -1,8 +1,8 @@
-"""The `kigo` command: the TUI, or a subcommand of `kigo_tui.cli`.
+"""The `kigo` command: the TUI, or a subcommand of `kigo_tui.cli.main`.
 
 Opening the TUI is the common case and is kept lean: its arguments (only `--db` and `--today`) are
 parsed without building the parser of every subcommand, and the database is opened in a thread
-before Textual is imported (`kigo_tui.preload`).
+before Textual is imported (`kigo_tui.storage.preload`).
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def tui_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
 
 def run_tui(args: argparse.Namespace) -> int:
     from kigo_tui.config import load_settings, resolve_db
-    from kigo_tui.dates import resolve_today
-    from kigo_tui.preload import Preload
+    from kigo_tui.domain.dates import resolve_today
+    from kigo_tui.storage.preload import Preload
 
     settings = load_settings()
     today, overridden = resolve_today(args.today)
@@ -60,7 +60,7 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 class PrintableStream:
-    """A text stream that writes everything through `kigo_tui.text.printable`: what the CLI prints
+    """A text stream that writes everything through `kigo_tui.domain.text.printable`: what the CLI prints
     (a task title from the database, a bundle's content, a file name) cannot steer the terminal.
     `unfiltered` is the stream underneath, for the few outputs that add their own colour codes."""
 
@@ -68,7 +68,7 @@ class PrintableStream:
         self.unfiltered = stream
 
     def write(self, text: str) -> int:
-        from kigo_tui.text import printable
+        from kigo_tui.domain.text import printable
 
         return self.unfiltered.write(printable(text))
 
@@ -96,14 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args is not None:
         return _reported(lambda: run_tui(args), args)
     with printable_output():
-        from kigo_tui.cli import build_parser
+        from kigo_tui.cli.main import build_parser
 
         try:
             args = build_parser().parse_args(argv)
         except KigoError as exc:  # pragma: no cover  (argument types raise ArgumentTypeError)
             return _report(exc, None)
         if args.command is not None:
-            from kigo_tui.cli import run_command
+            from kigo_tui.cli.main import run_command
 
             return _reported(lambda: run_command(args), args)
     return _reported(lambda: run_tui(args), args)
@@ -142,7 +142,7 @@ def _os_message(exc: OSError) -> str:
 
 
 def _report(exc: KigoError, args: argparse.Namespace | None) -> int:
-    from kigo_tui.text import printable
+    from kigo_tui.domain.text import printable
 
     print(printable(f"kigo: fejl: {_masked(str(exc), args)}"), file=sys.stderr)
     return 1
@@ -151,7 +151,7 @@ def _report(exc: KigoError, args: argparse.Namespace | None) -> int:
 def _masked(message: str, args: argparse.Namespace | None) -> str:
     """The message without any password from the URLs this run was given (a last safety net:
     storage errors are masked where they are made)."""
-    from kigo_tui.dburl import mask
+    from kigo_tui.storage.dburl import mask
 
     urls = (getattr(args, n, None) for n in ("db", "source", "target"))
     return mask(message, *urls, os.environ.get("KIGO_DB"))

@@ -24,14 +24,14 @@ from textual.widgets import Input
 from textual.worker import Worker
 
 from kigo_tui.config import Settings
-from kigo_tui.dates import copenhagen_today
-from kigo_tui.worker_failures import ReportsWorkerFailures
+from kigo_tui.domain.dates import copenhagen_today
+from kigo_tui.screens.base import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.models.readmodels import Overview
-    from kigo_tui.organisation import Organisation
-    from kigo_tui.preload import Preload
-    from kigo_tui.store import Store
+    from kigo_tui.storage.organisation import Organisation
+    from kigo_tui.storage.preload import Preload
+    from kigo_tui.storage.store import Store
 
 PALETTE_ACTIONS = (
     ("toggle_done", "Fuldført til/fra", "Markér den valgte opgave som fuldført, eller tilbage"),
@@ -123,7 +123,7 @@ class KigoApp(ReportsWorkerFailures, App[None]):
                     self._store = preload.wait()
                     self._preloaded = preload.view
                 else:
-                    from kigo_tui.store import Store
+                    from kigo_tui.storage.store import Store
 
                     self._store = Store.open(self.db, user=self.settings.user)
             return self._store
@@ -183,10 +183,10 @@ class KigoApp(ReportsWorkerFailures, App[None]):
 
     def _initialise(self, mode: str, code: str, golives: dict[str, date]) -> None:
         def work() -> None:
-            from kigo_tui.catalogue import shipped_catalogue
-            from kigo_tui.demo import make_demo
+            from kigo_tui.domain.catalogue import shipped_catalogue
+            from kigo_tui.domain.kommuner import find_kommune
             from kigo_tui.errors import KigoError
-            from kigo_tui.kommuner import find_kommune
+            from kigo_tui.storage.demo import make_demo
 
             try:
                 store = self.open_store()
@@ -322,6 +322,6 @@ def create_app(
 ) -> KigoApp:
     """The app on the database at `db` (path or URL); `today` fixes the date colours are for.
 
-    `preload` (from `kigo_tui.preload`) has opened the database while Textual was imported.
+    `preload` (from `kigo_tui.storage.preload`) has opened the database while Textual was imported.
     """
     return KigoApp(db, settings or Settings(), today, preload)

@@ -2,7 +2,7 @@
 
 `Settings` is a plain dataclass, validated with pydantic when there is a file to validate: a user
 without a config file does not pay for importing pydantic on the way to the first frame. The
-`[sla]` table is validated by `kigo_tui.sla_settings` (read it with `Settings.service_levels()`).
+`[sla]` table is validated by `kigo_tui.domain.sla_settings` (read it with `Settings.service_levels()`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from kigo_tui.errors import KigoError
 from kigo_tui.locations import config_path
 
 if TYPE_CHECKING:
-    from kigo_tui.sla_settings import SlaSettings
+    from kigo_tui.domain.sla_settings import SlaSettings
 
 
 class ConfigError(KigoError):
@@ -49,7 +49,7 @@ class Settings:
 
     def service_levels(self) -> SlaSettings:
         """`[sla]` validated, with the defaults for what the file does not say."""
-        from kigo_tui.sla_settings import SlaSettings
+        from kigo_tui.domain.sla_settings import SlaSettings
 
         if not isinstance(self.sla, SlaSettings):
             self.sla = SlaSettings.model_validate(self.sla or {})
@@ -94,7 +94,7 @@ def _read_file(path: Path) -> Settings:
         raise ConfigError(f"{path}: kan ikke læses ({exc.strerror})") from None
     from pydantic import TypeAdapter, ValidationError
 
-    from kigo_tui.sla_settings import danish_error
+    from kigo_tui.domain.sla_settings import danish_error
 
     try:
         settings = TypeAdapter(Settings).validate_python(raw)
@@ -105,7 +105,7 @@ def _read_file(path: Path) -> Settings:
             known = ", ".join(Settings.__dataclass_fields__)
             raise ConfigError(f"{path}: ukendt indstilling '{where}' (kendte: {known})") from None
         raise ConfigError(f"{path}: felt '{where}': {danish_error(first)}") from None
-    from kigo_tui.dburl import display_url, password_in
+    from kigo_tui.storage.dburl import display_url, password_in
 
     if settings.db and password_in(settings.db):
         raise ConfigError(

@@ -2,7 +2,7 @@
 
     python scripts/bench_bundle.py [--tasks 400 10000 50000] [--fleet 400] [--repeat 3]
 
-The data is synthetic (tests/fleet.py: the shipped catalogue plus generated tasks, every colour
+The data is synthetic (tests/support/fleet.py: the shipped catalogue plus generated tasks, every colour
 and status), so the figures measure the bundle code alone, not the database or the imports. Each
 figure is the fastest of --repeat runs, with its CPU time. Bundles are written to a temporary folder, then removed.
 """
@@ -17,12 +17,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-sys.path.append(str(Path(__file__).resolve().parent.parent))  # for tests.fleet
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # for tests.support.fleet
 
 from kigo_tui.bundle.aggregate import aggregate, write_overview
 from kigo_tui.bundle.export import bundle_bytes
 from kigo_tui.bundle.verify import verify_bundle
-from tests.fleet import kommune, synthetic_snapshot, write_fleet
+from tests.support.fleet import kommune, synthetic_snapshot, write_fleet
 
 TODAY = date(2026, 11, 23)
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from kigo_tui.catalogue import PROJECT_CODES, shipped_catalogue
-from kigo_tui.dates import parse_date
-from kigo_tui.db import write_transaction
-from kigo_tui.kommuner import find_kommune
+from kigo_tui.domain.catalogue import PROJECT_CODES, shipped_catalogue
+from kigo_tui.domain.dates import parse_date
+from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.models.tables import Task
-from kigo_tui.store import Store
+from kigo_tui.storage.schema import write_transaction
+from kigo_tui.storage.store import Store
 
 CATEGORIES = ("optional", "mandatory", "mandatory", "critical")
 

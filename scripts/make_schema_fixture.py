@@ -1,4 +1,4 @@
-"""Make tests/fixtures/kigo_schema_vN.sql with the kigo that really wrote schema N.
+"""Make tests/storage/fixtures/kigo_schema_vN.sql with the kigo that really wrote schema N.
 
     python scripts/make_schema_fixture.py 3 06ff622
 
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "storage" / "fixtures"
 TODAY = "2026-11-23"
 USER = "fixturebruger"
 WITHDRAWN = "KY-14-02"
@@ -54,7 +54,7 @@ def kigo(since: int, command: str, until: int = 10**6) -> Step:
 
 
 CHECKLIST_CODE = """
-from kigo_tui.store import Store
+from kigo_tui.storage.store import Store
 store = Store.open(DB)
 for task_id, position in (("SAPA-07-L1", 0), ("STS-01-02", 1)):
     item = store.detail(task_id).checklist[position]
@@ -261,7 +261,7 @@ def main() -> None:
                     if args.version >= 3
                     else []
                 ),
-                "then dumped it with sqlite3 iterdump(). Loaded by tests/test_migrations.py.",
+                "then dumped it with sqlite3 iterdump(). Loaded by tests/storage/test_migrations.py.",
             ]
             text = dump(db, header)
         finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.backends import Database, backend_params, pg_admin_url, pg_database, pg_schema
+from tests.support.backends import Database, backend_params, pg_admin_url, pg_database, pg_schema
 
 FIXED_TODAY = date(2026, 11, 23)
 GOLIVES = {"STS": date(2026, 12, 1), "SAPA": date(2027, 3, 1), "KY": date(2027, 9, 1)}
@@ -36,9 +36,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """An initialised database for København (101) with go-live dates for STS, SAPA and KY."""
-    from kigo_tui.catalogue import shipped_catalogue
-    from kigo_tui.kommuner import find_kommune
-    from kigo_tui.store import Store
+    from kigo_tui.domain.catalogue import shipped_catalogue
+    from kigo_tui.domain.kommuner import find_kommune
+    from kigo_tui.storage.store import Store
 
     path = tmp_path / "kigo.db"
     store = Store.open(str(path))
@@ -50,10 +50,10 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def demo_path(tmp_path: Path) -> Path:
     """A demo database (every colour and status) made for FIXED_TODAY."""
-    from kigo_tui.catalogue import shipped_catalogue
-    from kigo_tui.demo import make_demo
-    from kigo_tui.kommuner import find_kommune
-    from kigo_tui.store import Store
+    from kigo_tui.domain.catalogue import shipped_catalogue
+    from kigo_tui.domain.kommuner import find_kommune
+    from kigo_tui.storage.demo import make_demo
+    from kigo_tui.storage.store import Store
 
     path = tmp_path / "demo.db"
     store = Store.open(str(path))
@@ -94,9 +94,9 @@ def empty_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
 @pytest.fixture
 def kigo_db(empty_db: Database) -> Database:
     """`db_path` on either database: initialised for København (101) with GOLIVES."""
-    from kigo_tui.catalogue import shipped_catalogue
-    from kigo_tui.kommuner import find_kommune
-    from kigo_tui.store import Store
+    from kigo_tui.domain.catalogue import shipped_catalogue
+    from kigo_tui.domain.kommuner import find_kommune
+    from kigo_tui.storage.store import Store
 
     store = Store.open(empty_db.url)
     try:

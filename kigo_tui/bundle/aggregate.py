@@ -44,8 +44,8 @@ from kigo_tui.bundle.nogc import paused_gc
 from kigo_tui.bundle.schema import ProjectOut, TaskOut
 from kigo_tui.bundle.verify import BundleError, VerifiedBundle, verify_bundle
 from kigo_tui.bundle.xlsx import Cell, StreamedRows, xlsx_bytes
+from kigo_tui.domain.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity, worst
 from kigo_tui.errors import KigoError
-from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity, worst
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kigo_tui.defect_labels import DefectStatus, Severity
+from kigo_tui.domain.defect_labels import DefectStatus, Severity
 
 ProjectCode = Literal["STS", "SAPA", "KY", "KSD"]
 Hours = Annotated[float, Field(ge=0)]

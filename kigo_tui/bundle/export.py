@@ -42,13 +42,13 @@ from kigo_tui.bundle.xlsx import COLOUR_FILLS as COLOUR_FILLS  # re-exported: it
 from kigo_tui.bundle.xlsx import Cell, xlsx_bytes
 from kigo_tui.bundle.zipfiles import ZIP_TIMESTAMP as ZIP_TIMESTAMP  # re-exported: it lived here
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
+from kigo_tui.domain.exit_strategy import STORED, CaseArea, analyse, summarise
 from kigo_tui.errors import KigoError
-from kigo_tui.exit_strategy import STORED, CaseArea, analyse, summarise
 from kigo_tui.models.readmodels import Snapshot
 
 if TYPE_CHECKING:
-    from kigo_tui.organisation import Organisation
-from kigo_tui.rules import (
+    from kigo_tui.storage.organisation import Organisation
+from kigo_tui.domain.rules import (
     CATEGORY_LABELS,
     COLOUR_LABELS,
     STATUS_LABELS,
@@ -56,8 +56,8 @@ from kigo_tui.rules import (
     Colour,
     needs_follow_up,
 )
-from kigo_tui.status import status_tree
-from kigo_tui.times import excel_moment
+from kigo_tui.domain.times import excel_moment
+from kigo_tui.formats.status import status_tree
 
 CSV_HEADERS = (
     "Kommunekode",

@@ -18,16 +18,16 @@ from kigo_tui.bundle.defects_schema import (
     SlaTargetOut,
 )
 from kigo_tui.bundle.xlsx import Cell
-from kigo_tui.defect_labels import SEVERITY_LABELS, STATUS_LABELS, Severity
-from kigo_tui.defects import ALL, Assessment, Figures, Policy, assess_all, figures, sla_word
-from kigo_tui.progress import Progress
-from kigo_tui.sla_settings import SlaSettings
-from kigo_tui.times import end_of_day, excel_moment
+from kigo_tui.domain.defect_labels import SEVERITY_LABELS, STATUS_LABELS, Severity
+from kigo_tui.domain.defects import ALL, Assessment, Figures, Policy, assess_all, figures, sla_word
+from kigo_tui.domain.progress import Progress
+from kigo_tui.domain.sla_settings import SlaSettings
+from kigo_tui.domain.times import end_of_day, excel_moment
 
 if TYPE_CHECKING:
-    from kigo_tui.defects import DefectRow
+    from kigo_tui.domain.defects import DefectRow
     from kigo_tui.models.readmodels import Snapshot
-    from kigo_tui.store import Store
+    from kigo_tui.storage.store import Store
 
 Sheet = tuple[str, tuple[str, ...], list[list[Cell]]]
 
@@ -249,8 +249,8 @@ def bundle_extras(
     store: Store, snapshot: Snapshot, as_of: date, sla: SlaSettings | None = None
 ) -> dict[str, Any]:
     """Read the history and the defect log and build the bundle's extra parts."""
-    from kigo_tui.defect_store import list_defects
-    from kigo_tui.progress_store import read_progress
+    from kigo_tui.storage.defects import list_defects
+    from kigo_tui.storage.progress import read_progress
 
     return extras_from(
         read_progress(store, as_of, snapshot), list_defects(store), sla or SlaSettings(), as_of

@@ -4,7 +4,7 @@ The JSON Schema shipped in every bundle is generated from `StatusDocument`.
 
 Every list and dict is `FailFast`: validation of a collection stops at its first bad item. Without
 it a 0.4 MB status.json of 100,000 empty task objects gives a million errors and over 1 GB of
-memory; with it, a bad bundle costs one item's errors (see tests/test_memory_hostile.py).
+memory; with it, a bad bundle costs one item's errors (see tests/storage/test_memory_hostile.py).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from pydantic import (
     model_validator,
 )
 
-from kigo_tui.exit_strategy import CaseArea
-from kigo_tui.rules import Category, Colour, Status
-from kigo_tui.store import REASON_MAX
+from kigo_tui.domain.exit_strategy import CaseArea
+from kigo_tui.domain.rules import Category, Colour, Status
+from kigo_tui.storage.store import REASON_MAX
 
 FORMAT_NAME = "kigo-status-bundle"
 FORMAT_VERSION = 2
@@ -42,7 +42,7 @@ KommuneCode = Annotated[StrictStr, Field(pattern=r"^[0-9]{3}$")]
 ProjectCode = Literal["STS", "SAPA", "KY", "KSD"]
 
 # status.json is read exactly as its JSON Schema (status.schema.json) reads it, so that what the
-# schema accepts and what `kigo verify` accepts are the same documents (tests/test_verify_schema.py
+# schema accepts and what `kigo verify` accepts are the same documents (tests/bundle/test_verify_schema.py
 # holds them equal): no loose strings for numbers or booleans ("3", "true"), a number for an
 # integer field only if it is whole (JSON Schema's "integer"; verify's parser turns 3.0 into 3),
 # dates exactly as JSON Schema's "date" format, timestamps as RFC 3339 with their UTC offset, and

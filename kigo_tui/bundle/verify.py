@@ -8,7 +8,7 @@ up to status.json's limit and let go once compared; every other entry is hashed 
 and not kept. A hostile zip (path traversal, links, a zip bomb, lying headers, a huge directory
 or document) is rejected with a message naming the entry, file or field.
 
-Then what the bundle says is recomputed with kigo's own rules (kigo_tui.rules, the status tree's
+Then what the bundle says is recomputed with kigo's own rules (kigo_tui.domain.rules, the status tree's
 roll-up, the export's rows): every colour, count and follow-up list, the kommune, each task's
 place, dates and completion, the bundle's date, and the rows of status.csv and status.xlsx.
 Every check is a rule in RULES (id and Danish text, listed in docs/VERIFY.md); a rejection names
@@ -54,15 +54,22 @@ from kigo_tui.bundle.schema import (
     status_schema_bytes,
 )
 from kigo_tui.bundle.xlsx import xlsx_parts
-from kigo_tui.catalogue import shipped_catalogue
-from kigo_tui.dates import resolve_today
+from kigo_tui.domain.catalogue import shipped_catalogue
+from kigo_tui.domain.dates import resolve_today
+from kigo_tui.domain.kommuner import find_kommune
+from kigo_tui.domain.rules import (
+    COLOUR_LABELS,
+    Colour,
+    Counts,
+    Status,
+    needs_follow_up,
+    task_colour,
+)
+from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.times import end_of_day
 from kigo_tui.errors import KigoError
-from kigo_tui.kommuner import find_kommune
-from kigo_tui.rules import COLOUR_LABELS, Colour, Counts, Status, needs_follow_up, task_colour
-from kigo_tui.seed import PROJECT_CODES
-from kigo_tui.status import _sum as counts_sum
-from kigo_tui.status import colour_word
-from kigo_tui.times import end_of_day
+from kigo_tui.formats.status import _sum as counts_sum
+from kigo_tui.formats.status import colour_word
 
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 MAX_ENTRIES = 16
@@ -732,7 +739,7 @@ def _words(counts: dict[Any, int]) -> str:
 def _check_counts(
     path: Path, where: str, colour: Colour, claimed: CountsOut, counts: Counts
 ) -> None:
-    """A level's colour and counts against those its tasks give (the roll-up in kigo_tui.rules)."""
+    """A level's colour and counts against those its tasks give (the roll-up in kigo_tui.domain.rules)."""
     part = "status.json"
     if colour != counts.colour:
         raise _reject(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kigo_tui.rules import Category, Colour, Status, task_colour
+from kigo_tui.domain.rules import Category, Colour, Status, task_colour
 
 
 @dataclass(slots=True)

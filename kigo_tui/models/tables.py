@@ -95,7 +95,7 @@ ROLLUP_INDEX = Index(
     Task.warn_days,  # type: ignore[arg-type]
 )
 """Everything the tree's roll-up counts need, so they are read from the index alone
-(`kigo_tui.queries.ROLLUP`), and the key of a branch (project, hovedopgave)."""
+(`kigo_tui.storage.queries.ROLLUP`), and the key of a branch (project, hovedopgave)."""
 
 
 class ChecklistItem(SQLModel, table=True):

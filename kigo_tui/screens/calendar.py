@@ -15,14 +15,14 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from kigo_tui.catalogue import PROJECT_CODES
+from kigo_tui.domain.catalogue import PROJECT_CODES
 from kigo_tui.errors import KigoError
+from kigo_tui.screens.base import ReportsWorkerFailures
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
-from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
-    from kigo_tui.store import Store
+    from kigo_tui.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class CalendarScreen(ReportsWorkerFailures, Dialog):
     @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
     def _write(self, request: CalendarRequest, force: bool) -> None:
         from kigo_tui.bundle.export import write_atomically
-        from kigo_tui.calendar_ics import calendar_bytes
+        from kigo_tui.formats.calendar import calendar_bytes
 
         app = cast("KigoApp", self.app)
         try:
@@ -134,7 +134,7 @@ class CalendarScreen(ReportsWorkerFailures, Dialog):
 
 
 def _my_task_ids(store: Store, me: str | None) -> list[str]:
-    from kigo_tui.organisation import OrganisationError, read_organisation
+    from kigo_tui.storage.organisation import OrganisationError, read_organisation
 
     if not me:
         raise OrganisationError("sæt 'me' i config.toml (dit navn, e-mail eller id) for 'kun mine'")

@@ -21,23 +21,29 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from kigo_tui.catalogue import PROJECT_CODES
-from kigo_tui.dates import DateError
-from kigo_tui.defect_labels import (
+from kigo_tui.domain.catalogue import PROJECT_CODES
+from kigo_tui.domain.dates import DateError
+from kigo_tui.domain.defect_labels import (
     SEVERITY_HINTS,
     SEVERITY_LABELS,
     STATUS_LABELS,
     DefectStatus,
     Severity,
 )
+from kigo_tui.domain.times import (
+    duration_text,
+    iso_local,
+    local_text,
+    measure_instant,
+    parse_moment,
+)
 from kigo_tui.errors import KigoError
+from kigo_tui.screens.base import ReportsWorkerFailures
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
-from kigo_tui.times import duration_text, iso_local, local_text, measure_instant, parse_moment
-from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
-    from kigo_tui.defects import Assessment, DefectInput, DefectRow, Figures, Policy
+    from kigo_tui.domain.defects import Assessment, DefectInput, DefectRow, Figures, Policy
 
 NEXT_STATUS = {
     DefectStatus.REPORTED: DefectStatus.ACKNOWLEDGED,
@@ -97,7 +103,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="defect-load", exit_on_error=False)
     def reload(self) -> None:
-        from kigo_tui.defect_store import list_defects
+        from kigo_tui.storage.defects import list_defects
 
         try:
             store = self.kigo.open_store()
@@ -124,14 +130,14 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
         self._refresh_table()
 
     def _policy_and_moment(self) -> tuple[Policy, datetime]:
-        from kigo_tui.defects import Policy
+        from kigo_tui.domain.defects import Policy
 
         return Policy.from_settings(self.kigo.settings.service_levels()), measure_instant(
             self.kigo.today()
         )
 
     def _refresh_table(self) -> None:
-        from kigo_tui.defects import assess_all, figures
+        from kigo_tui.domain.defects import assess_all, figures
 
         policy, at = self._policy_and_moment()
         in_scope = [d for d in self.defects if self.project in (None, d.project)]
@@ -148,7 +154,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
 
     @staticmethod
     def _cells(a: Assessment) -> tuple[object, ...]:
-        from kigo_tui.defects import resolution_short, response_short
+        from kigo_tui.domain.defects import resolution_short, response_short
 
         d = a.defect
         return (
@@ -164,7 +170,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
         )
 
     def _header(self, per_project: list[Figures], policy: Policy, at: datetime) -> None:
-        from kigo_tui.defects import figures_text
+        from kigo_tui.domain.defects import figures_text
 
         text = Text()
         scope = self.project or "alle projekter"
@@ -289,7 +295,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
             self._write(lambda: defect, current, "Gemt")
 
     def _status_worker(self, defect: DefectRow, status: DefectStatus) -> None:
-        from kigo_tui.times import now_utc
+        from kigo_tui.domain.times import now_utc
 
         at = now_utc()
         self._write(
@@ -311,7 +317,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
         """Save what the user wants (None: delete) of the defect they saw (None: a new one); the
         table follows after the commit. A defect a colleague changed since the user saw it is not
         saved: the user is shown what changed and chooses (`_ask_conflict`)."""
-        from kigo_tui.store import ConflictError
+        from kigo_tui.storage.store import ConflictError
 
         ops = _ops()
         store = self.kigo.open_store()
@@ -351,7 +357,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
     ) -> None:
         """A colleague saved the defect first: per field what the user saw, what the colleague
         saved and what the user wants; saving anyway puts only the user's changes on top."""
-        from kigo_tui.conflict import Conflict, changes, not_saved_message
+        from kigo_tui.domain.conflict import Conflict, changes, not_saved_message
         from kigo_tui.screens.dialogs import ConflictScreen
 
         ops = _ops()
@@ -386,7 +392,7 @@ def _on_top(
 
 def _ops() -> ModuleType:
     """The defect storage, imported in the worker (it loads SQLAlchemy)."""
-    from kigo_tui import defect_store
+    from kigo_tui.storage import defects as defect_store
 
     return defect_store
 
@@ -472,9 +478,9 @@ class DefectFormScreen(Dialog):
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from kigo_tui.defects import DefectError, DefectInput, check
-        from kigo_tui.text import TextError
-        from kigo_tui.times import now_utc
+        from kigo_tui.domain.defects import DefectError, DefectInput, check
+        from kigo_tui.domain.text import TextError
+        from kigo_tui.domain.times import now_utc
 
         try:
             reported = self._moment("reported", "indberetningstidspunkt")

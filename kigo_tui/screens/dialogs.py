@@ -16,16 +16,16 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
-from kigo_tui.dates import DateError, danish_date, parse_date
+from kigo_tui.domain.dates import DateError, danish_date, parse_date
+from kigo_tui.domain.rules import CATEGORY_LABELS, COLOUR_LABELS, COLOUR_SYMBOLS, Category, Colour
+from kigo_tui.domain.text import clean_text
+from kigo_tui.domain.tree import TaskFilter
 from kigo_tui.errors import KigoError
 from kigo_tui.models.readmodels import TaskRow
-from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, COLOUR_SYMBOLS, Category, Colour
-from kigo_tui.text import clean_text
-from kigo_tui.tree_model import TaskFilter
 
 if TYPE_CHECKING:
-    from kigo_tui.conflict import Conflict
-    from kigo_tui.store import TaskEdit
+    from kigo_tui.domain.conflict import Conflict
+    from kigo_tui.storage.store import TaskEdit
 
 CATEGORY_OPTIONS = [(CATEGORY_LABELS[c], c) for c in Category]
 
@@ -138,7 +138,7 @@ class EditTaskScreen(Dialog):
         self.responsibility = responsibility
 
     def compose(self) -> ComposeResult:
-        from kigo_tui.store import REASON_MAX
+        from kigo_tui.storage.store import REASON_MAX
 
         task = self.task_row
         with Vertical(classes="dialog"):
@@ -212,7 +212,7 @@ class EditTaskScreen(Dialog):
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from kigo_tui.store import StoreError, TaskEdit, checked_reason, date_moves
+        from kigo_tui.storage.store import StoreError, TaskEdit, checked_reason, date_moves
 
         try:
             title, start, due, warn = self.read_task_fields()

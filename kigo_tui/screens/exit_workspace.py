@@ -17,8 +17,7 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
 
-from kigo_tui.errors import KigoError
-from kigo_tui.exit_strategy import (
+from kigo_tui.domain.exit_strategy import (
     COMPLEXITY_LABELS,
     COMPUTED_RULES,
     EXTENT_LABELS,
@@ -34,9 +33,10 @@ from kigo_tui.exit_strategy import (
     pattern_for,
     summarise,
 )
+from kigo_tui.domain.text import MAX_INT, TextError, bounded_int
+from kigo_tui.errors import KigoError
+from kigo_tui.screens.base import ReportsWorkerFailures
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
-from kigo_tui.text import MAX_INT, TextError, bounded_int
-from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -112,7 +112,7 @@ class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="exit-load", exit_on_error=False)
     def reload(self) -> None:
-        from kigo_tui.exit_store import list_versioned
+        from kigo_tui.storage.exit_strategy import list_versioned
 
         try:
             areas, versions = list_versioned(self.kigo.open_store())
@@ -243,8 +243,8 @@ class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
     def _save_worker(self, area: CaseArea | None, seen: tuple[CaseArea, int | None] | None) -> None:
         """Save `area` (None: delete the one seen), based on the version the user saw. An area a
         colleague changed since is not saved: the user is shown what changed and chooses."""
-        from kigo_tui.exit_store import delete_area, get_area, save_area
-        from kigo_tui.store import ConflictError
+        from kigo_tui.storage.exit_strategy import delete_area, get_area, save_area
+        from kigo_tui.storage.store import ConflictError
 
         store = self.kigo.open_store()
         version = seen[1] if seen is not None else None
@@ -281,9 +281,9 @@ class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
     ) -> None:
         """Per field what the user saw, what the colleague saved and what the user wants; saving
         anyway puts only the user's changes on top of the colleague's version."""
-        from kigo_tui.conflict import Conflict, changes, not_saved_message
-        from kigo_tui.exit_store import area_fields, on_top
+        from kigo_tui.domain.conflict import Conflict, changes, not_saved_message
         from kigo_tui.screens.dialogs import ConflictScreen
+        from kigo_tui.storage.exit_strategy import area_fields, on_top
 
         what = f"sagsområdet «{seen[0].case_area}»"
         exists = {"sagsområdet": "findes"}
@@ -416,7 +416,7 @@ class AreaFormScreen(_Modal):
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from kigo_tui.exit_excel import validate_danish
+        from kigo_tui.formats.exit_strategy import validate_danish
 
         values: dict[str, object] = {"id": self.area.id if self.area else None}
         for name, _ in TEXT_FIELDS:

@@ -12,8 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kigo_tui.dates import DateError, parse_date
-from kigo_tui.kommuner import all_kommuner
+from kigo_tui.domain.dates import DateError, parse_date
+from kigo_tui.domain.kommuner import all_kommuner
 
 PROJECTS = ("STS", "SAPA", "KY", "KSD")
 

@@ -20,25 +20,25 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tree
 
-from kigo_tui.dates import danish_date
-from kigo_tui.dburl import header_location
+from kigo_tui.domain.dates import danish_date
+from kigo_tui.domain.organisation import ESCALATIONS
+from kigo_tui.domain.rules import Colour, Status, needs_follow_up, next_status, severity
+from kigo_tui.domain.text import clean_text
+from kigo_tui.domain.tree import MainKey, TaskFilter, TreeModel
 from kigo_tui.errors import KigoError
-from kigo_tui.organisation_labels import ESCALATIONS
-from kigo_tui.rules import Colour, Status, needs_follow_up, next_status, severity
-from kigo_tui.text import clean_text
-from kigo_tui.tree_model import MainKey, TaskFilter, TreeModel
+from kigo_tui.screens.base import ReportsWorkerFailures
+from kigo_tui.storage.dburl import header_location
 from kigo_tui.widgets.detail import DetailPane
 from kigo_tui.widgets.task_tree import NodeRef, TaskTree, colour_badge
-from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
-    from kigo_tui.conflict import Conflict
-    from kigo_tui.live import ChangeListener
+    from kigo_tui.domain.conflict import Conflict
     from kigo_tui.models.readmodels import TaskDetail, TaskRow
-    from kigo_tui.organisation import Organisation
     from kigo_tui.screens.dialogs import EditResult
-    from kigo_tui.store import Store, TaskEdit
+    from kigo_tui.storage.live import ChangeListener
+    from kigo_tui.storage.organisation import Organisation
+    from kigo_tui.storage.store import Store, TaskEdit
 
 
 R = TypeVar("R")
@@ -65,7 +65,7 @@ class TaskWrite:
     """The task as shown when the user acted; the write is based on its version."""
     change: TaskChange
     mine: dict[str, object]
-    """What the change makes of the fields it touches (labels of `kigo_tui.conflict.task_fields`)."""
+    """What the change makes of the fields it touches (labels of `kigo_tui.domain.conflict.task_fields`)."""
     responsibility: tuple[str | None, str | None] | None = None
     """Ansvarlig and udfører as shown (names), when known."""
     detail: TaskDetail | None = None
@@ -179,7 +179,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
 
         The first time, what the app read while Textual was starting is used, if it has it.
         """
-        from kigo_tui.organisation import read_organisation
+        from kigo_tui.storage.organisation import read_organisation
 
         preloaded = self.kigo.take_preloaded() if first else None
         store = self.kigo.open_store()
@@ -228,7 +228,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, group="listen", exit_on_error=False)
     def _listen(self) -> None:
-        """Runs for as long as the screen: LISTEN/NOTIFY on PostgreSQL (see kigo_tui.live)."""
+        """Runs for as long as the screen: LISTEN/NOTIFY on PostgreSQL (see kigo_tui.storage.live)."""
         listener = self.kigo.open_store().change_listener(self._notified, self._connection_state)
         if listener is None:
             return  # a SQLite file: _poll reads the revision
@@ -473,7 +473,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
         """Run one change in the store; the UI follows only after the commit succeeded. A change
         based on a version someone else has replaced is not saved: the user is shown what the
         colleague changed and chooses (`_ask_conflict`)."""
-        from kigo_tui.store import ConflictError
+        from kigo_tui.storage.store import ConflictError
 
         task_id = write.seen.id
         with self._write_lock:
@@ -508,8 +508,8 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
     ) -> tuple[Conflict, TaskRow, TaskWrite]:
         """Runs in the write worker: what the user saw, what the colleague saved and what the
         user wants, and the write to make if the user saves anyway (on the current version)."""
-        from kigo_tui.conflict import Conflict, changes, task_fields
-        from kigo_tui.organisation import read_organisation
+        from kigo_tui.domain.conflict import Conflict, changes, task_fields
+        from kigo_tui.storage.organisation import read_organisation
 
         current = store.task(base.id)
         org = read_organisation(store) if write.responsibility is not None else None
@@ -537,7 +537,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
     def _ask_conflict(
         self, write: TaskWrite, conflict: Conflict, current: TaskRow, again: TaskWrite
     ) -> None:
-        from kigo_tui.conflict import not_saved_message
+        from kigo_tui.domain.conflict import not_saved_message
         from kigo_tui.screens.dialogs import ConflictScreen
 
         def chosen(choice: str | None) -> None:
@@ -575,7 +575,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
             self._load_detail(row.id)
 
     def action_toggle_done(self) -> None:
-        from kigo_tui.rules import STATUS_LABELS
+        from kigo_tui.domain.rules import STATUS_LABELS
 
         task = self._require_task()
         if task is None:
@@ -597,7 +597,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
         )
 
     def action_cycle_status(self) -> None:
-        from kigo_tui.rules import STATUS_LABELS
+        from kigo_tui.domain.rules import STATUS_LABELS
 
         task = self._require_task()
         if task is not None:
@@ -656,8 +656,8 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
     ) -> TaskRow:
         """Runs in the write worker: the edit, then the responsibility (and a fresh organisation),
         each based on the version the user saw (the second on the version the first made)."""
-        from kigo_tui.organisation import read_organisation, set_responsibility
-        from kigo_tui.store import TaskEdit
+        from kigo_tui.storage.organisation import read_organisation, set_responsibility
+        from kigo_tui.storage.store import TaskEdit
 
         row = None
         if edit != TaskEdit():
@@ -679,7 +679,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
             self.notify("Intet at fortryde", severity="warning")
             return
         entry = self.undo_stack.pop()
-        from kigo_tui.conflict import task_fields
+        from kigo_tui.domain.conflict import task_fields
 
         before, after = task_fields(entry.before), task_fields(entry.after)
         touched = [
@@ -697,7 +697,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
 
     @on(DetailPane.ChecklistToggled)
     def _checklist(self, event: DetailPane.ChecklistToggled) -> None:
-        from kigo_tui.conflict import checklist_label
+        from kigo_tui.domain.conflict import checklist_label
 
         detail = self._shown_detail
         if self.model is None or detail is None:
@@ -1021,8 +1021,8 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
     def _export(self, force: bool) -> None:
         from kigo_tui.bundle.export import ExportError, export_bundle, target_path
         from kigo_tui.bundle.extras import bundle_extras
-        from kigo_tui.exit_store import list_areas
-        from kigo_tui.organisation import read_organisation
+        from kigo_tui.storage.exit_strategy import list_areas
+        from kigo_tui.storage.organisation import read_organisation
 
         if self.model is None:
             return
@@ -1083,7 +1083,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
         return self.model.tasks[data.key].project  # type: ignore[index]
 
     def action_progress(self) -> None:
-        from kigo_tui.progress import ALL
+        from kigo_tui.domain.progress import ALL
         from kigo_tui.screens.progress import ProgressScreen
 
         self.app.push_screen(ProgressScreen(self._cursor_project() or ALL))
@@ -1119,8 +1119,8 @@ def _reopen_if_done(task_id: str, store: Store, version: int | None) -> TaskRow:
 def _edited_fields(task: TaskRow, result: EditResult) -> tuple[TaskEdit, dict[str, object]]:
     """Only what the user changed in the edit dialog (fields left as shown are not written, so a
     colleague's value in them is kept), and those changes as the conflict dialog shows them."""
-    from kigo_tui.conflict import task_fields
-    from kigo_tui.store import TaskEdit
+    from kigo_tui.domain.conflict import task_fields
+    from kigo_tui.storage.store import TaskEdit
 
     e = result.edit
     edit = TaskEdit(

@@ -15,10 +15,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from kigo_tui.domain.progress import ALL, Progress, WeekPoint
 from kigo_tui.errors import KigoError
-from kigo_tui.progress import ALL, Progress, WeekPoint
+from kigo_tui.screens.base import ReportsWorkerFailures
 from kigo_tui.widgets.progress_chart import ProgressChart
-from kigo_tui.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from kigo_tui.app import KigoApp
@@ -90,7 +90,7 @@ class ProgressScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="progress-load", exit_on_error=False)
     def _load(self) -> None:
-        from kigo_tui.progress_store import read_progress
+        from kigo_tui.storage.progress import read_progress
 
         try:
             series = read_progress(self.kigo.open_store(), self.kigo.today())

@@ -12,12 +12,19 @@ from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from kigo_tui.dates import danish_date
+from kigo_tui.domain.dates import danish_date
+from kigo_tui.domain.rules import (
+    CATEGORY_LABELS,
+    COLOUR_LABELS,
+    STATUS_LABELS,
+    Colour,
+    Counts,
+    Status,
+)
+from kigo_tui.domain.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
+from kigo_tui.domain.times import clock_text, local_text
+from kigo_tui.domain.tree import MainKey, TreeModel
 from kigo_tui.models.readmodels import TaskDetail
-from kigo_tui.rules import CATEGORY_LABELS, COLOUR_LABELS, STATUS_LABELS, Colour, Counts, Status
-from kigo_tui.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
-from kigo_tui.times import clock_text, local_text
-from kigo_tui.tree_model import MainKey, TreeModel
 from kigo_tui.widgets.task_tree import colour_badge
 
 NO_REASON = "ingen angivet (flyttet før kigo bad om en begrundelse)"

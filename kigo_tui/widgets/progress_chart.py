@@ -1,12 +1,12 @@
-"""The progress chart widget: draws `kigo_tui.chart` at its own size, styled per kind."""
+"""The progress chart widget: draws `kigo_tui.formats.chart` at its own size, styled per kind."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widget import Widget
 
-from kigo_tui.chart import progress_chart
-from kigo_tui.progress import Progress
+from kigo_tui.domain.progress import Progress
+from kigo_tui.formats.chart import progress_chart
 
 STYLES = {
     "": "",

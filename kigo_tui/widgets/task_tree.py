@@ -16,9 +16,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from kigo_tui.dates import short_date
-from kigo_tui.models.readmodels import TaskRow
-from kigo_tui.rules import (
+from kigo_tui.domain.dates import short_date
+from kigo_tui.domain.rules import (
     CATEGORY_MARKERS,
     COLOUR_LABELS,
     COLOUR_SYMBOLS,
@@ -26,7 +25,8 @@ from kigo_tui.rules import (
     Colour,
     Counts,
 )
-from kigo_tui.tree_model import MainKey, TaskFilter, TreeModel
+from kigo_tui.domain.tree import MainKey, TaskFilter, TreeModel
+from kigo_tui.models.readmodels import TaskRow
 
 COLOUR_STYLES = {Colour.GREEN: "green", Colour.YELLOW: "yellow", Colour.RED: "bold red"}
 

@@ -1,0 +1,1 @@
+"""`kigo <command>`: one module per command family, parser and runner together."""

@@ -1,0 +1,307 @@
+"""`kigo defect …`: the defect log (fejllog) from the shell.
+
+    kigo defect add --project KY --title "…" --severity kritisk [--reported "2026-11-20 14:30"]
+                    [--ref INC-123] [--note …] [--status …]
+    kigo defect list [--project P] [--open] [--json]
+    kigo defect set NR [--status S [--at TIDSPUNKT]] [--title …] [--severity …] [--ref …] …
+    kigo defect delete NR
+    kigo defect summary
+
+Only argparse is imported at module level: `kigo --version` builds this parser too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kigo_tui.domain.defects import Assessment
+    from kigo_tui.domain.sla_settings import SlaSettings
+    from kigo_tui.storage.store import Store
+
+from kigo_tui.domain.conflict import add_version_option
+
+PROJECTS = ("STS", "SAPA", "KY", "KSD")
+
+
+def _severity_arg(text: str):
+    from kigo_tui.domain.defect_labels import parse_severity
+
+    try:
+        return parse_severity(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _status_arg(text: str):
+    from kigo_tui.domain.defect_labels import parse_status
+
+    try:
+        return parse_status(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _moment_arg(text: str) -> datetime:
+    from kigo_tui.domain.dates import DateError
+    from kigo_tui.domain.times import parse_moment
+
+    try:
+        return parse_moment(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _id_arg(text: str) -> int:
+    from kigo_tui.domain.text import MAX_INT, TextError, bounded_int, printable
+
+    number = text.strip().removeprefix("FEJL-").removeprefix("fejl-")
+    if not (number.isascii() and number.isdigit()):
+        raise argparse.ArgumentTypeError(f"'{printable(text)}' er ikke et fejlnummer")
+    try:
+        return bounded_int(number, "fejlnummeret", 1, MAX_INT)
+    except TextError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+MOMENT_HELP = "ÅÅÅÅ-MM-DD TT:MM i dansk tid, eller 'nu'"
+
+
+def add_defect_parser(
+    sub: argparse._SubParsersAction, parser_class: type[argparse.ArgumentParser]
+) -> None:
+    defect = sub.add_parser(
+        "defect",
+        help="fejllog: fejl indberettet til leverandøren, målt mod SLA'en",
+        description="Fejl indberettet til leverandøren under go-live og hyper-care (hovedopgave "
+        "10 og 16), med svar- og løsningsfrister pr. alvorlighed fra [sla] i config.toml.",
+    )
+    defect_sub = defect.add_subparsers(
+        dest="defect_command", required=True, parser_class=parser_class
+    )
+    add = defect_sub.add_parser("add", help="registrér en fejl")
+    add.add_argument("--project", type=str.upper, choices=PROJECTS, required=True)
+    add.add_argument("--title", required=True, help="kort beskrivelse af fejlen")
+    add.add_argument(
+        "--severity",
+        type=_severity_arg,
+        required=True,
+        metavar="ALVOR",
+        help="critical/kritisk, major/alvorlig, minor/mindre, cosmetic/kosmetisk",
+    )
+    add.add_argument(
+        "--reported", type=_moment_arg, metavar="TIDSPUNKT", help=f"indberettet ({MOMENT_HELP})"
+    )
+    add.add_argument("--ref", default="", help="leverandørens sagsnummer")
+    add.add_argument("--note", default="", help="kommunens egen note (kommer ikke i bundtet)")
+    add.add_argument(
+        "--status",
+        type=_status_arg,
+        metavar="STATUS",
+        help="reported/indberettet (standard), acknowledged/'under behandling', fixed/rettet",
+    )
+
+    list_ = defect_sub.add_parser("list", help="vis fejlloggen med alder og SLA")
+    list_.add_argument("--project", type=str.upper, choices=PROJECTS)
+    list_.add_argument("--open", action="store_true", help="kun åbne fejl (også med --json)")
+    list_.add_argument("--json", action="store_true", help="skriv JSON (som defects.json)")
+
+    set_ = defect_sub.add_parser("set", help="ændr en fejl (kun de angivne felter)")
+    set_.add_argument("defect_id", type=_id_arg, metavar="NR")
+    set_.add_argument("--status", type=_status_arg, metavar="STATUS")
+    set_.add_argument(
+        "--at",
+        type=_moment_arg,
+        metavar="TIDSPUNKT",
+        help=f"hvornår status skiftede ({MOMENT_HELP})",
+    )
+    set_.add_argument("--project", type=str.upper, choices=PROJECTS)
+    set_.add_argument("--title")
+    set_.add_argument("--severity", type=_severity_arg, metavar="ALVOR")
+    set_.add_argument("--reported", type=_moment_arg, metavar="TIDSPUNKT")
+    set_.add_argument("--ref")
+    set_.add_argument("--note")
+    add_version_option(set_)
+
+    delete = defect_sub.add_parser("delete", help="slet en fejl registreret ved en fejl")
+    delete.add_argument("defect_id", type=_id_arg, metavar="NR")
+    add_version_option(delete)
+
+    defect_sub.add_parser("summary", help="tal pr. projekt og de aftalte SLA-mål")
+
+
+# ------------------------------------------------------------------ running
+
+
+def _line(a: Assessment) -> str:
+    from kigo_tui.domain.defect_labels import SEVERITY_LABELS, STATUS_LABELS
+    from kigo_tui.domain.defects import resolution_text, response_text
+    from kigo_tui.domain.times import duration_text, local_text
+
+    d = a.defect
+    ref = f" [{d.supplier_ref}]" if d.supplier_ref else ""
+    return (
+        f"{d.id:>4}  {d.project:<4} {SEVERITY_LABELS[d.severity]:<15} "
+        f"{STATUS_LABELS[d.status]:<16} {d.title}{ref}\n"
+        f"      indberettet {local_text(d.reported_at)} · alder {duration_text(a.age)}\n"
+        f"      svar: {response_text(a)}\n"
+        f"      løsning: {resolution_text(a)}"
+    )
+
+
+def _print_targets(sla: SlaSettings) -> None:
+    from kigo_tui.domain.defect_labels import SEVERITY_LABELS, Severity
+    from kigo_tui.domain.times import hours_text
+
+    clock = (
+        "hverdage (lørdag, søndag og helligdage tæller ikke)"
+        if sla.working_days
+        else "kalendertid (weekender tæller med)"
+    )
+    print(f"SLA-mål ([sla] i config.toml), målt i {clock}:")
+    for severity in Severity:
+        target = sla.target(severity)
+        print(
+            f"  {SEVERITY_LABELS[severity]:<16} svar inden {hours_text(target.response_hours):<8} "
+            f"rettet inden {hours_text(target.resolution_hours)}"
+        )
+
+
+def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.config import load_settings
+    from kigo_tui.domain.defect_labels import DefectStatus
+    from kigo_tui.domain.defects import (
+        DefectError,
+        DefectInput,
+        Policy,
+        assess_all,
+        figures,
+        figures_text,
+    )
+    from kigo_tui.domain.times import local_text, measure_instant, now_utc
+    from kigo_tui.storage.defects import (
+        add_defect,
+        delete_defect,
+        get_defect,
+        list_defects,
+        save_defect,
+        set_status,
+        to_input,
+    )
+    from kigo_tui.storage.store import ConflictError
+
+    sla = load_settings().service_levels()
+    command = args.defect_command
+    now = now_utc()
+    if command == "add":
+        row = add_defect(
+            store,
+            DefectInput(
+                project=args.project,
+                title=args.title,
+                severity=args.severity,
+                reported_at=args.reported or now,
+                status=args.status or DefectStatus.REPORTED,
+                supplier_ref=args.ref,
+                note=args.note,
+            ),
+            now,
+        )
+        print(f"Registreret fejl {row.id} ({row.project}): {row.title}")
+        return 0
+    if command == "set":
+        fields = {
+            name: value
+            for name, value in (
+                ("project", args.project),
+                ("title", args.title),
+                ("severity", args.severity),
+                ("reported_at", args.reported),
+                ("supplier_ref", args.ref),
+                ("note", args.note),
+            )
+            if value is not None
+        }
+        if not fields and args.status is None:
+            raise DefectError("intet at ændre: angiv --status, --title, --severity, --ref …")
+        if args.at is not None and args.status is None:
+            raise DefectError("--at hører til --status (hvornår status skiftede)")
+        current = get_defect(store, args.defect_id)
+        seen = args.expected_version or current.version
+        row = current
+        try:
+            if fields:
+                row = save_defect(
+                    store, args.defect_id, replace(to_input(current), **fields), seen, now
+                )
+            if args.status is not None:
+                version = row.version if fields else seen
+                row = set_status(store, args.defect_id, args.status, args.at, version, now)
+        except ConflictError as exc:
+            raise DefectError(_stale(store, args, fields, exc)) from None
+        print(f"Fejl {row.id}: {row.status.value}, {row.title}")
+        return 0
+    if command == "delete":
+        try:
+            row = delete_defect(store, args.defect_id, args.expected_version)
+        except ConflictError as exc:
+            raise DefectError(_stale(store, args, {}, exc)) from None
+        print(f"Slettet fejl {row.id}: {row.title}")
+        return 0
+    at = measure_instant(today, now)
+    policy = Policy.from_settings(sla)
+    defects = list_defects(store, getattr(args, "project", None))
+    rows = assess_all(defects, policy, at)
+    if command == "summary":
+        for line in figures(rows):
+            print(figures_text(line))
+        _print_targets(sla)
+        return 0
+    if args.json:  # the same defects, measured at the same instant, as the text below
+        from kigo_tui.bundle.extras import defects_document
+
+        doc, _, _ = defects_document(defects, sla, today, at=at, open_only=args.open)
+        print(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return 0
+    if args.open:
+        rows = [a for a in rows if a.is_open]
+    if not rows:
+        print("Ingen fejl i loggen" + (" for " + args.project if args.project else ""))
+        return 0
+    print(f"Fejlloggen pr. {local_text(at)} (alle tider i dansk tid) · {policy.describe()}")
+    for a in rows:
+        print(_line(a))
+    sys.stdout.flush()
+    return 0
+
+
+def _stale(
+    store: Store, args: argparse.Namespace, fields: dict[str, object], exc: Exception
+) -> str:
+    """The refusal of `defect set/delete --version N` on a defect changed since version N."""
+    from kigo_tui.domain.conflict import stale_text
+    from kigo_tui.storage.defects import _LABELS, _plain, get_defect, history_key
+
+    if args.expected_version is None:
+        return str(exc)
+    current = get_defect(store, args.defect_id)
+    wanted = [
+        (_LABELS[name], _plain(getattr(current, name)), _plain(value))
+        for name, value in fields.items()
+    ]
+    if getattr(args, "status", None) is not None:
+        wanted.append(("status", current.status.value, args.status.value))
+    if args.defect_command == "delete":
+        wanted.append(("fejlen", current.title, "slettet"))
+    return stale_text(
+        f"fejl {args.defect_id}",
+        args.expected_version,
+        getattr(exc, "current_version", None),
+        wanted,
+        store.history_of(history_key(args.defect_id)),
+    )

@@ -1,0 +1,564 @@
+"""`kigo exit …`: the KMD Sag exit workspace (SAPA) from the shell.
+
+    kigo exit list [--field-area X] [--pattern P] [--scenario N] [--critical]
+    kigo exit add --field-area X --case-area Y --kle NN.NN [felter …]
+    kigo exit edit ID [felter …]
+    kigo exit delete ID
+    kigo exit pattern ID --answers ja,nej,…
+    kigo exit summary
+    kigo exit export-xlsx --out FIL.xlsx [--force]
+    kigo exit import-xlsx FIL.xlsx [--dry-run] [--force]
+
+Only argparse is imported at module level: `kigo --version` builds this parser too.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kigo_tui.domain.exit_strategy import AreaAnalysis, CaseArea
+    from kigo_tui.storage.exit_strategy import StaleArea
+    from kigo_tui.storage.store import Store
+
+NONE_WORD = "ingen"
+PATTERN_CHOICES = ("0", "A", "B", "C", "D", "E")
+SCENARIO_CHOICES = ("1", "2", "3", "4")
+COMPLEXITY_CHOICES = {"lav": "low", "middel": "medium", "høj": "high"}
+YES_WORDS = ("ja", "j", "yes", "y")
+NO_WORDS = ("nej", "n", "no")
+
+TEXT_OPTIONS = (
+    ("--field-area", "field_area", "fagområde, fx 'Børn og unge'"),
+    ("--case-area", "case_area", "sagsområde (KLE-emne)"),
+    ("--kle", "kle", "KLE-nummer, NN.NN eller NN.NN.NN"),
+    ("--cases-in", "cases_in", "hvor sagerne ligger"),
+    ("--notes-in", "notes_in", "hvor journalnotaterne ligger"),
+    ("--alerts-in", "alerts_in", "hvor adviserne ligger"),
+    ("--documents-in", "documents_in", "hvor dokumenterne ligger"),
+    ("--overview-in", "overview_in", "hvor overblikket er"),
+    ("--future-system", "future_system", "foretrukket fremtidigt system"),
+    ("--comment", "comment", "bemærkning"),
+)
+COUNT_OPTIONS = (
+    ("--caseworkers", "caseworkers", "antal sagsbehandlere"),
+    ("--case-count", "case_count", "antal sager"),
+    ("--note-count", "note_count", "antal journalnotater"),
+)
+BOOL_OPTIONS = (
+    ("--uses-kmd-sag", "uses_kmd_sag", "anvender KMD Sag (standard: ja)"),
+    ("--monopoly-break", "monopoly_break", "del af monopolbruddet"),
+    ("--cleanup-needed", "cleanup_needed", "oprydning nødvendig"),
+    ("--archivable", "archivable", "kan arkiveres"),
+    ("--critical", "business_critical", "forretningskritisk"),
+)
+FIELD_DESTS = (
+    [dest for _, dest, _ in TEXT_OPTIONS]
+    + [dest for _, dest, _ in COUNT_OPTIONS]
+    + [dest for _, dest, _ in BOOL_OPTIONS]
+    + ["pattern", "cleanup_complexity", "scenario"]
+)
+
+
+def _upper_or_none(text: str) -> str:
+    word = text.strip()
+    return NONE_WORD if word.casefold() == NONE_WORD else word.upper()
+
+
+def _casefold(text: str) -> str:
+    return text.strip().casefold()
+
+
+def _int_arg(text: str) -> int:
+    from kigo_tui.domain.text import MAX_INT, TextError, bounded_int
+
+    try:
+        return bounded_int(text, "tallet", -MAX_INT, MAX_INT)
+    except TextError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_field_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    for option, dest, help_text in TEXT_OPTIONS:
+        needed = required and dest in ("field_area", "case_area", "kle")
+        parser.add_argument(option, dest=dest, required=needed, metavar="TEKST", help=help_text)
+    for option, dest, help_text in COUNT_OPTIONS:
+        parser.add_argument(option, dest=dest, type=_int_arg, metavar="ANTAL", help=help_text)
+    for option, dest, help_text in BOOL_OPTIONS:
+        parser.add_argument(
+            option, dest=dest, action=argparse.BooleanOptionalAction, default=None, help=help_text
+        )
+    clear = f" ('{NONE_WORD}' fjerner)" if not required else ""
+    parser.add_argument(
+        "--pattern",
+        type=_upper_or_none,
+        choices=(*PATTERN_CHOICES, NONE_WORD),
+        help="brugsmønster 0, A–E (se 'kigo exit pattern')" + clear,
+    )
+    parser.add_argument(
+        "--complexity",
+        dest="cleanup_complexity",
+        type=_casefold,
+        choices=(*COMPLEXITY_CHOICES, NONE_WORD),
+        help="kompleksitet af oprydning: lav, middel eller høj" + clear,
+    )
+    parser.add_argument(
+        "--scenario",
+        type=_casefold,
+        choices=(*SCENARIO_CHOICES, NONE_WORD),
+        help="løsningsscenarie 1–4" + clear,
+    )
+
+
+def add_exit_parser(
+    sub: argparse._SubParsersAction, parser_class: type[argparse.ArgumentParser]
+) -> None:
+    from kigo_tui.domain.conflict import add_version_option
+
+    exit_ = sub.add_parser(
+        "exit",
+        help="KMD Sag-exitstrategi (SAPA): sagsområder",
+        description="KMD Sag-exitstrategien under SAPA: dokumentationsarket (R1) med et "
+        "sagsområde pr. række, brugsmønstermodellen (R2), løsningsscenarier og prioritering.",
+    )
+    exit_sub = exit_.add_subparsers(dest="exit_command", required=True, parser_class=parser_class)
+
+    list_ = exit_sub.add_parser(
+        "list",
+        help="vis sagsområderne i prioriteret rækkefølge",
+        description="Sagsområderne sorteret efter prioritet med de beregnede felter. "
+        "⚠ markerer mønster C/D uden løsningsscenarie.",
+    )
+    list_.add_argument("--field-area", metavar="FAGOMRÅDE", help="kun dette fagområde")
+    list_.add_argument(
+        "--pattern", type=_upper_or_none, choices=PATTERN_CHOICES, help="kun dette brugsmønster"
+    )
+    list_.add_argument(
+        "--scenario", type=_casefold, choices=(*SCENARIO_CHOICES, NONE_WORD), help="kun dette"
+    )
+    list_.add_argument("--critical", action="store_true", help="kun forretningskritiske")
+
+    add = exit_sub.add_parser("add", help="tilføj et sagsområde")
+    _add_field_options(add, required=True)
+
+    edit = exit_sub.add_parser("edit", help="ændr et sagsområde (kun de angivne felter)")
+    edit.add_argument("area_id", type=_int_arg, metavar="ID")
+    _add_field_options(edit, required=False)
+    add_version_option(edit)
+
+    delete = exit_sub.add_parser("delete", help="slet et sagsområde")
+    delete.add_argument("area_id", type=_int_arg, metavar="ID")
+    add_version_option(delete)
+
+    pattern = exit_sub.add_parser(
+        "pattern",
+        help="bestem brugsmønsteret med beslutningstræet (R2) og gem det",
+        description="Besvar spørgsmålene i rækkefølge med ja/nej: "
+        "1 Anvender I KMD Sag på sagsområdet? "
+        "2 Er KMD Sag jeres eneste eller primære sagssystem på området? "
+        "3 Har I derudover et særskilt fagsystem på sagsområdet? "
+        "4 Skriver I journalnotaterne i fagsystemet? "
+        "5 Kan I se de relevante adviser i fagsystemet? "
+        "Træet stopper, så snart mønsteret er afgjort.",
+    )
+    pattern.add_argument("area_id", type=_int_arg, metavar="ID")
+    pattern.add_argument(
+        "--answers", required=True, metavar="SVAR", help="fx ja,nej,ja,ja,nej (kommasepareret)"
+    )
+
+    exit_sub.add_parser("summary", help="sagsområder pr. scenarie og mønster; indkøb")
+
+    export = exit_sub.add_parser("export-xlsx", help="skriv dokumentationsarket som Excel")
+    export.add_argument("--out", type=Path, required=True, metavar="FIL.xlsx")
+    export.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+
+    import_ = exit_sub.add_parser(
+        "import-xlsx", help="læs et udfyldt dokumentationsark (Excel) ind"
+    )
+    import_.add_argument("file", type=Path, metavar="FIL.xlsx")
+    import_.add_argument("--dry-run", action="store_true", help="vis kun hvad der ville ske")
+    import_.add_argument(
+        "--force",
+        action="store_true",
+        help="skriv arkets værdier, også i rækker en anden har ændret siden eksporten (kolonnen "
+        "Version); det overskriver kollegaens ændringer",
+    )
+
+
+# ------------------------------------------------------------------ running
+
+
+def _error(message: str) -> Exception:
+    from kigo_tui.storage.exit_strategy import CaseAreaError
+
+    return CaseAreaError(message)
+
+
+def _find(store: Store, area_id: int) -> CaseArea:
+    from kigo_tui.storage.exit_strategy import list_areas
+
+    for area in list_areas(store):
+        if area.id == area_id:
+            return area
+    raise _error(f"ukendt sagsområde: id {area_id} (se 'kigo exit list')")
+
+
+def _find_versioned(store: Store, area_id: int) -> tuple[CaseArea, int]:
+    """The area and the version it was read at (a save based on it refuses a newer one)."""
+    from kigo_tui.storage.exit_strategy import CaseAreaError, get_area
+
+    try:
+        return get_area(store, area_id)
+    except CaseAreaError:
+        raise _error(f"ukendt sagsområde: id {area_id} (se 'kigo exit list')") from None
+
+
+def _stale(
+    store: Store, args: argparse.Namespace, changes: dict[str, object], read: int, exc: Exception
+) -> str:
+    """The refusal of `exit edit/delete` on an area changed since the version given (or read)."""
+    from kigo_tui.domain.conflict import stale_text
+    from kigo_tui.formats.exit_strategy import FIELD_HEADERS
+    from kigo_tui.storage.exit_strategy import get_area, history_key
+
+    current, _ = get_area(store, args.area_id)
+    fields = [
+        (FIELD_HEADERS.get(name, name), getattr(current, name), value)
+        for name, value in changes.items()
+    ]
+    return stale_text(
+        f"sagsområde {args.area_id}",
+        args.expected_version or read,
+        getattr(exc, "current_version", None),
+        fields,
+        store.history_of(history_key(args.area_id)),
+    )
+
+
+def _given_fields(args: argparse.Namespace) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for dest in FIELD_DESTS:
+        value = getattr(args, dest, None)
+        if value is None:
+            continue
+        if value == NONE_WORD:
+            value = None
+        elif dest == "cleanup_complexity":
+            value = COMPLEXITY_CHOICES[str(value)]
+        elif dest == "scenario":
+            value = int(str(value))
+        values[dest] = value
+    return values
+
+
+def _label(area: CaseArea) -> str:
+    return f"{area.id}: {area.field_area} / {area.case_area} ({area.kle})"
+
+
+def _print_table(rows: list[AreaAnalysis]) -> None:
+    from kigo_tui.domain.exit_strategy import COMPLEXITY_LABELS, EXTENT_LABELS, USER_BAND_LABELS
+
+    headers = (
+        "Pri",
+        "Id",
+        "Fagområde",
+        "Sagsområde",
+        "KLE",
+        "Mønster",
+        "Scen.",
+        "Krit.",
+        "Sagsbeh.",
+        "Brugere",
+        "Kompleks.",
+        "Omfang",
+        "",
+    )
+    table = [
+        (
+            str(r.priority),
+            str(r.area.id),
+            r.area.field_area,
+            r.area.case_area,
+            r.area.kle,
+            r.area.pattern or "–",
+            str(r.area.scenario or "–"),
+            "ja" if r.area.business_critical else "nej",
+            str(r.area.caseworkers),
+            USER_BAND_LABELS[r.user_band],
+            COMPLEXITY_LABELS[r.area.cleanup_complexity] if r.area.cleanup_complexity else "–",
+            EXTENT_LABELS[r.extent] if r.extent else "–",
+            "⚠" if r.needs_scenario else "",
+        )
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+    right = {0, 1, 6, 8}
+
+    def fmt(cells: tuple[str, ...]) -> str:
+        parts = [
+            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells)
+        ]
+        return "  ".join(parts).rstrip()
+
+    print(fmt(headers))
+    print("  ".join("-" * w for w, h in zip(widths, headers, strict=True) if h))
+    for row in table:
+        print(fmt(row))
+
+
+def _list(store: Store, args: argparse.Namespace) -> int:
+    from kigo_tui.domain.exit_strategy import analyse
+    from kigo_tui.storage.exit_strategy import list_areas
+
+    areas = list_areas(store)
+    if not areas:
+        print("Ingen sagsområder endnu: 'kigo exit add --field-area … --case-area … --kle …'")
+        return 0
+    rows = analyse(areas)  # priority is relative to all areas, so filter afterwards
+    if args.field_area:
+        wanted = args.field_area.strip().casefold()
+        rows = [r for r in rows if r.area.field_area.casefold() == wanted]
+    if args.pattern:
+        rows = [r for r in rows if r.area.pattern == args.pattern]
+    if args.scenario:
+        scenario = None if args.scenario == NONE_WORD else int(args.scenario)
+        rows = [r for r in rows if r.area.scenario == scenario]
+    if args.critical:
+        rows = [r for r in rows if r.area.business_critical]
+    if not rows:
+        print(f"Ingen af de {len(areas)} sagsområder passer til filteret")
+        return 0
+    _print_table(rows)
+    flagged = sum(1 for r in rows if r.needs_scenario)
+    print(f"\n{len(rows)} af {len(areas)} sagsområder", end="")
+    print(f"; ⚠ {flagged} med mønster C/D mangler løsningsscenarie" if flagged else "")
+    return 0
+
+
+def _warn_if_flagged(area: CaseArea) -> None:
+    if area.pattern in ("C", "D") and area.scenario is None:
+        print(f"⚠ Mønster {area.pattern} kræver et løsningsscenarie: --scenario 1–4")
+
+
+def _add(store: Store, args: argparse.Namespace) -> int:
+    from kigo_tui.formats.exit_strategy import validate_danish
+    from kigo_tui.storage.exit_strategy import save_area
+
+    area = save_area(store, validate_danish(_given_fields(args)))
+    print(f"Tilføjet {_label(area)}")
+    _warn_if_flagged(area)
+    return 0
+
+
+def _edit(store: Store, args: argparse.Namespace) -> int:
+    from kigo_tui.formats.exit_strategy import FIELD_HEADERS, validate_danish
+    from kigo_tui.storage.exit_strategy import save_area
+
+    changes = _given_fields(args)
+    if not changes:
+        raise _error("intet at ændre: angiv mindst ét felt, fx --scenario 2 (se --help)")
+    from kigo_tui.storage.store import ConflictError
+
+    old, version = _find_versioned(store, args.area_id)
+    try:
+        new = save_area(
+            store, validate_danish(old.model_dump() | changes), args.expected_version or version
+        )
+    except ConflictError as exc:
+        raise _error(_stale(store, args, changes, version, exc)) from None
+    changed = [FIELD_HEADERS[f] for f in changes if getattr(old, f) != getattr(new, f)]
+    print(f"Ændret {_label(new)}: " + (", ".join(changed) if changed else "ingen forskel"))
+    _warn_if_flagged(new)
+    return 0
+
+
+def _delete(store: Store, args: argparse.Namespace) -> int:
+    from kigo_tui.storage.exit_strategy import delete_area
+    from kigo_tui.storage.store import ConflictError
+
+    area, version = _find_versioned(store, args.area_id)
+    try:
+        delete_area(store, args.area_id, args.expected_version or version)
+    except ConflictError as exc:
+        raise _error(_stale(store, args, {"case_area": "slettet"}, version, exc)) from None
+    print(f"Slettet {_label(area)}")
+    return 0
+
+
+def parse_answers(text: str) -> list[bool]:
+    """'ja,nej,j,n' → [True, False, True, False]; a CaseAreaError names a bad word."""
+    answers = []
+    for position, word in enumerate(text.split(","), start=1):
+        token = word.strip().casefold()
+        if token in YES_WORDS:
+            answers.append(True)
+        elif token in NO_WORDS:
+            answers.append(False)
+        else:
+            raise _error(f"svar {position} '{word.strip()}': skriv ja eller nej")
+    return answers
+
+
+def decide_pattern(answers: list[bool]) -> tuple[str, list[tuple[str, bool]]]:
+    """Run the R2 tree on answers in question order: the pattern and the (question, answer) trail."""
+    from kigo_tui.domain.exit_strategy import QUESTIONS, next_question, pattern_for
+
+    given: dict[str, bool] = {}
+    trail: list[tuple[str, bool]] = []
+    for answer in answers:
+        question = next_question(given)
+        if question is None:
+            break
+        given[question.key] = answer
+        trail.append((question.text, answer))
+    pattern = pattern_for(given)
+    if pattern is None:
+        question = next_question(given)
+        assert question is not None
+        number = list(QUESTIONS).index(question.key) + 1
+        raise _error(
+            f"for få svar ({len(answers)}): spørgsmål {number} er ubesvaret: '{question.text}'"
+        )
+    if len(answers) > len(trail):
+        raise _error(
+            f"for mange svar ({len(answers)}): mønsteret er afgjort efter {len(trail)} svar"
+        )
+    return pattern, trail
+
+
+def _pattern(store: Store, args: argparse.Namespace) -> int:
+    from kigo_tui.domain.exit_strategy import explain
+    from kigo_tui.formats.exit_strategy import validate_danish
+    from kigo_tui.storage.exit_strategy import save_area
+
+    area, version = _find_versioned(store, args.area_id)
+    pattern, trail = decide_pattern(parse_answers(args.answers))
+    for number, (text, answer) in enumerate(trail, start=1):
+        print(f"{number}. {text} {'Ja' if answer else 'Nej'}")
+    # the first question is the sheet's 'Anvender KMD Sag', so the answer sets it too
+    updated = validate_danish(area.model_dump() | {"pattern": pattern, "uses_kmd_sag": trail[0][1]})
+    area = save_area(store, updated, version)
+    print(explain(pattern))  # type: ignore[arg-type]
+    print(f"Gemt på {_label(area)}")
+    _warn_if_flagged(area)
+    return 0
+
+
+def _summary(store: Store) -> int:
+    from kigo_tui.domain.exit_strategy import summarise
+    from kigo_tui.storage.exit_strategy import list_areas
+
+    areas = list_areas(store)
+    print(f"{len(areas)} sagsområder")
+    for line in summarise(areas).lines():
+        print(line)
+    return 0
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
+    from kigo_tui.formats.exit_strategy import export_xlsx
+    from kigo_tui.storage.exit_strategy import list_versioned
+
+    areas, versions = list_versioned(store)
+    export_xlsx(areas, args.out, force=args.force, versions=versions)
+    print(f"Skrev {args.out} ({len(areas)} sagsområder)")
+    return 0
+
+
+def _import(store: Store, args: argparse.Namespace) -> int:
+    from kigo_tui.formats.exit_strategy import read_import
+    from kigo_tui.storage.exit_strategy import (
+        ImportConflictError,
+        list_areas,
+        save_areas,
+        stale_areas,
+    )
+
+    sheet = read_import(args.file)
+    areas = sheet.areas
+    existing = {a.id for a in list_areas(store)}
+    updated = sum(1 for a in areas if a.id is not None and a.id in existing)
+    unknown = [a.id for a in areas if a.id is not None and a.id not in existing]
+    added = len(areas) - updated
+    note = (
+        f" (id {', '.join(str(i) for i in unknown)} findes ikke her og får nye id'er)"
+        if unknown
+        else ""
+    )
+    unversioned = [a.id for a in areas if a.id is not None and a.id not in sheet.versions]
+    if unversioned:
+        note += (
+            "; arket har ingen kolonne 'Version', så det er ikke tjekket, om en anden har ændret "
+            "sagsområderne siden eksporten"
+            if not sheet.has_version_column
+            else f"; id {', '.join(str(i) for i in unversioned)} har ingen version i arket og "
+            "er ikke tjekket for andres ændringer siden eksporten"
+        )
+    if args.dry_run:
+        stale = [] if args.force else stale_areas(store, areas, sheet.versions)
+        if stale:
+            raise _error("Tørkørsel: " + _stale_import_text(args.file, sheet.rows, stale))
+        print(
+            f"Tørkørsel, intet gemt: {args.file} ville tilføje {added} og opdatere {updated} "
+            f"sagsområder{note}"
+        )
+        return 0
+    try:
+        added, updated = save_areas(store, areas, sheet.versions, force=args.force)
+    except ImportConflictError as exc:
+        raise _error(_stale_import_text(args.file, sheet.rows, exc.stale)) from None
+    print(f"Importeret {args.file}: {added} tilføjet, {updated} opdateret{note}")
+    return 0
+
+
+def _stale_import_text(path: Path, rows: dict[int, int], stale: list[StaleArea]) -> str:
+    """The refusal of an import whose rows a colleague changed after the export: per row the
+    fields whose value in the database now differs from the sheet's, and the two ways on."""
+    from kigo_tui.domain.conflict import shown
+    from kigo_tui.formats.exit_strategy import FIELD_HEADERS
+
+    lines = [
+        f"{path.name}: {len(stale)} af arkets sagsområder er ændret af en anden efter "
+        "eksporten; intet er gemt."
+    ]
+    for entry in stale:
+        area_id = entry.current.id
+        lines.append(
+            f"  række {rows.get(area_id, '?')}, id {area_id} '{entry.current.case_area}' "
+            f"(arket har version {entry.sheet_version}, databasen version "
+            f"{entry.current_version}):"
+        )
+        for name, now, wanted in entry.differing:
+            lines.append(
+                f"    {FIELD_HEADERS.get(name, name)}: i databasen nu {shown(now)!r}, "
+                f"arket siger {shown(wanted)!r}"
+            )
+    lines.append(
+        "  Eksportér arket igen (kigo exit export-xlsx --out …), udfyld det på ny og importér "
+        "det; eller importér med --force for at skrive arkets værdier alligevel (det overskriver "
+        "kollegaens ændringer ovenfor)."
+    )
+    return "\n".join(lines)
+
+
+def run_exit_command(store: Store, args: argparse.Namespace) -> int:
+    command = args.exit_command
+    if command == "list":
+        return _list(store, args)
+    if command == "add":
+        return _add(store, args)
+    if command == "edit":
+        return _edit(store, args)
+    if command == "delete":
+        return _delete(store, args)
+    if command == "pattern":
+        return _pattern(store, args)
+    if command == "summary":
+        return _summary(store)
+    if command == "export-xlsx":
+        return _export(store, args)
+    if command == "import-xlsx":
+        return _import(store, args)
+    raise _error(f"ukendt exit-kommando: {command}")

@@ -1,0 +1,235 @@
+"""Storage of the KMD Sag exit workspace: read, save and delete sagsområder. No Textual.
+
+Every sagsområde has a version, raised by every change; a save or delete based on an older
+version is refused (`ConflictError`), so a colleague's change is never overwritten unseen. Each
+changed field goes in the history under 'SAG-<id>'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kigo_tui.domain.exit_strategy import STORED, CaseArea
+from kigo_tui.storage.sql import Sql
+from kigo_tui.storage.store import ConflictError, Store, StoreError, insert_sql, refuse_stale
+
+FIELDS = [name for name in CaseArea.model_fields if name != "id"]
+_COLUMNS = ", ".join(f'"{name}"' for name in ["id", *FIELDS])
+_UPDATE = (
+    "UPDATE case_area SET "
+    + ", ".join(f'"{name}" = :{name}' for name in FIELDS)
+    + ", version = version + 1 WHERE id = :id AND version = :version"
+)
+
+
+class CaseAreaError(StoreError):
+    pass
+
+
+def history_key(area_id: int) -> str:
+    """The history's key for a case area (tasks use their id; defects 'FEJL-<n>')."""
+    return f"SAG-{area_id}"
+
+
+def _area(row: tuple) -> CaseArea:
+    """A stored row read as it is (the text rules are for input: an old or foreign row must
+    never lock the user out of the workspace)."""
+    return CaseArea.model_validate(
+        dict(zip(["id", *FIELDS], row, strict=True)), context={STORED: True}
+    )
+
+
+def list_areas(store: Store) -> list[CaseArea]:
+    return list_versioned(store)[0]
+
+
+def list_versioned(store: Store) -> tuple[list[CaseArea], dict[int, int]]:
+    """The areas and, by id, the version each was read at (one consistent read)."""
+    with store.reading() as sql:
+        rows = sql.rows(
+            f"SELECT {_COLUMNS}, version FROM case_area ORDER BY field_area, case_area, id"
+        )
+    return [_area(row[:-1]) for row in rows], {row[0]: row[-1] for row in rows}
+
+
+def get_area(store: Store, area_id: int) -> tuple[CaseArea, int]:
+    """One area and its version; CaseAreaError for an unknown id."""
+    with store.reading() as sql:
+        return _get(sql, area_id)
+
+
+def _get(sql: Sql, area_id: int) -> tuple[CaseArea, int]:
+    rows = sql.rows(f"SELECT {_COLUMNS}, version FROM case_area WHERE id = :id", {"id": area_id})
+    if not rows:
+        raise CaseAreaError(f"ukendt sagsområde: id {area_id}")
+    return _area(rows[0][:-1]), rows[0][-1]
+
+
+def _values(area: CaseArea) -> dict[str, object]:
+    return area.model_dump(include=set(FIELDS))
+
+
+def _insert(sql: Sql, area: CaseArea) -> int:
+    return sql.insert_id(
+        insert_sql("case_area", [*FIELDS, "version"]), {**_values(area), "version": 1}
+    )
+
+
+def _update(store: Store, sql: Sql, area: CaseArea, old: CaseArea, version: int) -> list[str]:
+    """Write `area` over `old` (read at `version`) and record each changed field; the fields."""
+    assert area.id is not None
+    new_values, old_values = _values(area), _values(old)
+    changed = [name for name in FIELDS if new_values[name] != old_values[name]]
+    if not changed:
+        return []
+    if sql.run(_UPDATE, {**new_values, "id": area.id, "version": version}) != 1:
+        raise ConflictError(
+            f"sagsområde {area.id} blev ændret samtidig af en anden; intet er gemt, prøv igen"
+        )
+    for name in changed:
+        store.record(
+            sql, history_key(area.id), name, _plain(old_values[name]), _plain(new_values[name])
+        )
+    return changed
+
+
+def _plain(value: object) -> object:
+    return None if value is None or value == "" else value
+
+
+def save_area(store: Store, area: CaseArea, expected_version: int | None = None) -> CaseArea:
+    """Insert a new area (id None) or update an existing one; returns it with its id.
+
+    For an update, `expected_version` is the version the user saw: a save based on an older one
+    is refused (ConflictError, nothing saved).
+    """
+    with store.writing() as sql:
+        store.require_initialised(sql)
+        if area.id is None:
+            area = area.model_copy(update={"id": _insert(sql, area)})
+            assert area.id is not None
+            store.record(sql, history_key(area.id), "oprettet", None, area.case_area)
+        else:
+            old, version = _get(sql, area.id)
+            refuse_stale(f"sagsområde {area.id}", version, expected_version)
+            if not _update(store, sql, area, old, version):
+                return area
+        store.bump_revision(sql)
+    return area
+
+
+@dataclass(frozen=True)
+class StaleArea:
+    """A row of an imported sheet whose area a colleague changed after the export."""
+
+    sheet: CaseArea
+    sheet_version: int
+    current: CaseArea
+    current_version: int
+
+    @property
+    def differing(self) -> list[tuple[str, object, object]]:
+        """(field, the value in the database now, the sheet's value) of each field that differs."""
+        now, wanted = _values(self.current), _values(self.sheet)
+        return [(name, now[name], wanted[name]) for name in FIELDS if now[name] != wanted[name]]
+
+
+class ImportConflictError(ConflictError):
+    """An import refused because rows of the sheet are older than the database; nothing saved."""
+
+    def __init__(self, stale: list[StaleArea]) -> None:
+        super().__init__(f"{len(stale)} sagsområder er ændret siden eksporten; intet er gemt")
+        self.stale = stale
+
+
+def _stale(sql: Sql, areas: list[CaseArea], versions: Mapping[int, int]) -> list[StaleArea]:
+    """The areas whose version on the sheet is not the database's and that the import would
+    change (a row equal to the database overwrites nothing)."""
+    found = []
+    existing = {row[0] for row in sql.rows("SELECT id FROM case_area")}
+    for area in areas:
+        if area.id is None or area.id not in versions or area.id not in existing:
+            continue  # one gone here is added again with a new id, as the import does
+        stale = _stale_one(area, versions[area.id], *_get(sql, area.id))
+        if stale is not None:
+            found.append(stale)
+    return found
+
+
+def _stale_one(area: CaseArea, expected: int, current: CaseArea, version: int) -> StaleArea | None:
+    stale = StaleArea(area, expected, current, version)
+    return stale if version != expected and stale.differing else None
+
+
+def stale_areas(
+    store: Store, areas: list[CaseArea], versions: Mapping[int, int]
+) -> list[StaleArea]:
+    """What `save_areas` would refuse (for a dry run): one consistent read."""
+    with store.reading() as sql:
+        return _stale(sql, areas, versions)
+
+
+def save_areas(
+    store: Store,
+    areas: list[CaseArea],
+    versions: Mapping[int, int] | None = None,
+    *,
+    force: bool = False,
+) -> tuple[int, int]:
+    """Save many areas in one transaction (an Excel import); returns (added, updated).
+
+    `versions` is, by id, the version each row had when the sheet was exported: when a row the
+    import would change has moved on since, nothing is saved (`ImportConflictError` lists them),
+    unless `force` (the sheet's values overwrite the colleague's)."""
+    added = updated = 0
+    with store.writing() as sql:
+        store.require_initialised(sql)
+        existing = {row[0] for row in sql.rows("SELECT id FROM case_area")}
+        stale: list[StaleArea] = []
+        for area in areas:
+            if area.id is not None and area.id in existing:
+                old, version = _get(sql, area.id)
+                expected = None if force or versions is None else versions.get(area.id)
+                if expected is not None:
+                    conflict = _stale_one(area, expected, old, version)
+                    if conflict is not None:
+                        stale.append(conflict)
+                        continue
+                # the update is guarded by the version just read: a change in between refuses it
+                _update(store, sql, area, old, version)
+                updated += 1
+            else:
+                new_id = _insert(sql, area)
+                store.record(sql, history_key(new_id), "oprettet", None, area.case_area)
+                added += 1
+        if stale:
+            raise ImportConflictError(stale)  # rolls the whole import back
+        store.bump_revision(sql)
+    return added, updated
+
+
+def delete_area(store: Store, area_id: int, expected_version: int | None = None) -> None:
+    """Delete an area; with `expected_version`, one changed since the user saw it is kept."""
+    with store.writing() as sql:
+        old, version = _get(sql, area_id)
+        refuse_stale(f"sagsområde {area_id}", version, expected_version)
+        sql.run("DELETE FROM case_area WHERE id = :id", {"id": area_id})
+        store.record(sql, history_key(area_id), "slettet", old.case_area, None)
+        store.bump_revision(sql)
+
+
+def area_fields(area: CaseArea) -> dict[str, object]:
+    """An area as the conflict dialog compares it: the sheet's header → the value."""
+    from kigo_tui.formats.exit_strategy import FIELD_HEADERS
+
+    values = _values(area)
+    return {FIELD_HEADERS.get(name, name): values[name] for name in FIELDS}
+
+
+def on_top(current: CaseArea, seen: CaseArea, mine: CaseArea) -> CaseArea:
+    """The user's changes (fields of `mine` that differ from `seen`, what the user started from)
+    on top of `current` (a colleague's newer version): every other field keeps `current`."""
+    from kigo_tui.domain.conflict import merged
+
+    return current.model_copy(update=merged(_values(seen), _values(current), _values(mine)))

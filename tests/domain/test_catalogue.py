@@ -1,0 +1,370 @@
+"""The shipped catalogue's content, and the error messages for broken catalogue files."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kigo_tui.domain import catalogue
+from kigo_tui.domain.catalogue import (
+    CATALOGUE_PATH,
+    PROJECT_CODES,
+    Catalogue,
+    CatalogueError,
+    load_catalogue,
+    shipped_catalogue,
+)
+from kigo_tui.domain.rules import Category
+
+ID_RE = re.compile(r"^(STS|SAPA|KY|KSD)-(\d{2})-(\d{2})$")
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalogue:
+    return shipped_catalogue()
+
+
+def _text(task: Any) -> str:
+    return f"{task.title} {task.description}"
+
+
+# --------------------------------------------------------------------------- shipped content
+
+
+def test_shipped_catalogue_loads_from_the_seed_file(cat: Catalogue) -> None:
+    assert CATALOGUE_PATH.name == "catalogue.toml"
+    assert CATALOGUE_PATH.is_file()
+    fresh = load_catalogue(CATALOGUE_PATH)
+    assert fresh == cat
+    assert cat.format == "kigo-catalogue"
+    assert cat.version
+    assert len(cat.tasks) >= 4 * 16 * 3 - 3 * len(cat.skipped)
+
+
+def test_four_projects_with_full_names(cat: Catalogue) -> None:
+    names = {p.code: p.name for p in cat.projects}
+    assert list(names) == ["STS", "SAPA", "KY", "KSD"]
+    assert names["SAPA"] == "Sags- og partsoverblik"
+    assert names["KY"] == "Kommunernes Ydelsessystem"
+    assert names["KSD"] == "Kommunernes Sygedagpengesystem"
+    assert names["STS"].startswith("Støttesystemerne")
+    for project in cat.projects:
+        assert project.description.strip(), project.code
+
+
+def test_sixteen_main_tasks_fully_described(cat: Catalogue) -> None:
+    assert [m.number for m in cat.main_tasks] == list(range(1, 17))
+    for main in cat.main_tasks:
+        assert main.name.strip(), main.number
+        assert main.group in {"independent", "project", "organisational", "technical"}
+        assert main.description.strip(), main.number
+        assert main.purpose.strip(), main.number
+    assert len({m.name for m in cat.main_tasks}) == 16
+
+
+def test_every_project_and_main_task_has_tasks_or_a_skip_reason(cat: Catalogue) -> None:
+    for code in PROJECT_CODES:
+        for number in range(1, 17):
+            tasks = cat.tasks_for(code, number)
+            reason = cat.skip_reason(code, number)
+            if reason is None:
+                assert len(tasks) >= 3, f"{code} hovedopgave {number}: kun {len(tasks)} opgaver"
+            else:
+                assert reason.strip()
+                assert tasks == []
+
+
+def test_task_ids_have_the_documented_shape(cat: Catalogue) -> None:
+    ids = [t.id for t in cat.tasks]
+    assert len(ids) == len(set(ids))
+    for task in cat.tasks:
+        match = ID_RE.match(task.id)
+        assert match, task.id
+        assert match.group(1) == task.project
+        assert int(match.group(2)) == task.main_task
+        assert 1 <= task.main_task <= 16
+        assert task.start_offset <= task.due_offset, task.id
+        assert 0 <= task.warn_days <= 365
+        assert task.title.strip() and task.description.strip()
+
+
+def test_content_is_project_specific(cat: Catalogue) -> None:
+    projects_by_title: dict[str, set[str]] = defaultdict(set)
+    for task in cat.tasks:
+        projects_by_title[task.title].add(task.project)
+    shared_by_all = [t for t, ps in projects_by_title.items() if ps == set(PROJECT_CODES)]
+    assert shared_by_all == []
+    # and not mostly shared either: well under a tenth of the titles occur in two projects
+    shared = [t for t, ps in projects_by_title.items() if len(ps) > 1]
+    assert len(shared) < len(projects_by_title) / 10
+    per_project = {
+        code: {t.title for t in cat.tasks if t.project == code} for code in PROJECT_CODES
+    }
+    for a in PROJECT_CODES:
+        for b in PROJECT_CODES:
+            if a < b:
+                assert per_project[a] != per_project[b]
+
+
+def test_sapa_exit_priorities_decide_the_category(cat: Catalogue) -> None:
+    marked = [t for t in cat.tasks if t.exit_priority is not None]
+    assert marked, "SAPA skal have KMD Sag exit-opgaver med exit_priority"
+    assert {t.project for t in marked} == {"SAPA"}
+    assert {t.exit_priority for t in marked} >= {"necessary", "recommended"}
+    for task in marked:
+        if task.exit_priority == "necessary":
+            assert task.category in (Category.MANDATORY, Category.CRITICAL), task.id
+        else:
+            assert task.category == Category.OPTIONAL, task.id
+
+
+def test_ky_conversion_from_kmd_aktiv_and_manual_entry(cat: Catalogue) -> None:
+    conversion = cat.tasks_for("KY", 14)
+    assert any("KMD Aktiv" in _text(t) for t in conversion)
+    assert any("manuel" in _text(t).lower() for t in conversion)
+
+
+def test_sts_certificates_and_identity_provider(cat: Catalogue) -> None:
+    tasks = cat.tasks_for("STS", 11) + cat.tasks_for("STS", 13)
+    assert any("funktionscertifikat" in _text(t).lower() for t in tasks)
+    assert any("Serviceplatformen" in _text(t) for t in tasks)
+    assert any("IdP" in _text(t) or "Identity Provider" in _text(t) for t in tasks)
+
+
+def test_ksd_readiness_under_16(cat: Catalogue) -> None:
+    assert any("parathed" in _text(t).lower() for t in cat.tasks_for("KSD", 16))
+
+
+def test_all_of_main_task_16_is_critical(cat: Catalogue) -> None:
+    tasks16 = [t for t in cat.tasks if t.main_task == 16]
+    assert len(tasks16) >= 3
+    assert {t.category for t in tasks16} == {Category.CRITICAL}
+
+
+# --------------------------------------------------------------------------- broken files
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)
+
+
+def _render(data: dict[str, Any]) -> str:
+    """A tiny TOML writer for the catalogue's shape (scalars, then arrays of tables)."""
+    lines = []
+    tables = {k: v for k, v in data.items() if isinstance(v, list) and v and isinstance(v[0], dict)}
+    for key, value in data.items():
+        if key not in tables:
+            lines.append(f"{key} = {_toml_value(value)}")
+    for key, entries in tables.items():
+        for entry in entries:
+            lines.append(f"\n[[{key}]]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in entry.items())
+    return "\n".join(lines) + "\n"
+
+
+def _minimal() -> dict[str, Any]:
+    return {
+        "format": "kigo-catalogue",
+        "version": "test-1",
+        "projects": [{"code": c, "name": f"Projekt {c}"} for c in PROJECT_CODES],
+        "main_tasks": [
+            {
+                "number": n,
+                "name": f"Hovedopgave {n}",
+                "group": "project",
+                "description": "beskrivelse",
+                "purpose": "formål",
+            }
+            for n in range(1, 17)
+        ],
+        "tasks": [
+            {
+                "id": "SAPA-07-01",
+                "title": "Ryd op",
+                "description": "d",
+                "category": "mandatory",
+                "phase": "F2",
+                "start_offset": -30,
+                "due_offset": -10,
+            },
+            {
+                "id": "KY-14-02",
+                "title": "Konverter",
+                "description": "d",
+                "category": "critical",
+                "phase": "F3",
+                "start_offset": -5,
+                "due_offset": 0,
+            },
+        ],
+    }
+
+
+def _write(tmp_path: Path, data: dict[str, Any], name: str = "katalog.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(_render(data), encoding="utf-8")
+    return path
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(path)
+    return str(info.value)
+
+
+def test_minimal_catalogue_is_valid(tmp_path: Path) -> None:
+    loaded = load_catalogue(_write(tmp_path, _minimal()))
+    assert [t.id for t in loaded.tasks] == ["SAPA-07-01", "KY-14-02"]
+    assert loaded.tasks[1].category == Category.CRITICAL
+    assert loaded.tasks[1].warn_days == 14
+
+
+def test_bad_category_names_file_entry_and_field(tmp_path: Path) -> None:
+    data = _minimal()
+    data["tasks"][1]["category"] = "vital"
+    path = _write(tmp_path, data)
+    message = _error(path)
+    assert str(path) in message
+    assert "KY-14-02" in message
+    assert "'category'" in message
+    assert "SAPA-07-01" not in message
+
+
+def test_missing_title_names_file_entry_and_field(tmp_path: Path) -> None:
+    data = _minimal()
+    del data["tasks"][0]["title"]
+    path = _write(tmp_path, data)
+    message = _error(path)
+    assert str(path) in message
+    assert "SAPA-07-01" in message
+    assert "'title'" in message
+
+
+@pytest.mark.parametrize("bad_id", ["KY-4-02", "KY-14-2", "XX-14-02", "KY-17-01", "ky-14-02"])
+def test_bad_id_shape(tmp_path: Path, bad_id: str) -> None:
+    data = _minimal()
+    data["tasks"][1]["id"] = bad_id
+    path = _write(tmp_path, data)
+    message = _error(path)
+    assert str(path) in message
+    assert bad_id in message
+    assert "'id'" in message
+
+
+def test_start_after_due_offset(tmp_path: Path) -> None:
+    data = _minimal()
+    data["tasks"][0]["start_offset"] = -5
+    path = _write(tmp_path, data)
+    message = _error(path)
+    assert str(path) in message
+    assert "SAPA-07-01" in message
+    assert "start_offset" in message and "due_offset" in message
+
+
+def test_duplicate_id(tmp_path: Path) -> None:
+    data = _minimal()
+    data["tasks"].append(dict(data["tasks"][0], title="Igen"))
+    path = _write(tmp_path, data)
+    message = _error(path)
+    assert str(path) in message
+    assert "SAPA-07-01" in message
+    assert "to gange" in message
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    data = _minimal()
+    data["farve"] = "rød"
+    path = _write(tmp_path, data)
+    message = _error(path)
+    assert str(path) in message
+    assert "farve" in message
+
+
+def test_unknown_task_key(tmp_path: Path) -> None:
+    data = _minimal()
+    data["tasks"][1]["colour"] = "red"
+    message = _error(_write(tmp_path, data))
+    assert "KY-14-02" in message and "'colour'" in message
+
+
+def test_necessary_exit_task_must_not_be_optional(tmp_path: Path) -> None:
+    data = _minimal()
+    data["tasks"][0].update(exit_priority="necessary", category="optional")
+    message = _error(_write(tmp_path, data))
+    assert "SAPA-07-01" in message
+    assert "Nødvendig" in message
+
+
+def test_invalid_toml_syntax(tmp_path: Path) -> None:
+    path = tmp_path / "ødelagt.toml"
+    path.write_text('format = "kigo-catalogue"\nversion = \n', encoding="utf-8")
+    message = _error(path)
+    assert str(path) in message
+    assert "TOML" in message
+    assert "line 2" in message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "findes-ikke.toml"
+    message = _error(path)
+    assert str(path) in message
+    assert "findes ikke" in message
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('format = "kigo-catalogue"\nversion = "ø"\n'.encode("latin-1"))
+    message = _error(path)
+    assert str(path) in message
+    assert "UTF-8" in message
+
+
+def test_a_folder_is_not_a_catalogue(tmp_path: Path) -> None:
+    folder = tmp_path / "kataloger"
+    folder.mkdir()
+    assert _error(folder) == f"{folder}: katalogfilen kan ikke læses (Is a directory)"
+
+
+def test_deeply_nested_lists_are_invalid_toml(tmp_path: Path) -> None:
+    """tomllib recurses per nesting level; its RecursionError used to escape as a traceback."""
+    path = tmp_path / "dyb.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert _error(path) == f"{path}: ikke gyldig TOML: for dybt indlejrede lister"
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [
+        ("MAX_CATALOGUE_BYTES", 1000, "katalogfilen er for stor (over 1000 bytes)"),
+        ("MAX_CATALOGUE_VALUES", 100, "katalogfilen har for mange værdier (over 100)"),
+        ("MAX_TABLE_KEYS", 6, "tasks[1] har 7 felter; højst 6 er tilladt"),
+    ],
+)
+def test_catalogue_limits_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str, value: int, message: str
+) -> None:
+    path = _write(tmp_path, _minimal())
+    load_catalogue(path)  # fine with the real limits
+    monkeypatch.setattr(catalogue, limit, value)
+    assert _error(path) == f"{path}: {message}"
+
+
+def test_each_list_stops_at_its_first_bad_entry(tmp_path: Path) -> None:
+    """FailFast: 500 broken tasks cost the first one's errors, not 500 times as many."""
+    data = _minimal()
+    data["tasks"] = [{"id": f"SAPA-07-{n:02}", "title": ""} for n in range(1, 100)] * 5
+    message = _error(_write(tmp_path, data))
+    assert "(6 fejl)" in message
+    assert "tasks[1] (SAPA-07-01)" in message
+    assert "SAPA-07-02" not in message
