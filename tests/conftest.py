@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.support.backends import Database, backend_params, pg_admin_url, pg_database, pg_schema
-
-FIXED_TODAY = date(2026, 11, 23)
-GOLIVES = {"STS": date(2026, 12, 1), "SAPA": date(2027, 3, 1), "KY": date(2027, 9, 1)}
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 
 
 @pytest.fixture(autouse=True)

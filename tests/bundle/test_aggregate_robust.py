@@ -30,7 +30,7 @@ from kigo_tui.bundle.aggregate import READ, REJECTED, SKIPPED, aggregate
 from kigo_tui.bundle.export import bundle_bytes, bundle_name
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
 from kigo_tui.domain.kommuner import all_kommuner
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.fleet import kommune, synthetic_snapshot
 
 MUTATED = int(os.environ.get("KIGO_FUZZ_BUNDLES", "1000"))

@@ -27,7 +27,7 @@ from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import Category, Status
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY, GOLIVES
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 
 BOM = b"\xef\xbb\xbf"
 TODAY = FIXED_TODAY.isoformat()

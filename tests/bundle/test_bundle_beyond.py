@@ -23,7 +23,7 @@ from kigo_tui.domain.sla_settings import SlaSettings
 from kigo_tui.storage.defects import add_defect, list_defects, set_status
 from kigo_tui.storage.progress import read_progress
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 

@@ -33,7 +33,7 @@ from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import Status
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY, GOLIVES
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 
 STAMP = (1980, 1, 1, 0, 0, 0)
 DELETE = object()

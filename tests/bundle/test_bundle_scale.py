@@ -44,7 +44,7 @@ from kigo_tui.domain.kommuner import all_kommuner
 from kigo_tui.domain.rules import Colour, Counts, needs_follow_up
 from kigo_tui.formats.status import status_json, status_tree
 from kigo_tui.models.readmodels import Snapshot
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.fleet import kommune, synthetic_snapshot, write_fleet
 
 SCALE = 250
@@ -249,7 +249,7 @@ def test_bundles_do_not_depend_on_the_process(tmp_path: Path) -> None:
     """Two processes with different hash seeds (set and dict order) write the same bytes."""
     code = (
         "import hashlib, sys\n"
-        "from tests.conftest import FIXED_TODAY\n"
+        "from tests.support.fixed import FIXED_TODAY\n"
         "from tests.support.fleet import kommune, synthetic_snapshot\n"
         "from kigo_tui.bundle.export import bundle_bytes\n"
         "data = bundle_bytes(synthetic_snapshot(kommune('147'), 600, FIXED_TODAY), FIXED_TODAY)\n"

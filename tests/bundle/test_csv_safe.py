@@ -20,7 +20,7 @@ from kigo_tui.__main__ import main
 from kigo_tui.bundle.csvtext import BOM, FORMULA_STARTS, csv_bytes, csv_cell, safe_text
 from kigo_tui.bundle.export import CSV_HEADERS, bundle_bytes, bundle_name, status_document
 from kigo_tui.bundle.xlsx import xlsx_bytes
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.fleet import kommune, synthetic_snapshot
 
 REPO = Path(__file__).resolve().parents[2]

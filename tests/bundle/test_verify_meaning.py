@@ -30,7 +30,7 @@ from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.storage.demo import make_demo
 from kigo_tui.storage.store import Store
 from tests.bundle.test_verify_schema import WRONG_VALUES, _mutate, _paths
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 
 Files = dict[str, bytes]
 

@@ -28,7 +28,7 @@ from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.storage.demo import make_demo
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY, GOLIVES
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 from tests.support.fleet import kommune, synthetic_snapshot
 
 VALIDATOR = jsonschema.Draft202012Validator(

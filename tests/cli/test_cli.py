@@ -17,8 +17,8 @@ from kigo_tui.__main__ import main
 from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.domain.rules import Category, Colour, Status, needs_follow_up, worst
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY, GOLIVES
 from tests.support.backends import Database
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 
 TODAY = FIXED_TODAY.isoformat()
 TASK_KEYS = {

@@ -15,7 +15,7 @@ from kigo_tui.__main__ import main
 from kigo_tui.bundle.verify import BundleError, verify_bundle
 from kigo_tui.storage.organisation import read_organisation
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 
 TODAY = FIXED_TODAY.isoformat()
 ANNE = ("Anne Jensen", "anne.jensen@kommune.dk", "+45 11 22 33 44")

@@ -28,7 +28,7 @@ from kigo_tui.domain.defect_labels import SEVERITY_LABELS, STATUS_LABELS, Defect
 from kigo_tui.domain.times import COPENHAGEN, duration_text, local_text
 from kigo_tui.formats.status import STATUS_LABELS as TASK_STATUS_LABELS
 from kigo_tui.formats.status import colour_word
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 
 PROJECTS = ("STS", "SAPA", "KY", "KSD")
 COMPARED = {("status",), ("defect", "list"), ("progress",)}

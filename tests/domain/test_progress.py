@@ -34,7 +34,7 @@ from kigo_tui.formats.chart import (
 )
 from kigo_tui.models.readmodels import TaskRow
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 
 
 def cph(month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:

@@ -18,7 +18,7 @@ from kigo_tui.__main__ import main
 from kigo_tui.domain.rules import Status
 from kigo_tui.formats.calendar import MAX_OCTETS, calendar_bytes, escape_text, fold
 from kigo_tui.storage.store import Store, TaskEdit
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 
 STAMP = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 

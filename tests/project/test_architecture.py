@@ -92,7 +92,7 @@ def test_export_writes_its_xlsx_without_openpyxl() -> None:
     """openpyxl is for the exit workspace's workbook; the bundle has its own writer."""
     code = (
         "import sys\n"
-        "from tests.conftest import FIXED_TODAY\n"
+        "from tests.support.fixed import FIXED_TODAY\n"
         "from tests.support.fleet import kommune, synthetic_snapshot\n"
         "from kigo_tui.bundle.export import bundle_bytes\n"
         "bundle_bytes(synthetic_snapshot(kommune('101'), 300, FIXED_TODAY), FIXED_TODAY)\n"

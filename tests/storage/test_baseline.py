@@ -33,8 +33,8 @@ from kigo_tui.errors import KigoError
 from kigo_tui.formats.calendar import calendar_bytes
 from kigo_tui.storage.common import LOCAL_ID_KEY
 from kigo_tui.storage.store import REASON_MAX, Store, StoreError, TaskEdit
-from tests.conftest import FIXED_TODAY, GOLIVES
 from tests.support.backends import Database
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 
 FIXTURE_V7 = Path(__file__).parent / "fixtures" / "kigo_schema_v7.sql"
 OVERDUE = "STS-01-01"

@@ -28,8 +28,8 @@ from kigo_tui.storage.catalogue import (
 from kigo_tui.storage.schema import SCHEMA_VERSION
 from kigo_tui.storage.store import Store as StoreClass
 from kigo_tui.storage.store import StoreError, TaskEdit
-from tests.conftest import FIXED_TODAY, GOLIVES
 from tests.support.backends import Database
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 
 OLD_VERSION = "2026.11.1"
 NEW_VERSION = "2026.12.1"

@@ -29,8 +29,8 @@ from kigo_tui.storage.organisation import (
 )
 from kigo_tui.storage.schema import make_engine, read_connection
 from kigo_tui.storage.store import Store, TaskEdit, insert_sql
-from tests.conftest import FIXED_TODAY
 from tests.support.backends import ALL_TABLES, Database
+from tests.support.fixed import FIXED_TODAY
 
 TODAY = FIXED_TODAY.isoformat()
 

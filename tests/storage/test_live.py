@@ -19,8 +19,8 @@ from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import Status
 from kigo_tui.storage.live import ChangeListener
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY, GOLIVES
 from tests.support.backends import Database, libpq_url, with_database
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 from tests.support.tui import goto_task, wait_for, wait_loaded
 
 ROOT = Path(__file__).resolve().parents[2]

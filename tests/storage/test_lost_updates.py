@@ -35,8 +35,8 @@ from kigo_tui.storage.exit_strategy import delete_area, get_area, save_area
 from kigo_tui.storage.organisation import add_person, read_organisation, set_responsibility
 from kigo_tui.storage.store import ConflictError, Store
 from kigo_tui.widgets.detail import DetailPane
-from tests.conftest import FIXED_TODAY
 from tests.support.backends import Database
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import goto_task, notifications, wait_for, wait_loaded
 
 SIZE = (100, 30)

@@ -41,7 +41,7 @@ from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import Status
 from kigo_tui.storage.store import Store
 from tests.bundle.test_bundle_hostile import Base, as_json, entry, manifest_for, patch_entry, zip_of
-from tests.conftest import FIXED_TODAY, GOLIVES
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 from tests.support.reliability_worker import report
 
 pytestmark = pytest.mark.skipif(

@@ -23,8 +23,8 @@ from kigo_tui.storage.organisation import (
     unassign_role,
 )
 from kigo_tui.storage.store import ConflictError, Store, StoreError, TaskEdit
-from tests.conftest import FIXED_TODAY
 from tests.support.backends import Database
+from tests.support.fixed import FIXED_TODAY
 
 TASK = "SAPA-07-02"
 OTHER = "KY-14-02"

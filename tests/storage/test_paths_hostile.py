@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from kigo_tui.__main__ import main
 from kigo_tui.storage.backup import list_backups, make_backup, restore, table_counts
 from kigo_tui.storage.common import StorageError, sqlite_file, sqlite_uri, url_for
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 
 TASK = "STS-01-02"
 HOSTILE_NAMES = (

@@ -12,8 +12,8 @@ from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import Category, Colour, Status
 from kigo_tui.storage.store import ConflictError, Store, StoreError, TaskEdit
-from tests.conftest import FIXED_TODAY, GOLIVES
 from tests.support.backends import Database
+from tests.support.fixed import FIXED_TODAY, GOLIVES
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ from kigo_tui.screens.exit_workspace import (
 )
 from kigo_tui.screens.main import MainScreen
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import cursor_key, goto_task, wait_for, wait_loaded
 
 FULL = os.environ.get("KIGO_FUZZ_FULL") == "1"

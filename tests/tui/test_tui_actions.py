@@ -28,7 +28,7 @@ from kigo_tui.screens.dialogs import (
 )
 from kigo_tui.screens.main import MainScreen
 from kigo_tui.storage.store import Store, StoreError
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import (
     cursor_key,
     goto_task,

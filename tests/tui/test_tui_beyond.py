@@ -22,7 +22,7 @@ from kigo_tui.screens.progress import ProgressScreen
 from kigo_tui.storage.defects import add_defect, list_defects
 from kigo_tui.storage.store import Store
 from kigo_tui.widgets.progress_chart import ProgressChart
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import goto_task, notifications, wait_for, wait_loaded
 
 SIZE = (100, 32)

@@ -18,7 +18,7 @@ from kigo_tui.screens.exit_workspace import (
 )
 from kigo_tui.storage.exit_strategy import list_areas, save_area
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import goto_task, wait_for, wait_loaded
 
 SIZE = (80, 24)

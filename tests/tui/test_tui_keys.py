@@ -35,7 +35,7 @@ from kigo_tui.screens.dialogs import (
 )
 from kigo_tui.screens.exit_workspace import AreaFormScreen
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import cursor_key, goto_task, notifications, wait_for, wait_loaded
 
 TASK = "SAPA-10-03"  # not started in the demo; SAPA, so w opens the exit workspace

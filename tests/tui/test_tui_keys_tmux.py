@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.terminal import Terminal, home_env, poll
 from tests.tui.test_tui_keys import database_state
 from tests.tui.test_tui_tmux import KIGO

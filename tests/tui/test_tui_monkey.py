@@ -24,7 +24,7 @@ from kigo_tui.app import KigoApp, create_app
 from kigo_tui.config import Settings
 from kigo_tui.locations import log_path
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import notifications, wait_loaded
 
 SECONDS = float(os.environ.get("KIGO_MONKEY_SECONDS", "30"))

@@ -17,7 +17,7 @@ from kigo_tui.storage.organisation import (
     set_responsibility,
 )
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import goto_task, wait_for, wait_loaded
 
 SIZE = (80, 24)

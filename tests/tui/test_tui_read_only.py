@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from kigo_tui.app import create_app
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import goto_task, notifications, wait_for, wait_loaded
 
 TASK = "SAPA-10-03"  # not started in the demo data

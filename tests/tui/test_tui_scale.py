@@ -14,7 +14,7 @@ from textual.widgets.tree import TreeNode
 from kigo_tui.app import create_app
 from kigo_tui.domain.rules import Status
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import goto_task, task_labels, wait_for, wait_loaded
 
 GENERATOR = Path(__file__).resolve().parents[2] / "scripts" / "generate_db.py"

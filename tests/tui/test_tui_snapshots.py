@@ -17,7 +17,7 @@ from kigo_tui.app import create_app
 from kigo_tui.screens.dialogs import FilterScreen
 from kigo_tui.screens.first_run import FirstRunScreen
 from kigo_tui.screens.main import MainScreen
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import goto_task, wait_for, wait_loaded
 
 SIZE = (80, 24)

@@ -26,7 +26,7 @@ from kigo_tui.errors import KigoError
 from kigo_tui.locations import log_dir, log_path
 from kigo_tui.screens.base import WORKER_LABELS, ReportsWorkerFailures
 from kigo_tui.storage.store import Store
-from tests.conftest import FIXED_TODAY
+from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import goto_task, notifications, wait_for, wait_loaded
 
 TASK = "SAPA-10-03"  # not started in the demo
