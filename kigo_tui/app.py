@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -25,35 +25,17 @@ from textual.worker import Worker
 
 from kigo_tui.config import Settings
 from kigo_tui.domain.dates import copenhagen_today
+from kigo_tui.screens.actions import palette_commands
 from kigo_tui.screens.base import ReportsWorkerFailures
+from kigo_tui.screens.refresh import LiveRefresh
+from kigo_tui.widgets.traffic import TRAFFIC_VARIABLES
 
 if TYPE_CHECKING:
     from kigo_tui.models.readmodels import Overview
+    from kigo_tui.screens.main import MainScreen
     from kigo_tui.storage.organisation import Organisation
     from kigo_tui.storage.preload import Preload
     from kigo_tui.storage.store import Store
-
-PALETTE_ACTIONS = (
-    ("toggle_done", "Fuldført til/fra", "Markér den valgte opgave som fuldført, eller tilbage"),
-    ("cycle_status", "Skift status", "ikke påbegyndt → påbegyndt → fuldført"),
-    ("edit", "Ret opgave", "Datoer, kategori og varsel for den valgte opgave"),
-    ("undo", "Fortryd", "Fortryd den seneste ændring"),
-    ("search", "Søg opgave", "Find en opgave på id eller titel"),
-    ("filter", "Filtrér", "Kun gul/rød, kun obligatoriske/kritiske, skjul fuldførte"),
-    ("follow_up", "KOMBITs opfølgning", "Det KOMBIT ser: røde og kritiske gule opgaver"),
-    ("add", "Tilføj lokal opgave", "Kommunens egen opgave under den valgte hovedopgave"),
-    ("delete", "Slet lokal opgave", "Slet den valgte lokale opgave"),
-    ("mine", "Mine opgaver", "Opgaver hvor du er ansvarlig eller udfører"),
-    ("organisation", "Organisation", "Roller og KOMBITs anbefalinger som parathedstjek"),
-    ("exit_workspace", "KMD Sag-exitstrategi", "SAPA: sagsområder, brugsmønstre, scenarier"),
-    ("progress", "Fremdrift over tid", "Burn-down mod planen og røde/gule pr. uge for projektet"),
-    ("defects", "Fejllog og SLA", "Fejl indberettet til leverandøren: alder, SLA-brud, tal"),
-    ("calendar", "Frister i kalenderen", "Skriv åbne opgavers frister og varsler som .ics-fil"),
-    ("export", "Eksportér statusbundt", "Skriv zip-bundtet til KOMBIT i den aktuelle mappe"),
-    ("reload", "Genindlæs", "Læs databasen igen"),
-    ("help", "Hjælp", "Vis tasterne"),
-)
-
 
 HOLD_POLL_SECONDS = 0.01
 """How often a held burst looks whether what its key opens is ready."""
@@ -71,13 +53,13 @@ class KeyHold:
 
     key: events.Key
     """The key whose action is awaited."""
-    screen: Screen
+    screen: Screen[Any]
     """The top screen when it was pressed."""
     held: list[events.Event] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
     dispatched: bool = False
     """The key's binding has run."""
-    workers: list[Worker] = field(default_factory=list)
+    workers: list[Worker[Any]] = field(default_factory=list)
     """Workers whose result opens the dialog (a list read from the database)."""
     timer: Timer | None = None
 
@@ -105,6 +87,8 @@ class KigoApp(ReportsWorkerFailures, App[None]):
         self.export_dir: Path | None = None
         """Where `x` writes the status bundle (None: the current folder)."""
         self._hold: KeyHold | None = None
+        self.live_refresh = LiveRefresh(self)
+        """Other users' changes, for every screen that shows the database."""
 
     @property
     def today_overridden(self) -> bool:
@@ -152,7 +136,11 @@ class KigoApp(ReportsWorkerFailures, App[None]):
             view, self._preloaded = self._preloaded, None
         return view
 
-    def get_default_screen(self) -> Screen:
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The traffic-light colours ($traffic-green, …), which a theme may override."""
+        return {**super().get_theme_variable_defaults(), **TRAFFIC_VARIABLES}
+
+    def get_default_screen(self) -> Screen[Any]:
         from kigo_tui.screens.main import MainScreen
 
         return MainScreen()
@@ -162,7 +150,7 @@ class KigoApp(ReportsWorkerFailures, App[None]):
             self.set_keymap(self.settings.keys)
 
     @property
-    def main_screen(self):
+    def main_screen(self) -> MainScreen | None:
         from kigo_tui.screens.main import MainScreen
 
         for screen in self.screen_stack:
@@ -258,7 +246,7 @@ class KigoApp(ReportsWorkerFailures, App[None]):
         hold.timer = self.set_interval(HOLD_POLL_SECONDS, self._check_hold)
         self._hold = hold
 
-    def hold_keys_for(self, worker: Worker) -> None:
+    def hold_keys_for(self, worker: Worker[Any]) -> None:
         """The key being handled opens its dialog when `worker` is done: hold keys until then."""
         if self._hold is not None and not self._hold.dispatched:
             self._hold.workers.append(worker)
@@ -301,15 +289,16 @@ class KigoApp(ReportsWorkerFailures, App[None]):
                 self._hold.held.extend(pending)
                 return
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self.main_screen
         if main is None or screen is not main:
             return
-        for action, title, help_text in PALETTE_ACTIONS:
+        for action, title, help_text in palette_commands():
             yield SystemCommand(title, help_text, partial(main.run_action, action))
 
     def on_unmount(self) -> None:
+        self.live_refresh.stop()
         if self._store is not None:
             self._store.close()
 

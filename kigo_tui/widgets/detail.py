@@ -25,7 +25,7 @@ from kigo_tui.domain.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABEL
 from kigo_tui.domain.times import clock_text, local_text
 from kigo_tui.domain.tree import MainKey, TreeModel
 from kigo_tui.models.readmodels import TaskDetail
-from kigo_tui.widgets.task_tree import colour_badge
+from kigo_tui.widgets.traffic import colour_badge
 
 NO_REASON = "ingen angivet (flyttet før kigo bad om en begrundelse)"
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
 from kigo_tui.domain.progress import Progress
+from kigo_tui.domain.rules import Colour
 from kigo_tui.formats.chart import progress_chart
+from kigo_tui.widgets.traffic import traffic_style
 
 STYLES = {
     "": "",
@@ -15,10 +18,15 @@ STYLES = {
     "actual": "cyan",
     "plan": "bold magenta",
     "plan_on_actual": "bold magenta on cyan",
-    "red": "red",
-    "yellow": "yellow",
     "today": "bold",
 }
+TRAFFIC_KINDS = {"red": Colour.RED, "yellow": Colour.YELLOW}
+"""The red/yellow bars take the theme's traffic-light colours (not bold)."""
+
+
+def _style(kind: str) -> str | Style:
+    colour = TRAFFIC_KINDS.get(kind)
+    return STYLES[kind] if colour is None else traffic_style(colour, bold=False)
 
 
 class ProgressChart(Widget):
@@ -48,8 +56,8 @@ class ProgressChart(Widget):
             run_kind, run = row[0][1], ""
             for char, kind in row:
                 if kind != run_kind:
-                    text.append(run, style=STYLES[run_kind])
+                    text.append(run, style=_style(run_kind))
                     run_kind, run = kind, ""
                 run += char
-            text.append(run.rstrip() if run_kind == "" else run, style=STYLES[run_kind])
+            text.append(run.rstrip() if run_kind == "" else run, style=_style(run_kind))
         return text

@@ -17,18 +17,11 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from kigo_tui.domain.dates import short_date
-from kigo_tui.domain.rules import (
-    CATEGORY_MARKERS,
-    COLOUR_LABELS,
-    COLOUR_SYMBOLS,
-    STATUS_GLYPHS,
-    Colour,
-    Counts,
-)
+from kigo_tui.domain.rules import CATEGORY_MARKERS, STATUS_GLYPHS, Colour, Counts
 from kigo_tui.domain.tree import MainKey, TaskFilter, TreeModel
 from kigo_tui.models.readmodels import TaskRow
-
-COLOUR_STYLES = {Colour.GREEN: "green", Colour.YELLOW: "yellow", Colour.RED: "bold red"}
+from kigo_tui.screens.actions import tree_bindings
+from kigo_tui.widgets.traffic import colour_badge, traffic_style
 
 
 @dataclass(frozen=True)
@@ -39,11 +32,6 @@ class NodeRef:
     key: object = None
 
 
-def colour_badge(colour: Colour, word: bool = True) -> Text:
-    text = f"{COLOUR_SYMBOLS[colour]} {COLOUR_LABELS[colour]}" if word else COLOUR_SYMBOLS[colour]
-    return Text(text, style=COLOUR_STYLES[colour])
-
-
 def _counts_suffix(counts: Counts) -> Text:
     return Text(f" {counts.done}/{counts.total}", style="dim")
 
@@ -52,7 +40,7 @@ class TaskTree(Tree[NodeRef]):
     """The main tree. Space, s, e and the rest are screen actions; this widget only draws."""
 
     BINDINGS = [
-        Binding("space", "screen.toggle_done", "Fuldført", id="toggle_done"),
+        *tree_bindings(),  # space: the screen's toggle_done (the tree would take the key)
         Binding("j", "cursor_down", "Ned", show=False, id="cursor_down_j"),
         Binding("k", "cursor_up", "Op", show=False, id="cursor_up_k"),
         Binding("right", "expand_cursor", "Fold ud", show=False, id="expand"),
@@ -247,7 +235,7 @@ class TaskTree(Tree[NodeRef]):
             colour_badge(counts.colour, word=False),
             " ",
             (code, "bold"),
-            (" ⚠", "bold yellow") if self.warnings.get(code) else "",
+            (" ⚠", traffic_style(Colour.YELLOW, bold=True)) if self.warnings.get(code) else "",
             " ",
             self.model.projects[code].name,
             _counts_suffix(counts),

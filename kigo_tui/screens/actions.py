@@ -1,0 +1,187 @@
+"""The main screen's actions in one table: its key bindings, the command palette and the help
+screen are all made from `MAIN_ACTIONS`.
+
+Each action's `id` is what `[keys]` in config.toml remaps (`{toggle_done = "x"}`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the user can do on the main screen."""
+
+    key: str
+    """The default key(s), comma-separated, as Textual names them."""
+    action: str
+    """The action it runs (`action_<name>` on the screen, or a namespaced `screen.<name>`)."""
+    description: str
+    """The short Danish word in the footer and on the help screen."""
+    show: bool = True
+    """Shown in the footer."""
+    palette: tuple[str, str] | None = None
+    """The command palette's title and help text (None: not in the palette)."""
+    tree: bool = False
+    """The tree widget's own binding (it sees the key first), not the screen's."""
+
+    @property
+    def id(self) -> str:
+        """The name `[keys]` in config.toml remaps it by."""
+        return self.action.removeprefix("screen.")
+
+    @property
+    def name(self) -> str:
+        """The action's method on the screen, without the namespace."""
+        return self.id
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.description, show=self.show, id=self.id)
+
+
+MAIN_ACTIONS: tuple[Action, ...] = (
+    Action(
+        "space",
+        "screen.toggle_done",
+        "Fuldført",
+        palette=("Fuldført til/fra", "Markér den valgte opgave som fuldført, eller tilbage"),
+        tree=True,
+    ),
+    Action(
+        "s",
+        "cycle_status",
+        "Status",
+        palette=("Skift status", "ikke påbegyndt → påbegyndt → fuldført"),
+    ),
+    Action(
+        "e",
+        "edit",
+        "Ret",
+        palette=("Ret opgave", "Datoer, kategori og varsel for den valgte opgave"),
+    ),
+    Action("u", "undo", "Fortryd", palette=("Fortryd", "Fortryd den seneste ændring")),
+    Action("slash", "search", "Søg", palette=("Søg opgave", "Find en opgave på id eller titel")),
+    Action(
+        "f",
+        "filter",
+        "Filter",
+        palette=("Filtrér", "Kun gul/rød, kun obligatoriske/kritiske, skjul fuldførte"),
+    ),
+    Action(
+        "K",
+        "follow_up",
+        "KOMBIT",
+        palette=("KOMBITs opfølgning", "Det KOMBIT ser: røde og kritiske gule opgaver"),
+    ),
+    Action(
+        "a",
+        "add",
+        "Tilføj",
+        palette=("Tilføj lokal opgave", "Kommunens egen opgave under den valgte hovedopgave"),
+    ),
+    Action(
+        "x",
+        "export",
+        "Eksport",
+        palette=("Eksportér statusbundt", "Skriv zip-bundtet til KOMBIT i den aktuelle mappe"),
+    ),
+    Action(
+        "m", "mine", "Mine", palette=("Mine opgaver", "Opgaver hvor du er ansvarlig eller udfører")
+    ),
+    Action(
+        "o",
+        "organisation",
+        "Organisation",
+        palette=("Organisation", "Roller og KOMBITs anbefalinger som parathedstjek"),
+    ),
+    Action(
+        "w",
+        "exit_workspace",
+        "KMD Sag-exit",
+        show=False,
+        palette=("KMD Sag-exitstrategi", "SAPA: sagsområder, brugsmønstre, scenarier"),
+    ),
+    Action(
+        "p",
+        "progress",
+        "Fremdrift",
+        show=False,
+        palette=(
+            "Fremdrift over tid",
+            "Burn-down mod planen og røde/gule pr. uge for projektet",
+        ),
+    ),
+    Action(
+        "F",
+        "defects",
+        "Fejllog",
+        show=False,
+        palette=("Fejllog og SLA", "Fejl indberettet til leverandøren: alder, SLA-brud, tal"),
+    ),
+    Action(
+        "c",
+        "calendar",
+        "Kalender",
+        show=False,
+        palette=("Frister i kalenderen", "Skriv åbne opgavers frister og varsler som .ics-fil"),
+    ),
+    Action(
+        "d",
+        "delete",
+        "Slet lokal",
+        show=False,
+        palette=("Slet lokal opgave", "Slet den valgte lokale opgave"),
+    ),
+    Action("r", "reload", "Genindlæs", show=False, palette=("Genindlæs", "Læs databasen igen")),
+    Action("question_mark", "help", "Hjælp", palette=("Hjælp", "Vis tasterne")),
+    Action("q", "quit", "Afslut"),
+    Action("escape", "close_search", "Luk søgning", show=False),
+)
+"""In footer order; the palette lists its commands by title."""
+
+HELP_BEFORE = (("↑↓ j k", "flyt markøren"), ("→ Enter", "fold ud"), ("←", "fold sammen"))
+"""The tree's own keys, first on the help screen."""
+HELP_AFTER = (
+    ("mellemrum", "i tjeklisten: afkryds et punkt"),
+    ("ctrl+p", "kommandopalet med de samme handlinger"),
+)
+HELP_HIDDEN = frozenset(
+    {"cursor_down", "cursor_up", "expand_cursor", "collapse_cursor", "close_search"}
+)
+"""Actions the help screen does not list (described by HELP_BEFORE, or only for the search)."""
+
+
+def screen_bindings(actions: Iterable[Action] = MAIN_ACTIONS) -> list[Binding]:
+    """The main screen's BINDINGS."""
+    return [a.binding() for a in actions if not a.tree]
+
+
+def tree_bindings(actions: Iterable[Action] = MAIN_ACTIONS) -> list[Binding]:
+    """The bindings the tree widget carries for the screen (it has the focus)."""
+    return [a.binding() for a in actions if a.tree]
+
+
+def palette_commands(
+    actions: Iterable[Action] = MAIN_ACTIONS,
+) -> Iterator[tuple[str, str, str]]:
+    """(action name, title, help text) of every action in the command palette."""
+    for a in actions:
+        if a.palette is not None:
+            yield a.name, *a.palette
+
+
+def help_keys(bindings: Iterable[tuple[str, Binding]]) -> list[tuple[str, str]]:
+    """The help screen's lines from the active bindings as (key shown, binding): the tree's keys,
+    then every binding of ours (they carry an id; not the widgets' built-in ones) once."""
+    keys = list(HELP_BEFORE)
+    seen: set[str] = set(HELP_HIDDEN)
+    for shown, binding in bindings:
+        if binding.id and binding.description and binding.action not in seen:
+            seen.add(binding.action)
+            keys.append((shown, binding.description))
+    keys.extend(HELP_AFTER)
+    return keys

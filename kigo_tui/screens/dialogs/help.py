@@ -1,0 +1,35 @@
+"""The keys and what the colours and symbols mean (the keys from `kigo_tui.screens.actions`)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from kigo_tui.screens.dialogs.base import Dialog
+
+
+class HelpScreen(Dialog):
+    BINDINGS = [Binding("escape,q,question_mark", "cancel", "Luk")]
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static("Hjælp – taster", classes="title")
+            text = Text()
+            for key, description in self.keys:
+                text.append(f"{key:>12}", style="bold")
+                text.append(f"  {description}\n")
+            text.append(
+                "\nFarver: ● grøn = i plan · ▲ gul = ikke påbegyndt og tæt på fristen · "
+                "■ rød = fristen er overskredet.\nStatus: ☐ ikke påbegyndt · ◐ påbegyndt · ☑ fuldført. "
+                "Kategori: ! obligatorisk · ‼ obligatorisk kritisk.\n"
+                "Et projekt og kommunen får den værste farve under sig.\n"
+                "Taster kan ændres i config.toml under [keys]."
+            )
+            yield Static(text)

@@ -1,0 +1,60 @@
+"""A list of tasks to jump to (KOMBIT's follow-up, mine opgaver; see `kigo_tui.screens.lists`)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from kigo_tui.domain.rules import CATEGORY_LABELS, COLOUR_LABELS, COLOUR_SYMBOLS, Colour
+from kigo_tui.models.readmodels import TaskRow
+from kigo_tui.screens.dialogs.base import Dialog
+
+
+class TaskListScreen(Dialog):
+    """A list of tasks (KOMBIT's follow-up, mine opgaver), most severe first. Enter jumps to one."""
+
+    BINDINGS = [Binding("escape,q", "cancel", "Luk")]
+    DEFAULT_CSS = """
+    TaskListScreen > .dialog { width: 100%; max-width: 110; }
+    TaskListScreen DataTable { max-height: 14; }
+    """
+
+    def __init__(
+        self, title: str, summary: Text, rows: list[tuple[TaskRow, Colour]], empty: str
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.summary = summary
+        self.rows = rows
+        self.empty = empty
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="title", markup=False)
+            yield Static(self.summary)
+            if not self.rows:
+                yield Static(self.empty, markup=False)
+            yield DataTable(id="task-list", cursor_type="row")
+            yield Static("Enter: gå til opgaven · Esc: luk", classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Farve", "Opgave", "Kategori", "Frist", "Titel")
+        for task, colour in self.rows:
+            table.add_row(
+                f"{COLOUR_SYMBOLS[colour]} {COLOUR_LABELS[colour]}",
+                Text(task.id),
+                CATEGORY_LABELS[task.category],
+                task.due.strftime("%d-%m-%Y") if task.due else "—",
+                Text(task.title),
+                key=task.id,
+            )
+        table.focus()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(event.row_key.value)
