@@ -6,22 +6,21 @@ Same file as `kigo calendar`; the writing happens in a thread worker of the main
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from kigo_tui.domain.catalogue import PROJECT_CODES
-from kigo_tui.errors import KigoError
-from kigo_tui.screens.base import ReportsWorkerFailures
+from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
 
 if TYPE_CHECKING:
-    from kigo_tui.app import KigoApp
     from kigo_tui.storage.store import Store
 
 
@@ -36,7 +35,7 @@ def default_name(kommune_code: str, project: str | None) -> str:
     return f"kigo-frister-{kommune_code}{'-' + project if project else ''}.ics"
 
 
-class CalendarScreen(ReportsWorkerFailures, Dialog):
+class CalendarScreen(Dialog):
     """Which tasks, and where the .ics file goes; writes it in a worker, then dismisses with
     the path (None when cancelled). A problem stays in the dialog's error line."""
 
@@ -111,26 +110,33 @@ class CalendarScreen(ReportsWorkerFailures, Dialog):
             return
         self._write(request, force=False)
 
-    @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
     def _write(self, request: CalendarRequest, force: bool) -> None:
-        from kigo_tui.bundle.export import write_atomically
-        from kigo_tui.formats.calendar import calendar_bytes
+        app = self.kigo_app
+        me, today = app.settings.me, app.today()
 
-        app = cast("KigoApp", self.app)
-        try:
-            store = app.open_store()
-            ids = _my_task_ids(store, app.settings.me) if request.mine else None
-            data, count = calendar_bytes(
-                store.snapshot(), app.today(), task_ids=ids, project=request.project
-            )
-            write_atomically(request.path, data, force=force)
-        except KigoError as exc:
-            app.call_from_thread(self.show_error, exc)
-            return
-        app.call_from_thread(
-            app.notify, f"{count} begivenheder skrevet til {request.path}", title="Kalenderfil"
+        def written(count: int) -> None:
+            app.notify(f"{count} begivenheder skrevet til {request.path}", title="Kalenderfil")
+            self.dismiss(request.path)
+
+        self.read(
+            "calendar",
+            partial(_write_calendar, request, me, today, force),
+            written,
+            on_error=self.show_error,
         )
-        app.call_from_thread(self.dismiss, request.path)
+
+
+def _write_calendar(
+    request: CalendarRequest, me: str | None, today: date, force: bool, store: Store
+) -> int:
+    """In a worker: the .ics file of the open tasks; how many events it holds."""
+    from kigo_tui.bundle.export import write_atomically
+    from kigo_tui.formats.calendar import calendar_bytes
+
+    ids = _my_task_ids(store, me) if request.mine else None
+    data, count = calendar_bytes(store.snapshot(), today, task_ids=ids, project=request.project)
+    write_atomically(request.path, data, force=force)
+    return count
 
 
 def _my_task_ids(store: Store, me: str | None) -> list[str]:

@@ -8,21 +8,17 @@ work runs in thread workers; changes from other processes show within a poll.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Static
 
-from kigo_tui.domain.catalogue import PROJECT_CODES
-from kigo_tui.domain.dates import DateError
 from kigo_tui.domain.defect_labels import (
     SEVERITY_HINTS,
     SEVERITY_LABELS,
@@ -30,20 +26,23 @@ from kigo_tui.domain.defect_labels import (
     DefectStatus,
     Severity,
 )
+from kigo_tui.domain.rules import Colour
+from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.domain.times import (
     duration_text,
-    iso_local,
     local_text,
     measure_instant,
-    parse_moment,
 )
 from kigo_tui.errors import KigoError
-from kigo_tui.screens.base import ReportsWorkerFailures
-from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
+from kigo_tui.screens.base import BaseScreen
+from kigo_tui.screens.dialogs import ConfirmScreen
+from kigo_tui.screens.dialogs.defects import DefectFormScreen
+from kigo_tui.screens.refresh import DatabaseChanged
+from kigo_tui.widgets.traffic import traffic_style
 
 if TYPE_CHECKING:
-    from kigo_tui.app import KigoApp
     from kigo_tui.domain.defects import Assessment, DefectInput, DefectRow, Figures, Policy
+    from kigo_tui.storage.store import Store
 
 NEXT_STATUS = {
     DefectStatus.REPORTED: DefectStatus.ACKNOWLEDGED,
@@ -54,10 +53,10 @@ COLUMNS = ("Nr", "Proj.", "Alvor", "Status", "Løsning", "Svar", "Alder", "Indbe
 
 
 def _sla_cell(text: str, breached: bool) -> Text:
-    return Text(text, style="bold red" if breached else "")
+    return Text(text, style=traffic_style(Colour.RED, bold=True) if breached else "")
 
 
-class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
+class DefectLogScreen(BaseScreen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Tilbage"),
         Binding("a", "add", "Ny fejl"),
@@ -82,10 +81,6 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
         self.rows: list[Assessment] = []
         self._revision = -1
 
-    @property
-    def kigo(self) -> KigoApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Static("Fejllog · indlæser …", id="defect-header")
         yield DataTable(id="defects", cursor_type="row", zebra_stripes=True)
@@ -96,32 +91,25 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
         table.add_columns(*COLUMNS)
         table.focus()
         self.reload()
-        self.set_interval(self.kigo.settings.poll_seconds, self._poll)
+        self.kigo_app.live_refresh.subscribe(self)
         self.set_interval(60, self._refresh_table)  # ages and SLA clocks move on
 
     # ------------------------------------------------------------------ loading
 
-    @work(thread=True, exclusive=True, group="defect-load", exit_on_error=False)
     def reload(self) -> None:
+        self.read("defect-load", self._read_defects, lambda found: self._loaded(*found))
+
+    def _read_defects(self, store: Store) -> tuple[list[DefectRow], int]:
         from kigo_tui.storage.defects import list_defects
 
-        try:
-            store = self.kigo.open_store()
-            revision = store.revision()
-            defects = list_defects(store)
-            self._policy_and_moment()[0].clock.counts(self.kigo.today())  # loads the holidays
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._loaded, defects, revision)
+        revision = store.revision()
+        defects = list_defects(store)
+        self._policy_and_moment()[0].clock.counts(self.kigo_app.today())  # loads the holidays
+        return defects, revision
 
-    @work(thread=True, exclusive=True, group="defect-poll", exit_on_error=False)
-    def _poll(self) -> None:
-        try:
-            revision = self.kigo.open_store().revision()
-        except KigoError:
-            return
-        if revision != self._revision:
+    @on(DatabaseChanged)
+    def _changed_elsewhere(self, event: DatabaseChanged) -> None:
+        if event.revision is None or event.revision != self._revision:
             self.reload()
 
     def _loaded(self, defects: list[DefectRow], revision: int) -> None:
@@ -132,8 +120,8 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
     def _policy_and_moment(self) -> tuple[Policy, datetime]:
         from kigo_tui.domain.defects import Policy
 
-        return Policy.from_settings(self.kigo.settings.service_levels()), measure_instant(
-            self.kigo.today()
+        return Policy.from_settings(self.kigo_app.settings.service_levels()), measure_instant(
+            self.kigo_app.today()
         )
 
     def _refresh_table(self) -> None:
@@ -181,7 +169,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
         total = per_project[-1]
         text.append("\n")
         line = figures_text(total).split(": ", 1)[1]
-        text.append(line, style="bold red" if total.open_breached else "")
+        text.append(line, style=traffic_style(Colour.RED, bold=True) if total.open_breached else "")
         if not self.defects:
             text.append("\nIngen fejl endnu: a registrerer en fejl indberettet til leverandøren.")
         self.query_one("#defect-header", Static).update(text)
@@ -259,7 +247,7 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
     def action_rules(self) -> None:
         from kigo_tui.screens.exit_workspace import SummaryScreen
 
-        sla = self.kigo.settings.service_levels()
+        sla = self.kigo_app.settings.service_levels()
         lines = [
             "Taster: a ny fejl · e/Enter ret · s næste status (indberettet → under behandling → "
             "rettet; på en rettet fejl: genåbn) · o kun åbne · p projekt · d slet · Esc tilbage",
@@ -307,7 +295,6 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
     def _delete_worker(self, defect: DefectRow) -> None:
         self._write(None, defect, "Slettet")
 
-    @work(thread=True, group="defect-write", exit_on_error=False)
     def _write(
         self,
         wanted: Callable[[], DefectInput] | None,
@@ -317,36 +304,46 @@ class DefectLogScreen(ReportsWorkerFailures, Screen[None]):
         """Save what the user wants (None: delete) of the defect they saw (None: a new one); the
         table follows after the commit. A defect a colleague changed since the user saw it is not
         saved: the user is shown what changed and chooses (`_ask_conflict`)."""
+
+        def saved(outcome: DefectRow | tuple[DefectRow]) -> None:
+            if isinstance(outcome, tuple):
+                self._ask_conflict(wanted, seen, outcome[0], done)  # type: ignore[arg-type]  # a conflict is always on a defect seen
+                return
+            self.notify(f"{done}: fejl {outcome.id} «{outcome.title}»")
+            self.reload()
+
+        self.write(
+            "defect-write",
+            partial(self._store_write, wanted, seen),
+            saved,
+            on_error=self._not_saved,
+        )
+
+    def _not_saved(self, error: KigoError) -> None:
+        self.notify(str(error), title="Ikke gemt", severity="error")
+        self.reload()
+
+    @staticmethod
+    def _store_write(
+        wanted: Callable[[], DefectInput] | None, seen: DefectRow | None, store: Store
+    ) -> DefectRow | tuple[DefectRow]:
+        """In the write worker: the defect as saved, or (the colleague's version,) when a
+        colleague saved it first."""
         from kigo_tui.storage.store import ConflictError
 
         ops = _ops()
-        store = self.kigo.open_store()
         try:
             if seen is None:
                 assert wanted is not None
-                row = ops.add_defect(store, wanted())
+                row: DefectRow = ops.add_defect(store, wanted())
             elif wanted is None:
                 row = ops.delete_defect(store, seen.id, seen.version)
             else:
                 row = ops.save_defect(store, seen.id, wanted(), seen.version)
         except ConflictError:
             assert seen is not None
-            try:
-                current = ops.get_defect(store, seen.id)
-            except KigoError as exc:  # deleted by the colleague meanwhile
-                self.app.call_from_thread(
-                    self.notify, str(exc), title="Ikke gemt", severity="error"
-                )
-                self.reload()
-                return
-            self.app.call_from_thread(self._ask_conflict, wanted, seen, current, done)
-            return
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="Ikke gemt", severity="error")
-            self.reload()
-            return
-        self.app.call_from_thread(self.notify, f"{done}: fejl {row.id} «{row.title}»")
-        self.reload()
+            return (ops.get_defect(store, seen.id),)  # a KigoError: deleted meanwhile
+        return row
 
     def _ask_conflict(
         self,
@@ -395,119 +392,3 @@ def _ops() -> ModuleType:
     from kigo_tui.storage import defects as defect_store
 
     return defect_store
-
-
-class DefectFormScreen(Dialog):
-    """Register or edit a defect; validated (Danish message naming the field) before it closes."""
-
-    BINDINGS = [Binding("ctrl+s", "save", "Gem")]
-    DEFAULT_CSS = """
-    DefectFormScreen Grid { grid-columns: 24 1fr; }
-    """
-
-    def __init__(self, defect: DefectRow | None, project: str) -> None:
-        super().__init__()
-        self.defect = defect
-        self.project = project
-
-    def compose(self) -> ComposeResult:
-        d = self.defect
-        with VerticalScroll(classes="dialog"):
-            yield Static(
-                "Ny fejl til leverandøren" if d is None else f"Ret fejl {d.id}", classes="title"
-            )
-            with Grid():
-                yield Label("Projekt")
-                yield Select(
-                    [(code, code) for code in PROJECT_CODES],
-                    value=d.project if d else self.project,
-                    allow_blank=False,
-                    id="project",
-                    compact=True,
-                )
-                yield Label("Titel")
-                yield Input(
-                    d.title if d else "", id="title", placeholder="hvad fejler", compact=True
-                )
-                yield Label("Alvorlighed")
-                yield Select(
-                    [(SEVERITY_LABELS[s], s) for s in Severity],
-                    value=d.severity if d else Severity.MAJOR,
-                    allow_blank=False,
-                    id="severity",
-                    compact=True,
-                )
-                yield Label("Status")
-                yield Select(
-                    [(STATUS_LABELS[s], s) for s in DefectStatus],
-                    value=d.status if d else DefectStatus.REPORTED,
-                    allow_blank=False,
-                    id="status",
-                    compact=True,
-                )
-                yield Label("Indberettet")
-                yield Input(iso_local(d.reported_at) if d else "nu", id="reported", compact=True)
-                yield Label("Svar fra leverandør")
-                yield Input(
-                    iso_local(d.responded_at) if d else "",
-                    id="responded",
-                    placeholder="tom: ved status under behandling = nu",
-                    compact=True,
-                )
-                yield Label("Rettet")
-                yield Input(
-                    iso_local(d.fixed_at) if d else "",
-                    id="fixed",
-                    placeholder="tom: ved status rettet = nu",
-                    compact=True,
-                )
-                yield Label("Leverandørens ref.")
-                yield Input(d.supplier_ref if d else "", id="ref", compact=True)
-                yield Label("Note (kun lokalt)")
-                yield Input(d.note if d else "", id="note", compact=True)
-            yield Static("Tidspunkter: ÅÅÅÅ-MM-DD TT:MM i dansk tid eller 'nu'.", classes="hint")
-            yield from self.form_footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#title", Input).focus()
-
-    def _moment(self, ident: str, what: str) -> datetime | None:
-        value = self.query_one(f"#{ident}", Input).value
-        return parse_moment(value, what) if value.strip() else None
-
-    @on(Button.Pressed, "#save")
-    @on(Input.Submitted)
-    def action_save(self) -> None:
-        from kigo_tui.domain.defects import DefectError, DefectInput, check
-        from kigo_tui.domain.text import TextError
-        from kigo_tui.domain.times import now_utc
-
-        try:
-            reported = self._moment("reported", "indberetningstidspunkt")
-            if reported is None:
-                raise DateError("felt 'indberettet': skriv hvornår fejlen blev indberettet")
-            status = DefectStatus(self.query_one("#status", Select).value)
-            defect = DefectInput(
-                project=str(self.query_one("#project", Select).value),
-                title=self.query_one("#title", Input).value,
-                severity=Severity(self.query_one("#severity", Select).value),
-                reported_at=reported,
-                status=status,
-                responded_at=self._moment("responded", "svartidspunkt"),
-                fixed_at=self._moment("fixed", "rettetidspunkt"),
-                supplier_ref=self.query_one("#ref", Input).value,
-                note=self.query_one("#note", Input).value,
-            )
-            old = self.defect
-            if (
-                old is not None
-                and old.status == DefectStatus.FIXED
-                and status != DefectStatus.FIXED
-                and defect.fixed_at == old.fixed_at
-            ):
-                defect = replace(defect, fixed_at=None)  # reopened; the history keeps the old fix
-            checked = check(defect, now_utc())
-        except (DateError, DefectError, TextError) as exc:
-            self.show_error(exc)
-            return
-        self.dismiss(checked)

@@ -5,41 +5,36 @@ Reached with `w` from the SAPA project (or the command palette). Database work r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Static
 
 from kigo_tui.domain.exit_strategy import (
-    COMPLEXITY_LABELS,
     COMPUTED_RULES,
     EXTENT_LABELS,
-    PATTERN_LABELS,
-    QUESTIONS,
-    SCENARIO_LABELS,
     USER_BAND_LABELS,
     AreaAnalysis,
     CaseArea,
     analyse,
-    explain,
-    next_question,
-    pattern_for,
     summarise,
 )
-from kigo_tui.domain.text import MAX_INT, TextError, bounded_int
 from kigo_tui.errors import KigoError
-from kigo_tui.screens.base import ReportsWorkerFailures
-from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
+from kigo_tui.screens.base import BaseScreen
+from kigo_tui.screens.dialogs import ConfirmScreen
+from kigo_tui.screens.dialogs.exit_strategy import (
+    AreaFilter,
+    AreaFilterScreen,
+    AreaFormScreen,
+    PatternWizardScreen,
+    SummaryScreen,
+)
 
 if TYPE_CHECKING:
-    from kigo_tui.app import KigoApp
+    from kigo_tui.storage.store import Store
 
 SORTS = (
     ("prioritet", lambda a: a.priority),
@@ -48,27 +43,9 @@ SORTS = (
     ("scenarie", lambda a: (a.area.scenario or 9, a.priority)),
     ("forretningskritisk", lambda a: (not a.area.business_critical, a.priority)),
 )
-YES_NO = [("Ja", True), ("Nej", False)]
 
 
-@dataclass(frozen=True)
-class AreaFilter:
-    field_area: str | None = None
-    pattern: str | None = None
-    scenario: int | None = None
-    critical_only: bool = False
-
-    def keep(self, row: AreaAnalysis) -> bool:
-        area = row.area
-        return (
-            (self.field_area is None or area.field_area == self.field_area)
-            and (self.pattern is None or area.pattern == self.pattern)
-            and (self.scenario is None or area.scenario == self.scenario)
-            and (not self.critical_only or area.business_critical)
-        )
-
-
-class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
+class ExitWorkspaceScreen(BaseScreen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Tilbage"),
         Binding("a", "add", "Tilføj"),
@@ -93,10 +70,6 @@ class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
         self.sort_index = 0
         self.area_filter = AreaFilter()
 
-    @property
-    def kigo(self) -> KigoApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Static("KMD Sag-exitstrategi (SAPA) · indlæser …", id="exit-header")
         yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
@@ -110,16 +83,14 @@ class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
         table.focus()
         self.reload()
 
-    @work(thread=True, exclusive=True, group="exit-load", exit_on_error=False)
     def reload(self) -> None:
         from kigo_tui.storage.exit_strategy import list_versioned
 
-        try:
-            areas, versions = list_versioned(self.kigo.open_store())
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._show, analyse(areas), versions)
+        self.read(
+            "exit-load",
+            list_versioned,
+            lambda found: self._show(analyse(found[0]), found[1]),
+        )
 
     def _show(self, rows: list[AreaAnalysis], versions: dict[int, int] | None = None) -> None:
         self.rows = rows
@@ -239,39 +210,25 @@ class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
         if area is not None:
             self._save_worker(area, seen)
 
-    @work(thread=True, group="exit-write", exit_on_error=False)
     def _save_worker(self, area: CaseArea | None, seen: tuple[CaseArea, int | None] | None) -> None:
         """Save `area` (None: delete the one seen), based on the version the user saw. An area a
         colleague changed since is not saved: the user is shown what changed and chooses."""
-        from kigo_tui.storage.exit_strategy import delete_area, get_area, save_area
-        from kigo_tui.storage.store import ConflictError
 
-        store = self.kigo.open_store()
-        version = seen[1] if seen is not None else None
-        try:
-            if area is None:
-                assert seen is not None and seen[0].id is not None
-                delete_area(store, seen[0].id, version)
-                done = f"Slettet: {seen[0].case_area}"
-            else:
-                done = f"Gemt: {save_area(store, area, version).case_area}"
-        except ConflictError:
-            assert seen is not None and seen[0].id is not None
-            try:
-                current = get_area(store, seen[0].id)
-            except KigoError as exc:  # deleted by the colleague meanwhile
-                self.app.call_from_thread(
-                    self.notify, str(exc), title="Ikke gemt", severity="error"
-                )
+        def saved(outcome: str | tuple[CaseArea, int] | KigoError) -> None:
+            if isinstance(outcome, str):
+                self.notify(outcome, markup=False)  # user text
                 self.reload()
-                return
-            self.app.call_from_thread(self._ask_conflict, area, seen, current)
-            return
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="Ikke gemt", severity="error")
-            return
-        self.app.call_from_thread(partial(self.notify, done, markup=False))  # user text
-        self.reload()
+            elif isinstance(outcome, KigoError):  # deleted by the colleague meanwhile
+                self.notify(str(outcome), title="Ikke gemt", severity="error")
+                self.reload()
+            else:
+                assert seen is not None  # a conflict is always on an area seen
+                self._ask_conflict(area, seen, outcome)
+
+        self.write("exit-write", partial(_store_save, area, seen), saved, on_error=self._not_saved)
+
+    def _not_saved(self, error: KigoError) -> None:
+        self.notify(str(error), title="Ikke gemt", severity="error")
 
     def _ask_conflict(
         self,
@@ -313,267 +270,24 @@ class ExitWorkspaceScreen(ReportsWorkerFailures, Screen[None]):
         self.app.push_screen(ConflictScreen(conflict), chosen)
 
 
-class _Modal(Dialog):
-    """The workspace's dialogs: the shared dialog frame with a wider label column."""
+def _store_save(
+    area: CaseArea | None, seen: tuple[CaseArea, int | None] | None, store: Store
+) -> str | tuple[CaseArea, int] | KigoError:
+    """In the write worker: what to tell the user, or the colleague's version (and its
+    version number) when a colleague saved first, or why that could not be read."""
+    from kigo_tui.storage.exit_strategy import delete_area, get_area, save_area
+    from kigo_tui.storage.store import ConflictError
 
-    DEFAULT_CSS = """
-    _Modal Grid { grid-columns: 26 1fr; }
-    """
-
-
-TEXT_FIELDS = (
-    ("field_area", "Fagområde"),
-    ("case_area", "Sagsområde"),
-    ("kle", "KLE-nr. (NN.NN[.NN])"),
-    ("cases_in", "Sager ligger i"),
-    ("notes_in", "Journalnotater ligger i"),
-    ("alerts_in", "Adviser ligger i"),
-    ("documents_in", "Dokumenter ligger i"),
-    ("overview_in", "Overblik i"),
-    ("future_system", "Foretrukket fremtidigt system"),
-    ("comment", "Bemærkning"),
-)
-NUMBER_FIELDS = (
-    ("caseworkers", "Antal sagsbehandlere"),
-    ("case_count", "Antal sager"),
-    ("note_count", "Antal journalnotater"),
-)
-BOOL_FIELDS = (
-    ("uses_kmd_sag", "Anvender KMD Sag"),
-    ("business_critical", "Forretningskritisk"),
-    ("cleanup_needed", "Oprydning nødvendig"),
-    ("archivable", "Kan arkiveres"),
-    ("monopoly_break", "Del af monopolbruddet"),
-)
-
-
-class AreaFormScreen(_Modal):
-    """Add or edit a sagsområde; validated before it closes."""
-
-    BINDINGS = [Binding("ctrl+s", "save", "Gem")]
-    AUTO_FOCUS = "Input"  # the first field, not the scrolling frame around the form
-
-    def __init__(self, area: CaseArea | None) -> None:
-        super().__init__()
-        self.area = area
-
-    def compose(self) -> ComposeResult:
-        area = self.area
-        with VerticalScroll(classes="dialog"):
-            yield Static(
-                "Nyt sagsområde" if area is None else f"Ret {area.case_area}",
-                classes="title",
-                markup=False,
-            )
-            with Grid():
-                for name, label in TEXT_FIELDS[:3]:
-                    yield Label(label)
-                    yield Input(getattr(area, name) if area else "", id=name, compact=True)
-                for name, label in NUMBER_FIELDS:
-                    yield Label(label)
-                    yield Input(str(getattr(area, name)) if area else "0", id=name, compact=True)
-                for name, label in BOOL_FIELDS:
-                    yield Label(label)
-                    default = name == "uses_kmd_sag"
-                    yield Select(
-                        YES_NO,
-                        value=getattr(area, name) if area else default,
-                        allow_blank=False,
-                        id=name,
-                        compact=True,
-                    )
-                yield Label("Brugsmønster")
-                yield Select(
-                    [(f"{k}: {v[:40]}", k) for k, v in PATTERN_LABELS.items()],
-                    value=area.pattern if area and area.pattern else Select.NULL,
-                    prompt="ikke vurderet (brug guiden: w)",
-                    id="pattern",
-                    compact=True,
-                )
-                yield Label("Kompleksitet af oprydning")
-                yield Select(
-                    [(v, k) for k, v in COMPLEXITY_LABELS.items()],
-                    value=area.cleanup_complexity
-                    if area and area.cleanup_complexity
-                    else Select.NULL,
-                    prompt="ikke vurderet",
-                    id="cleanup_complexity",
-                    compact=True,
-                )
-                yield Label("Løsningsscenarie")
-                yield Select(
-                    [(f"{k}: {v}", k) for k, v in SCENARIO_LABELS.items()],
-                    value=area.scenario if area and area.scenario else Select.NULL,
-                    prompt="intet endnu",
-                    id="scenario",
-                    compact=True,
-                )
-                for name, label in TEXT_FIELDS[3:]:
-                    yield Label(label)
-                    yield Input(getattr(area, name) if area else "", id=name, compact=True)
-            yield from self.form_footer()
-
-    @on(Button.Pressed, "#save")
-    @on(Input.Submitted)
-    def action_save(self) -> None:
-        from kigo_tui.formats.exit_strategy import validate_danish
-
-        values: dict[str, object] = {"id": self.area.id if self.area else None}
-        for name, _ in TEXT_FIELDS:
-            values[name] = self.query_one(f"#{name}", Input).value
-        for name, label in NUMBER_FIELDS:
-            text = self.query_one(f"#{name}", Input).value.strip() or "0"
-            try:
-                values[name] = bounded_int(text, label, -MAX_INT, MAX_INT)
-            except TextError:
-                self.show_error(f"{label}: skriv et helt tal")
-                return
-        for name in [n for n, _ in BOOL_FIELDS] + ["pattern", "cleanup_complexity", "scenario"]:
-            value = self.query_one(f"#{name}", Select).value
-            values[name] = None if value == Select.NULL else value
+    version = seen[1] if seen is not None else None
+    try:
+        if area is None:
+            assert seen is not None and seen[0].id is not None
+            delete_area(store, seen[0].id, version)
+            return f"Slettet: {seen[0].case_area}"
+        return f"Gemt: {save_area(store, area, version).case_area}"
+    except ConflictError:
+        assert seen is not None and seen[0].id is not None
         try:
-            area = validate_danish(values)
+            return get_area(store, seen[0].id)
         except KigoError as exc:
-            self.show_error(exc)
-            return
-        self.dismiss(area)
-
-
-class PatternWizardScreen(_Modal):
-    """The R2 decision tree as yes/no questions; dismisses with the pattern (or None)."""
-
-    BINDINGS = [
-        Binding("j,y", "answer(True)", "Ja"),
-        Binding("n", "answer(False)", "Nej"),
-        Binding("ctrl+s", "accept", "Gem"),
-    ]
-
-    def __init__(self, case_area: str) -> None:
-        super().__init__()
-        self.case_area = case_area
-        self.answers: dict[str, bool] = {}
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(f"Brugsmønster for {self.case_area}", classes="title", markup=False)
-            yield Static(id="asked")
-            yield Static(id="question")
-            with Horizontal(classes="buttons"):
-                yield Button("Ja (j)", id="yes")
-                yield Button("Nej (n)", id="no")
-                yield Button("Gem (ctrl+s)", id="accept", variant="primary", disabled=True)
-
-    def on_mount(self) -> None:
-        self._refresh()
-
-    def _refresh(self) -> None:
-        asked = Text()
-        for key, answer in self.answers.items():
-            asked.append(f"{QUESTIONS[key].text} {'Ja' if answer else 'Nej'}\n", style="dim")
-        self.query_one("#asked", Static).update(asked)
-        pattern = pattern_for(self.answers)
-        question = next_question(self.answers)
-        if pattern is not None:
-            self.query_one("#question", Static).update(Text(explain(pattern), style="bold"))
-            self.query_one("#accept", Button).disabled = False
-            self.query_one("#yes", Button).disabled = True
-            self.query_one("#no", Button).disabled = True
-        elif question is not None:
-            self.query_one("#question", Static).update(Text(question.text, style="bold"))
-
-    def action_answer(self, answer: bool) -> None:
-        question = next_question(self.answers)
-        if question is None or pattern_for(self.answers) is not None:
-            return
-        self.answers[question.key] = answer
-        self._refresh()
-
-    @on(Button.Pressed, "#yes")
-    def _yes(self) -> None:
-        self.action_answer(True)
-
-    @on(Button.Pressed, "#no")
-    def _no(self) -> None:
-        self.action_answer(False)
-
-    @on(Button.Pressed, "#accept")
-    def action_accept(self) -> None:
-        pattern = pattern_for(self.answers)
-        if pattern is not None:
-            self.dismiss(pattern)
-
-
-class AreaFilterScreen(_Modal):
-    def __init__(self, current: AreaFilter, field_areas: list[str]) -> None:
-        super().__init__()
-        self.current = current
-        self.field_areas = field_areas
-
-    def compose(self) -> ComposeResult:
-        current = self.current
-        with Vertical(classes="dialog"):
-            yield Static("Filtrér sagsområder", classes="title")
-            with Grid():
-                yield Label("Fagområde")
-                yield Select(
-                    [(Text(f), f) for f in self.field_areas],
-                    value=current.field_area
-                    if current.field_area in self.field_areas
-                    else Select.NULL,
-                    prompt="alle",
-                    id="field_area",
-                    compact=True,
-                )
-                yield Label("Brugsmønster")
-                yield Select(
-                    [(k, k) for k in PATTERN_LABELS],
-                    value=current.pattern or Select.NULL,
-                    prompt="alle",
-                    id="pattern",
-                    compact=True,
-                )
-                yield Label("Løsningsscenarie")
-                yield Select(
-                    [(str(k), k) for k in SCENARIO_LABELS],
-                    value=current.scenario or Select.NULL,
-                    prompt="alle",
-                    id="scenario",
-                    compact=True,
-                )
-            yield Checkbox("Kun forretningskritiske", current.critical_only, id="critical")
-            with Horizontal(classes="buttons"):
-                yield Button("Nulstil", id="reset")
-                yield Button("Anvend", id="apply", variant="primary")
-
-    @on(Button.Pressed, "#reset")
-    def _reset(self) -> None:
-        self.dismiss(AreaFilter())
-
-    @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
-        def value(name: str) -> Any:
-            chosen = self.query_one(f"#{name}", Select).value
-            return None if chosen == Select.NULL else chosen
-
-        self.dismiss(
-            AreaFilter(
-                field_area=value("field_area"),
-                pattern=value("pattern"),
-                scenario=value("scenario"),
-                critical_only=self.query_one("#critical", Checkbox).value,
-            )
-        )
-
-
-class SummaryScreen(_Modal):
-    BINDINGS = [Binding("escape,q,z", "cancel", "Luk")]
-
-    def __init__(self, text: str, title: str = "Opsummering af exitstrategien") -> None:
-        super().__init__()
-        self.text = text
-        self.title_text = title
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
-            yield Static(self.title_text, classes="title", markup=False)
-            yield Static(self.text, markup=False)
+            return exc

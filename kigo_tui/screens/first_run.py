@@ -8,17 +8,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kigo_tui.domain.dates import DateError, parse_date
 from kigo_tui.domain.kommuner import all_kommuner
+from kigo_tui.screens.base import BaseScreen
 
 PROJECTS = ("STS", "SAPA", "KY", "KSD")
 
 
-class FirstRunScreen(Screen[tuple[str, str, dict[str, date]] | None]):
+class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):
     """Dismisses with ("init", code, golives) or ("demo", code, {})."""
 
     BINDINGS = [

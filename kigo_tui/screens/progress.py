@@ -6,22 +6,14 @@ The history is read in a thread worker; `p` here moves on to the next project.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from kigo_tui.domain.progress import ALL, Progress, WeekPoint
-from kigo_tui.errors import KigoError
-from kigo_tui.screens.base import ReportsWorkerFailures
+from kigo_tui.screens.base import BaseScreen
 from kigo_tui.widgets.progress_chart import ProgressChart
-
-if TYPE_CHECKING:
-    from kigo_tui.app import KigoApp
 
 COLUMNS = ("Uge", "Opgjort pr.", "Opgaver", "Fuldført", "Tilbage", "Plan", "Bagud", "Røde", "Gule")
 
@@ -53,7 +45,7 @@ def summary(series: Progress) -> Text:
     return text
 
 
-class ProgressScreen(ReportsWorkerFailures, Screen[None]):
+class ProgressScreen(BaseScreen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Tilbage"),
         Binding("p", "next_scope", "Næste projekt"),
@@ -68,10 +60,6 @@ class ProgressScreen(ReportsWorkerFailures, Screen[None]):
         super().__init__()
         self.scope = scope
         self.series: dict[str, Progress] = {}
-
-    @property
-    def kigo(self) -> KigoApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(f"Fremdrift – {scope_name(self.scope)} · indlæser …", id="progress-header")
@@ -88,16 +76,11 @@ class ProgressScreen(ReportsWorkerFailures, Screen[None]):
     def action_reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="progress-load", exit_on_error=False)
     def _load(self) -> None:
-        from kigo_tui.storage.progress import read_progress
+        import kigo_tui.storage.progress as progress
 
-        try:
-            series = read_progress(self.kigo.open_store(), self.kigo.today())
-        except KigoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._loaded, series)
+        today = self.kigo_app.today()
+        self.read("progress-load", lambda store: progress.read_progress(store, today), self._loaded)
 
     def _loaded(self, series: dict[str, Progress]) -> None:
         self.series = series

@@ -36,7 +36,6 @@ from kigo_tui.screens.dialogs import (
     AddTaskScreen,
     ConfirmScreen,
     EditTaskScreen,
-    OrganisationScreen,
 )
 from kigo_tui.screens.exit_workspace import (
     AreaFilterScreen,
@@ -45,6 +44,7 @@ from kigo_tui.screens.exit_workspace import (
     SummaryScreen,
 )
 from kigo_tui.screens.main import MainScreen
+from kigo_tui.screens.organisation import OrganisationScreen
 from kigo_tui.storage.store import Store
 from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import cursor_key, goto_task, wait_for, wait_loaded

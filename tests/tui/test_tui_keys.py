@@ -30,10 +30,10 @@ from kigo_tui.screens.dialogs import (
     EditTaskScreen,
     FilterScreen,
     HelpScreen,
-    OrganisationScreen,
     TaskListScreen,
 )
 from kigo_tui.screens.exit_workspace import AreaFormScreen
+from kigo_tui.screens.organisation import OrganisationScreen
 from kigo_tui.storage.store import Store
 from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import cursor_key, goto_task, notifications, wait_for, wait_loaded

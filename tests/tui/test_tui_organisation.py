@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Select, Static
 
 from kigo_tui.app import create_app
 from kigo_tui.config import Settings
-from kigo_tui.screens.dialogs import EditTaskScreen, OrganisationScreen, TaskListScreen
+from kigo_tui.screens.dialogs import EditTaskScreen, TaskListScreen
+from kigo_tui.screens.organisation import OrganisationScreen
 from kigo_tui.storage.organisation import (
     add_person,
     assign_role,

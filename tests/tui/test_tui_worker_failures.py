@@ -20,11 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kigo_tui
+import kigo_tui.screens
 from kigo_tui.app import create_app
 from kigo_tui.config import Settings
 from kigo_tui.errors import KigoError
 from kigo_tui.locations import log_dir, log_path
-from kigo_tui.screens.base import WORKER_LABELS, ReportsWorkerFailures
+from kigo_tui.screens.base import WORKER_LABELS, BaseScreen, ReportsWorkerFailures
 from kigo_tui.storage.store import Store
 from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import goto_task, notifications, wait_for, wait_loaded
@@ -145,7 +146,8 @@ def test_the_log_holds_the_traceback_of_any_failure(
 
 
 def _worker_sources() -> list[tuple[str, ast.ClassDef | None, ast.Call]]:
-    """Every `run_worker(...)` call and `@work(...)` decorator in kigo_tui, with its class."""
+    """Every `run_worker(...)` call, `@work(...)` decorator and `self.read(...)` /
+    `self.write(...)` (BaseScreen's workers) in the screens and widgets, with its class."""
     found = []
     for module in pkgutil.walk_packages(kigo_tui.__path__, "kigo_tui."):
         path = Path(importlib.util.find_spec(module.name).origin)  # type: ignore[union-attr,arg-type]
@@ -156,9 +158,35 @@ def _worker_sources() -> list[tuple[str, ast.ClassDef | None, ast.Call]]:
                 if not isinstance(node, ast.Call):
                     continue
                 name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
-                if name in ("run_worker", "work"):
+                screens = module.name.startswith(("kigo_tui.screens.", "kigo_tui.widgets."))
+                if name in ("run_worker", "work") or (screens and _is_screen_worker(node)):
                     found.append((module.name, cls, node))
     return found
+
+
+def _is_screen_worker(call: ast.Call) -> bool:
+    """`self.read(group, ...)` or `self.write(group, ...)`: a BaseScreen worker."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("read", "write")
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "self"
+    )
+
+
+def _owner(module: str, cls: ast.ClassDef, call: ast.Call) -> type:
+    """The node whose handler hears of the worker: the class, or the app for `self.app.…`."""
+    func = call.func
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "app"
+    ):
+        from kigo_tui.app import KigoApp
+
+        return KigoApp
+    return getattr(importlib.import_module(module), cls.name)
 
 
 def test_every_worker_reports_its_failures() -> None:
@@ -166,35 +194,55 @@ def test_every_worker_reports_its_failures() -> None:
     calls = [
         (m, c, n)
         for m, c, n in _worker_sources()
-        if c is not None and m != "kigo_tui.screens.base"  # the handler's own run_worker
+        if c is not None and m != "kigo_tui.screens.base"  # the helpers' own run_worker
     ]
     assert len(calls) >= 15  # the scan finds the workers (16 when this was written)
     for module, cls, call in calls:
-        keywords = {k.arg: k.value for k in call.keywords}
         where = f"{module}.{cls.name} line {call.lineno}"
+        owner = _owner(module, cls, call)
+        assert inspect.isclass(owner) and issubclass(owner, ReportsWorkerFailures), where
+        if _is_screen_worker(call):  # BaseScreen.read/write: exit_on_error=False inside
+            assert issubclass(owner, BaseScreen), where
+            group = call.args[0] if call.args else None
+            assert isinstance(group, ast.Constant) and group.value in WORKER_LABELS, where
+            continue
+        keywords = {k.arg: k.value for k in call.keywords}
         assert isinstance(keywords.get("exit_on_error"), ast.Constant), where
         assert keywords["exit_on_error"].value is False, where
         group = keywords.get("group")
-        if isinstance(group, ast.Name):  # MainScreen._read(group, ...): its callers name it
-            assert (module, cls.name) == ("kigo_tui.screens.main", "MainScreen"), where
-        else:
-            assert isinstance(group, ast.Constant) and group.value in WORKER_LABELS, where
-        owner = getattr(importlib.import_module(module), cls.name)
-        assert inspect.isclass(owner) and issubclass(owner, ReportsWorkerFailures), where
+        assert isinstance(group, ast.Constant) and group.value in WORKER_LABELS, where
 
 
-def test_every_read_of_the_main_screen_names_its_group() -> None:
-    tree = ast.parse(
-        Path(inspect.getfile(importlib.import_module("kigo_tui.screens.main"))).read_text()
-    )
-    groups = [
-        node.args[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "_read"
+def test_the_screen_helpers_run_their_workers_without_exiting() -> None:
+    """BaseScreen.read and .write: thread workers with exit_on_error=False, the group given."""
+    tree = ast.parse(Path(inspect.getfile(BaseScreen)).read_text(encoding="utf-8"))
+    base = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "BaseScreen")
+    calls = [
+        n
+        for n in ast.walk(base)
+        if isinstance(n, ast.Call) and getattr(n.func, "attr", None) == "run_worker"
     ]
-    assert len(groups) >= 5
-    for group in groups:
-        assert isinstance(group, ast.Constant) and group.value in WORKER_LABELS, group.lineno
+    assert len(calls) == 2
+    for call in calls:
+        keywords = {k.arg: k.value for k in call.keywords}
+        assert isinstance(keywords["exit_on_error"], ast.Constant), call.lineno
+        assert keywords["exit_on_error"].value is False, call.lineno
+        assert isinstance(keywords["thread"], ast.Constant) and keywords["thread"].value is True
+        assert isinstance(keywords["group"], ast.Name) and keywords["group"].id == "group"
+
+
+def test_every_screen_is_on_the_base() -> None:
+    """Every Screen in kigo_tui.screens shares BaseScreen (the app's workers, its handler)."""
+    from textual.screen import Screen
+
+    for module in pkgutil.walk_packages(kigo_tui.screens.__path__, "kigo_tui.screens."):
+        for name, value in vars(importlib.import_module(module.name)).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, Screen)
+                and value.__module__ == module.name
+            ):
+                assert issubclass(value, BaseScreen), f"{module.name}.{name}"
 
 
 def test_nothing_is_created_at_import(isolated_home: Path) -> None:
