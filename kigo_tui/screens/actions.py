@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -155,12 +155,12 @@ HELP_HIDDEN = frozenset(
 """Actions the help screen does not list (described by HELP_BEFORE, or only for the search)."""
 
 
-def screen_bindings(actions: Iterable[Action] = MAIN_ACTIONS) -> list[Binding]:
+def screen_bindings(actions: Iterable[Action] = MAIN_ACTIONS) -> list[BindingType]:
     """The main screen's BINDINGS."""
     return [a.binding() for a in actions if not a.tree]
 
 
-def tree_bindings(actions: Iterable[Action] = MAIN_ACTIONS) -> list[Binding]:
+def tree_bindings(actions: Iterable[Action] = MAIN_ACTIONS) -> list[BindingType]:
     """The bindings the tree widget carries for the screen (it has the focus)."""
     return [a.binding() for a in actions if a.tree]
 

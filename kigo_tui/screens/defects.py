@@ -245,7 +245,7 @@ class DefectLogScreen(BaseScreen[None]):
         )
 
     def action_rules(self) -> None:
-        from kigo_tui.screens.exit_workspace import SummaryScreen
+        from kigo_tui.screens.dialogs.exit_strategy import SummaryScreen
 
         sla = self.kigo_app.settings.service_levels()
         lines = [

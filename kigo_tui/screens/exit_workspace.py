@@ -257,7 +257,7 @@ class ExitWorkspaceScreen(BaseScreen[None]):
         def chosen(choice: str | None) -> None:
             if choice == "mine":
                 again = None if area is None else on_top(current[0], seen[0], area)
-                self._save_worker(again, current)  # type: ignore[arg-type]
+                self._save_worker(again, current)
                 return
             self.notify(
                 not_saved_message(choice, what),

@@ -130,7 +130,7 @@ class TaskActions(TaskWrites):
             row = store.edit_task(task_id, edit, version)
             version = None if version is None else row.version  # our own edit moved it on
         if responsibility:
-            set_responsibility(store, task_id, **responsibility, expected_version=version)  # type: ignore[arg-type]
+            set_responsibility(store, task_id, **responsibility, expected_version=version)
             org = read_organisation(store)
             self.app.call_from_thread(self._set_org, org)
             row = store.task(task_id)
@@ -170,7 +170,9 @@ class TaskActions(TaskWrites):
             return
         task = detail.task  # the checklist is of the version the pane shows
         items = [(n, i) for n, i in enumerate(detail.checklist, start=1) if i.id == event.item_id]
-        mine = {checklist_label(n, i.text): "✓" if event.done else "○" for n, i in items}
+        mine: dict[str, object] = {
+            checklist_label(n, i.text): "✓" if event.done else "○" for n, i in items
+        }
         item_id, done = event.item_id, event.done
         self.task_write(task, lambda s, v: self._tick(s, item_id, done, v), mine)
 

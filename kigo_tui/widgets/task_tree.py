@@ -9,6 +9,7 @@ not read yet asks for them (`BranchNeeded`); the screen reads them in a worker a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from rich.text import Text
 from textual.binding import Binding
@@ -117,11 +118,12 @@ class TaskTree(Tree[NodeRef]):
     def node_for(self, ref: NodeRef) -> TreeNode[NodeRef] | None:
         if ref.kind == "kommune":
             return self.root
-        if ref.kind == "project":
-            return self._projects.get(ref.key)  # type: ignore[arg-type]
-        if ref.kind == "main":
-            return self._mains.get(ref.key)  # type: ignore[arg-type]
-        return self._tasks.get(ref.key)  # type: ignore[arg-type]
+        key = ref.key
+        if ref.kind == "project" and isinstance(key, str):
+            return self._projects.get(key)
+        if ref.kind == "main" and isinstance(key, tuple):
+            return self._mains.get((str(key[0]), int(key[1])))
+        return self._tasks.get(key) if isinstance(key, str) else None
 
     def _fill(self, node: TreeNode[NodeRef]) -> None:
         """Add a branch's children the first time it opens."""
@@ -130,8 +132,8 @@ class TaskTree(Tree[NodeRef]):
         model = self.model
         if node.data.kind == "project":
             self._filled.add(node.id)
-            code = node.data.key
-            for key in model.main_keys(code):  # type: ignore[arg-type]
+            code = str(node.data.key)
+            for key in model.main_keys(code):
                 if self.task_filter.active and not model.has_visible(key, self.task_filter):
                     continue
                 skipped = key in model.skipped
@@ -139,7 +141,7 @@ class TaskTree(Tree[NodeRef]):
                     self._main_label(key), NodeRef("main", key), allow_expand=not skipped
                 )
         elif node.data.kind == "main":
-            key: MainKey = node.data.key  # type: ignore[assignment]
+            key = cast("MainKey", node.data.key)  # a main node's key is its (project, number)
             if not model.is_loaded(key):
                 if key not in self._awaiting:
                     self._awaiting.add(key)

@@ -111,11 +111,11 @@ class DefectFormScreen(Dialog):
             reported = self._moment("reported", "indberetningstidspunkt")
             if reported is None:
                 raise DateError("felt 'indberettet': skriv hvornår fejlen blev indberettet")
-            status = DefectStatus(self.query_one("#status", Select).value)
+            status = DefectStatus(str(self.query_one("#status", Select).value))
             defect = DefectInput(
                 project=str(self.query_one("#project", Select).value),
                 title=self.query_one("#title", Input).value,
-                severity=Severity(self.query_one("#severity", Select).value),
+                severity=Severity(str(self.query_one("#severity", Select).value)),
                 reported_at=reported,
                 status=status,
                 responded_at=self._moment("responded", "svartidspunkt"),

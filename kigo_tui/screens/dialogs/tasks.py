@@ -189,7 +189,7 @@ class EditTaskScreen(TaskForm):
             EditResult(
                 TaskEdit(
                     title=title,
-                    category=Category(category),
+                    category=Category(str(category)),
                     start=start,
                     due=due,
                     warn_days=warn,
@@ -260,7 +260,7 @@ class AddTaskScreen(TaskForm):
                 "main_task": self.main_task,
                 "title": title,
                 "description": description,
-                "category": Category(self.query_one("#category", Select).value),
+                "category": Category(str(self.query_one("#category", Select).value)),
                 "start": start,
                 "due": due,
                 "warn_days": warn,

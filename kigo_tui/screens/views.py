@@ -1,0 +1,177 @@
+"""The main screen's views: KOMBIT's follow-up and mine opgaver, the organisation, the help,
+the export of the status bundle, and the screens beyond KIGO (exit workspace, progress, defect
+log, calendar), each opened from the action table (`kigo_tui.screens.actions`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kigo_tui.errors import KigoError
+from kigo_tui.screens.actions import help_keys
+from kigo_tui.screens.lists import TaskList, follow_up_list, mine_list, unknown_me
+from kigo_tui.screens.task_actions import TaskActions
+
+if TYPE_CHECKING:
+    from kigo_tui.bundle.export import ExportResult
+    from kigo_tui.bundle.save import AlreadyThere
+    from kigo_tui.models.readmodels import TaskRow
+    from kigo_tui.storage.store import Store
+
+
+class MainViews(TaskActions):
+    """What the main screen opens on top of itself."""
+
+    _listed: dict[str, TaskRow]
+    """The tasks of the last list (KOMBIT's follow-up, mine opgaver), to jump to."""
+
+    def reveal_task(self, task_id: str) -> None:
+        raise NotImplementedError  # MainScreen moves the tree's cursor
+
+    def action_follow_up(self) -> None:
+        if self.model is not None:
+            today, projects = self.model.today, list(self.model.projects)
+            self.read(
+                "lists",
+                lambda store: follow_up_list(
+                    store.follow_up_candidates(today), today, projects, self.org
+                ),
+                self._show_list,
+                opens=True,
+            )
+
+    def action_mine(self) -> None:
+        """Mine opgaver: the configured person's tasks, worst colour first, then by due date."""
+        if self.model is None or self.org is None:
+            return
+        me = self.kigo_app.settings.me
+        person = self.org.find(me) if me else None
+        if person is None:
+            self.notify(unknown_me(me), severity="warning")
+            return
+        task_ids = self.org.tasks_of(person.id)
+        today = self.model.today
+        self.read(
+            "lists",
+            lambda store: mine_list(person.name, store.tasks(task_ids), today),
+            self._show_list,
+            opens=True,
+        )
+
+    def _show_list(self, task_list: TaskList) -> None:
+        if self.model is None:
+            return
+        from kigo_tui.screens.dialogs import TaskListScreen
+
+        self._listed = {task.id: task for task, _ in task_list.rows}
+        self.app.push_screen(
+            TaskListScreen(task_list.title, task_list.summary, task_list.rows, task_list.empty),
+            self._jump,
+        )
+
+    def _jump(self, task_id: str | None) -> None:
+        if task_id is not None and self.model is not None:
+            self.reveal_task(task_id)
+
+    def action_exit_workspace(self) -> None:
+        """The KMD Sag exit workspace, from the SAPA project or anything under it."""
+        if self._cursor_project() != "SAPA":
+            self.notify("KMD Sag-exitstrategien hører til SAPA: vælg SAPA i træet og tryk w")
+            return
+        from kigo_tui.screens.exit_workspace import ExitWorkspaceScreen
+
+        self.app.push_screen(ExitWorkspaceScreen())
+
+    def action_organisation(self) -> None:
+        if self.org is not None:
+            from kigo_tui.screens.organisation import OrganisationScreen
+
+            self.app.push_screen(OrganisationScreen.of(self.org))
+
+    def action_help(self) -> None:
+        from kigo_tui.screens.dialogs import HelpScreen
+
+        bindings = [
+            (self.app.get_key_display(active.binding), active.binding)
+            for active in self.active_bindings.values()
+        ]
+        self.app.push_screen(HelpScreen(help_keys(bindings)))
+
+    # ------------------------------------------------------------------ export
+
+    def action_export(self) -> None:
+        self._export(force=False)  # it may ask before overwriting: keys wait for the answer
+
+    def _export(self, force: bool) -> None:
+        if self.model is None:
+            return
+        today, app = self.model.today, self.kigo_app
+
+        def save(store: Store) -> ExportResult | AlreadyThere:
+            from kigo_tui.bundle.export import ExportError
+            from kigo_tui.bundle.save import save_bundle
+
+            try:
+                sla = app.settings.service_levels()
+                return save_bundle(store, today, app.export_dir, sla, force=force)
+            except OSError as exc:
+                raise ExportError(str(exc)) from exc
+
+        self.read(
+            "export", save, self._exported, exclusive=False, opens=True, on_error=self._not_exported
+        )
+
+    def _exported(self, result: ExportResult | AlreadyThere) -> None:
+        from kigo_tui.bundle.save import AlreadyThere
+
+        if not isinstance(result, AlreadyThere):
+            self.notify(
+                f"Statusbundtet er skrevet til {result.path}", title="Eksporteret", timeout=10
+            )
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._export(force=True)
+
+        from kigo_tui.screens.dialogs import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(f"{result.path} findes allerede. Overskriv?"), answer)
+
+    def _not_exported(self, error: KigoError) -> None:
+        self.notify(str(error), title="Ikke eksporteret", severity="error")
+
+    # ------------------------------------------------------------------ beyond KIGO (issue 10)
+
+    def _cursor_project(self) -> str | None:
+        """The project of the node under the cursor (None on the kommune)."""
+        node = self.tree.cursor_node
+        data = node.data if node is not None else None
+        if data is None or data.kind == "kommune" or self.model is None:
+            return None
+        if data.kind == "project" and isinstance(data.key, str):
+            return data.key
+        if data.kind == "main" and isinstance(data.key, tuple):
+            return str(data.key[0])
+        task = self.model.tasks.get(data.key) if isinstance(data.key, str) else None
+        return task.project if task is not None else None
+
+    def action_progress(self) -> None:
+        from kigo_tui.domain.progress import ALL
+        from kigo_tui.screens.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen(self._cursor_project() or ALL))
+
+    def action_defects(self) -> None:
+        from kigo_tui.screens.defects import DefectLogScreen
+
+        self.app.push_screen(DefectLogScreen(self._cursor_project()))
+
+    def action_calendar(self) -> None:
+        from pathlib import Path
+
+        from kigo_tui.screens.calendar import CalendarScreen
+
+        if self.model is not None:
+            folder = self.kigo_app.export_dir or Path.cwd()
+            code = self.model.kommune_code
+            self.app.push_screen(CalendarScreen(self._cursor_project(), code, folder))
