@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
+from rich.style import Style
 from rich.text import Text
 from sqlalchemy import text
+from textual.color import Color
 from textual.widgets import DataTable, Input, Static
 
 from kigo_tui.app import create_app
@@ -126,7 +128,10 @@ async def test_defect_log_from_a_project_add_and_move_status(db_path: Path) -> N
         row = table.get_row("1")
         resolution = row[4]
         assert isinstance(resolution, Text) and resolution.plain.startswith("■")
-        assert "red" in str(resolution.style)  # breach in red, and ■ for NO_COLOR
+        # breach in the theme's red ($traffic-red), and ■ for NO_COLOR
+        red = Color.parse(app.theme_variables["traffic-red"]).rich_color
+        assert isinstance(resolution.style, Style) and resolution.style.color == red
+        assert red.number == 1  # the terminal's red unless a theme says otherwise
         header = str(log.query_one("#defect-header", Static).render())
         assert "Fejllog – KY" in header and "1 med SLA-brud" in header
         assert "(alle tider i dansk tid)" in header
