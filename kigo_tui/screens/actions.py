@@ -31,13 +31,9 @@ class Action:
 
     @property
     def id(self) -> str:
-        """The name `[keys]` in config.toml remaps it by."""
+        """The name `[keys]` in config.toml remaps it by (and the action's method on the
+        screen, without the namespace)."""
         return self.action.removeprefix("screen.")
-
-    @property
-    def name(self) -> str:
-        """The action's method on the screen, without the namespace."""
-        return self.id
 
     def binding(self) -> Binding:
         return Binding(self.key, self.action, self.description, show=self.show, id=self.id)
@@ -168,10 +164,10 @@ def tree_bindings(actions: Iterable[Action] = MAIN_ACTIONS) -> list[BindingType]
 def palette_commands(
     actions: Iterable[Action] = MAIN_ACTIONS,
 ) -> Iterator[tuple[str, str, str]]:
-    """(action name, title, help text) of every action in the command palette."""
+    """(action name on the screen, title, help text) of every action in the command palette."""
     for a in actions:
         if a.palette is not None:
-            yield a.name, *a.palette
+            yield a.id, *a.palette
 
 
 def help_keys(bindings: Iterable[tuple[str, Binding]]) -> list[tuple[str, str]]:
