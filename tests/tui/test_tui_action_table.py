@@ -16,7 +16,7 @@ def test_every_binding_of_ours_is_in_the_table() -> None:
     assert [b.id for b in screen] == [a.id for a in MAIN_ACTIONS if not a.tree]
     assert "toggle_done" in {b.id for b in TaskTree.BINDINGS if isinstance(b, Binding)}
     for binding in screen:
-        action = table[binding.id]
+        action = table[str(binding.id)]
         assert (binding.key, binding.action, binding.description, binding.show) == (
             action.key,
             action.action,
