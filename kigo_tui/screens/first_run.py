@@ -14,8 +14,7 @@ from textual.widgets.option_list import Option
 
 from kigo_tui.domain.dates import DateError, parse_date
 from kigo_tui.domain.kommuner import all_kommuner
-
-PROJECTS = ("STS", "SAPA", "KY", "KSD")
+from kigo_tui.domain.seed import PROJECT_CODES as PROJECTS
 
 
 class FirstRunScreen(Screen[tuple[str, str, dict[str, date]] | None]):
