@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -66,6 +67,7 @@ def open_store(db: str, *, must_exist: bool) -> Store:
 def with_store(run: StoreRun) -> Run:
     """A command on an existing database: `run(store, args, today)` with the store open."""
 
+    @functools.wraps(run)
     def run_with_store(args: argparse.Namespace) -> int:
         db, today = database(args)
         store = open_store(db, must_exist=True)
