@@ -206,15 +206,6 @@ def _error(message: str) -> Exception:
     return CaseAreaError(message)
 
 
-def _find(store: Store, area_id: int) -> CaseArea:
-    from kigo_tui.storage.exit_strategy import list_areas
-
-    for area in list_areas(store):
-        if area.id == area_id:
-            return area
-    raise _error(f"ukendt sagsområde: id {area_id} (se 'kigo exit list')")
-
-
 def _find_versioned(store: Store, area_id: int) -> tuple[CaseArea, int]:
     """The area and the version it was read at (a save based on it refuses a newer one)."""
     from kigo_tui.storage.exit_strategy import CaseAreaError, get_area

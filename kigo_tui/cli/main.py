@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KigoError as exc:  # pragma: no cover  (argument types raise ArgumentTypeError)
             return report(exc, None)
         if args.command is not None:
-            return reported(lambda: int(args.run(args)), args)
+            return reported(lambda: args.run(args), args)
     from kigo_tui.cli.tui import run_tui
 
     return reported(lambda: run_tui(args), args)
