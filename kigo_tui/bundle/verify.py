@@ -23,7 +23,6 @@ import io
 import json
 import re
 import stat
-import struct
 import unicodedata
 import zipfile
 import zlib
@@ -68,6 +67,7 @@ from kigo_tui.domain.rules import (
 from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.domain.times import end_of_day
 from kigo_tui.errors import KigoError
+from kigo_tui.formats.files import declared_directory
 from kigo_tui.formats.status import _sum as counts_sum
 from kigo_tui.formats.status import colour_word
 
@@ -477,32 +477,6 @@ def _load(path: Path, name: str, model: type[BaseModel], data: bytes) -> Any:
     return _validate(path, name, model, _parse_json(path, name, data))
 
 
-def _declared_directory(path: Path, size: int) -> tuple[int, int] | None:
-    """(entries, central directory bytes) as the end record says, zip64 included; None if absent.
-
-    Read the way zipfile reads it (the zip64 end record directly before its locator), so the
-    numbers are the ones zipfile would act on; anything it cannot parse it will reject itself.
-    """
-    end_size, locator_size, zip64_size = 22, 20, 56
-    with path.open("rb") as stream:
-        tail_start = max(0, size - end_size - 0xFFFF)
-        stream.seek(tail_start)
-        tail = stream.read()
-        at = tail.rfind(b"PK\x05\x06")
-        if at < 0 or len(tail) - at < end_size:
-            return None
-        entries, directory = struct.unpack_from("<HI", tail, at + 10)
-        locator = tail_start + at - locator_size
-        if locator < zip64_size:
-            return entries, directory
-        stream.seek(locator - zip64_size)
-        record = stream.read(zip64_size + locator_size)
-    if record[zip64_size : zip64_size + 4] != b"PK\x06\x07" or record[:4] != b"PK\x06\x06":
-        return entries, directory
-    entries, directory = struct.unpack_from("<QQ", record, 32)
-    return entries, directory
-
-
 def _open_archive(path: Path) -> zipfile.ZipFile:
     """The bundle as a ZipFile, after the checks on the file itself and on its end record."""
     try:
@@ -520,7 +494,7 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
             raise _fail(
                 path, "er ikke en gyldig zip-fil (den starter ikke med zip-signaturen)", "zip"
             )
-    declared = _declared_directory(path, size)
+    declared = declared_directory(path, size)
     if declared is not None:
         entries, directory = declared
         if entries > MAX_ENTRIES:

@@ -299,7 +299,7 @@ def export_xlsx(
     versions: Mapping[int, int] | None = None,
 ) -> None:
     """Write the documentation sheet atomically; an existing file only with `force`."""
-    from kigo_tui.bundle.export import write_atomically
+    from kigo_tui.formats.files import write_atomically
 
     write_atomically(Path(path), workbook_bytes(areas, versions), force=force)
 

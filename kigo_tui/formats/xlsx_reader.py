@@ -35,6 +35,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from xml.parsers import expat
 
+from kigo_tui.formats.files import declared_directory
+
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_ENTRIES = 1_000
 MAX_PART_BYTES = 8 * 1024 * 1024
@@ -147,9 +149,7 @@ def _open(path: Path) -> zipfile.ZipFile:
     with path.open("rb") as stream:
         if stream.read(4) != b"PK\x03\x04":
             raise XlsxError("ikke en Excel-fil (.xlsx)")
-    from kigo_tui.bundle.verify import _declared_directory
-
-    declared = _declared_directory(path, info.st_size)
+    declared = declared_directory(path, info.st_size)
     if declared is not None and declared[0] > MAX_ENTRIES:
         raise XlsxError(f"ikke en Excel-fil: zip-filen har {declared[0]} poster")
     try:
