@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import zip_longest
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -91,6 +91,8 @@ MAX_STATUS_BYTES = 32 * 1024 * 1024
 MAX_STATUS_VALUES = 2_000_000
 """status.json may be larger: a database of 50,000 tasks (the national-scale benchmark, 125 times
 a real kommune) gives 21 MB and 1,084,969 separators; these limits admit about 90,000 tasks."""
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def document_limits(name: str) -> tuple[int, int]:
@@ -413,7 +415,10 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
         seen: set[str] = set()
-        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return result
 
 
@@ -459,14 +464,14 @@ def _parse_json(path: Path, name: str, data: bytes) -> Any:
         raise _fail(path, f"{name} er ikke gyldig JSON: {exc}", "json") from None
 
 
-def _validate(path: Path, name: str, model: type[BaseModel], raw: Any) -> Any:
+def _validate(path: Path, name: str, model: type[ModelT], raw: Any) -> ModelT:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         raise _fail(path, f"{name}: {_validation_message(exc)}", "felter") from None
 
 
-def _load(path: Path, name: str, model: type[BaseModel], data: bytes) -> Any:
+def _load(path: Path, name: str, model: type[ModelT], data: bytes) -> ModelT:
     """`data` parsed (within the limits on values and keys per object) and validated as `model`.
 
     pydantic-core's one-pass `model_validate_json` is about 0.13 s faster at 50,000 tasks, but it

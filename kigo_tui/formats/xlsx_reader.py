@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import NoReturn
 from xml.parsers import expat
 
 from kigo_tui.formats.files import declared_directory
@@ -193,7 +194,7 @@ def _read_part(archive: zipfile.ZipFile, name: str, *, required: bool = True) ->
 # ------------------------------------------------------------------ XML
 
 
-def _refuse_dtd(*_args: object) -> None:
+def _refuse_dtd(*_args: object) -> NoReturn:
     raise XlsxError("indeholder en dokumenttypeerklæring (DTD); det har en Excel-fil aldrig")
 
 
@@ -437,11 +438,11 @@ class _SheetReader:
                 self.row += 1
             self.column = -1
         elif tag == "c":
-            ref = attrs.get("r")
-            if ref is not None:
-                row, self.column = _check_cell(ref)
+            cell_ref = attrs.get("r")
+            if cell_ref is not None:
+                row, self.column = _check_cell(cell_ref)
                 if row != self.row:
-                    raise XlsxError(f"cellen {ref} står i række {self.row}")
+                    raise XlsxError(f"cellen {cell_ref} står i række {self.row}")
             else:
                 self.column += 1
                 if self.column >= MAX_COLUMNS:
