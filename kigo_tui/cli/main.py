@@ -8,7 +8,8 @@ pydantic) happen inside the commands, so `kigo --version` does not pay for them.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 
 from kigo_tui import __version__
 from kigo_tui.cli import (
@@ -55,9 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`kigo ARGV`: a subcommand, --help, --version or a mistake; the TUI when none is given
-    (`kigo_tui.__main__` opens the TUI without this parser when only its options are given)."""
+def main(
+    argv: Sequence[str] | None = None, open_tui: Callable[[argparse.Namespace], int] | None = None
+) -> int:
+    """`kigo ARGV`: a subcommand, --help, --version or a mistake. With no subcommand, `open_tui`
+    (given by the entry, `kigo_tui.__main__`, the one module that imports the app) opens the TUI;
+    the entry opens it without this parser when only the TUI's options are given."""
     with printable_output():
         try:
             args = build_parser().parse_args(argv)
@@ -65,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report(exc, None)
         if args.command is not None:
             return reported(lambda: args.run(args), args)
-    from kigo_tui.cli.tui import run_tui
-
-    return reported(lambda: run_tui(args), args)
+    if open_tui is None:
+        build_parser().print_usage(sys.stderr)
+        return 2
+    return reported(lambda: open_tui(args), args)

@@ -1,4 +1,4 @@
-"""`kigo` without a subcommand: the TUI, with its two options parsed without the full parser.
+"""`kigo` without a subcommand: the TUI's two options, parsed without the full parser.
 
 Opening the TUI is the common case and is kept lean: its arguments (only `--db` and `--today`) are
 parsed without building the parser of every subcommand, and the database is opened in a thread
@@ -27,19 +27,3 @@ def tui_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
         return None
     args.command = None
     return args
-
-
-def run_tui(args: argparse.Namespace) -> int:
-    from kigo_tui.config import load_settings, resolve_db
-    from kigo_tui.domain.dates import resolve_today
-    from kigo_tui.storage.preload import Preload
-
-    settings = load_settings()
-    today, overridden = resolve_today(args.today)
-    db = resolve_db(args.db, settings)
-    preload = Preload.start(db, settings.user, today)  # before Textual is imported: in parallel
-    from kigo_tui.app import create_app
-
-    app = create_app(db, settings=settings, today=today if overridden else None, preload=preload)
-    app.run()
-    return app.return_code or 0
