@@ -475,13 +475,6 @@ def _without_path(message: str, path: Path) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
-def shown(text: object) -> str:
-    """`text` for one line of a terminal: a file name or an error text from an upload may hold
-    control characters (an escape sequence in a file name); each is shown as its escape, \\u001b
-    (`kigo_tui.domain.text.printable`, the one filter for what kigo prints)."""
-    return printable(str(text), one_line=True)
-
-
 def report_lines(result: Aggregation) -> list[str]:
     """What the CLI says about the files that did not simply go into the overview (rejected
     ones are said on stderr), and the clashes; printable whatever the file names hold."""
@@ -490,7 +483,7 @@ def report_lines(result: Aggregation) -> list[str]:
         for f in result.files
         if f.outcome == SKIPPED or (f.outcome == READ and f.reason != IN_OVERVIEW)
     ]
-    return [shown(line) for line in lines + result.clashes]
+    return [printable(str(line), one_line=True) for line in lines + result.clashes]
 
 
 def csv_paths(out: Path) -> list[Path]:

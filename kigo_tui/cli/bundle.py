@@ -77,12 +77,13 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_aggregate(args: argparse.Namespace) -> int:
-    from kigo_tui.bundle.aggregate import aggregate, report_lines, shown, write_overview
+    from kigo_tui.bundle.aggregate import aggregate, report_lines, write_overview
     from kigo_tui.domain.dates import resolve_today
+    from kigo_tui.domain.text import printable
 
     result = aggregate(args.inputs, resolve_today(args.today)[0])
     for path, error in result.rejected:
-        print(shown(f"kigo: afvist: {path}: {error}"), file=sys.stderr)
+        print(printable(f"kigo: afvist: {path}: {error}", one_line=True), file=sys.stderr)
     for line in report_lines(result):
         print(line)
     if not result.kommuner:

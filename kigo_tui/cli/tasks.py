@@ -50,14 +50,13 @@ def checklist_number(text: str) -> int:
 
 
 def warn_arg(text: str) -> int:
-    """An argument type: the warning, 0 to 365 days before the due date."""
+    """An argument type: the warning, 0 to 365 days before the due date (domain.tasks checks it)."""
+    from kigo_tui.domain.tasks import TaskFieldError, check_warn_days
+
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke et helt antal dage") from None
-    if not 0 <= value <= 365:
-        raise argparse.ArgumentTypeError("varsel skal være mellem 0 og 365 dage")
-    return value
+        return check_warn_days(text)
+    except TaskFieldError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(subparsers: Subparsers) -> None:
