@@ -232,7 +232,7 @@ class Organisation:
     def contact_for(self, project: str) -> tuple[str, PersonRow] | None:
         """Whom KOMBIT would contact about a project: its lead, else the programme leader, else
         the steering group's chair."""
-        order = [("project_lead", project)]
+        order: list[tuple[str, str | None]] = [("project_lead", project)]
         if project == "STS":
             order.insert(0, ("sts_owner", None))
         order += [("programme_lead", None), ("steering_chair", None)]

@@ -36,7 +36,8 @@ from datetime import date
 from itertools import pairwise
 from typing import Any, Literal
 
-from kigo_tui.domain.catalogue import PROJECT_CODES, Catalogue, TaskSpec
+from kigo_tui.domain.catalogue import Catalogue, TaskSpec
+from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.storage.sql import Sql, as_date, in_list
 from kigo_tui.storage.store import (
     NotInitialisedError,
@@ -586,7 +587,9 @@ def _plan(state: _State, catalogue: Catalogue) -> CatalogueUpdate:
         for name in ("name", "group", "description", "purpose")
         if (new := getattr(spec, name)) != state.main_tasks.get(spec.number, {}).get(name)
     ]
-    wanted = {(s.project, s.main_task): s.reason for s in catalogue.skipped}
+    wanted: dict[tuple[str, int], str] = {
+        (s.project, s.main_task): s.reason for s in catalogue.skipped
+    }
     skips = [
         SkipChange(
             project, number, state.skipped.get((project, number)), wanted.get((project, number))

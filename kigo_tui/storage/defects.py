@@ -13,7 +13,7 @@ from datetime import datetime
 from kigo_tui.domain.defect_labels import DefectStatus, Severity
 from kigo_tui.domain.defects import DefectError, DefectInput, DefectRow, check
 from kigo_tui.domain.times import as_utc, iso_local, now_utc
-from kigo_tui.storage.sql import Row, Sql, as_datetime
+from kigo_tui.storage.sql import Row, Sql, as_datetime, stored_datetime
 from kigo_tui.storage.store import Store
 from kigo_tui.storage.transaction import insert_sql, refuse_stale
 
@@ -62,15 +62,13 @@ def _row(row: Row) -> DefectRow:
     defect_id, project, title, severity, status, reported, responded, fixed, ref, note, version = (
         row
     )
-    reported_at = _time(reported)
-    assert reported_at is not None  # NOT NULL in the schema
     return DefectRow(
         id=defect_id,
         project=project,
         title=title,
         severity=Severity(severity),
         status=DefectStatus(status),
-        reported_at=reported_at,
+        reported_at=as_utc(stored_datetime(reported)),
         responded_at=_time(responded),
         fixed_at=_time(fixed),
         supplier_ref=ref,
@@ -229,7 +227,8 @@ def on_top(current: DefectRow, seen: DefectRow, mine: DefectInput) -> DefectInpu
     wanted = merged(
         {n: getattr(base, n) for n in _FIELDS}, fields, {n: getattr(mine, n) for n in _FIELDS}
     )
-    return replace(now, **wanted)
+    # `wanted` holds DefectInput's own fields with values taken from DefectInputs.
+    return replace(now, **wanted)  # type: ignore[arg-type]  # field-by-field merge of one dataclass
 
 
 def delete_defect(store: Store, defect_id: int, expected_version: int | None = None) -> DefectRow:

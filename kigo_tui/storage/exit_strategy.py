@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kigo_tui.domain.exit_strategy import STORED, CaseArea
-from kigo_tui.storage.sql import Sql
+from kigo_tui.storage.sql import Row, Sql
 from kigo_tui.storage.store import Store
 from kigo_tui.storage.transaction import (
     ConflictError,
@@ -34,7 +34,7 @@ def history_key(area_id: int) -> str:
     return f"SAG-{area_id}"
 
 
-def _area(row: tuple) -> CaseArea:
+def _area(row: Row) -> CaseArea:
     """A stored row read as it is (the text rules are for input: an old or foreign row must
     never lock the user out of the workspace)."""
     return CaseArea.model_validate(

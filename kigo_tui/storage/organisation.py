@@ -32,7 +32,7 @@ from kigo_tui.domain.organisation import RoleRow as RoleRow
 from kigo_tui.domain.organisation import RoleSpec as RoleSpec
 from kigo_tui.domain.text import clean_text, same_text
 from kigo_tui.models.readmodels import TaskRow
-from kigo_tui.storage.sql import Sql, as_date, utc_now
+from kigo_tui.storage.sql import Sql, stored_date, utc_now
 from kigo_tui.storage.store import Store
 from kigo_tui.storage.transaction import StoreError, insert_sql, refuse_stale
 
@@ -66,7 +66,7 @@ def _read(sql: Sql) -> Organisation:
     ):
         links[dialogue_id].append(task_id)
     org.dialogues = [
-        DialogueRow(i, as_date(on), proj, form, topic, actions, esc, user, tuple(links[i]))  # type: ignore[arg-type]
+        DialogueRow(i, stored_date(on), proj, form, topic, actions, esc, user, tuple(links[i]))
         for i, on, proj, form, topic, actions, esc, user in sql.rows(
             'SELECT id, "on", project, form, topic, actions, escalation, "user" FROM dialogue '
             'ORDER BY "on" DESC, id DESC'
@@ -277,7 +277,7 @@ def set_responsibility(
         ):
             if value is _UNCHANGED:
                 continue
-            person = None if value in (None, "") else _resolve(tx, value)  # type: ignore[arg-type]
+            person = _resolve(tx, value) if isinstance(value, str | int) and value != "" else None
             new_id = None if person is None else person.id
             if new_id != current[index]:
                 tx.record(

@@ -8,7 +8,7 @@ from kigo_tui.domain.dates import COPENHAGEN
 from kigo_tui.domain.progress import RELEVANT_FIELDS, Change, Progress, progress_by_scope
 from kigo_tui.domain.times import as_utc
 from kigo_tui.models.readmodels import Snapshot
-from kigo_tui.storage.sql import as_datetime, in_list, scalar
+from kigo_tui.storage.sql import in_list, scalar, stored_datetime
 from kigo_tui.storage.store import Store
 
 
@@ -22,14 +22,8 @@ def read_changes(store: Store) -> tuple[list[Change], date | None]:
             params,
         )
         created = scalar(sql, "SELECT value FROM meta WHERE key = 'created_at'")
-    changes = [Change(t, f, o, n, as_utc(_at(at))) for t, f, o, n, at in rows]
+    changes = [Change(t, f, o, n, as_utc(stored_datetime(at))) for t, f, o, n, at in rows]
     return changes, _created_day(created)
-
-
-def _at(value: object) -> datetime:
-    moment = as_datetime(value)
-    assert moment is not None  # history.at is NOT NULL
-    return moment
 
 
 def _created_day(text: str | None) -> date | None:

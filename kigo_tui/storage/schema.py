@@ -21,14 +21,17 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, String, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import GenericTypeCompiler
+from sqlmodel import SQLModel
 
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
-from kigo_tui.models.tables import SQLModel
 from kigo_tui.storage.common import (
     BUSY_TIMEOUT_MS,
     LOCAL_ID_KEY,
@@ -54,9 +57,9 @@ CONNECT_TIMEOUT_S = 10
 
 
 @compiles(String, "postgresql")
-def _string_in_code_point_order(type_: String, compiler, **kw) -> str:
+def _string_in_code_point_order(type_: String, compiler: GenericTypeCompiler, **kw: Any) -> str:
     """Text columns in PostgreSQL DDL get `COLLATE "C"` (not a CAST's type: only a Column's)."""
-    spec = compiler.visit_string(type_, **kw)
+    spec: str = compiler.visit_string(type_, **kw)
     if isinstance(kw.get("type_expression"), Column) and type_.collation is None:
         spec += ' COLLATE "C"'
     return spec
@@ -186,13 +189,13 @@ def driver_missing(db: str, module: str | None) -> str:
     return f"databaseadressen {shown} kan ikke bruges: driveren {module or '?'} er ikke installeret{hint}"
 
 
-def _utc_session(dbapi_connection: object, _record: object) -> None:
+def _utc_session(dbapi_connection: DBAPIConnection, _record: object) -> None:
     """Every PostgreSQL session works in UTC, whatever the server's TimeZone: the naive UTC
     timestamps kigo writes are stored as the instants they are, and read back the same."""
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor = dbapi_connection.cursor()
     cursor.execute("SET TIME ZONE 'UTC'")
     cursor.close()
-    dbapi_connection.commit()  # type: ignore[attr-defined]
+    dbapi_connection.commit()
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -258,22 +261,13 @@ def _add_task_withdrawn(conn: Connection) -> None:
 
 
 def _add_organisation(conn: Connection) -> None:
-    from kigo_tui.models.tables import (
-        Dialogue,
-        DialogueTask,
-        Person,
-        Responsibility,
-        RoleAssignment,
-    )
-
-    for table in (Person, RoleAssignment, Responsibility, Dialogue, DialogueTask):
-        table.__table__.create(conn)  # type: ignore[attr-defined]
+    tables = SQLModel.metadata.tables  # today's models (registered by the import above)
+    for name in ("person", "role_assignment", "responsibility", "dialogue", "dialogue_task"):
+        tables[name].create(conn)
 
 
 def _add_case_area(conn: Connection) -> None:
-    from kigo_tui.models.tables import CaseAreaRow
-
-    CaseAreaRow.__table__.create(conn)  # type: ignore[attr-defined]
+    SQLModel.metadata.tables["case_area"].create(conn)
 
 
 def _add_rollup_index(conn: Connection) -> None:
@@ -283,9 +277,7 @@ def _add_rollup_index(conn: Connection) -> None:
 
 
 def _add_defect(conn: Connection) -> None:
-    from kigo_tui.models.tables import DefectRecord
-
-    DefectRecord.__table__.create(conn)  # type: ignore[attr-defined]
+    SQLModel.metadata.tables["defect"].create(conn)
 
 
 def _add_baselines_and_local_ids(conn: Connection) -> None:
@@ -302,19 +294,18 @@ def _add_baselines_and_local_ids(conn: Connection) -> None:
     import re
     from datetime import date, timedelta
 
-    from kigo_tui.models.tables import History, Task
     from kigo_tui.storage.sql import as_date
 
-    def add(table: str, column: Column) -> None:
+    def add(table: str, column: Column[Any]) -> None:
         kind = column.type.compile(dialect=conn.dialect)
         if is_postgresql(conn) and isinstance(column.type, String):
             kind += ' COLLATE "C"'
         conn.execute(text(f'ALTER TABLE {table} ADD COLUMN "{column.name}" {kind}'))
 
-    task_table = Task.__table__  # type: ignore[attr-defined]
+    task_table = SQLModel.metadata.tables["task"]
     for name in ("baseline_start", "baseline_due", "start_reason", "due_reason"):
         add("task", task_table.c[name])
-    add("history", History.__table__.c["reason"])  # type: ignore[attr-defined]
+    add("history", SQLModel.metadata.tables["history"].c["reason"])
 
     sql = AlchemySql(conn)
     golives = {
