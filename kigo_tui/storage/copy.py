@@ -19,8 +19,9 @@ from sqlmodel import SQLModel
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.storage.common import CHANGES_CHANNEL, SCHEMA_VERSION, sqlite_file, url_for
 from kigo_tui.storage.dburl import display_url
-from kigo_tui.storage.schema import is_postgresql, make_engine, prepare_schema, read_connection
-from kigo_tui.storage.schema import write_transaction as target_transaction
+from kigo_tui.storage.engine import is_postgresql, make_engine, read_connection
+from kigo_tui.storage.engine import write_transaction as target_transaction
+from kigo_tui.storage.schema import prepare_schema
 from kigo_tui.storage.store import Store, StoreError
 
 BATCH = 2_000

@@ -179,7 +179,7 @@ def search_tasks(sql: Sql, needle: str, limit: int = 500) -> list[TaskRow]:
     """Current tasks whose id or title contains `needle`, ignoring case (Danish letters too).
 
     Case is folded by Python's casefold() on every database: on SQLite inside the query
-    (`kigo_fold`, registered by kigo_tui.storage.sqlite and kigo_tui.storage.schema); elsewhere over the ids and
+    (`kigo_fold`, registered by kigo_tui.storage.sqlite and kigo_tui.storage.engine); elsewhere over the ids and
     titles read in tree order, since a server's lower() depends on its collation (with the text
     columns' "C" collation it lowers ASCII only)."""
     folded = needle.strip().casefold()

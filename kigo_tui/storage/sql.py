@@ -2,7 +2,7 @@
 
 The store writes its queries as plain SQL that SQLite and PostgreSQL both understand, and runs
 them through an `Sql`: `SqliteSql` wraps a standard-library `sqlite3` connection (no SQLAlchemy
-import, so the TUI's first frame and `kigo status` start fast), `kigo_tui.storage.schema.AlchemySql` wraps a
+import, so the TUI's first frame and `kigo status` start fast), `kigo_tui.storage.engine.AlchemySql` wraps a
 SQLAlchemy connection (PostgreSQL and anything else SQLAlchemy reaches). Values are converted
 here, both ways, so a query gets the same Python values back on every database:
 

@@ -5,13 +5,14 @@ Every write is one transaction that also bumps the database's `revision`, so oth
 are also told at commit (`change_listener`, `kigo_tui.storage.live`). Every change to a
 task raises its `version`; a change based on an older version is refused (`ConflictError`).
 
-The queries are SQL text (`kigo_tui.storage.queries`, `kigo_tui.storage.sql`). A SQLite file whose schema is
-current is used through the standard library (`kigo_tui.storage.sqlite`): opening it, reading and
-ticking tasks off never import SQLAlchemy. Creating, upgrading or refusing a file, and any other
-database (PostgreSQL), go through SQLAlchemy (`kigo_tui.storage.schema`). Every write, here and in
-the other storage modules, is one `Transaction` (`kigo_tui.storage.transaction`, from `writing()`):
-it records the history, does the versioned updates and bumps the revision. `Store.engine` gives a
-SQLAlchemy engine on the same database only to the copy between databases (`kigo_tui.storage.copy`).
+The queries are SQL text (`kigo_tui.storage.queries`, `kigo_tui.storage.sql`). A SQLite file
+whose schema is current is used through the standard library (`kigo_tui.storage.sqlite`): opening
+it, reading and ticking tasks off never import SQLAlchemy. Creating, upgrading or refusing a file
+(`kigo_tui.storage.schema`), and any other database (PostgreSQL, `kigo_tui.storage.engine`), go
+through SQLAlchemy. Every write, here and in the other storage modules, is one `Transaction`
+(`kigo_tui.storage.transaction`, from `writing()`): it records the history, does the versioned
+updates and bumps the revision. `Store.engine` gives a SQLAlchemy engine on the same database only
+to the copy between databases (`kigo_tui.storage.copy`).
 """
 
 from __future__ import annotations
@@ -206,14 +207,14 @@ class _AlchemyBackend:
 
     @contextmanager
     def read(self) -> Iterator[Sql]:
-        from kigo_tui.storage.schema import AlchemySql, read_connection
+        from kigo_tui.storage.engine import AlchemySql, read_connection
 
         with read_connection(self.engine) as conn:
             yield AlchemySql(conn)
 
     @contextmanager
     def write(self) -> Iterator[Sql]:
-        from kigo_tui.storage.schema import AlchemySql, write_transaction
+        from kigo_tui.storage.engine import AlchemySql, write_transaction
 
         with write_transaction(self.engine) as conn:
             yield AlchemySql(conn)
@@ -242,7 +243,8 @@ class Store:
         """
         path = sqlite_file(db)
         if path is None:
-            from kigo_tui.storage.schema import make_engine, prepare_schema
+            from kigo_tui.storage.engine import make_engine
+            from kigo_tui.storage.schema import prepare_schema
 
             engine = make_engine(db)
             try:
@@ -268,7 +270,7 @@ class Store:
         """A SQLAlchemy engine on the same database, for code written with SQLAlchemy Core."""
         with self._engine_lock:
             if self._engine is None:
-                from kigo_tui.storage.schema import make_engine
+                from kigo_tui.storage.engine import make_engine
 
                 self._engine = make_engine(self.url)
             return self._engine
@@ -806,7 +808,8 @@ def _open_sqlite(path: Path) -> SqliteFile:
     current = found is not None and found.problem is None and found.schema_version == SCHEMA_VERSION
     if current and not writable(path):  # current but not in WAL mode, and not ours to switch
         return SqliteFile(path, read_only=True)
-    from kigo_tui.storage.schema import make_engine, prepare_schema
+    from kigo_tui.storage.engine import make_engine
+    from kigo_tui.storage.schema import prepare_schema
 
     engine = make_engine(str(path))
     try:
