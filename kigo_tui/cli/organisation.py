@@ -16,8 +16,6 @@ from kigo_tui.domain.conflict import add_version_option
 
 if TYPE_CHECKING:
     from kigo_tui.cli.args import Subparsers
-    from kigo_tui.models.readmodels import TaskRow
-    from kigo_tui.storage.organisation import Organisation
     from kigo_tui.storage.store import Store
 
 
@@ -207,32 +205,16 @@ def _responsibility_stale(
     )
 
 
-def mine_sorted(store: Store, org: Organisation, person_id: int, today: date) -> list[TaskRow]:
-    """The person's tasks (accountable or doer), worst colour first, then by due date."""
-    from kigo_tui.domain.rules import severity
-
-    tasks = store.snapshot().tasks_by_id()
-    mine = [tasks[t] for t in org.tasks_of(person_id) if t in tasks]
-    mine.sort(key=lambda t: (-severity(t.colour(today)), t.due or date.max, t.id))
-    return mine
-
-
 def run_mine(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.config import load_settings
     from kigo_tui.formats.status import colour_word
-    from kigo_tui.storage.organisation import OrganisationError, read_organisation
+    from kigo_tui.storage.organisation import my_tasks
 
-    me = args.me or load_settings().me
-    if not me:
-        raise OrganisationError("hvem er du? Sæt 'me' i config.toml, KIGO_ME eller brug --me")
-    org = read_organisation(store)
-    person = org.find(me)
-    if person is None:
-        raise OrganisationError(f"ukendt person: '{me}'")
-    tasks = mine_sorted(store, org, person.id, today)
-    print(f"Mine opgaver – {person.name}: {len(tasks)}")
-    for task in tasks:
-        acc, doer = org.responsibility.get(task.id, (None, None))
+    mine = my_tasks(store, args.me or load_settings().me, today)
+    person = mine.person
+    print(f"Mine opgaver – {person.name}: {len(mine.tasks)}")
+    for task in mine.tasks:
+        acc, doer = mine.org.responsibility.get(task.id, (None, None))
         role = "/".join(r for r, pid in (("ansvarlig", acc), ("udfører", doer)) if pid == person.id)
         print(
             f"  {colour_word(task.colour(today)):<7} {task.id:<12} frist {task.due or '—'}  "

@@ -51,18 +51,11 @@ def register(subparsers: Subparsers) -> None:
     progress.set_defaults(run=with_store(run_progress))
 
 
-def _mine_ids(store: Store, me: str | None) -> list[str]:
+def _mine_ids(store: Store, me: str | None, today: date) -> list[str]:
     from kigo_tui.config import load_settings
-    from kigo_tui.storage.organisation import OrganisationError, read_organisation
+    from kigo_tui.storage.organisation import my_tasks
 
-    who = me or load_settings().me
-    if not who:
-        raise OrganisationError("hvem er du? Sæt 'me' i config.toml, KIGO_ME eller brug --me")
-    org = read_organisation(store)
-    person = org.find(who)
-    if person is None:
-        raise OrganisationError(f"ukendt person: '{who}' (se 'kigo people list')")
-    return org.tasks_of(person.id)
+    return [task.id for task in my_tasks(store, me or load_settings().me, today).tasks]
 
 
 def run_calendar(store: Store, args: argparse.Namespace, today: date) -> int:
@@ -74,7 +67,7 @@ def run_calendar(store: Store, args: argparse.Namespace, today: date) -> int:
 
         raise ExportError(f"{args.out}: kalenderfilen skal hedde noget med .ics")
     snapshot = store.snapshot()
-    ids = _mine_ids(store, args.me) if args.mine else None
+    ids = _mine_ids(store, args.me, today) if args.mine else None
     data, count = calendar_bytes(snapshot, today, task_ids=ids, project=args.project)
     write_atomically(args.out, data, force=args.force)
     print(f"Skrev {args.out}: {count} begivenheder ({len(data)} bytes)")

@@ -222,7 +222,7 @@ def delete_area(store: Store, area_id: int, expected_version: int | None = None)
 
 def area_fields(area: CaseArea) -> dict[str, object]:
     """An area as the conflict dialog compares it: the sheet's header → the value."""
-    from kigo_tui.formats.exit_strategy import FIELD_HEADERS
+    from kigo_tui.domain.exit_strategy import FIELD_HEADERS
 
     values = _values(area)
     return {FIELD_HEADERS.get(name, name): values[name] for name in FIELDS}
