@@ -17,7 +17,7 @@ from datetime import date
 from typing import Protocol, TypeVar
 
 from kigo_tui.domain.rules import Colour, severity
-from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.seed import PROJECT_CODES, PROJECT_LIST
 from kigo_tui.domain.text import same_text
 
 FORMS = {"mail": "mail", "telefon": "telefon", "møde": "møde"}
@@ -273,7 +273,7 @@ def role_problem(role: str, project: str | None, from_direktion: bool) -> str | 
     if spec is None:
         return f"ukendt rolle: '{role}' (kendte roller: {', '.join(ROLES)})"
     if spec.per_project and project not in PROJECT_CODES:
-        return f"rollen {spec.label} gælder et projekt: angiv --project STS, SAPA, KY eller KSD"
+        return f"rollen {spec.label} gælder et projekt: angiv --project {PROJECT_LIST}"
     if not spec.per_project and project:
         return f"rollen {spec.label} gælder hele kommunen, ikke et projekt"
     if from_direktion and role not in ("steering_member", "steering_chair"):
@@ -300,7 +300,7 @@ def dialogue_problem(project: str, form: str, escalation: str) -> str | None:
     """Why a dialogue with KOMBIT cannot be logged like this (`project` upper case); None when
     it can."""
     if project not in PROJECT_CODES:
-        return f"ukendt projekt: '{project}' (brug STS, SAPA, KY eller KSD)"
+        return f"ukendt projekt: '{project}' (brug {PROJECT_LIST})"
     if form not in FORMS:
         return f"ukendt form: '{form}' (brug mail, telefon eller møde)"
     if escalation not in ESCALATIONS:

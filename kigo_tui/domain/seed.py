@@ -22,6 +22,8 @@ PROJECT_CODES: tuple[ProjectCode, ...] = get_args(ProjectCode)
 """The project codes in the catalogue's order."""
 PROJECT_PATTERN = "|".join(PROJECT_CODES)
 """The codes as a regular-expression alternation (`STS|SAPA|KY|KSD`), for ids that start with one."""
+PROJECT_LIST = f"{', '.join(PROJECT_CODES[:-1])} eller {PROJECT_CODES[-1]}"
+"""The codes in a Danish sentence: "STS, SAPA, KY eller KSD"."""
 
 
 def seed_file(name: str) -> Traversable:

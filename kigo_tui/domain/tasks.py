@@ -82,15 +82,21 @@ def check_dates_in_order(start: date | None, due: date | None) -> None:
         )
 
 
-def check_reason(reason: str | None) -> str | None:
+def clean_reason(reason: str | None) -> str | None:
     """The reason for a moved date with its white space (line breaks too) collapsed to single
-    spaces, as it is shown; None when it is empty (whether one is needed is the store's call)."""
+    spaces, as it is shown, through the text gate; None when it is empty."""
     if reason is None:
         return None
-    text = clean_text(" ".join(reason.split()), "begrundelse")
-    if len(text) > REASON_MAX:
+    return clean_text(" ".join(reason.split()), "begrundelse") or None
+
+
+def check_reason(reason: str | None) -> str | None:
+    """`clean_reason`, and no longer than REASON_MAX (whether one is needed is the store's call:
+    only a date moved away from KOMBIT's needs one)."""
+    text = clean_reason(reason)
+    if text is not None and len(text) > REASON_MAX:
         raise TaskFieldError(f"begrundelsen er {len(text)} tegn; højst {REASON_MAX} er tilladt")
-    return text or None
+    return text
 
 
 def validate_task_fields(

@@ -27,10 +27,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kigo_tui.domain.dates import check_date
 from kigo_tui.domain.kommuner import Kommune
 from kigo_tui.domain.rules import Category, Status
-from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.seed import PROJECT_CODES, PROJECT_LIST
+from kigo_tui.domain.tasks import (
+    TaskFieldError,
+    check_dates_in_order,
+    check_reason,
+    clean_reason,
+    validate_task_fields,
+)
 from kigo_tui.domain.text import clean_text
 from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, TaskRow
 from kigo_tui.storage import queries
@@ -87,10 +93,6 @@ def date_from_golive(golive: date | None, days: int | None) -> date | None:
         ) from None
 
 
-REASON_MAX = 200
-"""Most characters in the reason for a moved date: a short sentence, not a report."""
-
-
 def category_locked(task_id: str) -> StoreError:
     """The refusal of a category change on a catalogue task: the category is KOMBIT's."""
     return StoreError(
@@ -102,18 +104,18 @@ def category_locked(task_id: str) -> StoreError:
 
 def checked_reason(task_id: str, moves: Sequence[str], reason: str | None) -> str | None:
     """The reason for moving a catalogue task's dates away from KOMBIT's (`moves`: which, in
-    Danish), stripped; refused when a move has none or it is too long. None when nothing moves."""
+    Danish), checked by `domain.tasks.check_reason`; refused when a move has none. None when
+    nothing moves."""
     if not moves:
         return None
-    text = " ".join((reason or "").split())
+    try:
+        text = check_reason(reason)
+    except TaskFieldError as exc:
+        raise StoreError(f"{task_id}: {exc}") from None
     if not text:
         raise StoreError(
             f"{task_id}: {' og '.join(moves)} flyttes væk fra KOMBITs dato; angiv en kort "
             "begrundelse (--begrundelse i kigo set, feltet Begrundelse i TUI'en); intet er ændret"
-        )
-    if len(text) > REASON_MAX:
-        raise StoreError(
-            f"{task_id}: begrundelsen er {len(text)} tegn; højst {REASON_MAX} er tilladt"
         )
     return text
 
@@ -179,21 +181,25 @@ class TaskEdit:
 
 
 def clean_edit(edit: TaskEdit) -> TaskEdit:
-    """The edit with its texts through `clean_text` and its dates in the allowed range."""
+    """The edit's fields checked and cleaned by `domain.tasks.validate_task_fields` (the one
+    check of a task's fields, with its Danish messages)."""
     from dataclasses import replace
 
+    fields = validate_task_fields(  # the reason's length matters only for a move: checked_reason
+        title=edit.title,
+        description=edit.description,
+        start=edit.start,
+        due=edit.due,
+        warn_days=edit.warn_days,
+    )
     return replace(
         edit,
-        title=None if edit.title is None else clean_text(edit.title, "titel"),
-        description=None
-        if edit.description is None
-        else clean_text(edit.description, "beskrivelse"),
-        start=None if edit.start is None else check_date(edit.start, "startdato"),
-        due=None if edit.due is None else check_date(edit.due, "frist"),
-        # A reason's white space (line breaks too) is collapsed to single spaces, as it is shown.
-        reason=None
-        if edit.reason is None
-        else clean_text(" ".join(edit.reason.split()), "begrundelse"),
+        title=fields.title,
+        description=fields.description,
+        start=fields.start,
+        due=fields.due,
+        warn_days=fields.warn_days,
+        reason=clean_reason(edit.reason),
     )
 
 
@@ -330,9 +336,7 @@ class Store:
         """Load the catalogue for a kommune; refuses on a database that already has one."""
         unknown = set(golives) - set(PROJECT_CODES)
         if unknown:
-            raise StoreError(
-                f"ukendt projekt: {', '.join(sorted(unknown))} (brug STS, SAPA, KY, KSD)"
-            )
+            raise StoreError(f"ukendt projekt: {', '.join(sorted(unknown))} (brug {PROJECT_LIST})")
         with self.writing() as tx:
             meta = queries.read_meta(tx)
             if "kommune_code" in meta:
@@ -527,14 +531,7 @@ class Store:
             current["start"], current["due"] = task.start, task.due
             start = None if edit.clear_start else (edit.start or current["start"])
             due = None if edit.clear_due else (edit.due or current["due"])
-            if start and due and start > due:
-                raise StoreError(
-                    f"startdatoen ({start.isoformat()}) ligger efter slutdatoen ({due.isoformat()})"
-                )
-            if edit.warn_days is not None and not 0 <= edit.warn_days <= 365:
-                raise StoreError("varsel skal være mellem 0 og 365 dage")
-            if edit.title is not None and not edit.title.strip():
-                raise StoreError("titlen må ikke være tom")
+            check_dates_in_order(start, due)
             if (
                 not task.is_local
                 and edit.category is not None
@@ -581,7 +578,7 @@ class Store:
         """
         project = project.upper()
         if project not in PROJECT_CODES:
-            raise StoreError(f"ukendt projekt: '{project}' (brug STS, SAPA, KY eller KSD)")
+            raise StoreError(f"ukendt projekt: '{project}' (brug {PROJECT_LIST})")
         moved = 0
         with self.writing() as tx:
             self.require_initialised(tx)
@@ -640,19 +637,17 @@ class Store:
         """The kommune's own task under a hovedopgave; its id is <PROJECT>-<NN>-L<k>."""
         project = project.upper()
         if project not in PROJECT_CODES:
-            raise StoreError(f"ukendt projekt: '{project}' (brug STS, SAPA, KY eller KSD)")
+            raise StoreError(f"ukendt projekt: '{project}' (brug {PROJECT_LIST})")
         if not 1 <= main_task <= 16:
             raise StoreError(f"ukendt hovedopgave: {main_task} (brug 1-16)")
-        title, description = clean_text(title, "titel"), clean_text(description, "beskrivelse")
+        fields = validate_task_fields(
+            title=title, description=description, start=start, due=due, warn_days=warn_days
+        )
+        assert fields.title is not None and fields.description is not None
+        assert fields.warn_days is not None
+        title, description, warn_days = fields.title, fields.description, fields.warn_days
+        start, due = fields.start, fields.due
         checklist = [clean_text(item, "tjeklistepunkt") for item in checklist]
-        start = None if start is None else check_date(start, "startdato")
-        due = None if due is None else check_date(due, "frist")
-        if not title.strip():
-            raise StoreError("titlen må ikke være tom")
-        if start and due and start > due:
-            raise StoreError("startdatoen ligger efter slutdatoen")
-        if not 0 <= warn_days <= 365:
-            raise StoreError("varsel skal være mellem 0 og 365 dage")
         prefix = f"{project}-{main_task:02d}-L"
         with self.writing() as tx:
             self.require_initialised(tx)
