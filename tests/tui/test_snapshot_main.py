@@ -1,0 +1,64 @@
+"""Snapshots of the main screen (tree and detail), its filter, help, and the first run.
+
+Deterministic by construction: the demo database is made for FIXED_TODAY and the app is started
+with that date; no snapshot shows a task's history (its timestamps are wall-clock in the plain
+demo database), so the cursor stays on the kommune, a project or a task that was never changed.
+
+Update a baseline with `pytest tests/tui/test_snapshot_main.py --snapshot-update` (only after
+looking at the difference in snapshot_report.html).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from kigo_tui.app import create_app
+from tests.support.fixed import FIXED_TODAY
+from tests.support.snapshots import SIZE, screen_name, settle, steady_cursors
+from tests.support.tui import wait_for, wait_loaded
+
+
+def test_main_screen(snap_compare, demo_path: Path) -> None:
+    """The tree with STS open and the project's detail."""
+    app = create_app(str(demo_path), today=FIXED_TODAY)
+    assert snap_compare(app, terminal_size=SIZE, press=["down", "right"], run_before=wait_loaded)
+
+
+def test_filtered_view(snap_compare, demo_path: Path) -> None:
+    """Only yellow and red tasks: STS and one of its hovedopgaver open."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_loaded(pilot)
+        await pilot.press("f")
+        await settle(pilot, "FilterScreen")
+        await pilot.press("space", "ctrl+s")
+        await wait_for(pilot, lambda: screen_name(pilot) == "MainScreen")
+        await pilot.pause()
+
+    app = create_app(str(demo_path), today=FIXED_TODAY)
+    assert snap_compare(
+        app,
+        terminal_size=SIZE,
+        press=["down", "right", "right", "right"],
+        run_before=run_before,
+    )
+
+
+def test_first_run_screen(snap_compare, tmp_path: Path) -> None:
+    """No database yet: choose the kommune and the go-live dates, or take the demo data."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_for(pilot, lambda: screen_name(pilot) == "FirstRunScreen")
+        await pilot.pause()
+        steady_cursors(pilot)
+
+    app = create_app(str(tmp_path / "ny.db"), today=FIXED_TODAY)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_help(snap_compare, demo_path: Path) -> None:
+    """`?`: the keys of the main screen."""
+    app = create_app(str(demo_path), today=FIXED_TODAY)
+    assert snap_compare(app, terminal_size=SIZE, press=["question_mark"], run_before=wait_loaded)
