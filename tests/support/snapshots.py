@@ -10,9 +10,12 @@ before FIXED_TODAY: nothing on a snapshot depends on the wall clock.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -42,39 +45,148 @@ def organise(db: Path) -> None:
     kigo(db, "people", "add", "Bo Berg", "--email", "bo@kommune.dk", "--unit", "Borgerservice")
     kigo(db, "role", "assign", "anne@kommune.dk", "programme_lead")
     kigo(db, "role", "assign", "bo@kommune.dk", "project_lead", "--project", "SAPA")
-    kigo(db, "responsible", "SAPA-07-02", "--accountable", "anne@kommune.dk", "--doer", "bo@kommune.dk")
+    kigo(
+        db,
+        "responsible",
+        "SAPA-07-02",
+        "--accountable",
+        "anne@kommune.dk",
+        "--doer",
+        "bo@kommune.dk",
+    )
     kigo(db, "responsible", "KY-14-02", "--doer", "bo@kommune.dk")
     kigo(db, "responsible", "STS-10-01", "--accountable", "bo@kommune.dk")
 
 
 def add_defects(db: Path) -> None:
     """Defects in every status and severity, reported before FIXED_TODAY (Copenhagen time)."""
-    kigo(db, "defect", "add", "--project", "KY", "--title", "Udbetaling fejler",
-         "--severity", "critical", "--reported", "2026-11-20 09:00", "--ref", "KMD-4711")
-    kigo(db, "defect", "add", "--project", "SAPA", "--title", "Layout i sagsoverblik",
-         "--severity", "cosmetic", "--reported", "2026-11-23 08:00")
-    kigo(db, "defect", "add", "--project", "STS", "--title", "Adresseopslag langsomt",
-         "--severity", "major", "--reported", "2026-11-16 13:30")
+    kigo(
+        db,
+        "defect",
+        "add",
+        "--project",
+        "KY",
+        "--title",
+        "Udbetaling fejler",
+        "--severity",
+        "critical",
+        "--reported",
+        "2026-11-20 09:00",
+        "--ref",
+        "KMD-4711",
+    )
+    kigo(
+        db,
+        "defect",
+        "add",
+        "--project",
+        "SAPA",
+        "--title",
+        "Layout i sagsoverblik",
+        "--severity",
+        "cosmetic",
+        "--reported",
+        "2026-11-23 08:00",
+    )
+    kigo(
+        db,
+        "defect",
+        "add",
+        "--project",
+        "STS",
+        "--title",
+        "Adresseopslag langsomt",
+        "--severity",
+        "major",
+        "--reported",
+        "2026-11-16 13:30",
+    )
     kigo(db, "defect", "set", "3", "--status", "acknowledged", "--at", "2026-11-16 15:00")
-    kigo(db, "defect", "add", "--project", "STS", "--title", "Forkert skabelon i brev",
-         "--severity", "minor", "--reported", "2026-11-09 10:00")
-    kigo(db, "defect", "set", "4", "--status", "fixed", "--at", "2026-11-12 11:00")  # fmt: skip
+    kigo(
+        db,
+        "defect",
+        "add",
+        "--project",
+        "STS",
+        "--title",
+        "Forkert skabelon i brev",
+        "--severity",
+        "minor",
+        "--reported",
+        "2026-11-09 10:00",
+    )
+    kigo(db, "defect", "set", "4", "--status", "fixed", "--at", "2026-11-12 11:00")
 
 
 def add_exit_areas(db: Path) -> None:
     """Three case areas of the KMD Sag exit sheet; one with pattern D and no scenario (⚠)."""
-    kigo(db, "exit", "add", "--field-area", "Jobcenter", "--case-area", "Kontanthjælp",
-         "--kle", "15.00", "--caseworkers", "40", "--pattern", "D", "--scenario", "4")
-    kigo(db, "exit", "add", "--field-area", "Børn og unge", "--case-area", "Underretninger",
-         "--kle", "27.24", "--caseworkers", "12", "--critical", "--pattern", "C")
-    kigo(db, "exit", "add", "--field-area", "Borgerservice", "--case-area", "Pas og kørekort",
-         "--kle", "13.02", "--caseworkers", "6", "--pattern", "A", "--scenario", "1")
+    kigo(
+        db,
+        "exit",
+        "add",
+        "--field-area",
+        "Jobcenter",
+        "--case-area",
+        "Kontanthjælp",
+        "--kle",
+        "15.00",
+        "--caseworkers",
+        "40",
+        "--pattern",
+        "D",
+        "--scenario",
+        "4",
+    )
+    kigo(
+        db,
+        "exit",
+        "add",
+        "--field-area",
+        "Børn og unge",
+        "--case-area",
+        "Underretninger",
+        "--kle",
+        "27.24",
+        "--caseworkers",
+        "12",
+        "--critical",
+        "--pattern",
+        "C",
+    )
+    kigo(
+        db,
+        "exit",
+        "add",
+        "--field-area",
+        "Borgerservice",
+        "--case-area",
+        "Pas og kørekort",
+        "--kle",
+        "13.02",
+        "--caseworkers",
+        "6",
+        "--pattern",
+        "A",
+        "--scenario",
+        "1",
+    )
 
 
 def add_local_task(db: Path) -> None:
     """The kommune's own task under STS 10 (only a local task can be deleted)."""
-    kigo(db, "add", "STS", "10", "Test af snitflader lokalt", "--start", "2026-11-16",
-         "--due", "2026-12-04", "--category", "optional")
+    kigo(
+        db,
+        "add",
+        "STS",
+        "10",
+        "Test af snitflader lokalt",
+        "--start",
+        "2026-11-16",
+        "--due",
+        "2026-12-04",
+        "--category",
+        "optional",
+    )
 
 
 def pin_history(db: Path) -> None:
@@ -140,3 +252,30 @@ async def open_from_main(pilot: Pilot, *keys: str, screen: str) -> None:
     await wait_for(pilot, lambda: pilot.app.main_screen.org is not None)  # type: ignore[attr-defined]
     await pilot.press(*keys)
     await settle(pilot, screen)
+
+
+def take(
+    snap_compare: Callable[..., bool],
+    app: App[Any],
+    run_before: Callable[[Pilot], Awaitable[None]],
+    *,
+    size: tuple[int, int] = SIZE,
+    press: Iterable[str] = (),
+) -> bool:
+    """`snap_compare` for `app` after `run_before` (then `press`); whether it matches.
+
+    A failure in `run_before` (a screen that never came) fails the test with its message:
+    raised inside the snapshot's app, it would leave the app running and the test hanging.
+    """
+    failures: list[BaseException] = []
+
+    async def guarded(pilot: Pilot) -> None:
+        try:
+            await run_before(pilot)
+        except BaseException as exc:  # re-raised below, outside the app
+            failures.append(exc)
+
+    matches = snap_compare(app, terminal_size=size, press=list(press), run_before=guarded)
+    if failures:
+        raise failures[0]
+    return matches

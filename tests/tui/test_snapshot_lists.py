@@ -9,14 +9,14 @@ from textual.pilot import Pilot
 from kigo_tui.app import create_app
 from kigo_tui.config import Settings
 from tests.support.fixed import FIXED_TODAY
-from tests.support.snapshots import SIZE, open_from_main, snapshot_database
+from tests.support.snapshots import SIZE, open_from_main, snapshot_database, take
 from tests.support.tui import wait_loaded
 
 
 def test_follow_up_view(snap_compare, demo_path: Path) -> None:
     """`K`: the red and critical yellow tasks KOMBIT follows up on, worst first."""
     app = create_app(str(demo_path), today=FIXED_TODAY)
-    assert snap_compare(app, terminal_size=SIZE, press=["K"], run_before=wait_loaded)
+    assert take(snap_compare, app, wait_loaded, size=SIZE, press=["K"])
 
 
 def test_follow_up_with_contacts(snap_compare, demo_path: Path) -> None:
@@ -26,7 +26,7 @@ def test_follow_up_with_contacts(snap_compare, demo_path: Path) -> None:
         await open_from_main(pilot, "K", screen="TaskListScreen")
 
     app = create_app(str(snapshot_database(demo_path)), today=FIXED_TODAY)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert take(snap_compare, app, run_before, size=SIZE)
 
 
 def test_mine_opgaver(snap_compare, demo_path: Path) -> None:
@@ -40,4 +40,4 @@ def test_mine_opgaver(snap_compare, demo_path: Path) -> None:
         settings=Settings(me="bo@kommune.dk"),
         today=FIXED_TODAY,
     )
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert take(snap_compare, app, run_before, size=SIZE)

@@ -1,4 +1,4 @@
-"""Snapshots of the main screen (tree and detail), its filter, help, and the first run.
+"""Snapshots of the main screen (tree and detail), its filter and search, help, the first run.
 
 Deterministic by construction: the demo database is made for FIXED_TODAY and the app is started
 with that date; no snapshot shows a task's history (its timestamps are wall-clock in the plain
@@ -16,14 +16,14 @@ from textual.pilot import Pilot
 
 from kigo_tui.app import create_app
 from tests.support.fixed import FIXED_TODAY
-from tests.support.snapshots import SIZE, screen_name, settle, steady_cursors
+from tests.support.snapshots import SIZE, screen_name, settle, steady_cursors, take
 from tests.support.tui import wait_for, wait_loaded
 
 
 def test_main_screen(snap_compare, demo_path: Path) -> None:
     """The tree with STS open and the project's detail."""
     app = create_app(str(demo_path), today=FIXED_TODAY)
-    assert snap_compare(app, terminal_size=SIZE, press=["down", "right"], run_before=wait_loaded)
+    assert take(snap_compare, app, wait_loaded, size=SIZE, press=["down", "right"])
 
 
 def test_filtered_view(snap_compare, demo_path: Path) -> None:
@@ -38,12 +38,7 @@ def test_filtered_view(snap_compare, demo_path: Path) -> None:
         await pilot.pause()
 
     app = create_app(str(demo_path), today=FIXED_TODAY)
-    assert snap_compare(
-        app,
-        terminal_size=SIZE,
-        press=["down", "right", "right", "right"],
-        run_before=run_before,
-    )
+    assert take(snap_compare, app, run_before, size=SIZE, press=["down", "right", "right", "right"])
 
 
 def test_first_run_screen(snap_compare, tmp_path: Path) -> None:
@@ -55,10 +50,22 @@ def test_first_run_screen(snap_compare, tmp_path: Path) -> None:
         steady_cursors(pilot)
 
     app = create_app(str(tmp_path / "ny.db"), today=FIXED_TODAY)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert take(snap_compare, app, run_before, size=SIZE)
 
 
 def test_help(snap_compare, demo_path: Path) -> None:
     """`?`: the keys of the main screen."""
     app = create_app(str(demo_path), today=FIXED_TODAY)
-    assert snap_compare(app, terminal_size=SIZE, press=["question_mark"], run_before=wait_loaded)
+    assert take(snap_compare, app, wait_loaded, size=SIZE, press=["question_mark"])
+
+
+def test_search_field(snap_compare, demo_path: Path) -> None:
+    """`/` and a word typed: the search field at the bottom (Enter would jump to the first match)."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"hyper")
+        await settle(pilot, "MainScreen")
+
+    app = create_app(str(demo_path), today=FIXED_TODAY)
+    assert take(snap_compare, app, run_before, size=SIZE)

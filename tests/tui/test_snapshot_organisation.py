@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 
 from kigo_tui.app import create_app
 from tests.support.fixed import FIXED_TODAY
-from tests.support.snapshots import SIZE, open_from_main, organise
+from tests.support.snapshots import SIZE, open_from_main, organise, take
 
 
 def test_organisation(snap_compare, demo_path: Path) -> None:
@@ -19,7 +19,7 @@ def test_organisation(snap_compare, demo_path: Path) -> None:
 
     organise(demo_path)
     app = create_app(str(demo_path), today=FIXED_TODAY)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert take(snap_compare, app, run_before, size=SIZE)
 
 
 def test_organisation_empty(snap_compare, demo_path: Path) -> None:
@@ -29,4 +29,4 @@ def test_organisation_empty(snap_compare, demo_path: Path) -> None:
         await open_from_main(pilot, "o", screen="OrganisationScreen")
 
     app = create_app(str(demo_path), today=FIXED_TODAY)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert take(snap_compare, app, run_before, size=SIZE)
