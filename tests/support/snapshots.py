@@ -17,7 +17,7 @@ from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import wait_for, wait_loaded
@@ -242,8 +242,19 @@ async def settle(pilot: Pilot, screen: str) -> None:
         what="the workers to finish",
     )
     await pilot.pause()
+    await wait_for(pilot, lambda: tables_measured(pilot), what="the tables' column widths")
     steady_cursors(pilot)
     await pilot.pause()
+
+
+def tables_measured(pilot: Pilot) -> bool:
+    """Every table on the screen has measured its rows: a DataTable sizes its columns to the
+    cells only when it is next idle, and a picture taken before shows them cut to the headers.
+    (Textual keeps no public flag for this; the private ones are those of the pinned release.)"""
+    return not any(
+        table._require_update_dimensions or table._updated_cells or table._new_rows
+        for table in pilot.app.screen.query(DataTable)
+    )
 
 
 async def open_from_main(pilot: Pilot, *keys: str, screen: str) -> None:
