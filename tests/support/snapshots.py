@@ -17,7 +17,7 @@ from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import wait_for, wait_loaded
@@ -233,18 +233,26 @@ def steady_cursors(pilot: Pilot) -> None:
 
 
 async def settle(pilot: Pilot, screen: str) -> None:
-    """Wait until `screen` (a class name) is on top and every worker has finished (what it
-    read is shown), then stop the cursors blinking."""
+    """Wait until `screen` (a class name) is on top and mounted, every worker has finished and
+    what they read is shown (no "indlæser" left, the tables measured), twice in a row; then
+    stop the cursors blinking. Once is not enough: a screen starts its worker when mounted."""
     await wait_for(pilot, lambda: screen_name(pilot) == screen, what=f"the screen {screen}")
-    await wait_for(
-        pilot,
-        lambda: all(worker.is_finished for worker in pilot.app.workers),
-        what="the workers to finish",
-    )
-    await pilot.pause()
-    await wait_for(pilot, lambda: tables_measured(pilot), what="the tables' column widths")
+    for _ in range(2):
+        await wait_for(pilot, lambda: settled(pilot), what=f"the screen {screen} to settle")
+        await pilot.pause(0.05)
+    await wait_for(pilot, lambda: settled(pilot), what=f"the screen {screen} to settle")
     steady_cursors(pilot)
     await pilot.pause()
+
+
+def settled(pilot: Pilot) -> bool:
+    app = pilot.app
+    return (
+        app.screen.is_mounted
+        and all(worker.is_finished for worker in app.workers)
+        and not any("indlæser" in str(s.render()).casefold() for s in app.screen.query(Static))
+        and tables_measured(pilot)
+    )
 
 
 def tables_measured(pilot: Pilot) -> bool:
