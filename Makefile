@@ -15,9 +15,11 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/kigo
 
-# The suite on both cores, then the tests that measure time or load the machine, alone.
+# Lint, the layer contracts (pyproject.toml, [tool.importlinter]), the suite on both cores, then
+# the tests that measure time or load the machine, alone.
 test: $(BIN)/.installed
 	$(BIN)/ruff check kigo_tui tests scripts benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not serial"
 	$(BIN)/python -m pytest -m serial
 

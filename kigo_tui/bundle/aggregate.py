@@ -33,10 +33,11 @@ import json
 import logging
 import pickle
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from kigo_tui.bundle.csvtext import csv_bytes
 from kigo_tui.bundle.export import ExportError, write_atomically
@@ -45,6 +46,7 @@ from kigo_tui.bundle.schema import ProjectOut, TaskOut
 from kigo_tui.bundle.verify import BundleError, VerifiedBundle, verify_bundle
 from kigo_tui.bundle.xlsx import Cell, StreamedRows, xlsx_bytes
 from kigo_tui.domain.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity, worst
+from kigo_tui.domain.text import printable
 from kigo_tui.errors import KigoError
 
 log = logging.getLogger(__name__)
@@ -126,10 +128,11 @@ class PackedRows:
     """The longest text of each column (what the xlsx needs for its widths before the rows)."""
 
     @classmethod
-    def pack(cls, rows: list[tuple[object, ...]], width: int) -> PackedRows:
+    def pack(cls, rows: Sequence[tuple[Any, ...]], width: int) -> PackedRows:
+        """`rows` end with the cells of a row (before them: what the rows are sorted by)."""
         longest = [0] * width
         for row in rows:
-            for i, value in enumerate(row[-1]):  # type: ignore[arg-type]
+            for i, value in enumerate(row[-1]):
                 if value is not None:
                     longest[i] = max(longest[i], len(str(value)))
         chunks = tuple(
@@ -138,7 +141,7 @@ class PackedRows:
         )
         return cls(chunks, len(rows), tuple(longest))
 
-    def __iter__(self) -> Iterator[tuple[object, ...]]:
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
         for chunk in self.chunks:
             yield from pickle.loads(zlib.decompress(chunk))  # our own bytes, packed above
 
@@ -212,18 +215,18 @@ def summarise(bundle: VerifiedBundle) -> KommuneSummary:
                         reason or NO_REASON,
                     )
                     moved.append((moved_row,))
-        for task in project.follow_up:
+        for item in project.follow_up:
             row = (
                 code,
                 name,
                 project.code,
-                COLOUR_LABELS[task.colour],
-                task.id,
-                task.title,
-                CATEGORY_LABELS[task.category],
-                task.due,
+                COLOUR_LABELS[item.colour],
+                item.id,
+                item.title,
+                CATEGORY_LABELS[item.category],
+                item.due,
             )
-            follow_up.append((-severity(task.colour), task.due or date.max, task.id, row))
+            follow_up.append((-severity(item.colour), item.due or date.max, item.id, row))
     follow_up.sort(key=lambda item: item[:3])
     digest = hashlib.sha256(bundle.files["manifest.json"]).hexdigest()
     packed = PackedRows.pack(follow_up, len(FOLLOW_UP_HEADERS))
@@ -300,12 +303,12 @@ class Aggregation:
         """Every task KOMBIT would follow up on, nationally: red first, then by due date, kommune
         and id; merged from the kommuner's packed lists (a few chunks in memory at a time)."""
 
-        def keyed(kommune: KommuneSummary) -> Iterator[tuple[object, ...]]:
+        def keyed(kommune: KommuneSummary) -> Iterator[tuple[Any, ...]]:
             for sev, due, task_id, row in kommune.follow_up:
                 yield (sev, due, kommune.code, task_id, row)
 
         for item in heapq.merge(*map(keyed, self.kommuner), key=lambda i: i[:4]):
-            yield item[4]  # type: ignore[misc]
+            yield item[4]
 
     @property
     def follow_up_count(self) -> int:
@@ -324,7 +327,7 @@ class Aggregation:
     def moved_rows(self) -> list[list[Cell]]:
         """Every date a kommune moved from KOMBIT's baseline: per kommune (by code), in the tree's
         order, start before due."""
-        return [list(item[0]) for kommune in self.kommuner for item in kommune.moved]  # type: ignore[call-overload]
+        return [list(item[0]) for kommune in self.kommuner for item in kommune.moved]
 
     def file_rows(self) -> list[list[Cell]]:
         return [[str(f.path), f.outcome, f.reason] for f in self.files]
@@ -472,15 +475,6 @@ def _without_path(message: str, path: Path) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
-def shown(text: object) -> str:
-    """`text` for a terminal: a file name or an error text from an upload may hold control
-    characters (an escape sequence in a file name); each is shown as its code, \\x1b."""
-    value = str(text)
-    if value.isprintable():
-        return value
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
-
-
 def report_lines(result: Aggregation) -> list[str]:
     """What the CLI says about the files that did not simply go into the overview (rejected
     ones are said on stderr), and the clashes; printable whatever the file names hold."""
@@ -489,7 +483,7 @@ def report_lines(result: Aggregation) -> list[str]:
         for f in result.files
         if f.outcome == SKIPPED or (f.outcome == READ and f.reason != IN_OVERVIEW)
     ]
-    return [shown(line) for line in lines + result.clashes]
+    return [printable(str(line), one_line=True) for line in lines + result.clashes]
 
 
 def csv_paths(out: Path) -> list[Path]:

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kigo_tui.domain.defect_labels import DefectStatus, Severity
+from kigo_tui.domain.seed import ProjectCode
 
-ProjectCode = Literal["STS", "SAPA", "KY", "KSD"]
 Hours = Annotated[float, Field(ge=0)]
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -43,7 +41,6 @@ from kigo_tui.bundle.xlsx import Cell, xlsx_bytes
 from kigo_tui.bundle.zipfiles import ZIP_TIMESTAMP as ZIP_TIMESTAMP  # re-exported: it lived here
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
 from kigo_tui.domain.exit_strategy import STORED, CaseArea, analyse, summarise
-from kigo_tui.errors import KigoError
 from kigo_tui.models.readmodels import Snapshot
 
 if TYPE_CHECKING:
@@ -57,6 +54,10 @@ from kigo_tui.domain.rules import (
     needs_follow_up,
 )
 from kigo_tui.domain.times import excel_moment
+from kigo_tui.formats.files import ExportError as ExportError  # re-exported: it lived here
+from kigo_tui.formats.files import (
+    write_atomically as write_atomically,  # re-exported: it lived here
+)
 from kigo_tui.formats.status import status_tree
 
 CSV_HEADERS = (
@@ -82,10 +83,6 @@ CSV_HEADERS = (
     "Begrundelse for flyttet start",
     "Begrundelse for flyttet frist",
 )
-
-
-class ExportError(KigoError):
-    pass
 
 
 def bundle_name(kommune_code: str, as_of: date) -> str:
@@ -379,58 +376,6 @@ def target_path(out: Path | str | None, kommune_code: str, as_of: date) -> Path:
         return folder / name
     path = Path(text)
     return path / name if path.is_dir() else path
-
-
-def _refuse_special(path: Path) -> None:
-    """A device, a named pipe, a socket or a folder is never replaced by a file, not even with
-    --force (renaming over /dev/null would replace the device for every program on the machine).
-    A symbolic link is replaced as a link; what it points to is not touched."""
-    try:
-        mode = path.lstat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise ExportError(f"{path} kan ikke undersøges: {exc.strerror or exc}") from None
-    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-        kind = (
-            "en mappe"
-            if stat.S_ISDIR(mode)
-            else "ikke en almindelig fil (fx en enhed eller en pipe)"
-        )
-        raise ExportError(f"{path} er {kind} og erstattes ikke; vælg et filnavn; intet er gemt")
-
-
-def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
-    """Write to a temporary file beside `path`, then rename; never overwrite without `force`."""
-    _refuse_special(path)
-    if path.exists() and not force:
-        raise ExportError(f"{path} findes allerede; brug --force for at overskrive")
-    if not path.parent.is_dir():
-        raise ExportError(f"mappen {path.parent} findes ikke")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=".kigo-", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise ExportError(f"kan ikke skrive i {path.parent}: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if not force and path.exists():
-            raise ExportError(f"{path} findes allerede; brug --force for at overskrive")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a bundle is an ordinary file
-        _refuse_special(path)
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise ExportError(
-            f"{path} kunne ikke skrives: {exc.strerror or exc}; intet er gemt"
-        ) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def export_bundle(

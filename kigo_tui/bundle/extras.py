@@ -8,7 +8,7 @@ the bundle's date (Copenhagen), never at the wall clock, so the export stays det
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from kigo_tui.bundle.defects_schema import (
@@ -72,7 +72,7 @@ FIGURE_HEADERS = (
 TARGET_HEADERS = ("Alvorlighed", "Svartid (timer)", "Løsningstid (timer)", "Ur", "Opgjort pr.")
 
 
-def _hours(value: Any) -> float:
+def _hours(value: timedelta) -> float:
     return round(value.total_seconds() / 3600, 2)
 
 
@@ -175,7 +175,7 @@ def defects_document(
         defects=[
             DefectOut(
                 id=a.defect.id,
-                project=a.defect.project,  # type: ignore[arg-type]
+                project=a.defect.project,
                 title=a.defect.title,
                 severity=a.defect.severity,
                 status=a.defect.status,
@@ -196,7 +196,7 @@ def defects_document(
         ],
         figures=[
             DefectFiguresOut(
-                project=f.project,  # type: ignore[arg-type]
+                project=f.project,
                 total=f.total,
                 open=f.open,
                 breached=f.breached,

@@ -30,7 +30,8 @@ from pydantic import (
 
 from kigo_tui.domain.exit_strategy import CaseArea
 from kigo_tui.domain.rules import Category, Colour, Status
-from kigo_tui.storage.store import REASON_MAX
+from kigo_tui.domain.seed import PROJECT_PATTERN, ProjectCode
+from kigo_tui.domain.tasks import REASON_MAX, WARN_DAYS_MAX
 
 FORMAT_NAME = "kigo-status-bundle"
 FORMAT_VERSION = 2
@@ -39,7 +40,6 @@ the kommune's reasons for moved dates."""
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 KommuneCode = Annotated[StrictStr, Field(pattern=r"^[0-9]{3}$")]
-ProjectCode = Literal["STS", "SAPA", "KY", "KSD"]
 
 # status.json is read exactly as its JSON Schema (status.schema.json) reads it, so that what the
 # schema accepts and what `kigo verify` accepts are the same documents (tests/bundle/test_verify_schema.py
@@ -118,7 +118,7 @@ class CountsOut(_StrictModel):
 
 class TaskOut(_StrictModel):
     id: Annotated[
-        StrictStr, Field(pattern=r"^(STS|SAPA|KY|KSD)-[0-9]{2}-([0-9]{2}|L[0-9]+|G[0-9]+)$")
+        StrictStr, Field(pattern=rf"^({PROJECT_PATTERN})-[0-9]{{2}}-([0-9]{{2}}|L[0-9]+|G[0-9]+)$")
     ]
     title: StrictStr
     category: Category
@@ -126,7 +126,7 @@ class TaskOut(_StrictModel):
     colour: Colour
     start: JsonDate | None
     due: JsonDate | None
-    warn_days: Annotated[StrictInt, Field(ge=0, le=365)]
+    warn_days: Annotated[StrictInt, Field(ge=0, le=WARN_DAYS_MAX)]
     completed_at: Timestamp | None
     local: StrictBool
     baseline_start: JsonDate | None
@@ -208,7 +208,8 @@ class Manifest(_Model):
 
 def status_schema() -> dict[str, object]:
     """The JSON Schema of status.json (a fresh copy each call; the caller may change it)."""
-    return json.loads(status_schema_bytes())
+    schema: dict[str, object] = json.loads(status_schema_bytes())
+    return schema
 
 
 @cache

@@ -23,7 +23,6 @@ import io
 import json
 import re
 import stat
-import struct
 import unicodedata
 import zipfile
 import zlib
@@ -33,7 +32,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import zip_longest
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -68,6 +67,7 @@ from kigo_tui.domain.rules import (
 from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.domain.times import end_of_day
 from kigo_tui.errors import KigoError
+from kigo_tui.formats.files import declared_directory
 from kigo_tui.formats.status import _sum as counts_sum
 from kigo_tui.formats.status import colour_word
 
@@ -91,6 +91,8 @@ MAX_STATUS_BYTES = 32 * 1024 * 1024
 MAX_STATUS_VALUES = 2_000_000
 """status.json may be larger: a database of 50,000 tasks (the national-scale benchmark, 125 times
 a real kommune) gives 21 MB and 1,084,969 separators; these limits admit about 90,000 tasks."""
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def document_limits(name: str) -> tuple[int, int]:
@@ -413,7 +415,10 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
         seen: set[str] = set()
-        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return result
 
 
@@ -459,14 +464,14 @@ def _parse_json(path: Path, name: str, data: bytes) -> Any:
         raise _fail(path, f"{name} er ikke gyldig JSON: {exc}", "json") from None
 
 
-def _validate(path: Path, name: str, model: type[BaseModel], raw: Any) -> Any:
+def _validate(path: Path, name: str, model: type[ModelT], raw: Any) -> ModelT:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         raise _fail(path, f"{name}: {_validation_message(exc)}", "felter") from None
 
 
-def _load(path: Path, name: str, model: type[BaseModel], data: bytes) -> Any:
+def _load(path: Path, name: str, model: type[ModelT], data: bytes) -> ModelT:
     """`data` parsed (within the limits on values and keys per object) and validated as `model`.
 
     pydantic-core's one-pass `model_validate_json` is about 0.13 s faster at 50,000 tasks, but it
@@ -475,32 +480,6 @@ def _load(path: Path, name: str, model: type[BaseModel], data: bytes) -> Any:
     counts keys refuses such an object while parsing, so that is the one way documents are read.
     """
     return _validate(path, name, model, _parse_json(path, name, data))
-
-
-def _declared_directory(path: Path, size: int) -> tuple[int, int] | None:
-    """(entries, central directory bytes) as the end record says, zip64 included; None if absent.
-
-    Read the way zipfile reads it (the zip64 end record directly before its locator), so the
-    numbers are the ones zipfile would act on; anything it cannot parse it will reject itself.
-    """
-    end_size, locator_size, zip64_size = 22, 20, 56
-    with path.open("rb") as stream:
-        tail_start = max(0, size - end_size - 0xFFFF)
-        stream.seek(tail_start)
-        tail = stream.read()
-        at = tail.rfind(b"PK\x05\x06")
-        if at < 0 or len(tail) - at < end_size:
-            return None
-        entries, directory = struct.unpack_from("<HI", tail, at + 10)
-        locator = tail_start + at - locator_size
-        if locator < zip64_size:
-            return entries, directory
-        stream.seek(locator - zip64_size)
-        record = stream.read(zip64_size + locator_size)
-    if record[zip64_size : zip64_size + 4] != b"PK\x06\x07" or record[:4] != b"PK\x06\x06":
-        return entries, directory
-    entries, directory = struct.unpack_from("<QQ", record, 32)
-    return entries, directory
 
 
 def _open_archive(path: Path) -> zipfile.ZipFile:
@@ -520,7 +499,7 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
             raise _fail(
                 path, "er ikke en gyldig zip-fil (den starter ikke med zip-signaturen)", "zip"
             )
-    declared = _declared_directory(path, size)
+    declared = declared_directory(path, size)
     if declared is not None:
         entries, directory = declared
         if entries > MAX_ENTRIES:

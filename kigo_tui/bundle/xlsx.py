@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
 from kigo_tui.errors import KigoError
@@ -256,7 +256,8 @@ class _Worksheet:
         # A row is one %-format of the row number and each column's argument (after the row
         # number again): a third faster than str.format with numbered fields at 50,000 rows.
         numbers = range(2, n + 2)
-        template, arguments, widths = ['<row r="%s">'], [numbers], []
+        template, widths = ['<row r="%s">'], []
+        arguments: list[Sequence[object]] = [numbers]
         for index, values in enumerate(self._columns(), start=1):
             header = headers[index - 1]
             cell, argument, longest = self._column(strings, letters[index - 1], values, header)
@@ -282,15 +283,17 @@ class _Worksheet:
             return "", values, 0
         if kinds == {str} and header != FILL_COLUMN and "" not in values:
             # Text in every row (ids, titles): the argument is the shared string's index.
-            self.string_cells += len(values)
+            texts = cast("Sequence[str]", values)  # every value's type is str (kinds)
+            self.string_cells += len(texts)
             return (
                 f'<c r="{letter}{{0}}" t="s"><v>{{}}</v></c>',
-                [*map(strings.__getitem__, values)],
-                max(map(len, values)),
+                [*map(strings.__getitem__, texts)],
+                max(map(len, texts)),
             )
         if kinds == {int}:
-            longest = max(len(str(min(values))), len(str(max(values))))
-            return f'<c r="{letter}{{0}}"><v>{{}}</v></c>', values, longest
+            numbers = cast("Sequence[int]", values)  # every value's type is int (kinds)
+            longest = max(len(str(min(numbers))), len(str(max(numbers))))
+            return f'<c r="{letter}{{0}}"><v>{{}}</v></c>', numbers, longest
         # Anything else (dates as text, colours, empty cells): equal values share their XML.
         cells = _ColumnCells(strings, fills=header == FILL_COLUMN)
         if bool in kinds and kinds - {bool, str, type(None)}:
@@ -447,7 +450,7 @@ def _quoted(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def _workbook_xml(names: list[str], sheets: list[_Worksheet]) -> str:
+def _workbook_xml(names: list[str], sheets: Sequence[_Worksheet | _StreamedWorksheet]) -> str:
     entries = "".join(
         f'<sheet name="{_attribute(name)}" sheetId="{i}" r:id="rId{i}"/>'
         for i, name in enumerate(names, start=1)
@@ -590,7 +593,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], when: date) -> bytes:
     return zip_bytes(
         (
             (zip_entry(name), xml.encode("utf-8"))
-            for name, xml in _parts(names, worksheets, strings, when)
+            for name, xml in _parts(names, cast("list[_Worksheet]", worksheets), strings, when)
         ),
         compresslevel=COMPRESS_LEVEL,
     )

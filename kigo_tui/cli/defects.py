@@ -20,16 +20,22 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kigo_tui.cli.args import Subparsers
+    from kigo_tui.domain.defect_labels import DefectStatus, Severity
     from kigo_tui.domain.defects import Assessment
     from kigo_tui.domain.sla_settings import SlaSettings
     from kigo_tui.storage.store import Store
 
+from kigo_tui.cli.args import (
+    add_json_option,
+    add_project_option,
+    add_subcommands,
+)
+from kigo_tui.cli.running import with_store
 from kigo_tui.domain.conflict import add_version_option
 
-PROJECTS = ("STS", "SAPA", "KY", "KSD")
 
-
-def _severity_arg(text: str):
+def severity_arg(text: str) -> Severity:
     from kigo_tui.domain.defect_labels import parse_severity
 
     try:
@@ -38,7 +44,7 @@ def _severity_arg(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _status_arg(text: str):
+def status_arg(text: str) -> DefectStatus:
     from kigo_tui.domain.defect_labels import parse_status
 
     try:
@@ -47,7 +53,7 @@ def _status_arg(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _moment_arg(text: str) -> datetime:
+def moment_arg(text: str) -> datetime:
     from kigo_tui.domain.dates import DateError
     from kigo_tui.domain.times import parse_moment
 
@@ -57,7 +63,7 @@ def _moment_arg(text: str) -> datetime:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _id_arg(text: str) -> int:
+def id_arg(text: str) -> int:
     from kigo_tui.domain.text import MAX_INT, TextError, bounded_int, printable
 
     number = text.strip().removeprefix("FEJL-").removeprefix("fejl-")
@@ -72,67 +78,68 @@ def _id_arg(text: str) -> int:
 MOMENT_HELP = "ÅÅÅÅ-MM-DD TT:MM i dansk tid, eller 'nu'"
 
 
-def add_defect_parser(
-    sub: argparse._SubParsersAction, parser_class: type[argparse.ArgumentParser]
-) -> None:
-    defect = sub.add_parser(
+def register(subparsers: Subparsers) -> None:
+    defect = subparsers.add_parser(
         "defect",
         help="fejllog: fejl indberettet til leverandøren, målt mod SLA'en",
         description="Fejl indberettet til leverandøren under go-live og hyper-care (hovedopgave "
         "10 og 16), med svar- og løsningsfrister pr. alvorlighed fra [sla] i config.toml.",
     )
-    defect_sub = defect.add_subparsers(
-        dest="defect_command", required=True, parser_class=parser_class
-    )
+    defect_sub = add_subcommands(defect, "defect_command")
     add = defect_sub.add_parser("add", help="registrér en fejl")
-    add.add_argument("--project", type=str.upper, choices=PROJECTS, required=True)
+    add_project_option(add, required=True)
     add.add_argument("--title", required=True, help="kort beskrivelse af fejlen")
     add.add_argument(
         "--severity",
-        type=_severity_arg,
+        type=severity_arg,
         required=True,
         metavar="ALVOR",
         help="critical/kritisk, major/alvorlig, minor/mindre, cosmetic/kosmetisk",
     )
     add.add_argument(
-        "--reported", type=_moment_arg, metavar="TIDSPUNKT", help=f"indberettet ({MOMENT_HELP})"
+        "--reported", type=moment_arg, metavar="TIDSPUNKT", help=f"indberettet ({MOMENT_HELP})"
     )
     add.add_argument("--ref", default="", help="leverandørens sagsnummer")
     add.add_argument("--note", default="", help="kommunens egen note (kommer ikke i bundtet)")
     add.add_argument(
         "--status",
-        type=_status_arg,
+        type=status_arg,
         metavar="STATUS",
         help="reported/indberettet (standard), acknowledged/'under behandling', fixed/rettet",
     )
+    add.set_defaults(run=with_store(run_add))
 
     list_ = defect_sub.add_parser("list", help="vis fejlloggen med alder og SLA")
-    list_.add_argument("--project", type=str.upper, choices=PROJECTS)
+    add_project_option(list_)
     list_.add_argument("--open", action="store_true", help="kun åbne fejl (også med --json)")
-    list_.add_argument("--json", action="store_true", help="skriv JSON (som defects.json)")
+    add_json_option(list_, help="skriv JSON (som defects.json)")
+    list_.set_defaults(run=with_store(run_list))
 
     set_ = defect_sub.add_parser("set", help="ændr en fejl (kun de angivne felter)")
-    set_.add_argument("defect_id", type=_id_arg, metavar="NR")
-    set_.add_argument("--status", type=_status_arg, metavar="STATUS")
+    set_.add_argument("defect_id", type=id_arg, metavar="NR")
+    set_.add_argument("--status", type=status_arg, metavar="STATUS")
     set_.add_argument(
         "--at",
-        type=_moment_arg,
+        type=moment_arg,
         metavar="TIDSPUNKT",
         help=f"hvornår status skiftede ({MOMENT_HELP})",
     )
-    set_.add_argument("--project", type=str.upper, choices=PROJECTS)
+    add_project_option(set_)
     set_.add_argument("--title")
-    set_.add_argument("--severity", type=_severity_arg, metavar="ALVOR")
-    set_.add_argument("--reported", type=_moment_arg, metavar="TIDSPUNKT")
+    set_.add_argument("--severity", type=severity_arg, metavar="ALVOR")
+    set_.add_argument("--reported", type=moment_arg, metavar="TIDSPUNKT")
     set_.add_argument("--ref")
     set_.add_argument("--note")
     add_version_option(set_)
+    set_.set_defaults(run=with_store(run_set))
 
     delete = defect_sub.add_parser("delete", help="slet en fejl registreret ved en fejl")
-    delete.add_argument("defect_id", type=_id_arg, metavar="NR")
+    delete.add_argument("defect_id", type=id_arg, metavar="NR")
     add_version_option(delete)
+    delete.set_defaults(run=with_store(run_delete))
 
-    defect_sub.add_parser("summary", help="tal pr. projekt og de aftalte SLA-mål")
+    summary = defect_sub.add_parser("summary", help="tal pr. projekt og de aftalte SLA-mål")
+    summary.set_defaults(run=with_store(run_summary))
 
 
 # ------------------------------------------------------------------ running
@@ -172,96 +179,117 @@ def _print_targets(sla: SlaSettings) -> None:
         )
 
 
-def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> int:
+def _service_levels() -> SlaSettings:
+    """[sla] from config.toml: every defect command checks it, so a bad section stops them all."""
     from kigo_tui.config import load_settings
+
+    return load_settings().service_levels()
+
+
+def run_add(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.domain.defect_labels import DefectStatus
-    from kigo_tui.domain.defects import (
-        DefectError,
-        DefectInput,
-        Policy,
-        assess_all,
-        figures,
-        figures_text,
+    from kigo_tui.domain.defects import DefectInput
+    from kigo_tui.domain.times import now_utc
+    from kigo_tui.storage.defects import add_defect
+
+    _service_levels()  # checked first, as by every defect command
+    now = now_utc()
+    row = add_defect(
+        store,
+        DefectInput(
+            project=args.project,
+            title=args.title,
+            severity=args.severity,
+            reported_at=args.reported or now,
+            status=args.status or DefectStatus.REPORTED,
+            supplier_ref=args.ref,
+            note=args.note,
+        ),
+        now,
     )
-    from kigo_tui.domain.times import local_text, measure_instant, now_utc
-    from kigo_tui.storage.defects import (
-        add_defect,
-        delete_defect,
-        get_defect,
-        list_defects,
-        save_defect,
-        set_status,
-        to_input,
-    )
+    print(f"Registreret fejl {row.id} ({row.project}): {row.title}")
+    return 0
+
+
+def run_set(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.defects import DefectError
+    from kigo_tui.domain.times import now_utc
+    from kigo_tui.storage.defects import get_defect, save_defect, set_status, to_input
     from kigo_tui.storage.store import ConflictError
 
-    sla = load_settings().service_levels()
-    command = args.defect_command
+    _service_levels()  # checked first, as by every defect command
     now = now_utc()
-    if command == "add":
-        row = add_defect(
-            store,
-            DefectInput(
-                project=args.project,
-                title=args.title,
-                severity=args.severity,
-                reported_at=args.reported or now,
-                status=args.status or DefectStatus.REPORTED,
-                supplier_ref=args.ref,
-                note=args.note,
-            ),
-            now,
+    fields = {
+        name: value
+        for name, value in (
+            ("project", args.project),
+            ("title", args.title),
+            ("severity", args.severity),
+            ("reported_at", args.reported),
+            ("supplier_ref", args.ref),
+            ("note", args.note),
         )
-        print(f"Registreret fejl {row.id} ({row.project}): {row.title}")
-        return 0
-    if command == "set":
-        fields = {
-            name: value
-            for name, value in (
-                ("project", args.project),
-                ("title", args.title),
-                ("severity", args.severity),
-                ("reported_at", args.reported),
-                ("supplier_ref", args.ref),
-                ("note", args.note),
+        if value is not None
+    }
+    if not fields and args.status is None:
+        raise DefectError("intet at ændre: angiv --status, --title, --severity, --ref …")
+    if args.at is not None and args.status is None:
+        raise DefectError("--at hører til --status (hvornår status skiftede)")
+    current = get_defect(store, args.defect_id)
+    seen = args.expected_version or current.version
+    row = current
+    try:
+        if fields:
+            row = save_defect(
+                store, args.defect_id, replace(to_input(current), **fields), seen, now
             )
-            if value is not None
-        }
-        if not fields and args.status is None:
-            raise DefectError("intet at ændre: angiv --status, --title, --severity, --ref …")
-        if args.at is not None and args.status is None:
-            raise DefectError("--at hører til --status (hvornår status skiftede)")
-        current = get_defect(store, args.defect_id)
-        seen = args.expected_version or current.version
-        row = current
-        try:
-            if fields:
-                row = save_defect(
-                    store, args.defect_id, replace(to_input(current), **fields), seen, now
-                )
-            if args.status is not None:
-                version = row.version if fields else seen
-                row = set_status(store, args.defect_id, args.status, args.at, version, now)
-        except ConflictError as exc:
-            raise DefectError(_stale(store, args, fields, exc)) from None
-        print(f"Fejl {row.id}: {row.status.value}, {row.title}")
-        return 0
-    if command == "delete":
-        try:
-            row = delete_defect(store, args.defect_id, args.expected_version)
-        except ConflictError as exc:
-            raise DefectError(_stale(store, args, {}, exc)) from None
-        print(f"Slettet fejl {row.id}: {row.title}")
-        return 0
-    at = measure_instant(today, now)
+        if args.status is not None:
+            version = row.version if fields else seen
+            row = set_status(store, args.defect_id, args.status, args.at, version, now)
+    except ConflictError as exc:
+        raise DefectError(_stale(store, args, fields, exc)) from None
+    print(f"Fejl {row.id}: {row.status.value}, {row.title}")
+    return 0
+
+
+def run_delete(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.defects import DefectError
+    from kigo_tui.storage.defects import delete_defect
+    from kigo_tui.storage.store import ConflictError
+
+    _service_levels()  # checked first, as by every defect command
+    try:
+        row = delete_defect(store, args.defect_id, args.expected_version)
+    except ConflictError as exc:
+        raise DefectError(_stale(store, args, {}, exc, deleting=True)) from None
+    print(f"Slettet fejl {row.id}: {row.title}")
+    return 0
+
+
+def run_summary(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.defects import Policy, assess_all, figures, figures_text
+    from kigo_tui.domain.times import measure_instant, now_utc
+    from kigo_tui.storage.defects import list_defects
+
+    sla = _service_levels()
+    at = measure_instant(today, now_utc())
+    rows = assess_all(list_defects(store, None), Policy.from_settings(sla), at)
+    for line in figures(rows):
+        print(figures_text(line))
+    _print_targets(sla)
+    return 0
+
+
+def run_list(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.defects import Policy, assess_all
+    from kigo_tui.domain.times import local_text, measure_instant, now_utc
+    from kigo_tui.storage.defects import list_defects
+
+    sla = _service_levels()
+    at = measure_instant(today, now_utc())
     policy = Policy.from_settings(sla)
-    defects = list_defects(store, getattr(args, "project", None))
+    defects = list_defects(store, args.project)
     rows = assess_all(defects, policy, at)
-    if command == "summary":
-        for line in figures(rows):
-            print(figures_text(line))
-        _print_targets(sla)
-        return 0
     if args.json:  # the same defects, measured at the same instant, as the text below
         from kigo_tui.bundle.extras import defects_document
 
@@ -281,7 +309,12 @@ def run_defect_command(store: Store, args: argparse.Namespace, today: date) -> i
 
 
 def _stale(
-    store: Store, args: argparse.Namespace, fields: dict[str, object], exc: Exception
+    store: Store,
+    args: argparse.Namespace,
+    fields: dict[str, object],
+    exc: Exception,
+    *,
+    deleting: bool = False,
 ) -> str:
     """The refusal of `defect set/delete --version N` on a defect changed since version N."""
     from kigo_tui.domain.conflict import stale_text
@@ -290,13 +323,13 @@ def _stale(
     if args.expected_version is None:
         return str(exc)
     current = get_defect(store, args.defect_id)
-    wanted = [
+    wanted: list[tuple[str, object, object]] = [
         (_LABELS[name], _plain(getattr(current, name)), _plain(value))
         for name, value in fields.items()
     ]
     if getattr(args, "status", None) is not None:
         wanted.append(("status", current.status.value, args.status.value))
-    if args.defect_command == "delete":
+    if deleting:
         wanted.append(("fejlen", current.title, "slettet"))
     return stale_text(
         f"fejl {args.defect_id}",

@@ -18,7 +18,14 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kigo_tui.cli.args import add_force_option, add_subcommands
+from kigo_tui.cli.running import with_store
+from kigo_tui.domain.conflict import add_version_option
+
 if TYPE_CHECKING:
+    from datetime import date
+
+    from kigo_tui.cli.args import Subparsers
     from kigo_tui.domain.exit_strategy import AreaAnalysis, CaseArea
     from kigo_tui.storage.exit_strategy import StaleArea
     from kigo_tui.storage.store import Store
@@ -71,7 +78,7 @@ def _casefold(text: str) -> str:
     return text.strip().casefold()
 
 
-def _int_arg(text: str) -> int:
+def int_arg(text: str) -> int:
     from kigo_tui.domain.text import MAX_INT, TextError, bounded_int
 
     try:
@@ -85,7 +92,7 @@ def _add_field_options(parser: argparse.ArgumentParser, *, required: bool) -> No
         needed = required and dest in ("field_area", "case_area", "kle")
         parser.add_argument(option, dest=dest, required=needed, metavar="TEKST", help=help_text)
     for option, dest, help_text in COUNT_OPTIONS:
-        parser.add_argument(option, dest=dest, type=_int_arg, metavar="ANTAL", help=help_text)
+        parser.add_argument(option, dest=dest, type=int_arg, metavar="ANTAL", help=help_text)
     for option, dest, help_text in BOOL_OPTIONS:
         parser.add_argument(
             option, dest=dest, action=argparse.BooleanOptionalAction, default=None, help=help_text
@@ -112,18 +119,14 @@ def _add_field_options(parser: argparse.ArgumentParser, *, required: bool) -> No
     )
 
 
-def add_exit_parser(
-    sub: argparse._SubParsersAction, parser_class: type[argparse.ArgumentParser]
-) -> None:
-    from kigo_tui.domain.conflict import add_version_option
-
-    exit_ = sub.add_parser(
+def register(subparsers: Subparsers) -> None:
+    exit_ = subparsers.add_parser(
         "exit",
         help="KMD Sag-exitstrategi (SAPA): sagsområder",
         description="KMD Sag-exitstrategien under SAPA: dokumentationsarket (R1) med et "
         "sagsområde pr. række, brugsmønstermodellen (R2), løsningsscenarier og prioritering.",
     )
-    exit_sub = exit_.add_subparsers(dest="exit_command", required=True, parser_class=parser_class)
+    exit_sub = add_subcommands(exit_, "exit_command")
 
     list_ = exit_sub.add_parser(
         "list",
@@ -139,18 +142,22 @@ def add_exit_parser(
         "--scenario", type=_casefold, choices=(*SCENARIO_CHOICES, NONE_WORD), help="kun dette"
     )
     list_.add_argument("--critical", action="store_true", help="kun forretningskritiske")
+    list_.set_defaults(run=with_store(run_list))
 
     add = exit_sub.add_parser("add", help="tilføj et sagsområde")
     _add_field_options(add, required=True)
+    add.set_defaults(run=with_store(run_add))
 
     edit = exit_sub.add_parser("edit", help="ændr et sagsområde (kun de angivne felter)")
-    edit.add_argument("area_id", type=_int_arg, metavar="ID")
+    edit.add_argument("area_id", type=int_arg, metavar="ID")
     _add_field_options(edit, required=False)
     add_version_option(edit)
+    edit.set_defaults(run=with_store(run_edit))
 
     delete = exit_sub.add_parser("delete", help="slet et sagsområde")
-    delete.add_argument("area_id", type=_int_arg, metavar="ID")
+    delete.add_argument("area_id", type=int_arg, metavar="ID")
     add_version_option(delete)
+    delete.set_defaults(run=with_store(run_delete))
 
     pattern = exit_sub.add_parser(
         "pattern",
@@ -163,28 +170,31 @@ def add_exit_parser(
         "5 Kan I se de relevante adviser i fagsystemet? "
         "Træet stopper, så snart mønsteret er afgjort.",
     )
-    pattern.add_argument("area_id", type=_int_arg, metavar="ID")
+    pattern.add_argument("area_id", type=int_arg, metavar="ID")
     pattern.add_argument(
         "--answers", required=True, metavar="SVAR", help="fx ja,nej,ja,ja,nej (kommasepareret)"
     )
+    pattern.set_defaults(run=with_store(run_pattern))
 
-    exit_sub.add_parser("summary", help="sagsområder pr. scenarie og mønster; indkøb")
+    summary = exit_sub.add_parser("summary", help="sagsområder pr. scenarie og mønster; indkøb")
+    summary.set_defaults(run=with_store(run_summary))
 
     export = exit_sub.add_parser("export-xlsx", help="skriv dokumentationsarket som Excel")
     export.add_argument("--out", type=Path, required=True, metavar="FIL.xlsx")
-    export.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    add_force_option(export)
+    export.set_defaults(run=with_store(run_export))
 
     import_ = exit_sub.add_parser(
         "import-xlsx", help="læs et udfyldt dokumentationsark (Excel) ind"
     )
     import_.add_argument("file", type=Path, metavar="FIL.xlsx")
     import_.add_argument("--dry-run", action="store_true", help="vis kun hvad der ville ske")
-    import_.add_argument(
-        "--force",
-        action="store_true",
+    add_force_option(
+        import_,
         help="skriv arkets værdier, også i rækker en anden har ændret siden eksporten (kolonnen "
         "Version); det overskriver kollegaens ændringer",
     )
+    import_.set_defaults(run=with_store(run_import))
 
 
 # ------------------------------------------------------------------ running
@@ -194,15 +204,6 @@ def _error(message: str) -> Exception:
     from kigo_tui.storage.exit_strategy import CaseAreaError
 
     return CaseAreaError(message)
-
-
-def _find(store: Store, area_id: int) -> CaseArea:
-    from kigo_tui.storage.exit_strategy import list_areas
-
-    for area in list_areas(store):
-        if area.id == area_id:
-            return area
-    raise _error(f"ukendt sagsområde: id {area_id} (se 'kigo exit list')")
 
 
 def _find_versioned(store: Store, area_id: int) -> tuple[CaseArea, int]:
@@ -308,7 +309,7 @@ def _print_table(rows: list[AreaAnalysis]) -> None:
         print(fmt(row))
 
 
-def _list(store: Store, args: argparse.Namespace) -> int:
+def run_list(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.domain.exit_strategy import analyse
     from kigo_tui.storage.exit_strategy import list_areas
 
@@ -342,7 +343,7 @@ def _warn_if_flagged(area: CaseArea) -> None:
         print(f"⚠ Mønster {area.pattern} kræver et løsningsscenarie: --scenario 1–4")
 
 
-def _add(store: Store, args: argparse.Namespace) -> int:
+def run_add(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.formats.exit_strategy import validate_danish
     from kigo_tui.storage.exit_strategy import save_area
 
@@ -352,7 +353,7 @@ def _add(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _edit(store: Store, args: argparse.Namespace) -> int:
+def run_edit(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.formats.exit_strategy import FIELD_HEADERS, validate_danish
     from kigo_tui.storage.exit_strategy import save_area
 
@@ -374,7 +375,7 @@ def _edit(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _delete(store: Store, args: argparse.Namespace) -> int:
+def run_delete(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.storage.exit_strategy import delete_area
     from kigo_tui.storage.store import ConflictError
 
@@ -428,7 +429,7 @@ def decide_pattern(answers: list[bool]) -> tuple[str, list[tuple[str, bool]]]:
     return pattern, trail
 
 
-def _pattern(store: Store, args: argparse.Namespace) -> int:
+def run_pattern(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.domain.exit_strategy import explain
     from kigo_tui.formats.exit_strategy import validate_danish
     from kigo_tui.storage.exit_strategy import save_area
@@ -446,7 +447,7 @@ def _pattern(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(store: Store) -> int:
+def run_summary(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.domain.exit_strategy import summarise
     from kigo_tui.storage.exit_strategy import list_areas
 
@@ -457,7 +458,7 @@ def _summary(store: Store) -> int:
     return 0
 
 
-def _export(store: Store, args: argparse.Namespace) -> int:
+def run_export(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.formats.exit_strategy import export_xlsx
     from kigo_tui.storage.exit_strategy import list_versioned
 
@@ -467,7 +468,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(store: Store, args: argparse.Namespace) -> int:
+def run_import(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.formats.exit_strategy import read_import
     from kigo_tui.storage.exit_strategy import (
         ImportConflictError,
@@ -526,7 +527,7 @@ def _stale_import_text(path: Path, rows: dict[int, int], stale: list[StaleArea])
     for entry in stale:
         area_id = entry.current.id
         lines.append(
-            f"  række {rows.get(area_id, '?')}, id {area_id} '{entry.current.case_area}' "
+            f"  række {'?' if area_id is None else rows.get(area_id, '?')}, id {area_id} '{entry.current.case_area}' "
             f"(arket har version {entry.sheet_version}, databasen version "
             f"{entry.current_version}):"
         )
@@ -541,24 +542,3 @@ def _stale_import_text(path: Path, rows: dict[int, int], stale: list[StaleArea])
         "kollegaens ændringer ovenfor)."
     )
     return "\n".join(lines)
-
-
-def run_exit_command(store: Store, args: argparse.Namespace) -> int:
-    command = args.exit_command
-    if command == "list":
-        return _list(store, args)
-    if command == "add":
-        return _add(store, args)
-    if command == "edit":
-        return _edit(store, args)
-    if command == "delete":
-        return _delete(store, args)
-    if command == "pattern":
-        return _pattern(store, args)
-    if command == "summary":
-        return _summary(store)
-    if command == "export-xlsx":
-        return _export(store, args)
-    if command == "import-xlsx":
-        return _import(store, args)
-    raise _error(f"ukendt exit-kommando: {command}")

@@ -1,38 +1,106 @@
-"""The organisation commands of the CLI: people, roles, responsibility, mine opgaver, dialogue."""
+"""The organisation commands: `kigo people`, `role`, `responsible`, `mine` and `dialogue`.
+
+Only argparse and light domain modules are imported at module level: `kigo --version` builds these
+parsers too.
+"""
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import TYPE_CHECKING
 
-from kigo_tui.config import load_settings
-from kigo_tui.domain.organisation import ESCALATIONS
-from kigo_tui.domain.rules import severity
-from kigo_tui.formats.status import colour_word
-from kigo_tui.storage.organisation import (
-    ROLES,
-    Organisation,
-    OrganisationError,
-    add_person,
-    assign_role,
-    log_dialogue,
-    read_organisation,
-    remove_person,
-    set_responsibility,
-    unassign_role,
-)
-from kigo_tui.storage.store import Store
+from kigo_tui.cli.args import add_project_option, add_subcommands, date_arg
+from kigo_tui.cli.running import with_store
+from kigo_tui.domain.conflict import add_version_option
+
+if TYPE_CHECKING:
+    from kigo_tui.cli.args import Subparsers
+    from kigo_tui.storage.store import Store
 
 
-def mine_sorted(store: Store, org: Organisation, person_id: int, today: date) -> list:
-    """The person's tasks (accountable or doer), worst colour first, then by due date."""
-    tasks = store.snapshot().tasks_by_id()
-    mine = [tasks[t] for t in org.tasks_of(person_id) if t in tasks]
-    mine.sort(key=lambda t: (-severity(t.colour(today)), t.due or date.max, t.id))
-    return mine
+def register(subparsers: Subparsers) -> None:
+    people = subparsers.add_parser("people", help="personer i implementeringsorganisationen")
+    people_sub = add_subcommands(people, "people_command")
+    people_add = people_sub.add_parser("add", help="tilføj en person")
+    people_add.add_argument("name")
+    for option in ("--title", "--unit", "--email", "--phone"):
+        people_add.add_argument(option, default="")
+    people_add.set_defaults(run=with_store(run_people_add))
+    people_list = people_sub.add_parser("list", help="vis personer og deres roller")
+    people_list.set_defaults(run=with_store(run_people_list))
+    people_remove = people_sub.add_parser("remove", help="fjern en person (opgaverne bliver)")
+    people_remove.add_argument("person", help="id, e-mail eller fulde navn")
+    people_remove.set_defaults(run=with_store(run_people_remove))
+
+    role = subparsers.add_parser("role", help="roller: tildel og fjern")
+    role_sub = add_subcommands(role, "role_command")
+    role_assign = role_sub.add_parser("assign", help="giv en person en rolle")
+    role_assign.add_argument("person")
+    role_assign.add_argument("role", help="rollens kode, se 'kigo role list'")
+    add_project_option(role_assign)
+    role_assign.add_argument(
+        "--direktion", action="store_true", help="styregruppemedlem fra direktionen"
+    )
+    role_assign.set_defaults(run=with_store(run_role_assign))
+    role_remove = role_sub.add_parser("remove", help="fjern en rolle fra en person")
+    role_remove.add_argument("person")
+    role_remove.add_argument("role")
+    add_project_option(role_remove)
+    role_remove.set_defaults(run=with_store(run_role_remove))
+    role_list = role_sub.add_parser(
+        "list", help="rollerne og hvem der har dem, med KOMBITs anbefalinger"
+    )
+    role_list.set_defaults(run=with_store(run_role_list))
+
+    responsible = subparsers.add_parser("responsible", help="sæt ansvarlig og udfører på en opgave")
+    responsible.add_argument("task_id")
+    responsible.add_argument("--accountable", help="ansvarlig (tom streng fjerner)")
+    responsible.add_argument("--doer", help="udfører (tom streng fjerner)")
+    add_version_option(responsible)
+    responsible.set_defaults(run=with_store(run_responsible))
+
+    mine = subparsers.add_parser(
+        "mine", help="mine opgaver (identiteten 'me' i config.toml eller --me)"
+    )
+    mine.add_argument("--me", help="person (id, e-mail eller navn)")
+    mine.set_defaults(run=with_store(run_mine))
+
+    dialogue = subparsers.add_parser("dialogue", help="KOMBITs opfølgning: log og vis dialogen")
+    dialogue_sub = add_subcommands(dialogue, "dialogue_command")
+    dialogue_log = dialogue_sub.add_parser("log", help="registrér en opfølgning fra KOMBIT")
+    add_project_option(dialogue_log, required=True)
+    dialogue_log.add_argument("--form", choices=("mail", "telefon", "møde"), required=True)
+    dialogue_log.add_argument("--topic", required=True)
+    dialogue_log.add_argument("--actions", default="", help="aftalte handlinger")
+    dialogue_log.add_argument(
+        "--escalation", choices=("none", "direktion", "kommunalbestyrelse"), default="none"
+    )
+    dialogue_log.add_argument("--task", action="append", default=[], dest="tasks", metavar="OPGAVE")
+    dialogue_log.add_argument("--date", type=date_arg, help="dato (standard: i dag)")
+    dialogue_log.set_defaults(run=with_store(run_dialogue_log))
+    dialogue_list = dialogue_sub.add_parser("list", help="vis dialogen")
+    add_project_option(dialogue_list)
+    dialogue_list.set_defaults(run=with_store(run_dialogue_list))
 
 
-def _print_people(org: Organisation) -> None:
+# ------------------------------------------------------------------ people and roles
+
+
+def run_people_add(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.storage.organisation import add_person
+
+    person = add_person(
+        store, args.name, title=args.title, unit=args.unit, email=args.email, phone=args.phone
+    )
+    print(f"Tilføjet {person.id}: {person.name}")
+    return 0
+
+
+def run_people_list(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.storage.organisation import read_organisation
+
+    org = read_organisation(store)
     if not org.people:
         print("Ingen personer endnu: 'kigo people add NAVN --email …'")
     for person in org.people.values():
@@ -41,9 +109,38 @@ def _print_people(org: Organisation) -> None:
             x for x in (person.title, person.unit, person.email, person.phone) if x
         )
         print(f"{person.id:>3}  {person.name}{' · ' + contact if contact else ''}\n     {roles}")
+    return 0
 
 
-def _print_roles(org: Organisation) -> None:
+def run_people_remove(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.storage.organisation import remove_person
+
+    person, emptied = remove_person(store, args.person)
+    print(f"Fjernet {person.name}; {len(emptied)} opgaver mistede ansvarlig/udfører")
+    return 0
+
+
+def run_role_assign(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.storage.organisation import assign_role
+
+    row = assign_role(store, args.person, args.role, args.project, from_direktion=args.direktion)
+    print(f"Rolle tildelt: {row.label}")
+    return 0
+
+
+def run_role_remove(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.storage.organisation import unassign_role
+
+    unassign_role(store, args.person, args.role, args.project)
+    print("Rollen er fjernet")
+    return 0
+
+
+def run_role_list(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.formats.status import colour_word
+    from kigo_tui.storage.organisation import ROLES, read_organisation
+
+    org = read_organisation(store)
     for code, spec in ROLES.items():
         holders = [r for r in org.roles if r.role == code]
         names = ", ".join(
@@ -55,99 +152,33 @@ def _print_roles(org: Organisation) -> None:
     print("\nKOMBITs anbefalede organisering:")
     for check in org.readiness():
         print(f"  {colour_word(check.colour):<7} {check.title}: {check.detail}")
+    return 0
 
 
-def run_organisation_command(store: Store, args: argparse.Namespace, today: date) -> int:
-    command = args.command
-    if command == "people":
-        if args.people_command == "add":
-            person = add_person(
-                store,
-                args.name,
-                title=args.title,
-                unit=args.unit,
-                email=args.email,
-                phone=args.phone,
-            )
-            print(f"Tilføjet {person.id}: {person.name}")
-        elif args.people_command == "list":
-            _print_people(read_organisation(store))
-        else:
-            person, emptied = remove_person(store, args.person)
-            print(f"Fjernet {person.name}; {len(emptied)} opgaver mistede ansvarlig/udfører")
-        return 0
-    if command == "role":
-        if args.role_command == "assign":
-            row = assign_role(
-                store, args.person, args.role, args.project, from_direktion=args.direktion
-            )
-            print(f"Rolle tildelt: {row.label}")
-        elif args.role_command == "remove":
-            unassign_role(store, args.person, args.role, args.project)
-            print("Rollen er fjernet")
-        else:
-            _print_roles(read_organisation(store))
-        return 0
-    if command == "responsible":
-        if args.accountable is None and args.doer is None:
-            raise OrganisationError("angiv --accountable og/eller --doer")
-        changes = {}
-        if args.accountable is not None:
-            changes["accountable"] = args.accountable
-        if args.doer is not None:
-            changes["doer"] = args.doer
-        from kigo_tui.storage.store import ConflictError
+# ------------------------------------------------------------------ tasks
 
-        try:
-            accountable, doer = set_responsibility(
-                store, args.task_id, **changes, expected_version=args.expected_version
-            )
-        except ConflictError as exc:
-            raise OrganisationError(_responsibility_stale(store, args, changes, exc)) from None
-        print(
-            f"{args.task_id}: ansvarlig {accountable.name if accountable else '—'}, "
-            f"udfører {doer.name if doer else '—'}"
+
+def run_responsible(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.storage.organisation import OrganisationError, set_responsibility
+    from kigo_tui.storage.store import ConflictError
+
+    if args.accountable is None and args.doer is None:
+        raise OrganisationError("angiv --accountable og/eller --doer")
+    changes: dict[str, str] = {}
+    if args.accountable is not None:
+        changes["accountable"] = args.accountable
+    if args.doer is not None:
+        changes["doer"] = args.doer
+    try:
+        accountable, doer = set_responsibility(
+            store, args.task_id, **changes, expected_version=args.expected_version
         )
-        return 0
-    if command == "mine":
-        me = args.me or load_settings().me
-        if not me:
-            raise OrganisationError("hvem er du? Sæt 'me' i config.toml, KIGO_ME eller brug --me")
-        org = read_organisation(store)
-        person = org.find(me)
-        if person is None:
-            raise OrganisationError(f"ukendt person: '{me}'")
-        tasks = mine_sorted(store, org, person.id, today)
-        print(f"Mine opgaver – {person.name}: {len(tasks)}")
-        for task in tasks:
-            acc, doer = org.responsibility.get(task.id, (None, None))
-            role = "/".join(
-                r for r, pid in (("ansvarlig", acc), ("udfører", doer)) if pid == person.id
-            )
-            print(
-                f"  {colour_word(task.colour(today)):<7} {task.id:<12} frist {task.due or '—'}  "
-                f"{task.title} ({role})"
-            )
-        return 0
-    if args.dialogue_command == "log":
-        row = log_dialogue(
-            store,
-            args.date or today,
-            args.project,
-            args.form,
-            args.topic,
-            actions=args.actions,
-            escalation=args.escalation,
-            task_ids=args.tasks,
-        )
-        print(f"Registreret dialog {row.id} med KOMBIT om {row.project}: {row.topic}")
-        return 0
-    org = read_organisation(store)
-    for d in org.dialogues_for(args.project):
-        tasks = f" · opgaver: {', '.join(d.task_ids)}" if d.task_ids else ""
-        print(f"{d.on} {d.project} {d.form}: {d.topic} ({ESCALATIONS[d.escalation]}){tasks}")
-        if d.actions:
-            print(f"    aftalt: {d.actions}")
+    except ConflictError as exc:
+        raise OrganisationError(_responsibility_stale(store, args, changes, exc)) from None
+    print(
+        f"{args.task_id}: ansvarlig {accountable.name if accountable else '—'}, "
+        f"udfører {doer.name if doer else '—'}"
+    )
     return 0
 
 
@@ -156,10 +187,11 @@ def _responsibility_stale(
 ) -> str:
     """The refusal of `responsible --version N` on a task changed since version N."""
     from kigo_tui.domain.conflict import stale_text
+    from kigo_tui.storage.organisation import read_organisation
 
     org = read_organisation(store)
     now = org.responsibility.get(args.task_id, (None, None))
-    fields = [
+    fields: list[tuple[str, object, object]] = [
         (label, org.name(now[index]), changes[key] or None)
         for index, (key, label) in enumerate((("accountable", "ansvarlig"), ("doer", "udfører")))
         if key in changes
@@ -171,3 +203,54 @@ def _responsibility_stale(
         fields,
         store.history_of(args.task_id),
     )
+
+
+def run_mine(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.config import load_settings
+    from kigo_tui.formats.status import colour_word
+    from kigo_tui.storage.organisation import my_tasks
+
+    mine = my_tasks(store, args.me or load_settings().me, today)
+    person = mine.person
+    print(f"Mine opgaver – {person.name}: {len(mine.tasks)}")
+    for task in mine.tasks:
+        acc, doer = mine.org.responsibility.get(task.id, (None, None))
+        role = "/".join(r for r, pid in (("ansvarlig", acc), ("udfører", doer)) if pid == person.id)
+        print(
+            f"  {colour_word(task.colour(today)):<7} {task.id:<12} frist {task.due or '—'}  "
+            f"{task.title} ({role})"
+        )
+    return 0
+
+
+# ------------------------------------------------------------------ dialogue with KOMBIT
+
+
+def run_dialogue_log(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.storage.organisation import log_dialogue
+
+    row = log_dialogue(
+        store,
+        args.date or today,
+        args.project,
+        args.form,
+        args.topic,
+        actions=args.actions,
+        escalation=args.escalation,
+        task_ids=args.tasks,
+    )
+    print(f"Registreret dialog {row.id} med KOMBIT om {row.project}: {row.topic}")
+    return 0
+
+
+def run_dialogue_list(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.organisation import ESCALATIONS
+    from kigo_tui.storage.organisation import read_organisation
+
+    org = read_organisation(store)
+    for d in org.dialogues_for(args.project):
+        tasks = f" · opgaver: {', '.join(d.task_ids)}" if d.task_ids else ""
+        print(f"{d.on} {d.project} {d.form}: {d.topic} ({ESCALATIONS[d.escalation]}){tasks}")
+        if d.actions:
+            print(f"    aftalt: {d.actions}")
+    return 0

@@ -14,53 +14,48 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kigo_tui.cli.args import add_force_option, add_json_option, add_project_option
+from kigo_tui.cli.running import with_store
+
 if TYPE_CHECKING:
+    from kigo_tui.cli.args import Subparsers
     from kigo_tui.domain.progress import Progress
     from kigo_tui.storage.store import Store
 
-PROJECTS = ("STS", "SAPA", "KY", "KSD")
 
-
-def add_report_parsers(
-    sub: argparse._SubParsersAction, parser_class: type[argparse.ArgumentParser]
-) -> None:
-    calendar = sub.add_parser(
+def register(subparsers: Subparsers) -> None:
+    calendar = subparsers.add_parser(
         "calendar",
         help="skriv åbne opgavers frister og varsler som kalenderfil (.ics)",
         description="En heldagsbegivenhed på hver åben opgaves frist og én, når varslet "
         "begynder. Faste UID'er: en ny import opdaterer begivenhederne i stedet for at lave "
         "dubletter. Åbnes i Outlook, Google Kalender, Apple Kalender m.fl.",
     )
-    calendar.add_argument("--project", type=str.upper, choices=PROJECTS)
+    add_project_option(calendar)
     calendar.add_argument(
         "--mine", action="store_true", help="kun mine opgaver ('me' i config.toml eller --me)"
     )
     calendar.add_argument("--me", help="person (id, e-mail eller navn) for --mine")
     calendar.add_argument("--out", type=Path, required=True, metavar="FIL.ics")
-    calendar.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    add_force_option(calendar)
+    calendar.set_defaults(run=with_store(run_calendar))
 
-    progress = sub.add_parser(
+    progress = subparsers.add_parser(
         "progress",
         help="fremdrift pr. uge: fuldført mod planen, røde og gule",
         description="Ugetal fra historikken: opgaver tilbage mod planen (fristerne) og antal "
         "røde og gule opgaver pr. uge. Samme tal som grafen i TUI'en (p) og arket Fremdrift.",
     )
-    progress.add_argument("--project", type=str.upper, choices=PROJECTS)
-    progress.add_argument("--json", action="store_true", help="skriv JSON")
+    add_project_option(progress)
+    add_json_option(progress)
+    progress.set_defaults(run=with_store(run_progress))
 
 
-def _mine_ids(store: Store, me: str | None) -> list[str]:
+def _mine_ids(store: Store, me: str | None, today: date) -> list[str]:
     from kigo_tui.config import load_settings
-    from kigo_tui.storage.organisation import OrganisationError, read_organisation
+    from kigo_tui.storage.organisation import my_tasks
 
-    who = me or load_settings().me
-    if not who:
-        raise OrganisationError("hvem er du? Sæt 'me' i config.toml, KIGO_ME eller brug --me")
-    org = read_organisation(store)
-    person = org.find(who)
-    if person is None:
-        raise OrganisationError(f"ukendt person: '{who}' (se 'kigo people list')")
-    return org.tasks_of(person.id)
+    return [task.id for task in my_tasks(store, me or load_settings().me, today).tasks]
 
 
 def run_calendar(store: Store, args: argparse.Namespace, today: date) -> int:
@@ -72,7 +67,7 @@ def run_calendar(store: Store, args: argparse.Namespace, today: date) -> int:
 
         raise ExportError(f"{args.out}: kalenderfilen skal hedde noget med .ics")
     snapshot = store.snapshot()
-    ids = _mine_ids(store, args.me) if args.mine else None
+    ids = _mine_ids(store, args.me, today) if args.mine else None
     data, count = calendar_bytes(snapshot, today, task_ids=ids, project=args.project)
     write_atomically(args.out, data, force=args.force)
     print(f"Skrev {args.out}: {count} begivenheder ({len(data)} bytes)")

@@ -29,7 +29,8 @@ from pydantic import (
 )
 
 from kigo_tui.domain.rules import Category
-from kigo_tui.domain.seed import PROJECT_CODES, seed_file
+from kigo_tui.domain.seed import PROJECT_CODES, PROJECT_PATTERN, ProjectCode, seed_file
+from kigo_tui.domain.tasks import WARN_DAYS_MAX
 from kigo_tui.domain.text import clean_text
 from kigo_tui.errors import KigoError
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 CATALOGUE_PATH = seed_file("catalogue.toml")
 """The shipped catalogue (edited in the checkout's seed/, read from the installed package)."""
 
-TASK_ID_PATTERN = re.compile(r"^(STS|SAPA|KY|KSD)-(\d{2})-(\d{2})$")
+TASK_ID_PATTERN = re.compile(rf"^({PROJECT_PATTERN})-(\d{{2}})-(\d{{2}})$")
 DEFAULT_WARN_DAYS = 14
 MAX_CATALOGUE_BYTES = 4 * 1024 * 1024
 """Largest catalogue file read (the shipped one: 0.15 MB)."""
@@ -71,7 +72,7 @@ class _Strict(BaseModel):
 
 
 class ProjectSpec(_Strict):
-    code: Literal["STS", "SAPA", "KY", "KSD"]
+    code: ProjectCode
     name: Name
     description: Text = ""
 
@@ -87,7 +88,7 @@ class MainTaskSpec(_Strict):
 class SkipSpec(_Strict):
     """A project that does not use a hovedopgave, and why."""
 
-    project: Literal["STS", "SAPA", "KY", "KSD"]
+    project: ProjectCode
     main_task: Annotated[int, Field(ge=1, le=16)]
     reason: Name
 
@@ -100,7 +101,7 @@ class TaskSpec(_Strict):
     phase: Phase
     start_offset: Offset
     due_offset: Offset
-    warn_days: Annotated[int, Field(ge=0, le=365)] = DEFAULT_WARN_DAYS
+    warn_days: Annotated[int, Field(ge=0, le=WARN_DAYS_MAX)] = DEFAULT_WARN_DAYS
     checklist: Annotated[tuple[Name, ...], FailFast()] = ()
     exit_priority: ExitPriority | None = None
     """For SAPA's KMD Sag exit items: KOMBIT's marking, which decides the category."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+
     from kigo_tui.models.readmodels import TaskDetail, TaskRow
 
 EMPTY = "—"
@@ -115,9 +117,9 @@ def version_number(text: str) -> int:
     return value
 
 
-def add_version_option(parser: object) -> None:
+def add_version_option(parser: argparse.ArgumentParser) -> None:
     """The optional `--version N` of a command that changes a row (argparse parser)."""
-    parser.add_argument(  # type: ignore[attr-defined]
+    parser.add_argument(
         "--version",
         dest="expected_version",
         type=version_number,

@@ -12,12 +12,10 @@ Pure functions over plain rows; no Textual, no database.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from kigo_tui.domain.catalogue import PROJECT_CODES
 from kigo_tui.domain.dates import check_date
 from kigo_tui.domain.defect_labels import (
     SEVERITY_LABELS,
@@ -25,6 +23,7 @@ from kigo_tui.domain.defect_labels import (
     DefectStatus,
     Severity,
 )
+from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.domain.sla import SlaClock
 from kigo_tui.domain.sla_settings import SlaSettings
 from kigo_tui.domain.text import clean_text
@@ -289,6 +288,16 @@ class Figures:
         return None if self.median_fix is None else self.median_fix.total_seconds() / 3600
 
 
+def _median(durations: list[timedelta]) -> timedelta:
+    """statistics.median for durations (typeshed gives statistics numbers only): the middle one,
+    or the mean of the two in the middle."""
+    ordered = sorted(durations)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _figures(project: str, rows: list[Assessment]) -> Figures:
     fixes = [a.fix_time for a in rows if a.fix_time is not None]
     return Figures(
@@ -297,7 +306,7 @@ def _figures(project: str, rows: list[Assessment]) -> Figures:
         open=sum(1 for a in rows if a.is_open),
         breached=sum(1 for a in rows if a.breached),
         open_breached=sum(1 for a in rows if a.is_open and a.breached),
-        median_fix=statistics.median(fixes) if fixes else None,
+        median_fix=_median(fixes) if fixes else None,
     )
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -138,6 +138,48 @@ class CaseArea(BaseModel):
         if info.context and info.context.get(STORED):
             return value
         return clean_text(value, "teksten", multiline=True, strip=False)
+
+
+@dataclass(frozen=True)
+class AreaField:
+    """One field of a sagsområde as the documentation sheet names it (its column header)."""
+
+    header: str
+    field: str
+    kind: str
+    """text, id, kle, bool, count, pattern, complexity or scenario."""
+
+
+AREA_FIELDS: tuple[AreaField, ...] = (
+    AreaField("Id", "id", "id"),
+    AreaField("Fagområde", "field_area", "text"),
+    AreaField("Sagsområde", "case_area", "text"),
+    AreaField("KLE-nr.", "kle", "kle"),
+    AreaField("Anvender KMD Sag (Ja/Nej)", "uses_kmd_sag", "bool"),
+    AreaField("Antal sagsbehandlere", "caseworkers", "count"),
+    AreaField("Brugsmønster (0, A–E)", "pattern", "pattern"),
+    AreaField("Sager ligger i", "cases_in", "text"),
+    AreaField("Journalnotater ligger i", "notes_in", "text"),
+    AreaField("Adviser ligger i", "alerts_in", "text"),
+    AreaField("Dokumenter ligger i", "documents_in", "text"),
+    AreaField("Overblik i", "overview_in", "text"),
+    AreaField("Del af monopolbruddet (Ja/Nej)", "monopoly_break", "bool"),
+    AreaField("Antal sager", "case_count", "count"),
+    AreaField("Antal journalnotater", "note_count", "count"),
+    AreaField("Oprydning nødvendig (Ja/Nej)", "cleanup_needed", "bool"),
+    AreaField("Kan arkiveres (Ja/Nej)", "archivable", "bool"),
+    AreaField("Foretrukket fremtidigt system", "future_system", "text"),
+    AreaField("Forretningskritisk (Ja/Nej)", "business_critical", "bool"),
+    AreaField("Kompleksitet af oprydning (lav/middel/høj)", "cleanup_complexity", "complexity"),
+    AreaField("Løsningsscenarie (1–4)", "scenario", "scenario"),
+    AreaField("Bemærkning", "comment", "text"),
+)
+"""Every field of a sagsområde (CaseArea), in the sheet's order: the one list the workbook's
+columns, the conflict's field names and the CLI's messages come from."""
+FIELD_HEADERS = {f.field: f.header for f in AREA_FIELDS}
+"""The Danish column header of every CaseArea field; also names fields in CLI errors."""
+PATTERNS: tuple[Pattern, ...] = get_args(Pattern)
+SCENARIOS: tuple[Scenario, ...] = get_args(Scenario)
 
 
 # ------------------------------------------------------------------ the R2 decision tree

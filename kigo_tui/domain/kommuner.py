@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,8 +21,8 @@ class Kommune:
 
 @cache
 def all_kommuner() -> tuple[Kommune, ...]:
-    with seed_file(KOMMUNER_FILE).open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
+    text = seed_file(KOMMUNER_FILE).read_bytes().decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
     return tuple(
         Kommune(r["kommunekode"].strip(), r["navn"].strip(), r["region"].strip()) for r in rows
     )

@@ -24,11 +24,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from kigo_tui.domain.dates import COPENHAGEN
 from kigo_tui.domain.rules import Status
 from kigo_tui.domain.times import as_utc, end_of_day
-from kigo_tui.models.readmodels import TaskRow
+
+if TYPE_CHECKING:  # the read models sit above the domain; here they are only types
+    from kigo_tui.models.readmodels import TaskRow
 
 ALL = "Alle"
 """The scope of the kommune as a whole."""

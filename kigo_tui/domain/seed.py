@@ -9,14 +9,21 @@ working folder.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 SEED_FOLDER = "seed_data"
 """The reference data's folder inside the package."""
-PROJECT_CODES = ("STS", "SAPA", "KY", "KSD")
+ProjectCode = Literal["STS", "SAPA", "KY", "KSD"]
+"""KIGO's four projects: written out here and nowhere else (pydantic fields take this type)."""
+PROJECT_CODES: tuple[ProjectCode, ...] = get_args(ProjectCode)
+"""The project codes in the catalogue's order."""
+PROJECT_PATTERN = "|".join(PROJECT_CODES)
+"""The codes as a regular-expression alternation (`STS|SAPA|KY|KSD`), for ids that start with one."""
+PROJECT_LIST = f"{', '.join(PROJECT_CODES[:-1])} eller {PROJECT_CODES[-1]}"
+"""The codes in a Danish sentence: "STS, SAPA, KY eller KSD"."""
 
 
 def seed_file(name: str) -> Traversable:

@@ -9,7 +9,7 @@ datetimes. No Textual.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -21,20 +21,22 @@ MAX_DAYS = 20 * 366
 
 
 @lru_cache(maxsize=1)
-def _danish_holidays() -> object:
+def _danish_holidays() -> Mapping[date, str]:
+    """Denmark's public holidays by date, named in Danish (holidays is imported on first use)."""
     import holidays
 
-    return holidays.country_holidays("DK", language="da")
+    calendar: Mapping[date, str] = holidays.country_holidays("DK", language="da")
+    return calendar
 
 
 def is_danish_holiday(day: date) -> bool:
     """A Danish public holiday (nytårsdag, påske, store bededag until 2023, Kristi himmelfart, pinse,
     jul). Juleaftensdag, nytårsaftensdag and grundlovsdag are not public holidays."""
-    return day in _danish_holidays()  # type: ignore[operator]
+    return day in _danish_holidays()
 
 
 def holiday_name(day: date) -> str | None:
-    return _danish_holidays().get(day)  # type: ignore[attr-defined]
+    return _danish_holidays().get(day)
 
 
 class SlaClock:

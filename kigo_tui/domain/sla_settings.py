@@ -80,7 +80,8 @@ class SlaSettings(BaseModel):
         return self
 
     def target(self, severity: Severity) -> SlaTarget:
-        return getattr(self, severity.value)
+        target: SlaTarget = getattr(self, severity.value)
+        return target
 
 
 def danish_error(error: Any) -> str:

@@ -106,14 +106,33 @@ Unicode line separators and lone surrogates. Found by the regex engine, so a lon
 (`kigo status --json` at 50,000 tasks) costs one scan in C."""
 
 
+def _escape(char: str) -> str:
+    """One character as JSON writes it escaped ('\\u001b'; beyond U+FFFF as its surrogate pair);
+    a lone surrogate as U+FFFD."""
+    if "\ud800" <= char <= "\udfff":
+        return "\ufffd"
+    code = ord(char)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
 def _visible(match: re.Match[str]) -> str:
-    char = match.group()
-    return "\ufffd" if "\ud800" <= char <= "\udfff" else f"\\u{ord(char):04x}"
+    return _escape(match.group())
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, one_line: bool = False) -> str:
     """`text` with every control character shown as a visible escape ('\\u001b', '\\u000d') and
     every lone surrogate (a file name that is not UTF-8) as U+FFFD, so it cannot steer a terminal.
     The escapes are JSON's: inside a JSON string they read back as the stored character. Line
-    feeds and tabs stay: they are layout, not control sequences."""
-    return _UNSAFE.sub(_visible, text)
+    feeds and tabs stay: they are layout, not control sequences.
+
+    `one_line`: for a name from outside (a file name in an upload) shown inside one line of a
+    report: every character that is not printable (str.isprintable: also line feeds, tabs,
+    invisible format characters such as a right-to-left override) is escaped the same way."""
+    if not one_line:
+        return _UNSAFE.sub(_visible, text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)

@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kigo_tui.domain.rules import Category, Colour, Counts, Status
-from kigo_tui.models.readmodels import MainTaskRow, Overview, ProjectRow, TaskRow
+
+if TYPE_CHECKING:  # the read models sit above the domain; here they are only types
+    from kigo_tui.models.readmodels import MainTaskRow, Overview, ProjectRow, TaskRow
 
 MainKey = tuple[str, int]
 Kind = tuple[Category, Status, Colour]

@@ -23,64 +23,40 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kigo_tui.domain.exit_strategy import AREA_FIELDS as COLUMNS
 from kigo_tui.domain.exit_strategy import (
     COMPLEXITY_LABELS,
     COMPUTED_RULES,
     EXTENT_LABELS,
     KLE_PATTERN,
     PATTERN_LABELS,
+    PATTERNS,
     SCENARIO_LABELS,
+    SCENARIOS,
     USER_BAND_LABELS,
+    AreaField,
     CaseArea,
     analyse,
+)
+from kigo_tui.domain.exit_strategy import (
+    FIELD_HEADERS as FIELD_HEADERS,  # re-exported: it lived here
 )
 from kigo_tui.domain.text import clean_text
 from kigo_tui.formats.xlsx_reader import CellError
 from kigo_tui.storage.exit_strategy import CaseAreaError
 
+Column = AreaField
+"""A column of the sheet is a field of the sagsområde (or, for Version, of its row)."""
+
 SHEET = "Dokumentationsark"
 EXPLANATION_SHEET = "Forklaring"
 
 YES, NO = "Ja", "Nej"
-PATTERNS = ("0", "A", "B", "C", "D", "E")
-SCENARIOS = (1, 2, 3, 4)
 COMPLEXITY_BY_LABEL = {label: key for key, label in COMPLEXITY_LABELS.items()}
 
 KLE_MESSAGE = "skal have formen NN.NN eller NN.NN.NN"
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str
-    kind: str
-    """text, id, kle, bool, count, pattern, complexity or scenario."""
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("Id", "id", "id"),
-    Column("Fagområde", "field_area", "text"),
-    Column("Sagsområde", "case_area", "text"),
-    Column("KLE-nr.", "kle", "kle"),
-    Column("Anvender KMD Sag (Ja/Nej)", "uses_kmd_sag", "bool"),
-    Column("Antal sagsbehandlere", "caseworkers", "count"),
-    Column("Brugsmønster (0, A–E)", "pattern", "pattern"),
-    Column("Sager ligger i", "cases_in", "text"),
-    Column("Journalnotater ligger i", "notes_in", "text"),
-    Column("Adviser ligger i", "alerts_in", "text"),
-    Column("Dokumenter ligger i", "documents_in", "text"),
-    Column("Overblik i", "overview_in", "text"),
-    Column("Del af monopolbruddet (Ja/Nej)", "monopoly_break", "bool"),
-    Column("Antal sager", "case_count", "count"),
-    Column("Antal journalnotater", "note_count", "count"),
-    Column("Oprydning nødvendig (Ja/Nej)", "cleanup_needed", "bool"),
-    Column("Kan arkiveres (Ja/Nej)", "archivable", "bool"),
-    Column("Foretrukket fremtidigt system", "future_system", "text"),
-    Column("Forretningskritisk (Ja/Nej)", "business_critical", "bool"),
-    Column("Kompleksitet af oprydning (lav/middel/høj)", "cleanup_complexity", "complexity"),
-    Column("Løsningsscenarie (1–4)", "scenario", "scenario"),
-    Column("Bemærkning", "comment", "text"),
-)
 COMPUTED_HEADERS = (
     "Brugere (få/mellem/mange)",
     "Omfang af oprydning (let/moderat/stort)",
@@ -92,8 +68,6 @@ CaseArea field; a sheet without the column (KOMBIT's blank template) imports unv
 SHEET_COLUMNS: tuple[Column, ...] = (COLUMNS[0], VERSION, *COLUMNS[1:])
 """The columns as the export lays them out: Id, Version, then the fields."""
 HEADERS = tuple(c.header for c in SHEET_COLUMNS) + COMPUTED_HEADERS
-FIELD_HEADERS = {c.field: c.header for c in COLUMNS}
-"""The Danish column header of every CaseArea field; also names fields in CLI errors."""
 
 CHOICES = {
     "bool": (YES, NO),
@@ -131,7 +105,7 @@ class CaseAreaImportError(CaseAreaError):
 # ------------------------------------------------------------------ Danish validation messages
 
 
-def danish_message(error: dict[str, Any]) -> str:
+def danish_message(error: Mapping[str, Any]) -> str:
     """One pydantic error as a short Danish phrase (without the field name)."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -188,7 +162,8 @@ def _cell_value(area: CaseArea, column: Column) -> str | int | None:
         return COMPLEXITY_LABELS[value] if value else None
     if column.kind == "text":
         return value or None
-    return value
+    plain: str | int | None = value  # a number or a code, as the area holds it
+    return plain
 
 
 def workbook_bytes(areas: list[CaseArea], versions: Mapping[int, int] | None = None) -> bytes:
@@ -205,7 +180,7 @@ def workbook_bytes(areas: list[CaseArea], versions: Mapping[int, int] | None = N
     ordered = sorted(areas, key=lambda a: (a.id is None, a.id or 0))
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the new workbook's one sheet (`active` may be None to mypy)
     sheet.title = SHEET
     sheet.append(list(HEADERS))
     grey = PatternFill("solid", start_color="E7E6E6", end_color="E7E6E6")
@@ -299,7 +274,7 @@ def export_xlsx(
     versions: Mapping[int, int] | None = None,
 ) -> None:
     """Write the documentation sheet atomically; an existing file only with `force`."""
-    from kigo_tui.bundle.export import write_atomically
+    from kigo_tui.formats.files import write_atomically
 
     write_atomically(Path(path), workbook_bytes(areas, versions), force=force)
 

@@ -33,7 +33,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import NoReturn
 from xml.parsers import expat
+
+from kigo_tui.formats.files import declared_directory
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_ENTRIES = 1_000
@@ -147,9 +150,7 @@ def _open(path: Path) -> zipfile.ZipFile:
     with path.open("rb") as stream:
         if stream.read(4) != b"PK\x03\x04":
             raise XlsxError("ikke en Excel-fil (.xlsx)")
-    from kigo_tui.bundle.verify import _declared_directory
-
-    declared = _declared_directory(path, info.st_size)
+    declared = declared_directory(path, info.st_size)
     if declared is not None and declared[0] > MAX_ENTRIES:
         raise XlsxError(f"ikke en Excel-fil: zip-filen har {declared[0]} poster")
     try:
@@ -193,7 +194,7 @@ def _read_part(archive: zipfile.ZipFile, name: str, *, required: bool = True) ->
 # ------------------------------------------------------------------ XML
 
 
-def _refuse_dtd(*_args: object) -> None:
+def _refuse_dtd(*_args: object) -> NoReturn:
     raise XlsxError("indeholder en dokumenttypeerklæring (DTD); det har en Excel-fil aldrig")
 
 
@@ -437,11 +438,11 @@ class _SheetReader:
                 self.row += 1
             self.column = -1
         elif tag == "c":
-            ref = attrs.get("r")
-            if ref is not None:
-                row, self.column = _check_cell(ref)
+            cell_ref = attrs.get("r")
+            if cell_ref is not None:
+                row, self.column = _check_cell(cell_ref)
                 if row != self.row:
-                    raise XlsxError(f"cellen {ref} står i række {self.row}")
+                    raise XlsxError(f"cellen {cell_ref} står i række {self.row}")
             else:
                 self.column += 1
                 if self.column >= MAX_COLUMNS:

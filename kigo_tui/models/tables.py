@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 
 class Meta(SQLModel, table=True):
@@ -86,13 +86,13 @@ class Task(SQLModel, table=True):
 
 ROLLUP_INDEX = Index(
     "ix_task_rollup",
-    Task.withdrawn,  # type: ignore[arg-type]
-    Task.project,  # type: ignore[arg-type]
-    Task.main_task,  # type: ignore[arg-type]
-    Task.category,  # type: ignore[arg-type]
-    Task.status,  # type: ignore[arg-type]
-    Task.due,  # type: ignore[arg-type]
-    Task.warn_days,  # type: ignore[arg-type]
+    col(Task.withdrawn),
+    col(Task.project),
+    col(Task.main_task),
+    col(Task.category),
+    col(Task.status),
+    col(Task.due),
+    col(Task.warn_days),
 )
 """Everything the tree's roll-up counts need, so they are read from the index alone
 (`kigo_tui.storage.queries.ROLLUP`), and the key of a branch (project, hovedopgave)."""

@@ -13,9 +13,8 @@ from textual.widgets.option_list import Option
 
 from kigo_tui.domain.dates import DateError, parse_date
 from kigo_tui.domain.kommuner import all_kommuner
+from kigo_tui.domain.seed import PROJECT_CODES as PROJECTS
 from kigo_tui.screens.base import BaseScreen
-
-PROJECTS = ("STS", "SAPA", "KY", "KSD")
 
 
 class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):

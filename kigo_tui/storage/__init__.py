@@ -1,1 +1,2 @@
-"""How it is kept: SQL text on SQLite (stdlib) or PostgreSQL, schema and migrations, the store, live changes, backup, copy, preload."""
+"""How it is kept: SQL text (`sql`) on SQLite (stdlib) or PostgreSQL (`engine`), one write
+`transaction`, schema and migrations (`schema`), the store, live changes, backup, copy, preload."""

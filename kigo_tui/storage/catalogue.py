@@ -32,32 +32,21 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from itertools import pairwise
 from typing import Any, Literal
 
-from sqlalchemy import Connection, delete, insert, select, update
-
-from kigo_tui.domain.catalogue import PROJECT_CODES, Catalogue, TaskSpec
-from kigo_tui.models.tables import ChecklistItem, History, MainTask, Meta, Project, Task
-from kigo_tui.models.tables import SkippedMainTask as Skipped
-from kigo_tui.storage.schema import read_connection, write_transaction
+from kigo_tui.domain.catalogue import Catalogue, TaskSpec
+from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.storage.sql import Sql, as_date, in_list
 from kigo_tui.storage.store import (
-    ConflictError,
     NotInitialisedError,
     Store,
     StoreError,
     catalogue_task_row,
     date_from_golive,
 )
-
-T = Task.__table__  # type: ignore[attr-defined]
-P = Project.__table__  # type: ignore[attr-defined]
-M = MainTask.__table__  # type: ignore[attr-defined]
-S = Skipped.__table__  # type: ignore[attr-defined]
-C = ChecklistItem.__table__  # type: ignore[attr-defined]
-H = History.__table__  # type: ignore[attr-defined]
-META = Meta.__table__  # type: ignore[attr-defined]
+from kigo_tui.storage.transaction import Transaction, insert_sql
 
 HISTORY_PREFIX = "katalog:"
 CATALOGUE_HISTORY_ID = "KATALOG"
@@ -360,36 +349,77 @@ class _State:
     """(task, field) → the catalogue value a hand edit started from (as text); absent: no edit."""
 
 
-def _read_state(conn: Connection) -> _State:
-    meta = {k: v for k, v in conn.execute(select(META.c.key, META.c.value))}
+_TASK_COLUMNS = (
+    "id",
+    *TASK_FIELDS,
+    "start",
+    "due",
+    "start_manual",
+    "due_manual",
+    "baseline_start",
+    "baseline_due",
+    "withdrawn",
+    "position",
+    "version",
+)
+_DATES = frozenset({"start", "due", "baseline_start", "baseline_due"})
+_FLAGS = frozenset({"start_manual", "due_manual", "withdrawn"})
+
+
+def _typed(name: str, value: object) -> object:
+    """A task column's stored value as Python has it (dates as `date`, flags as `bool`)."""
+    if name in _DATES:
+        return as_date(value)
+    if name in _FLAGS:
+        return bool(value)
+    return value
+
+
+def _read_state(sql: Sql) -> _State:
+    meta: dict[str, str] = {k: v for k, v in sql.rows("SELECT key, value FROM meta")}
     if "kommune_code" not in meta:
         raise NotInitialisedError(
             "databasen er ikke oprettet endnu: kør 'kigo init --kommune KODE' eller 'kigo demo'"
         )
-    projects = {
-        row["code"]: dict(row)
-        for row in conn.execute(select(P.c.code, P.c.name, P.c.description, P.c.golive)).mappings()
+    projects: dict[str, dict[str, Any]] = {
+        code: {"code": code, "name": name, "description": description, "golive": as_date(golive)}
+        for code, name, description, golive in sql.rows(
+            "SELECT code, name, description, golive FROM project"
+        )
     }
-    main_tasks = {row["number"]: dict(row) for row in conn.execute(select(M)).mappings()}
+    main_columns = ("number", "name", "group", "description", "purpose")
+    main_tasks: dict[int, dict[str, Any]] = {
+        row[0]: dict(zip(main_columns, row, strict=True))
+        for row in sql.rows(
+            "SELECT " + ", ".join(f'"{c}"' for c in main_columns) + " FROM main_task"
+        )
+    }
     skipped = {
         (project, number): reason
-        for project, number, reason in conn.execute(select(S.c.project, S.c.main_task, S.c.reason))
+        for project, number, reason in sql.rows(
+            "SELECT project, main_task, reason FROM skipped_main_task"
+        )
     }
-    tasks = {
-        row["id"]: dict(row)
-        for row in conn.execute(select(T).where(T.c.is_local.is_(False))).mappings()
+    tasks: dict[str, dict[str, Any]] = {
+        row[0]: {name: _typed(name, value) for name, value in zip(_TASK_COLUMNS, row, strict=True)}
+        for row in sql.rows(
+            "SELECT "
+            + ", ".join(f'"{c}"' for c in _TASK_COLUMNS)
+            + " FROM task WHERE is_local = false"
+        )
     }
     checklist: dict[str, list[str]] = defaultdict(list)
     checklist_next: dict[str, int] = {}
-    for task_id, position, text_ in conn.execute(
-        select(C.c.task_id, C.c.position, C.c.text).order_by(C.c.task_id, C.c.position, C.c.id)
+    for task_id, position, text_ in sql.rows(
+        "SELECT task_id, position, text FROM checklist_item ORDER BY task_id, position, id"
     ):
         checklist[task_id].append(text_)
         checklist_next[task_id] = max(checklist_next.get(task_id, 0), position + 1)
     names = sorted(USER_FIELDS | {HISTORY_PREFIX + f for f in USER_FIELDS})
     baselines: dict[tuple[str, str], str | None] = {}
-    for task_id, name, old in conn.execute(
-        select(H.c.task_id, H.c.field, H.c.old).where(H.c.field.in_(names)).order_by(H.c.id)
+    wanted, params = in_list("field", names)
+    for task_id, name, old in sql.rows(
+        f"SELECT task_id, field, old FROM history WHERE field IN {wanted} ORDER BY id", params
     ):
         if task_id not in tasks:
             continue
@@ -557,7 +587,9 @@ def _plan(state: _State, catalogue: Catalogue) -> CatalogueUpdate:
         for name in ("name", "group", "description", "purpose")
         if (new := getattr(spec, name)) != state.main_tasks.get(spec.number, {}).get(name)
     ]
-    wanted = {(s.project, s.main_task): s.reason for s in catalogue.skipped}
+    wanted: dict[tuple[str, int], str] = {
+        (s.project, s.main_task): s.reason for s in catalogue.skipped
+    }
     skips = [
         SkipChange(
             project, number, state.skipped.get((project, number)), wanted.get((project, number))
@@ -593,8 +625,8 @@ def plan_update(store: Store, catalogue: Catalogue) -> CatalogueUpdate:
 
     Raises CatalogueVersionError for a catalogue older than the database's.
     """
-    with read_connection(store.engine) as conn:
-        return _plan(_read_state(conn), catalogue)
+    with store.reading() as sql:
+        return _plan(_read_state(sql), catalogue)
 
 
 def apply_update(
@@ -607,59 +639,43 @@ def apply_update(
     A plan that withdraws more than half of the kommune's catalogue tasks raises
     MassWithdrawalError unless `confirm_withdrawal` is given.
     """
-    with write_transaction(store.engine) as conn:
-        state = _read_state(conn)
+    with store.writing() as tx:
+        state = _read_state(tx)
         plan = _plan(state, catalogue)
         if plan.is_empty:
             return plan
         if plan.mass_withdrawal and not confirm_withdrawal:
             raise MassWithdrawalError(plan.mass_withdrawal_message())
-        _write(store, conn, state, catalogue, plan)
+        _write(tx, state, catalogue, plan)
         return replace(plan, applied=True)
 
 
 def withdrawn_task_ids(store: Store) -> list[str]:
     """Tasks the catalogue has withdrawn (kept in the database, absent from the snapshot)."""
-    with read_connection(store.engine) as conn:
-        return list(
-            conn.execute(
-                select(T.c.id).where(T.c.withdrawn.is_(True)).order_by(T.c.project, T.c.id)
-            ).scalars()
-        )
+    with store.reading() as sql:
+        rows = sql.rows("SELECT id FROM task WHERE withdrawn = true ORDER BY project, id")
+    return [task_id for (task_id,) in rows]
 
 
 # ---------------------------------------------------------------------------------------------
 # Writing
 
 
-def _record(
-    store: Store, conn: Connection, task_id: str, name: str, old: object, new: object
-) -> None:
-    conn.execute(
-        insert(H).values(
-            task_id=task_id,
-            field=HISTORY_PREFIX + name,
-            old=_as_text(old),
-            new=_as_text(new),
-            at=datetime.now(UTC),
-            user=store.user,
-        )
+def _record(tx: Transaction, task_id: str, name: str, old: object, new: object) -> None:
+    tx.record(task_id, HISTORY_PREFIX + name, _as_text(old), _as_text(new))
+
+
+def _update_task(tx: Transaction, task_id: str, version: int, values: dict[str, object]) -> None:
+    tx.update_versioned(
+        "task",
+        task_id,
+        version,
+        values,
+        conflict=f"{task_id} blev ændret samtidig af en anden; prøv importen igen",
     )
 
 
-def _update_task(conn: Connection, task_id: str, version: int, values: dict[str, object]) -> None:
-    result = conn.execute(
-        update(T)
-        .where(T.c.id == task_id, T.c.version == version)
-        .values(**values, version=version + 1)
-    )
-    if result.rowcount != 1:
-        raise ConflictError(f"{task_id} blev ændret samtidig af en anden; prøv importen igen")
-
-
-def _write(
-    store: Store, conn: Connection, state: _State, catalogue: Catalogue, plan: CatalogueUpdate
-) -> None:
+def _write(tx: Transaction, state: _State, catalogue: Catalogue, plan: CatalogueUpdate) -> None:
     specs = {spec.id: spec for spec in catalogue.tasks}
     positions = _target_positions(state, catalogue)
 
@@ -674,11 +690,11 @@ def _write(
                 {"task_id": spec.id, "position": i, "text": item, "done": False}
                 for i, item in enumerate(spec.checklist)
             ]
-        conn.execute(insert(T), rows)
+        tx.run_many(insert_sql("task", list(rows[0])), rows)
         if checklist:
-            conn.execute(insert(C), checklist)
+            tx.run_many(insert_sql("checklist_item", list(checklist[0])), checklist)
         for task_id in plan.added:
-            _record(store, conn, task_id, "tilføjet", None, specs[task_id].title)
+            _record(tx, task_id, "tilføjet", None, specs[task_id].title)
 
     # Changed and re-instated tasks: catalogue fields only; status and history stay.
     reinstated = set(plan.reinstated)
@@ -689,18 +705,18 @@ def _write(
         if change is not None:
             for fc in change.fields:
                 values[fc.field] = fc.new
-                _record(store, conn, task_id, fc.field, fc.old, fc.new)
+                _record(tx, task_id, fc.field, fc.old, fc.new)
             if change.checklist_added:
                 start = state.checklist_next.get(task_id, 0)
-                conn.execute(
-                    insert(C),
+                tx.run_many(
+                    insert_sql("checklist_item", ("task_id", "position", "text", "done")),
                     [
                         {"task_id": task_id, "position": start + i, "text": item, "done": False}
                         for i, item in enumerate(change.checklist_added)
                     ],
                 )
                 for item in change.checklist_added:
-                    _record(store, conn, task_id, "tjekliste", None, item)
+                    _record(tx, task_id, "tjekliste", None, item)
         # KOMBIT's baseline follows the catalogue's offsets (bookkeeping: no history line).
         spec, golive = specs[task_id], state.golives.get(specs[task_id].project)
         for name, offset in (
@@ -711,49 +727,66 @@ def _write(
                 values[name] = baseline
         if task_id in reinstated:
             values["withdrawn"] = False
-            _record(store, conn, task_id, "genindsat", plan.old_version, plan.new_version)
-        _update_task(conn, task_id, state.tasks[task_id]["version"], values)
+            _record(tx, task_id, "genindsat", plan.old_version, plan.new_version)
+        _update_task(tx, task_id, state.tasks[task_id]["version"], values)
 
     for task_id in plan.withdrawn:
-        _update_task(conn, task_id, state.tasks[task_id]["version"], {"withdrawn": True})
-        _record(store, conn, task_id, "tilbagetrukket", plan.old_version, plan.new_version)
+        _update_task(tx, task_id, state.tasks[task_id]["version"], {"withdrawn": True})
+        _record(tx, task_id, "tilbagetrukket", plan.old_version, plan.new_version)
 
     # The order is bookkeeping: no history, no task version.
-    for task_id, position in plan.positions.items():
-        conn.execute(update(T).where(T.c.id == task_id).values(position=position))
+    tx.run_many(
+        "UPDATE task SET position = :position WHERE id = :id",
+        [{"id": task_id, "position": position} for task_id, position in plan.positions.items()],
+    )
 
     for t in plan.project_texts:
-        conn.execute(update(P).where(P.c.code == t.key).values({t.field: t.new}))
+        tx.run(
+            f'UPDATE project SET "{t.field}" = :value WHERE code = :code',
+            {"value": t.new, "code": t.key},
+        )
     for t in plan.main_task_texts:
         number = int(t.key)
         if number in state.main_tasks:
-            conn.execute(update(M).where(M.c.number == number).values({t.field: t.new}))
+            tx.run(
+                f'UPDATE main_task SET "{t.field}" = :value WHERE number = :number',
+                {"value": t.new, "number": number},
+            )
     new_main_tasks = [
         m.model_dump() for m in catalogue.main_tasks if m.number not in state.main_tasks
     ]
     if new_main_tasks:
-        conn.execute(insert(M), new_main_tasks)
+        tx.run_many(insert_sql("main_task", list(new_main_tasks[0])), new_main_tasks)
 
     for s in plan.skips:
-        where = (S.c.project == s.project, S.c.main_task == s.main_task)
+        where = {"project": s.project, "main_task": s.main_task}
         if s.old_reason is None:
-            conn.execute(
-                insert(S).values(project=s.project, main_task=s.main_task, reason=s.new_reason)
+            tx.run(
+                insert_sql("skipped_main_task", ("project", "main_task", "reason")),
+                {**where, "reason": s.new_reason},
             )
         elif s.new_reason is None:
-            conn.execute(delete(S).where(*where))
+            tx.run(
+                "DELETE FROM skipped_main_task WHERE project = :project AND main_task = :main_task",
+                where,
+            )
         else:
-            conn.execute(update(S).where(*where).values(reason=s.new_reason))
+            tx.run(
+                "UPDATE skipped_main_task SET reason = :reason "
+                "WHERE project = :project AND main_task = :main_task",
+                {**where, "reason": s.new_reason},
+            )
 
     if plan.version_changes:
         if "catalogue_version" in state.meta:
-            conn.execute(
-                update(META).where(META.c.key == "catalogue_version").values(value=plan.new_version)
+            tx.run(
+                "UPDATE meta SET value = :value WHERE key = 'catalogue_version'",
+                {"value": plan.new_version},
             )
         else:
-            conn.execute(insert(META).values(key="catalogue_version", value=plan.new_version))
-        _record(
-            store, conn, CATALOGUE_HISTORY_ID, "version", plan.old_version or None, plan.new_version
-        )
-
-    store.bump_revision(conn)
+            tx.run(
+                insert_sql("meta", ("key", "value")),
+                {"key": "catalogue_version", "value": plan.new_version},
+            )
+        _record(tx, CATALOGUE_HISTORY_ID, "version", plan.old_version or None, plan.new_version)
+    tx.touch()  # an import that changed only the order or the texts is a change too

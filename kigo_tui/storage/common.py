@@ -1,8 +1,9 @@
 """What every part of the storage layer shares, cheap to import: the schema version, the storage
 error and its Danish messages, and where a database is.
 
-The SQLAlchemy side (`kigo_tui.storage.schema`) and the standard-library SQLite side (`kigo_tui.storage.sqlite`)
-both import from here, so a message or a limit is written once.
+The SQLAlchemy side (`kigo_tui.storage.engine`, `kigo_tui.storage.schema`) and the
+standard-library SQLite side (`kigo_tui.storage.sqlite`) both import from here, so a message or a
+limit is written once.
 """
 
 from __future__ import annotations

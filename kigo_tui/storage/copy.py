@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+from sqlmodel import SQLModel
 
-from kigo_tui.models.tables import SQLModel
+from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.storage.common import CHANGES_CHANNEL, SCHEMA_VERSION, sqlite_file, url_for
 from kigo_tui.storage.dburl import display_url
-from kigo_tui.storage.schema import is_postgresql, make_engine, prepare_schema, read_connection
-from kigo_tui.storage.schema import write_transaction as target_transaction
+from kigo_tui.storage.engine import is_postgresql, make_engine, read_connection
+from kigo_tui.storage.engine import write_transaction as target_transaction
+from kigo_tui.storage.schema import prepare_schema
 from kigo_tui.storage.store import Store, StoreError
 
 BATCH = 2_000
@@ -82,7 +84,7 @@ def copy_database(source: str, target: str, *, replace: bool = False) -> CopyRes
         origin.close()
 
 
-def _copy(origin: Store, engine, source: str, target: str, *, replace: bool) -> CopyResult:
+def _copy(origin: Store, engine: Engine, source: str, target: str, *, replace: bool) -> CopyResult:
     tables = kigo_tables()
     with read_connection(origin.engine) as read, target_transaction(engine) as write:
         found = _contents(write, tables)
@@ -118,7 +120,7 @@ def _copy(origin: Store, engine, source: str, target: str, *, replace: bool) -> 
     return CopyResult(source, target, rows, replaced=bool(found), backup=backup)
 
 
-def _contents(conn, tables: list[Table]) -> dict[str, int]:
+def _contents(conn: Connection, tables: list[Table]) -> dict[str, int]:
     """The tables that have rows (meta counts beyond its schema version), and how many."""
     found: dict[str, int] = {}
     for table in tables:
@@ -131,7 +133,7 @@ def _contents(conn, tables: list[Table]) -> dict[str, int]:
     return found
 
 
-def _copy_table(read, write, table: Table) -> int:
+def _copy_table(read: Connection, write: Connection, table: Table) -> int:
     key = list(table.primary_key.columns)
     result = read.execute(select(table).order_by(*key))
     count = 0
@@ -141,7 +143,7 @@ def _copy_table(read, write, table: Table) -> int:
     return count
 
 
-def _move_sequences(conn, tables: list[Table]) -> None:
+def _move_sequences(conn: Connection, tables: list[Table]) -> None:
     """Each SERIAL id's sequence continues after the highest copied id."""
     for table in tables:
         column = table.autoincrement_column

@@ -176,9 +176,10 @@ def mask(text: str, *dbs: str | None) -> str:
         secret = password_in(db) if db else None
         if not secret:
             continue
-        raw = _raw_password(db)  # type: ignore[arg-type]
-        for form in {secret, raw} - {None, ""}:
-            text = text.replace(form, HIDDEN)  # type: ignore[arg-type]
+        raw = _raw_password(db) if db else None
+        for form in {secret, raw}:
+            if form:
+                text = text.replace(form, HIDDEN)
     return text
 
 

@@ -10,16 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
-
 from kigo_tui.domain.defect_labels import DefectStatus, Severity
 from kigo_tui.domain.defects import DefectError, DefectInput, DefectRow, check
 from kigo_tui.domain.times import as_utc, iso_local, now_utc
-from kigo_tui.models.tables import DefectRecord
-from kigo_tui.storage.schema import read_connection, write_transaction
-from kigo_tui.storage.store import ConflictError, Store, refuse_stale
+from kigo_tui.storage.sql import Row, Sql, as_datetime, stored_datetime
+from kigo_tui.storage.store import Store
+from kigo_tui.storage.transaction import insert_sql, refuse_stale
 
-DEFECT = DefectRecord.__table__  # type: ignore[attr-defined]
 _FIELDS = (
     "project",
     "title",
@@ -49,20 +46,34 @@ def history_key(defect_id: int) -> str:
     return f"FEJL-{defect_id}"
 
 
-def _row(mapping: object) -> DefectRow:
-    m = dict(mapping)  # type: ignore[call-overload]
+_SELECT = (
+    'SELECT id, "project", "title", "severity", "status", "reported_at", "responded_at", '
+    '"fixed_at", "supplier_ref", "note", "version" FROM defect'
+)
+
+
+def _time(value: object) -> datetime | None:
+    """A stored time as an aware UTC datetime (None for none)."""
+    moment = as_datetime(value) if value else None
+    return None if moment is None else as_utc(moment)
+
+
+def _row(row: Row) -> DefectRow:
+    defect_id, project, title, severity, status, reported, responded, fixed, ref, note, version = (
+        row
+    )
     return DefectRow(
-        id=m["id"],
-        project=m["project"],
-        title=m["title"],
-        severity=Severity(m["severity"]),
-        status=DefectStatus(m["status"]),
-        reported_at=as_utc(m["reported_at"]),
-        responded_at=as_utc(m["responded_at"]) if m["responded_at"] else None,
-        fixed_at=as_utc(m["fixed_at"]) if m["fixed_at"] else None,
-        supplier_ref=m["supplier_ref"],
-        note=m["note"],
-        version=m["version"],
+        id=defect_id,
+        project=project,
+        title=title,
+        severity=Severity(severity),
+        status=DefectStatus(status),
+        reported_at=as_utc(stored_datetime(reported)),
+        responded_at=_time(responded),
+        fixed_at=_time(fixed),
+        supplier_ref=ref,
+        note=note,
+        version=version,
     )
 
 
@@ -89,37 +100,38 @@ def _plain(value: object) -> str | None:
 
 
 def list_defects(store: Store, project: str | None = None) -> list[DefectRow]:
-    query = select(DEFECT).order_by(DEFECT.c.id)
-    if project is not None:
-        query = query.where(DEFECT.c.project == project.upper())
-    with read_connection(store.engine) as conn:
-        return [_row(r._mapping) for r in conn.execute(query)]
+    with store.reading() as sql:
+        if project is None:
+            rows = sql.rows(_SELECT + " ORDER BY id")
+        else:
+            rows = sql.rows(
+                _SELECT + " WHERE project = :project ORDER BY id", {"project": project.upper()}
+            )
+    return [_row(r) for r in rows]
 
 
 def get_defect(store: Store, defect_id: int) -> DefectRow:
-    with read_connection(store.engine) as conn:
-        return _get(conn, defect_id)
+    with store.reading() as sql:
+        return _get(sql, defect_id)
 
 
-def _get(conn: Connection, defect_id: int) -> DefectRow:
-    row = conn.execute(select(DEFECT).where(DEFECT.c.id == defect_id)).first()
-    if row is None:
+def _get(sql: Sql, defect_id: int) -> DefectRow:
+    rows = sql.rows(_SELECT + " WHERE id = :id", {"id": defect_id})
+    if not rows:
         raise DefectError(f"ukendt fejl: {defect_id} (se 'kigo defect list')")
-    return _row(row._mapping)
+    return _row(rows[0])
 
 
 def add_defect(store: Store, defect: DefectInput, now: datetime | None = None) -> DefectRow:
     """Register a new defect; returns it with its number."""
     now = as_utc(now) if now else now_utc()
     checked = check(defect, now)
-    with write_transaction(store.engine) as conn:
-        store.require_initialised(conn)
-        new_id = conn.execute(
-            insert(DEFECT).values(**_values(checked), created_at=now, user=store.user, version=1)
-        ).inserted_primary_key[0]
-        store.record(conn, history_key(new_id), "oprettet", None, checked.title)
-        store.bump_revision(conn)
-        return _get(conn, new_id)
+    with store.writing() as tx:
+        store.require_initialised(tx)
+        values = {**_values(checked), "created_at": now, "user": tx.user, "version": 1}
+        new_id = tx.insert_id(insert_sql("defect", list(values)), values)
+        tx.record(history_key(new_id), "oprettet", None, checked.title)
+        return _get(tx, new_id)
 
 
 def to_input(row: DefectRow) -> DefectInput:
@@ -146,28 +158,23 @@ def save_defect(
     """Replace a defect's fields with `defect` (checked); each changed field goes in the history."""
     now = as_utc(now) if now else now_utc()
     checked = check(defect, now)
-    with write_transaction(store.engine) as conn:
-        current = _get(conn, defect_id)
+    with store.writing() as tx:
+        current = _get(tx, defect_id)
         refuse_stale(f"fejl {defect_id}", current.version, expected_version)
         old, new = _values(to_input(current)), _values(checked)
         changed = {name: new[name] for name in _FIELDS if old[name] != new[name]}
         if not changed:
             return current
-        result = conn.execute(
-            update(DEFECT)
-            .where(DEFECT.c.id == defect_id, DEFECT.c.version == current.version)
-            .values(**changed, version=current.version + 1)
+        tx.update_versioned(
+            "defect",
+            defect_id,
+            current.version,
+            changed,
+            conflict=f"fejl {defect_id} blev ændret samtidig af en anden; intet er gemt, prøv igen",
         )
-        if result.rowcount != 1:
-            raise ConflictError(
-                f"fejl {defect_id} blev ændret samtidig af en anden; intet er gemt, prøv igen"
-            )
         for name in changed:
-            store.record(
-                conn, history_key(defect_id), _LABELS[name], _plain(old[name]), _plain(new[name])
-            )
-        store.bump_revision(conn)
-        return _get(conn, defect_id)
+            tx.record(history_key(defect_id), _LABELS[name], _plain(old[name]), _plain(new[name]))
+        return _get(tx, defect_id)
 
 
 def set_status(
@@ -220,7 +227,8 @@ def on_top(current: DefectRow, seen: DefectRow, mine: DefectInput) -> DefectInpu
     wanted = merged(
         {n: getattr(base, n) for n in _FIELDS}, fields, {n: getattr(mine, n) for n in _FIELDS}
     )
-    return replace(now, **wanted)
+    # `wanted` holds DefectInput's own fields with values taken from DefectInputs.
+    return replace(now, **wanted)  # type: ignore[arg-type]  # field-by-field merge of one dataclass
 
 
 def delete_defect(store: Store, defect_id: int, expected_version: int | None = None) -> DefectRow:
@@ -228,16 +236,14 @@ def delete_defect(store: Store, defect_id: int, expected_version: int | None = N
 
     With `expected_version` (the version the user saw), a defect changed since is not deleted.
     """
-    with write_transaction(store.engine) as conn:
-        current = _get(conn, defect_id)
+    with store.writing() as tx:
+        current = _get(tx, defect_id)
         refuse_stale(f"fejl {defect_id}", current.version, expected_version)
-        conn.execute(delete(DEFECT).where(DEFECT.c.id == defect_id))
-        store.record(
-            conn,
+        tx.run("DELETE FROM defect WHERE id = :id", {"id": defect_id})
+        tx.record(
             history_key(defect_id),
             "slettet",
             f"{current.project}: {current.title} ({current.status.value})",
             None,
         )
-        store.bump_revision(conn)
         return current

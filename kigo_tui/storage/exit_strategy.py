@@ -11,16 +11,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kigo_tui.domain.exit_strategy import STORED, CaseArea
-from kigo_tui.storage.sql import Sql
-from kigo_tui.storage.store import ConflictError, Store, StoreError, insert_sql, refuse_stale
+from kigo_tui.storage.sql import Row, Sql
+from kigo_tui.storage.store import Store
+from kigo_tui.storage.transaction import (
+    ConflictError,
+    StoreError,
+    Transaction,
+    insert_sql,
+    refuse_stale,
+)
 
 FIELDS = [name for name in CaseArea.model_fields if name != "id"]
 _COLUMNS = ", ".join(f'"{name}"' for name in ["id", *FIELDS])
-_UPDATE = (
-    "UPDATE case_area SET "
-    + ", ".join(f'"{name}" = :{name}' for name in FIELDS)
-    + ", version = version + 1 WHERE id = :id AND version = :version"
-)
 
 
 class CaseAreaError(StoreError):
@@ -32,7 +34,7 @@ def history_key(area_id: int) -> str:
     return f"SAG-{area_id}"
 
 
-def _area(row: tuple) -> CaseArea:
+def _area(row: Row) -> CaseArea:
     """A stored row read as it is (the text rules are for input: an old or foreign row must
     never lock the user out of the workspace)."""
     return CaseArea.model_validate(
@@ -76,21 +78,22 @@ def _insert(sql: Sql, area: CaseArea) -> int:
     )
 
 
-def _update(store: Store, sql: Sql, area: CaseArea, old: CaseArea, version: int) -> list[str]:
+def _update(tx: Transaction, area: CaseArea, old: CaseArea, version: int) -> list[str]:
     """Write `area` over `old` (read at `version`) and record each changed field; the fields."""
     assert area.id is not None
     new_values, old_values = _values(area), _values(old)
     changed = [name for name in FIELDS if new_values[name] != old_values[name]]
     if not changed:
         return []
-    if sql.run(_UPDATE, {**new_values, "id": area.id, "version": version}) != 1:
-        raise ConflictError(
-            f"sagsområde {area.id} blev ændret samtidig af en anden; intet er gemt, prøv igen"
-        )
+    tx.update_versioned(
+        "case_area",
+        area.id,
+        version,
+        new_values,
+        conflict=f"sagsområde {area.id} blev ændret samtidig af en anden; intet er gemt, prøv igen",
+    )
     for name in changed:
-        store.record(
-            sql, history_key(area.id), name, _plain(old_values[name]), _plain(new_values[name])
-        )
+        tx.record(history_key(area.id), name, _plain(old_values[name]), _plain(new_values[name]))
     return changed
 
 
@@ -104,18 +107,17 @@ def save_area(store: Store, area: CaseArea, expected_version: int | None = None)
     For an update, `expected_version` is the version the user saw: a save based on an older one
     is refused (ConflictError, nothing saved).
     """
-    with store.writing() as sql:
-        store.require_initialised(sql)
+    with store.writing() as tx:
+        store.require_initialised(tx)
         if area.id is None:
-            area = area.model_copy(update={"id": _insert(sql, area)})
+            area = area.model_copy(update={"id": _insert(tx, area)})
             assert area.id is not None
-            store.record(sql, history_key(area.id), "oprettet", None, area.case_area)
+            tx.record(history_key(area.id), "oprettet", None, area.case_area)
         else:
-            old, version = _get(sql, area.id)
+            old, version = _get(tx, area.id)
             refuse_stale(f"sagsområde {area.id}", version, expected_version)
-            if not _update(store, sql, area, old, version):
+            if not _update(tx, area, old, version):
                 return area
-        store.bump_revision(sql)
     return area
 
 
@@ -183,13 +185,13 @@ def save_areas(
     import would change has moved on since, nothing is saved (`ImportConflictError` lists them),
     unless `force` (the sheet's values overwrite the colleague's)."""
     added = updated = 0
-    with store.writing() as sql:
-        store.require_initialised(sql)
-        existing = {row[0] for row in sql.rows("SELECT id FROM case_area")}
+    with store.writing() as tx:
+        store.require_initialised(tx)
+        existing = {row[0] for row in tx.rows("SELECT id FROM case_area")}
         stale: list[StaleArea] = []
         for area in areas:
             if area.id is not None and area.id in existing:
-                old, version = _get(sql, area.id)
+                old, version = _get(tx, area.id)
                 expected = None if force or versions is None else versions.get(area.id)
                 if expected is not None:
                     conflict = _stale_one(area, expected, old, version)
@@ -197,31 +199,30 @@ def save_areas(
                         stale.append(conflict)
                         continue
                 # the update is guarded by the version just read: a change in between refuses it
-                _update(store, sql, area, old, version)
+                _update(tx, area, old, version)
                 updated += 1
             else:
-                new_id = _insert(sql, area)
-                store.record(sql, history_key(new_id), "oprettet", None, area.case_area)
+                new_id = _insert(tx, area)
+                tx.record(history_key(new_id), "oprettet", None, area.case_area)
                 added += 1
         if stale:
             raise ImportConflictError(stale)  # rolls the whole import back
-        store.bump_revision(sql)
+        tx.touch()  # an import counts as a change even when no field moved
     return added, updated
 
 
 def delete_area(store: Store, area_id: int, expected_version: int | None = None) -> None:
     """Delete an area; with `expected_version`, one changed since the user saw it is kept."""
-    with store.writing() as sql:
-        old, version = _get(sql, area_id)
+    with store.writing() as tx:
+        old, version = _get(tx, area_id)
         refuse_stale(f"sagsområde {area_id}", version, expected_version)
-        sql.run("DELETE FROM case_area WHERE id = :id", {"id": area_id})
-        store.record(sql, history_key(area_id), "slettet", old.case_area, None)
-        store.bump_revision(sql)
+        tx.run("DELETE FROM case_area WHERE id = :id", {"id": area_id})
+        tx.record(history_key(area_id), "slettet", old.case_area, None)
 
 
 def area_fields(area: CaseArea) -> dict[str, object]:
     """An area as the conflict dialog compares it: the sheet's header → the value."""
-    from kigo_tui.formats.exit_strategy import FIELD_HEADERS
+    from kigo_tui.domain.exit_strategy import FIELD_HEADERS
 
     values = _values(area)
     return {FIELD_HEADERS.get(name, name): values[name] for name in FIELDS}

@@ -17,11 +17,12 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kigo_tui.storage.common import CHANGES_CHANNEL
 
 if TYPE_CHECKING:
+    import psycopg
     from sqlalchemy import Engine
 
 FIRST_RETRY_S = 0.5
@@ -87,23 +88,25 @@ class ChangeListener:
                     conn.close()
         self._set_state(False)
 
-    def _connect(self):  # -> psycopg.Connection
+    def _connect(self) -> psycopg.Connection[Any]:
         """A new connection of its own (made like the store's, never from its pool), in
         autocommit, listening."""
         pool = self._engine.pool.recreate()
         try:
             raw = pool.connect()
-            conn = raw.driver_connection
+            conn: psycopg.Connection[Any] | None = raw.driver_connection
             raw.detach()  # never handed back: closed by us
         finally:
             pool.dispose()
+        if conn is None:  # pragma: no cover  (a pool connection always has its driver's)
+            raise ConnectionError("no driver connection")
         conn.rollback()  # idle, whatever connecting began
         conn.autocommit = True
         conn.execute(f"LISTEN {CHANGES_CHANNEL}")
         self.backend_pid = conn.info.backend_pid
         return conn
 
-    def _listen(self, conn) -> None:
+    def _listen(self, conn: psycopg.Connection[Any]) -> None:
         checked = time.monotonic()
         while not self._stop.is_set():
             revisions = [_revision(n.payload) for n in conn.notifies(timeout=WAIT_S, stop_after=1)]

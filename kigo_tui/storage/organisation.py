@@ -1,247 +1,44 @@
-"""The kommune's implementation organisation: people, roles, responsibility, KOMBIT's dialogue.
-
-The roles and the readiness checks follow KOMBIT's recommended organisation (seed 001): a
-programme leader across the projects, one steering group with the direktion in it, a project
-leader for KSD, KY and SAPA, and someone responsible for STS and Serviceplatformen. No Textual.
+"""Reading and writing the kommune's organisation: people, roles, responsibility, KOMBIT's
+dialogue, and "who am I and what are my tasks". The rules (roles, readiness, checks, the order of
+"mine opgaver") are `kigo_tui.domain.organisation`; this module is their SQL. No Textual.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from kigo_tui.domain.dates import check_date
-from kigo_tui.domain.organisation import ESCALATIONS, FORMS
-from kigo_tui.domain.rules import Colour
-from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.organisation import EMAIL as EMAIL
+from kigo_tui.domain.organisation import ESCALATIONS as ESCALATIONS
+from kigo_tui.domain.organisation import FORMS as FORMS
+from kigo_tui.domain.organisation import (
+    ME_NOT_SET,
+    dialogue_problem,
+    holder_problem,
+    mine_order,
+    person_problem,
+    role_problem,
+    unknown_me,
+)
+from kigo_tui.domain.organisation import PROJECTS_NEEDING_LEAD as PROJECTS_NEEDING_LEAD
+from kigo_tui.domain.organisation import ROLES as ROLES
+from kigo_tui.domain.organisation import Check as Check
+from kigo_tui.domain.organisation import DialogueRow as DialogueRow
+from kigo_tui.domain.organisation import Organisation as Organisation
+from kigo_tui.domain.organisation import PersonRow as PersonRow
+from kigo_tui.domain.organisation import RoleRow as RoleRow
+from kigo_tui.domain.organisation import RoleSpec as RoleSpec
 from kigo_tui.domain.text import clean_text, same_text
-from kigo_tui.storage.sql import Sql, as_date, utc_now
-from kigo_tui.storage.store import Store, StoreError, insert_sql, refuse_stale
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class RoleSpec:
-    label: str
-    per_project: bool
-    single: bool
-    """Only one holder (per project, for a per-project role)."""
-
-
-ROLES: dict[str, RoleSpec] = {
-    "programme_lead": RoleSpec("Projektkoordinator/programleder", per_project=False, single=True),
-    "steering_chair": RoleSpec("Styregruppeformand", per_project=False, single=True),
-    "steering_member": RoleSpec("Styregruppemedlem", per_project=False, single=False),
-    "project_lead": RoleSpec("Projektleder", per_project=True, single=True),
-    "implementation_owner": RoleSpec("Implementeringsansvarlig", per_project=True, single=True),
-    "sts_owner": RoleSpec("STS/Serviceplatform-ansvarlig", per_project=False, single=True),
-    "system_owner": RoleSpec("Systemejer", per_project=True, single=True),
-    "contract_manager": RoleSpec("Kontraktstyringsansvarlig", per_project=False, single=True),
-    "it_controller": RoleSpec("It-controller", per_project=False, single=True),
-    "it_buyer": RoleSpec("Strategisk it-indkøber", per_project=False, single=True),
-    "benefit_responsible": RoleSpec("Gevinstansvarlig", per_project=True, single=False),
-    "benefit_owner": RoleSpec("Gevinstejer", per_project=True, single=False),
-    "trainer": RoleSpec("Træner", per_project=True, single=False),
-    "superuser": RoleSpec("Superbruger", per_project=True, single=False),
-    "kombit_contact": RoleSpec("KOMBIT-kontakt", per_project=True, single=False),
-}
-"""Role code → what it is. Codes are English; labels are what the user reads."""
-
-PROJECTS_NEEDING_LEAD = ("KSD", "KY", "SAPA")
+from kigo_tui.models.readmodels import TaskRow
+from kigo_tui.storage.sql import Sql, stored_date, utc_now
+from kigo_tui.storage.store import Store
+from kigo_tui.storage.transaction import StoreError, insert_sql, refuse_stale
 
 
 class OrganisationError(StoreError):
     pass
-
-
-@dataclass(frozen=True)
-class PersonRow:
-    id: int
-    name: str
-    title: str
-    unit: str
-    email: str
-    phone: str
-
-
-@dataclass(frozen=True)
-class RoleRow:
-    id: int
-    person_id: int
-    role: str
-    project: str | None
-    from_direktion: bool
-
-    @property
-    def label(self) -> str:
-        text = ROLES[self.role].label if self.role in ROLES else self.role
-        if self.project:
-            text += f" ({self.project})"
-        if self.from_direktion:
-            text += ", fra direktionen"
-        return text
-
-
-@dataclass(frozen=True)
-class DialogueRow:
-    id: int
-    on: date
-    project: str
-    form: str
-    topic: str
-    actions: str
-    escalation: str
-    user: str
-    task_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Check:
-    """A readiness check from KOMBIT's recommended organisation."""
-
-    title: str
-    colour: Colour
-    detail: str
-    project: str | None = None
-
-
-@dataclass
-class Organisation:
-    """Everything about the organisation, read in one go (plain data for the CLI and the TUI)."""
-
-    people: dict[int, PersonRow] = field(default_factory=dict)
-    roles: list[RoleRow] = field(default_factory=list)
-    responsibility: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
-    dialogues: list[DialogueRow] = field(default_factory=list)
-
-    def holders(self, role: str, project: str | None = None) -> list[PersonRow]:
-        return [
-            self.people[r.person_id]
-            for r in self.roles
-            if r.role == role and (project is None or r.project == project)
-        ]
-
-    def roles_of(self, person_id: int) -> list[RoleRow]:
-        return [r for r in self.roles if r.person_id == person_id]
-
-    def name(self, person_id: int | None) -> str | None:
-        return None if person_id is None else self.people[person_id].name
-
-    def tasks_of(self, person_id: int) -> list[str]:
-        """Task ids the person is accountable for or does."""
-        return sorted(
-            t for t, (acc, doer) in self.responsibility.items() if person_id in (acc, doer)
-        )
-
-    def find(self, ref: str) -> PersonRow | None:
-        """A person by id, e-mail or name (case-insensitive)."""
-        ref = ref.strip()
-        if ref.isascii() and ref.isdigit() and len(ref) < 10 and int(ref) in self.people:
-            return self.people[int(ref)]
-        matches = [
-            p for p in self.people.values() if same_text(ref, p.email) or same_text(ref, p.name)
-        ]
-        return matches[0] if len(matches) == 1 else None
-
-    def readiness(self) -> list[Check]:
-        """KOMBIT's recommendations (seed 001) as checks with a colour."""
-        checks: list[Check] = []
-
-        def add(
-            title: str, ok: bool, detail_ok: str, detail_missing: str, colour: Colour, project=None
-        ):
-            checks.append(
-                Check(
-                    title,
-                    Colour.GREEN if ok else colour,
-                    detail_ok if ok else detail_missing,
-                    project,
-                )
-            )
-
-        lead = self.holders("programme_lead")
-        add(
-            "Projektkoordinator/programleder",
-            bool(lead),
-            ", ".join(p.name for p in lead),
-            "ingen er udpeget til at koordinere på tværs af projekterne",
-            Colour.RED,
-        )
-        chair = self.holders("steering_chair")
-        add(
-            "Styregruppe med formand",
-            bool(chair),
-            ", ".join(p.name for p in chair),
-            "styregruppen har ingen formand",
-            Colour.RED,
-        )
-        direktion = [
-            r
-            for r in self.roles
-            if r.role in ("steering_chair", "steering_member") and r.from_direktion
-        ]
-        add(
-            "Direktionen i styregruppen",
-            bool(direktion),
-            ", ".join(self.people[r.person_id].name for r in direktion),
-            "intet styregruppemedlem fra direktionen",
-            Colour.YELLOW,
-        )
-        for project in PROJECTS_NEEDING_LEAD:
-            holders = self.holders("project_lead", project)
-            add(
-                f"Projektleder for {project}",
-                bool(holders),
-                ", ".join(p.name for p in holders),
-                f"{project} har ingen projektleder",
-                Colour.RED,
-                project,
-            )
-        sts = self.holders("sts_owner") or self.holders("project_lead", "STS")
-        add(
-            "Ansvarlig for STS og Serviceplatformen",
-            bool(sts),
-            ", ".join(p.name for p in sts),
-            "ingen er ansvarlig for STS og Serviceplatformen",
-            Colour.RED,
-            "STS",
-        )
-        return checks
-
-    def project_warnings(self) -> dict[str, list[str]]:
-        """Missing roles per project, for a warning on the project's node in the tree."""
-        warnings: dict[str, list[str]] = defaultdict(list)
-        for check in self.readiness():
-            if check.project and check.colour != Colour.GREEN:
-                warnings[check.project].append(check.detail)
-        return dict(warnings)
-
-    def contact_for(self, project: str) -> tuple[str, PersonRow] | None:
-        """Whom KOMBIT would contact about a project: its lead, else the programme leader, else
-        the steering group's chair."""
-        order = [("project_lead", project)]
-        if project == "STS":
-            order.insert(0, ("sts_owner", None))
-        order += [("programme_lead", None), ("steering_chair", None)]
-        for role, proj in order:
-            holders = self.holders(role, proj)
-            if holders:
-                label = ROLES[role].label + (f" ({proj})" if proj else "")
-                return label, holders[0]
-        return None
-
-    def dialogues_for(
-        self, project: str | None = None, task_id: str | None = None
-    ) -> list[DialogueRow]:
-        return [
-            d
-            for d in self.dialogues
-            if (project is None or d.project == project)
-            and (task_id is None or task_id in d.task_ids)
-        ]
 
 
 def read_organisation(store: Store) -> Organisation:
@@ -269,13 +66,71 @@ def _read(sql: Sql) -> Organisation:
     ):
         links[dialogue_id].append(task_id)
     org.dialogues = [
-        DialogueRow(i, as_date(on), proj, form, topic, actions, esc, user, tuple(links[i]))  # type: ignore[arg-type]
+        DialogueRow(i, stored_date(on), proj, form, topic, actions, esc, user, tuple(links[i]))
         for i, on, proj, form, topic, actions, esc, user in sql.rows(
             'SELECT id, "on", project, form, topic, actions, escalation, "user" FROM dialogue '
             'ORDER BY "on" DESC, id DESC'
         )
     ]
     return org
+
+
+def _refuse(problem: str | None) -> None:
+    if problem is not None:
+        raise OrganisationError(problem)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who am I, and what are my tasks: the one place the CLI and the TUI ask
+
+
+class MeNotSetError(OrganisationError):
+    """No user name is configured ('me' in config.toml, KIGO_ME, --me)."""
+
+    def __init__(self) -> None:
+        super().__init__(ME_NOT_SET)
+
+
+class UnknownMeError(OrganisationError):
+    """The configured user name (`who`) is no person of the organisation."""
+
+    def __init__(self, who: str) -> None:
+        super().__init__(unknown_me(who))
+        self.who = who
+
+
+def find_me(org: Organisation, me: str | None) -> PersonRow:
+    """The person the configured user name `me` (id, e-mail or name) is; MeNotSetError when
+    none is configured, UnknownMeError when it names nobody (or several)."""
+    if not me:
+        raise MeNotSetError
+    person = org.find(me)
+    if person is None:
+        raise UnknownMeError(me)
+    return person
+
+
+@dataclass(frozen=True)
+class MyTasks:
+    """A person and the current tasks they are accountable for or do, as "Mine opgaver" shows
+    them (worst colour first, then by due date, then by id; withdrawn tasks left out)."""
+
+    person: PersonRow
+    tasks: list[TaskRow]
+    org: Organisation
+    """The organisation they were read with (for each task's responsibility)."""
+
+
+def my_tasks(store: Store, me: str | None, today: date) -> MyTasks:
+    """ "Who am I and what are my tasks", read as one consistent view: the person the configured
+    user name `me` is (see `find_me`) and their tasks in the order of `mine_order`."""
+    from kigo_tui.storage import queries
+
+    with store.reading() as sql:
+        org = _read(sql)
+        person = find_me(org, me)
+        tasks = queries.read_tasks_by_id(sql, org.tasks_of(person.id))
+    return MyTasks(person, mine_order(tasks, today), org)
 
 
 def _resolve(sql: Sql, ref: str | int) -> PersonRow:
@@ -295,13 +150,6 @@ def _resolve(sql: Sql, ref: str | int) -> PersonRow:
     return person
 
 
-def _validate_person(name: str, email: str) -> None:
-    if not name.strip():
-        raise OrganisationError("navnet må ikke være tomt")
-    if email and not EMAIL.match(email.strip()):
-        raise OrganisationError(f"ugyldig e-mail: '{email}'")
-
-
 def add_person(
     store: Store, name: str, *, title: str = "", unit: str = "", email: str = "", phone: str = ""
 ) -> PersonRow:
@@ -311,11 +159,11 @@ def add_person(
         clean_text(unit, "enhed"),
     )
     email, phone = clean_text(email, "e-mail"), clean_text(phone, "telefon")
-    _validate_person(name, email)
-    with store.writing() as sql:
-        store.require_initialised(sql)
+    _refuse(person_problem(name, email))
+    with store.writing() as tx:
+        store.require_initialised(tx)
         if email and any(
-            p.email.casefold() == email.strip().casefold() for p in _read(sql).people.values()
+            p.email.casefold() == email.strip().casefold() for p in _read(tx).people.values()
         ):
             raise OrganisationError(f"e-mailen '{email}' bruges allerede af en anden person")
         values = {
@@ -325,9 +173,9 @@ def add_person(
             "email": email.strip(),
             "phone": phone.strip(),
         }
-        person_id = sql.insert_id(insert_sql("person", list(values)), values)
-        store.bump_revision(sql)
-        return _read(sql).people[person_id]
+        person_id = tx.insert_id(insert_sql("person", list(values)), values)
+        tx.touch()
+        return _read(tx).people[person_id]
 
 
 def remove_person(store: Store, ref: str | int) -> tuple[PersonRow, list[str]]:
@@ -335,10 +183,10 @@ def remove_person(store: Store, ref: str | int) -> tuple[PersonRow, list[str]]:
 
     Returns the person and the tasks whose responsibility was emptied.
     """
-    with store.writing() as sql:
-        person = _resolve(sql, ref)
+    with store.writing() as tx:
+        person = _resolve(tx, ref)
         emptied = []
-        for task_id, acc, doer in sql.rows(
+        for task_id, acc, doer in tx.rows(
             "SELECT task_id, accountable_id, doer_id FROM responsibility "
             "WHERE accountable_id = :p OR doer_id = :p",
             {"p": person.id},
@@ -346,21 +194,21 @@ def remove_person(store: Store, ref: str | int) -> tuple[PersonRow, list[str]]:
             values: dict[str, object] = {}
             if acc == person.id:
                 values["accountable_id"] = None
-                store.record(sql, task_id, "ansvarlig", person.name, None)
+                tx.record(task_id, "ansvarlig", person.name, None)
             if doer == person.id:
                 values["doer_id"] = None
-                store.record(sql, task_id, "udfører", person.name, None)
+                tx.record(task_id, "udfører", person.name, None)
             assignments = ", ".join(f"{name} = :{name}" for name in values)
-            sql.run(
+            tx.run(
                 f"UPDATE responsibility SET {assignments} WHERE task_id = :task_id",
                 {**values, "task_id": task_id},
             )
             # the task changed: an edit of it based on what was shown before is refused
-            sql.run("UPDATE task SET version = version + 1 WHERE id = :id", {"id": task_id})
+            tx.run("UPDATE task SET version = version + 1 WHERE id = :id", {"id": task_id})
             emptied.append(task_id)
-        sql.run("DELETE FROM role_assignment WHERE person_id = :p", {"p": person.id})
-        sql.run("DELETE FROM person WHERE id = :p", {"p": person.id})
-        store.bump_revision(sql)
+        tx.run("DELETE FROM role_assignment WHERE person_id = :p", {"p": person.id})
+        tx.run("DELETE FROM person WHERE id = :p", {"p": person.id})
+        tx.touch()
         return person, sorted(emptied)
 
 
@@ -372,55 +220,34 @@ def assign_role(
     *,
     from_direktion: bool = False,
 ) -> RoleRow:
-    spec = ROLES.get(role)
-    if spec is None:
-        raise OrganisationError(f"ukendt rolle: '{role}' (kendte roller: {', '.join(ROLES)})")
     project = project.upper() if project else None
-    if spec.per_project and project not in PROJECT_CODES:
-        raise OrganisationError(
-            f"rollen {spec.label} gælder et projekt: angiv --project STS, SAPA, KY eller KSD"
-        )
-    if not spec.per_project and project:
-        raise OrganisationError(f"rollen {spec.label} gælder hele kommunen, ikke et projekt")
-    if from_direktion and role not in ("steering_member", "steering_chair"):
-        raise OrganisationError(
-            "kun styregruppens medlemmer og formand kan markeres som fra direktionen"
-        )
-    with store.writing() as sql:
-        person = _resolve(sql, ref)
-        org = _read(sql)
-        same = [r for r in org.roles if r.role == role and r.project == project]
-        if any(r.person_id == person.id for r in same):
-            raise OrganisationError(f"{person.name} har allerede rollen {spec.label}")
-        if spec.single and same:
-            holder = org.people[same[0].person_id].name
-            where = f" for {project}" if project else ""
-            raise OrganisationError(
-                f"rollen {spec.label}{where} har allerede en indehaver: {holder}"
-            )
+    _refuse(role_problem(role, project, from_direktion))
+    with store.writing() as tx:
+        person = _resolve(tx, ref)
+        _refuse(holder_problem(_read(tx), person, role, project))
         values = {
             "person_id": person.id,
             "role": role,
             "project": project,
             "from_direktion": from_direktion,
         }
-        role_id = sql.insert_id(insert_sql("role_assignment", list(values)), values)
-        store.bump_revision(sql)
+        role_id = tx.insert_id(insert_sql("role_assignment", list(values)), values)
+        tx.touch()
         return RoleRow(role_id, person.id, role, project, from_direktion)
 
 
 def unassign_role(store: Store, ref: str | int, role: str, project: str | None = None) -> None:
-    with store.writing() as sql:
-        person = _resolve(sql, ref)
+    with store.writing() as tx:
+        person = _resolve(tx, ref)
         project = project.upper() if project else None
         same_project = "project IS NULL" if project is None else "project = :project"
-        removed = sql.run(
+        removed = tx.run(
             f"DELETE FROM role_assignment WHERE person_id = :p AND role = :role AND {same_project}",
             {"p": person.id, "role": role, "project": project},
         )
         if removed == 0:
             raise OrganisationError(f"{person.name} har ikke rollen '{role}'")
-        store.bump_revision(sql)
+        tx.touch()
 
 
 _UNCHANGED = object()
@@ -439,10 +266,10 @@ def set_responsibility(
     Responsibility is part of its task: a change raises the task's version, and one based on an
     older `expected_version` (the task's version the caller showed) is refused (ConflictError).
     """
-    with store.writing() as sql:
-        task = store.require_task(sql, task_id)  # raises for an unknown task
+    with store.writing() as tx:
+        task = store.require_task(tx, task_id)  # raises for an unknown task
         refuse_stale(f"opgave {task_id}", task.version, expected_version)
-        org = _read(sql)
+        org = _read(tx)
         current = org.responsibility.get(task_id, (None, None))
         new = list(current)
         for index, (value, field_name) in enumerate(
@@ -450,11 +277,10 @@ def set_responsibility(
         ):
             if value is _UNCHANGED:
                 continue
-            person = None if value in (None, "") else _resolve(sql, value)  # type: ignore[arg-type]
+            person = _resolve(tx, value) if isinstance(value, str | int) and value != "" else None
             new_id = None if person is None else person.id
             if new_id != current[index]:
-                store.record(
-                    sql,
+                tx.record(
                     task_id,
                     field_name,
                     org.name(current[index]),
@@ -464,16 +290,16 @@ def set_responsibility(
         if tuple(new) != current:
             values = {"task_id": task_id, "accountable_id": new[0], "doer_id": new[1]}
             if task_id in org.responsibility:
-                sql.run(
+                tx.run(
                     "UPDATE responsibility SET accountable_id = :accountable_id, "
                     "doer_id = :doer_id WHERE task_id = :task_id",
                     values,
                 )
             else:
-                sql.run(insert_sql("responsibility", list(values)), values)
-            sql.run("UPDATE task SET version = version + 1 WHERE id = :id", {"id": task_id})
-            store.bump_revision(sql)
-        people = _read(sql).people
+                tx.run(insert_sql("responsibility", list(values)), values)
+            tx.run("UPDATE task SET version = version + 1 WHERE id = :id", {"id": task_id})
+            tx.touch()
+        people = _read(tx).people
         return (people.get(new[0]) if new[0] else None, people.get(new[1]) if new[1] else None)
 
 
@@ -490,22 +316,15 @@ def log_dialogue(
 ) -> DialogueRow:
     """Record a follow-up from KOMBIT (mail, telefon, møde), possibly an escalation."""
     project = project.upper()
-    if project not in PROJECT_CODES:
-        raise OrganisationError(f"ukendt projekt: '{project}' (brug STS, SAPA, KY eller KSD)")
-    if form not in FORMS:
-        raise OrganisationError(f"ukendt form: '{form}' (brug mail, telefon eller møde)")
-    if escalation not in ESCALATIONS:
-        raise OrganisationError(
-            f"ukendt eskalering: '{escalation}' (brug none, direktion eller kommunalbestyrelse)"
-        )
+    _refuse(dialogue_problem(project, form, escalation))
     topic, actions = clean_text(topic, "emne"), clean_text(actions, "handlinger")
     check_date(on, "dato")
     if not topic.strip():
         raise OrganisationError("emnet må ikke være tomt")
-    with store.writing() as sql:
-        store.require_initialised(sql)
+    with store.writing() as tx:
+        store.require_initialised(tx)
         for task_id in task_ids:
-            store.require_task(sql, task_id)
+            store.require_task(tx, task_id)
         values = {
             "on": on,
             "project": project,
@@ -516,11 +335,11 @@ def log_dialogue(
             "recorded_at": utc_now(),
             "user": store.user,
         }
-        dialogue_id = sql.insert_id(insert_sql("dialogue", list(values)), values)
+        dialogue_id = tx.insert_id(insert_sql("dialogue", list(values)), values)
         for task_id in dict.fromkeys(task_ids):
-            sql.run(
+            tx.run(
                 insert_sql("dialogue_task", ("dialogue_id", "task_id")),
                 {"dialogue_id": dialogue_id, "task_id": task_id},
             )
-        store.bump_revision(sql)
-        return next(d for d in _read(sql).dialogues if d.id == dialogue_id)
+        tx.touch()
+        return next(d for d in _read(tx).dialogues if d.id == dialogue_id)

@@ -21,7 +21,16 @@ from kigo_tui.models.readmodels import (
     TaskDetail,
     TaskRow,
 )
-from kigo_tui.storage.sql import Row, Sql, as_date, as_datetime, first, in_list, scalar
+from kigo_tui.storage.sql import (
+    Row,
+    Sql,
+    as_date,
+    as_datetime,
+    first,
+    in_list,
+    scalar,
+    stored_datetime,
+)
 
 TASK_COLUMNS = (
     "id, project, main_task, position, title, category, phase, status, start, due, warn_days, "
@@ -170,7 +179,7 @@ def search_tasks(sql: Sql, needle: str, limit: int = 500) -> list[TaskRow]:
     """Current tasks whose id or title contains `needle`, ignoring case (Danish letters too).
 
     Case is folded by Python's casefold() on every database: on SQLite inside the query
-    (`kigo_fold`, registered by kigo_tui.storage.sqlite and kigo_tui.storage.schema); elsewhere over the ids and
+    (`kigo_fold`, registered by kigo_tui.storage.sqlite and kigo_tui.storage.engine); elsewhere over the ids and
     titles read in tree order, since a server's lower() depends on its collation (with the text
     columns' "C" collation it lowers ASCII only)."""
     folded = needle.strip().casefold()
@@ -222,7 +231,7 @@ def read_detail(sql: Sql, task_id: str) -> TaskDetail | None:
         )
     ]
     history = [
-        HistoryRow(field, old, new, as_datetime(at), user, reason)  # type: ignore[arg-type]
+        HistoryRow(field, old, new, stored_datetime(at), user, reason)
         for field, old, new, at, user, reason in sql.rows(
             'SELECT field, old, new, at, "user", reason FROM history WHERE task_id = :id '
             "ORDER BY id DESC LIMIT 50",

@@ -1,247 +1,58 @@
-"""The database connection: URL handling, SQLite pragmas, write transactions and migrations.
+"""The schema: its version, creating it on an empty database, and upgrading an older one in
+place (after a backup of a SQLite file), or refusing a newer, foreign or damaged one untouched.
 
-No Textual here. SQLite (a file) is the default; any SQLAlchemy URL works, so a team can share a
-PostgreSQL database with the same code. What PostgreSQL needs to behave like a SQLite file:
+SQLAlchemy's table models (`kigo_tui.models.tables`) create the tables; the migrations are SQL
+text and DDL, one per schema version (`MIGRATIONS`). The connection itself (engine, pragmas,
+transactions) is `kigo_tui.storage.engine`. No Textual here.
 
-- **One writer at a time.** A write transaction first takes a transaction-level advisory lock
-  (`WRITE_LOCK`), as `BEGIN IMMEDIATE` takes SQLite's write lock. Under READ COMMITTED every
-  statement after it sees the latest committed data and no other kigo writer commits meanwhile,
-  so the store's read-check-write steps (version checks, next local task number, schema upgrades
-  by several processes opening at once) are never interleaved, and writers cannot deadlock.
-- **One snapshot per read.** Read transactions run REPEATABLE READ, READ ONLY, so the counts,
-  tasks and revision of one read belong together, as in a SQLite read transaction.
-- **Text sorts by code point.** Text columns are created `COLLATE "C"`, so ORDER BY gives the
-  order SQLite gives (a server's Danish collation would put "Aa" after "Z").
+- **Text sorts by code point.** On PostgreSQL, text columns are created `COLLATE "C"`, so ORDER
+  BY gives the order SQLite gives (a server's Danish collation would put "Aa" after "Z").
 """
 
 from __future__ import annotations
 
-import sqlite3
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, String, create_engine, event, inspect, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy import Column, Connection, Engine, String, inspect, text
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import GenericTypeCompiler
+from sqlmodel import SQLModel
 
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
-from kigo_tui.models.tables import SQLModel
-from kigo_tui.storage.common import (
-    BUSY_TIMEOUT_MS,
-    LOCAL_ID_KEY,
-    SCHEMA_VERSION,
-    StorageError,
-    require_folder,
-    sqlite_file,
-    storage_error,
-    text_error,
-    url_for,
-)
-from kigo_tui.storage.dburl import backend, display_url, mask
-from kigo_tui.storage.sql import Params, Row, adapt
-from kigo_tui.storage.sqlite import fold
+from kigo_tui.storage.common import LOCAL_ID_KEY, SCHEMA_VERSION, StorageError, url_for
+from kigo_tui.storage.engine import AlchemySql as AlchemySql
+from kigo_tui.storage.engine import is_postgresql as is_postgresql
+from kigo_tui.storage.engine import is_sqlite, use_wal
+from kigo_tui.storage.engine import make_engine as make_engine
+from kigo_tui.storage.engine import read_connection as read_connection
+from kigo_tui.storage.engine import write_transaction as write_transaction
 
-__all__ = ["SCHEMA_VERSION", "AlchemySql", "StorageError", "url_for"]
-
-WRITE_LOCK = 0x6B69676F  # "kigo"
-"""The key of PostgreSQL's advisory lock that every write transaction holds (one per database)."""
-
-CONNECT_TIMEOUT_S = 10
-"""How long to wait for a database server before saying it cannot be reached."""
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AlchemySql",
+    "StorageError",
+    "is_postgresql",
+    "make_engine",
+    "prepare_schema",
+    "read_connection",
+    "stored_schema_version",
+    "url_for",
+    "write_transaction",
+]
+"""What other modules take from here. The connection's names (`make_engine`, the transactions,
+`AlchemySql`) live in `kigo_tui.storage.engine` and are also found here."""
 
 
 @compiles(String, "postgresql")
-def _string_in_code_point_order(type_: String, compiler, **kw) -> str:
+def _string_in_code_point_order(type_: String, compiler: GenericTypeCompiler, **kw: Any) -> str:
     """Text columns in PostgreSQL DDL get `COLLATE "C"` (not a CAST's type: only a Column's)."""
-    spec = compiler.visit_string(type_, **kw)
+    spec: str = compiler.visit_string(type_, **kw)
     if isinstance(kw.get("type_expression"), Column) and type_.collation is None:
         spec += ' COLLATE "C"'
     return spec
-
-
-class AlchemySql:
-    """An `Sql` (see `kigo_tui.storage.sql`) on a SQLAlchemy connection: any database SQLAlchemy reaches."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.dialect = conn.dialect.name
-
-    def rows(self, query: str, params: Params | None = None) -> list[Row]:
-        result = self.conn.execute(text(query), adapt(params, self.dialect))
-        return [tuple(r) for r in result]
-
-    def run(self, query: str, params: Params | None = None) -> int:
-        return self.conn.execute(text(query), adapt(params, self.dialect)).rowcount
-
-    def run_many(self, query: str, rows: Sequence[Params]) -> None:
-        if rows:
-            self.conn.execute(text(query), [adapt(r, self.dialect) for r in rows])
-
-    def insert_id(self, query: str, params: Params) -> int:
-        result = self.conn.execute(text(query + " RETURNING id"), adapt(params, self.dialect))
-        return int(result.scalar_one())
-
-
-def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    # Take over transaction control from pysqlite so BEGIN IMMEDIATE can be emitted for writes.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA synchronous = FULL")
-    dbapi_connection.create_function("kigo_fold", 1, fold, deterministic=True)
-    # WAL is switched on by prepare_schema once the file is known to be a kigo database: switching
-    # here would rewrite the header of a file we are about to refuse (newer schema, not kigo's).
-    cursor.close()
-
-
-def _use_wal(engine: Engine) -> None:
-    """Put a SQLite file in WAL mode (persistent in the file); a no-op when it already is.
-
-    The switch needs the file to itself. While another connection holds the write lock (another
-    process creating or upgrading the same file), SQLite answers busy at once instead of waiting,
-    so the switch is tried again until the busy timeout has passed.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        while True:
-            try:
-                if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    cursor.execute("PRAGMA journal_mode = WAL")
-                break
-            except sqlite3.OperationalError as exc:
-                busy = "locked" in str(exc) or "busy" in str(exc)
-                if not busy or time.monotonic() >= deadline:
-                    raise
-                time.sleep(0.02)
-        cursor.close()
-    except sqlite3.Error as exc:
-        raise StorageError(f"databasen kan ikke bruges: {exc}") from exc
-    finally:
-        raw.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    """Writers take the write lock when the transaction starts, so no upgrade deadlock can occur."""
-    if conn.get_execution_options().get("kigo_write"):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
-
-
-def make_engine(db: str) -> Engine:
-    """An engine on a path or URL. A SQLite file's URL is built with `URL.create`, never by
-    pasting the path into a string, so `#`, `?` and `%` in a folder or file name stay in it; its
-    folder must exist (see `require_folder`)."""
-    path = sqlite_file(db)  # refuses a malformed URL before anything is created
-    if path is not None or backend(db) == "sqlite":
-        if path is not None:
-            require_folder(path)
-        url = URL.create("sqlite", database=str(path) if path is not None else None)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    try:
-        parsed = make_url(db)
-        connect_args: dict[str, object] = {}
-        if parsed.get_backend_name() == "postgresql":
-            defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "kigo"}
-            connect_args = {k: v for k, v in defaults.items() if k not in parsed.query}
-        engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
-    except ImportError as exc:  # the driver is not installed (psycopg is an extra)
-        raise StorageError(driver_missing(db, exc.name)) from None
-    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise StorageError(
-            f"databaseadressen {display_url(db)} kan ikke bruges: {mask(str(exc), db)}"
-        ) from None
-    if is_postgresql(engine):
-        event.listen(engine, "connect", _utc_session)
-    return engine
-
-
-POSTGRES_EXTRA = "kigo-tui[postgres]"
-"""The extra that brings the PostgreSQL driver (psycopg)."""
-
-
-def driver_missing(db: str, module: str | None) -> str:
-    """What to do when the database's driver cannot be imported: install the extra, or write the
-    URL with the driver kigo brings (psycopg)."""
-    shown = display_url(db)
-    if module is not None and module.split(".")[0] == "psycopg":
-        return (
-            f"{shown}: PostgreSQL-understøttelsen er ikke installeret. Installér kigo med den: "
-            f"pipx install '{POSTGRES_EXTRA}' (eller pip install '{POSTGRES_EXTRA}')"
-        )
-    hint = ""
-    if backend(db) == "postgresql":
-        hint = (
-            "; kigo bruger driveren psycopg: skriv adressen som postgresql+psycopg://vært/database"
-        )
-    return f"databaseadressen {shown} kan ikke bruges: driveren {module or '?'} er ikke installeret{hint}"
-
-
-def _utc_session(dbapi_connection: object, _record: object) -> None:
-    """Every PostgreSQL session works in UTC, whatever the server's TimeZone: the naive UTC
-    timestamps kigo writes are stored as the instants they are, and read back the same."""
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("SET TIME ZONE 'UTC'")
-    cursor.close()
-    dbapi_connection.commit()  # type: ignore[attr-defined]
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
-def is_postgresql(engine_or_conn: Engine | Connection) -> bool:
-    return engine_or_conn.dialect.name == "postgresql"
-
-
-@contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One write unit of work: committed when the block ends, rolled back on any error.
-
-    On PostgreSQL it holds the write lock (`WRITE_LOCK`) from its first statement."""
-    with _translate_errors(engine), engine.connect() as conn:
-        conn.execution_options(kigo_write=True)
-        with conn.begin():
-            if is_postgresql(conn):
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
-            yield conn
-
-
-@contextmanager
-def read_connection(engine: Engine) -> Iterator[Connection]:
-    """A read transaction: one snapshot of the database for all its statements."""
-    with _translate_errors(engine), engine.connect() as conn:
-        if is_postgresql(conn):
-            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        with conn.begin():
-            yield conn
-
-
-@contextmanager
-def _translate_errors(engine: Engine) -> Iterator[None]:
-    """Driver errors as Danish storage errors, with any password in them masked."""
-    url = engine.url.render_as_string(hide_password=False)
-    try:
-        yield
-    except OperationalError as exc:
-        raise storage_error(mask(str(exc.orig), url)) from None
-    except DatabaseError as exc:
-        if is_sqlite(engine):
-            raise StorageError(
-                f"databasen er beskadiget eller ikke en kigo-database: {exc.orig}"
-            ) from exc
-        raise StorageError(f"databasen kan ikke bruges: {mask(str(exc.orig), url)}") from None
-    except UnicodeEncodeError as exc:
-        raise text_error(exc) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,22 +69,13 @@ def _add_task_withdrawn(conn: Connection) -> None:
 
 
 def _add_organisation(conn: Connection) -> None:
-    from kigo_tui.models.tables import (
-        Dialogue,
-        DialogueTask,
-        Person,
-        Responsibility,
-        RoleAssignment,
-    )
-
-    for table in (Person, RoleAssignment, Responsibility, Dialogue, DialogueTask):
-        table.__table__.create(conn)  # type: ignore[attr-defined]
+    tables = SQLModel.metadata.tables  # today's models (registered by the import above)
+    for name in ("person", "role_assignment", "responsibility", "dialogue", "dialogue_task"):
+        tables[name].create(conn)
 
 
 def _add_case_area(conn: Connection) -> None:
-    from kigo_tui.models.tables import CaseAreaRow
-
-    CaseAreaRow.__table__.create(conn)  # type: ignore[attr-defined]
+    SQLModel.metadata.tables["case_area"].create(conn)
 
 
 def _add_rollup_index(conn: Connection) -> None:
@@ -283,9 +85,7 @@ def _add_rollup_index(conn: Connection) -> None:
 
 
 def _add_defect(conn: Connection) -> None:
-    from kigo_tui.models.tables import DefectRecord
-
-    DefectRecord.__table__.create(conn)  # type: ignore[attr-defined]
+    SQLModel.metadata.tables["defect"].create(conn)
 
 
 def _add_baselines_and_local_ids(conn: Connection) -> None:
@@ -302,19 +102,18 @@ def _add_baselines_and_local_ids(conn: Connection) -> None:
     import re
     from datetime import date, timedelta
 
-    from kigo_tui.models.tables import History, Task
     from kigo_tui.storage.sql import as_date
 
-    def add(table: str, column: Column) -> None:
+    def add(table: str, column: Column[Any]) -> None:
         kind = column.type.compile(dialect=conn.dialect)
         if is_postgresql(conn) and isinstance(column.type, String):
             kind += ' COLLATE "C"'
         conn.execute(text(f'ALTER TABLE {table} ADD COLUMN "{column.name}" {kind}'))
 
-    task_table = Task.__table__  # type: ignore[attr-defined]
+    task_table = SQLModel.metadata.tables["task"]
     for name in ("baseline_start", "baseline_due", "start_reason", "due_reason"):
         add("task", task_table.c[name])
-    add("history", History.__table__.c["reason"])  # type: ignore[attr-defined]
+    add("history", SQLModel.metadata.tables["history"].c["reason"])
 
     sql = AlchemySql(conn)
     golives = {
@@ -404,7 +203,7 @@ def prepare_schema(engine: Engine) -> int | None:
         _backup_before_migration(engine, path)
     before = _check_and_migrate(engine)
     if is_sqlite(engine):
-        _use_wal(engine)
+        use_wal(engine)
     return before
 
 

@@ -2,7 +2,7 @@
 
 The store writes its queries as plain SQL that SQLite and PostgreSQL both understand, and runs
 them through an `Sql`: `SqliteSql` wraps a standard-library `sqlite3` connection (no SQLAlchemy
-import, so the TUI's first frame and `kigo status` start fast), `kigo_tui.storage.schema.AlchemySql` wraps a
+import, so the TUI's first frame and `kigo status` start fast), `kigo_tui.storage.engine.AlchemySql` wraps a
 SQLAlchemy connection (PostgreSQL and anything else SQLAlchemy reaches). Values are converted
 here, both ways, so a query gets the same Python values back on every database:
 
@@ -79,7 +79,7 @@ def adapt(params: Params | None, dialect: str) -> dict[str, object]:
 
 def as_date(value: object) -> date | None:
     if value is None or isinstance(value, date):
-        return value  # type: ignore[return-value]
+        return value
     return date.fromisoformat(str(value))
 
 
@@ -91,6 +91,22 @@ def as_datetime(value: object) -> datetime | None:
         return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
     parsed = datetime.fromisoformat(str(value))
     return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def stored_date(value: object) -> date:
+    """The value of a NOT NULL date column."""
+    day = as_date(value)
+    if day is None:
+        raise ValueError("a NOT NULL date column gave NULL")
+    return day
+
+
+def stored_datetime(value: object) -> datetime:
+    """The value of a NOT NULL timestamp column, as naive UTC."""
+    moment = as_datetime(value)
+    if moment is None:
+        raise ValueError("a NOT NULL timestamp column gave NULL")
+    return moment
 
 
 def in_list(name: str, values: Iterable[object]) -> tuple[str, dict[str, object]]:

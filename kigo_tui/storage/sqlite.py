@@ -2,7 +2,7 @@
 
 This is how the store reaches a SQLite file once its schema is current: no SQLAlchemy import,
 so the TUI paints its first frame and `kigo status` answers in a fraction of the time. The
-connections get the same settings as the SQLAlchemy engine in `kigo_tui.storage.schema`: WAL (set when the
+connections get the same settings as the SQLAlchemy engine in `kigo_tui.storage.engine`: WAL (set when the
 file is prepared), `synchronous=FULL`, foreign keys, a busy timeout, and writers that take the
 write lock when their transaction starts (`BEGIN IMMEDIATE`).
 """

@@ -5,11 +5,14 @@ Every write is one transaction that also bumps the database's `revision`, so oth
 are also told at commit (`change_listener`, `kigo_tui.storage.live`). Every change to a
 task raises its `version`; a change based on an older version is refused (`ConflictError`).
 
-The queries are SQL text (`kigo_tui.storage.queries`, `kigo_tui.storage.sql`). A SQLite file whose schema is
-current is used through the standard library (`kigo_tui.storage.sqlite`): opening it, reading and
-ticking tasks off never import SQLAlchemy. Creating, upgrading or refusing a file, and any other
-database (PostgreSQL), go through SQLAlchemy (`kigo_tui.storage.schema`); `Store.engine` gives the SQLAlchemy
-engine to the few modules that use SQLAlchemy Core (the catalogue import), made on first use.
+The queries are SQL text (`kigo_tui.storage.queries`, `kigo_tui.storage.sql`). A SQLite file
+whose schema is current is used through the standard library (`kigo_tui.storage.sqlite`): opening
+it, reading and ticking tasks off never import SQLAlchemy. Creating, upgrading or refusing a file
+(`kigo_tui.storage.schema`), and any other database (PostgreSQL, `kigo_tui.storage.engine`), go
+through SQLAlchemy. Every write, here and in the other storage modules, is one `Transaction`
+(`kigo_tui.storage.transaction`, from `writing()`): it records the history, does the versioned
+updates and bumps the revision. `Store.engine` gives a SQLAlchemy engine on the same database only
+to the copy between databases (`kigo_tui.storage.copy`).
 """
 
 from __future__ import annotations
@@ -24,21 +27,30 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kigo_tui.domain.dates import check_date
 from kigo_tui.domain.kommuner import Kommune
 from kigo_tui.domain.rules import Category, Status
-from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.seed import PROJECT_CODES, PROJECT_LIST
+from kigo_tui.domain.tasks import (
+    TaskFieldError,
+    check_dates_in_order,
+    check_reason,
+    clean_reason,
+    validate_task_fields,
+)
 from kigo_tui.domain.text import clean_text
-from kigo_tui.errors import KigoError
 from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, TaskRow
 from kigo_tui.storage import queries
 from kigo_tui.storage.common import (
-    CHANGES_CHANNEL,
     LOCAL_ID_KEY,
     SCHEMA_VERSION,
     sqlite_file,
 )
 from kigo_tui.storage.sql import Sql, as_date, first, scalar, utc_now
+from kigo_tui.storage.transaction import ConflictError as ConflictError
+from kigo_tui.storage.transaction import StoreError as StoreError
+from kigo_tui.storage.transaction import Transaction
+from kigo_tui.storage.transaction import insert_sql as insert_sql
+from kigo_tui.storage.transaction import refuse_stale as refuse_stale
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -48,36 +60,8 @@ if TYPE_CHECKING:
     from kigo_tui.storage.sqlite import SqliteFile
 
 
-class StoreError(KigoError):
-    """A change the store refuses; the message is for the user (Danish) and nothing was changed."""
-
-
 class NotInitialisedError(StoreError):
     pass
-
-
-class ConflictError(StoreError):
-    """The row changed since the caller read it (its version moved on); nothing was saved.
-
-    `current_version` is the row's version now (None when the row is gone): a caller that shows
-    the user what changed (`kigo_tui.domain.conflict`) can save again on that version once the user
-    chose to.
-    """
-
-    def __init__(self, message: str, current_version: int | None = None) -> None:
-        super().__init__(message)
-        self.current_version = current_version
-
-
-def refuse_stale(what: str, current: int, expected: int | None) -> None:
-    """Raise the ConflictError for a row at version `current` that the caller saw at `expected`
-    (None: the caller did not say, nothing is checked)."""
-    if expected is not None and current != expected:
-        raise ConflictError(
-            f"{what} er ændret af en anden, siden du så den (version {current}, du havde "
-            f"{expected}); intet er gemt, se ændringen og prøv igen",
-            current,
-        )
 
 
 NOT_INITIALISED = (
@@ -109,10 +93,6 @@ def date_from_golive(golive: date | None, days: int | None) -> date | None:
         ) from None
 
 
-REASON_MAX = 200
-"""Most characters in the reason for a moved date: a short sentence, not a report."""
-
-
 def category_locked(task_id: str) -> StoreError:
     """The refusal of a category change on a catalogue task: the category is KOMBIT's."""
     return StoreError(
@@ -124,18 +104,18 @@ def category_locked(task_id: str) -> StoreError:
 
 def checked_reason(task_id: str, moves: Sequence[str], reason: str | None) -> str | None:
     """The reason for moving a catalogue task's dates away from KOMBIT's (`moves`: which, in
-    Danish), stripped; refused when a move has none or it is too long. None when nothing moves."""
+    Danish), checked by `domain.tasks.check_reason`; refused when a move has none. None when
+    nothing moves."""
     if not moves:
         return None
-    text = " ".join((reason or "").split())
+    try:
+        text = check_reason(reason)
+    except TaskFieldError as exc:
+        raise StoreError(f"{task_id}: {exc}") from None
     if not text:
         raise StoreError(
             f"{task_id}: {' og '.join(moves)} flyttes væk fra KOMBITs dato; angiv en kort "
             "begrundelse (--begrundelse i kigo set, feltet Begrundelse i TUI'en); intet er ændret"
-        )
-    if len(text) > REASON_MAX:
-        raise StoreError(
-            f"{task_id}: begrundelsen er {len(text)} tegn; højst {REASON_MAX} er tilladt"
         )
     return text
 
@@ -184,13 +164,6 @@ def catalogue_task_row(spec: TaskSpec, position: int, golive: date | None) -> di
     }
 
 
-def insert_sql(table: str, columns: Sequence[str]) -> str:
-    """`INSERT INTO table (a, b) VALUES (:a, :b)`, quoting the column names."""
-    names = ", ".join(f'"{c}"' for c in columns)
-    values = ", ".join(f":{c}" for c in columns)
-    return f"INSERT INTO {table} ({names}) VALUES ({values})"
-
-
 @dataclass(frozen=True)
 class TaskEdit:
     """Fields a user may change on a task; None leaves a field as it is."""
@@ -208,21 +181,25 @@ class TaskEdit:
 
 
 def clean_edit(edit: TaskEdit) -> TaskEdit:
-    """The edit with its texts through `clean_text` and its dates in the allowed range."""
+    """The edit's fields checked and cleaned by `domain.tasks.validate_task_fields` (the one
+    check of a task's fields, with its Danish messages)."""
     from dataclasses import replace
 
+    fields = validate_task_fields(  # the reason's length matters only for a move: checked_reason
+        title=edit.title,
+        description=edit.description,
+        start=edit.start,
+        due=edit.due,
+        warn_days=edit.warn_days,
+    )
     return replace(
         edit,
-        title=None if edit.title is None else clean_text(edit.title, "titel"),
-        description=None
-        if edit.description is None
-        else clean_text(edit.description, "beskrivelse"),
-        start=None if edit.start is None else check_date(edit.start, "startdato"),
-        due=None if edit.due is None else check_date(edit.due, "frist"),
-        # A reason's white space (line breaks too) is collapsed to single spaces, as it is shown.
-        reason=None
-        if edit.reason is None
-        else clean_text(" ".join(edit.reason.split()), "begrundelse"),
+        title=fields.title,
+        description=fields.description,
+        start=fields.start,
+        due=fields.due,
+        warn_days=fields.warn_days,
+        reason=clean_reason(edit.reason),
     )
 
 
@@ -236,14 +213,14 @@ class _AlchemyBackend:
 
     @contextmanager
     def read(self) -> Iterator[Sql]:
-        from kigo_tui.storage.schema import AlchemySql, read_connection
+        from kigo_tui.storage.engine import AlchemySql, read_connection
 
         with read_connection(self.engine) as conn:
             yield AlchemySql(conn)
 
     @contextmanager
     def write(self) -> Iterator[Sql]:
-        from kigo_tui.storage.schema import AlchemySql, write_transaction
+        from kigo_tui.storage.engine import AlchemySql, write_transaction
 
         with write_transaction(self.engine) as conn:
             yield AlchemySql(conn)
@@ -272,7 +249,8 @@ class Store:
         """
         path = sqlite_file(db)
         if path is None:
-            from kigo_tui.storage.schema import make_engine, prepare_schema
+            from kigo_tui.storage.engine import make_engine
+            from kigo_tui.storage.schema import prepare_schema
 
             engine = make_engine(db)
             try:
@@ -298,7 +276,7 @@ class Store:
         """A SQLAlchemy engine on the same database, for code written with SQLAlchemy Core."""
         with self._engine_lock:
             if self._engine is None:
-                from kigo_tui.storage.schema import make_engine
+                from kigo_tui.storage.engine import make_engine
 
                 self._engine = make_engine(self.url)
             return self._engine
@@ -307,9 +285,14 @@ class Store:
         """A read transaction (one consistent view)."""
         return self._backend.read()
 
-    def writing(self) -> AbstractContextManager[Sql]:
-        """A write transaction: committed when the block ends, rolled back on any error."""
-        return self._backend.write()
+    @contextmanager
+    def writing(self) -> Iterator[Transaction]:
+        """A write transaction (`kigo_tui.storage.transaction`): committed when the block ends,
+        with the revision bumped when it changed anything; rolled back on any error."""
+        with self._backend.write() as sql:
+            transaction = Transaction(sql, self.user)
+            yield transaction
+            transaction.finish()
 
     # ----------------------------------------------------------------------------------- meta
 
@@ -321,20 +304,6 @@ class Store:
         """A number that grows with every committed change, by any process."""
         with self.reading() as sql:
             return queries.read_revision(sql)
-
-    def bump_revision(self, sql: Any) -> None:
-        """Count this write transaction as a change; on PostgreSQL also tell every listening
-        session (the notification is delivered when the transaction commits)."""
-        sql = _as_sql(sql)
-        sql.run(
-            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR(20)) "
-            "WHERE key = 'revision'"
-        )
-        if sql.dialect == "postgresql":
-            sql.rows(
-                "SELECT pg_notify(:channel, value) FROM meta WHERE key = 'revision'",
-                {"channel": CHANGES_CHANNEL},
-            )
 
     def change_listener(
         self, on_change: Callable[[int | None], None], on_state: Callable[[bool], None]
@@ -349,39 +318,15 @@ class Store:
 
         return ChangeListener(self._backend.engine, on_change, on_state)
 
-    def require_initialised(self, sql: Any) -> None:
-        if "kommune_code" not in queries.read_meta(_as_sql(sql)):
+    def require_initialised(self, sql: Sql) -> None:
+        if "kommune_code" not in queries.read_meta(sql):
             raise NotInitialisedError(NOT_INITIALISED)
 
-    def require_task(self, sql: Any, task_id: str) -> TaskRow:
-        task = queries.read_task(_as_sql(sql), task_id)
+    def require_task(self, sql: Sql, task_id: str) -> TaskRow:
+        task = queries.read_task(sql, task_id)
         if task is None:
             raise StoreError(f"ukendt opgave: '{task_id}'")
         return task
-
-    def record(
-        self,
-        sql: Any,
-        task_id: str,
-        field: str,
-        old: object,
-        new: object,
-        reason: str | None = None,
-    ) -> None:
-        """One line of history: which field changed from what to what, when (UTC), by whom, and
-        (for a moved catalogue date) why."""
-        _as_sql(sql).run(
-            insert_sql("history", ("task_id", "field", "old", "new", "at", "user", "reason")),
-            {
-                "task_id": task_id,
-                "field": field,
-                "old": None if old is None else str(old),
-                "new": None if new is None else str(new),
-                "at": utc_now(),
-                "user": self.user,
-                "reason": reason,
-            },
-        )
 
     # ----------------------------------------------------------------------------------- init
 
@@ -391,17 +336,15 @@ class Store:
         """Load the catalogue for a kommune; refuses on a database that already has one."""
         unknown = set(golives) - set(PROJECT_CODES)
         if unknown:
-            raise StoreError(
-                f"ukendt projekt: {', '.join(sorted(unknown))} (brug STS, SAPA, KY, KSD)"
-            )
-        with self.writing() as sql:
-            meta = queries.read_meta(sql)
+            raise StoreError(f"ukendt projekt: {', '.join(sorted(unknown))} (brug {PROJECT_LIST})")
+        with self.writing() as tx:
+            meta = queries.read_meta(tx)
             if "kommune_code" in meta:
                 raise StoreError(
                     f"databasen er allerede oprettet for {meta['kommune_name']} "
                     f"({meta['kommune_code']}); intet er ændret"
                 )
-            sql.run_many(
+            tx.run_many(
                 insert_sql("meta", ("key", "value")),
                 [
                     {"key": "kommune_code", "value": kommune.code},
@@ -412,7 +355,7 @@ class Store:
                 ],
             )
             project_columns = ("code", "name", "description", "position", "golive")
-            sql.run_many(
+            tx.run_many(
                 insert_sql("project", project_columns),
                 [
                     {
@@ -426,10 +369,10 @@ class Store:
                 ],
             )
             mains = [m.model_dump() for m in catalogue.main_tasks]
-            sql.run_many(insert_sql("main_task", list(mains[0])), mains)
+            tx.run_many(insert_sql("main_task", list(mains[0])), mains)
             if catalogue.skipped:
                 skipped = [s.model_dump() for s in catalogue.skipped]
-                sql.run_many(insert_sql("skipped_main_task", list(skipped[0])), skipped)
+                tx.run_many(insert_sql("skipped_main_task", list(skipped[0])), skipped)
             rows = []
             checklist = []
             for position, spec in enumerate(catalogue.tasks):
@@ -438,9 +381,9 @@ class Store:
                     {"task_id": spec.id, "position": i, "text": item, "done": False}
                     for i, item in enumerate(spec.checklist)
                 ]
-            sql.run_many(insert_sql("task", list(rows[0])), rows)
+            tx.run_many(insert_sql("task", list(rows[0])), rows)
             if checklist:
-                sql.run_many(insert_sql("checklist_item", list(checklist[0])), checklist)
+                tx.run_many(insert_sql("checklist_item", list(checklist[0])), checklist)
 
     # ----------------------------------------------------------------------------------- reads
 
@@ -527,20 +470,18 @@ class Store:
             )
         return [(f, o, n, str(at)[:19], u) for f, o, n, at, u in rows]
 
-    def _apply(self, sql: Sql, task: TaskRow, values: dict[str, object]) -> None:
+    def _apply(self, tx: Transaction, task: TaskRow, values: dict[str, object]) -> None:
         """Write `values` to the task and raise its version; refused if someone got there first."""
-        assignments = ", ".join(f"{name} = :{name}" for name in values)
-        changed = sql.run(
-            f"UPDATE task SET {assignments}{', ' if values else ''}version = :new_version "
-            "WHERE id = :id AND version = :version",
-            {**values, "new_version": task.version + 1, "id": task.id, "version": task.version},
+        tx.update_versioned(
+            "task",
+            task.id,
+            task.version,
+            values,
+            conflict=f"{task.id} blev ændret samtidig af en anden; intet er gemt",
         )
-        if changed != 1:
-            raise ConflictError(f"{task.id} blev ændret samtidig af en anden; intet er gemt")
-        self.bump_revision(sql)
 
-    def _status_values(self, sql: Sql, task: TaskRow, status: Status) -> dict[str, object]:
-        self.record(sql, task.id, "status", task.status.value, status.value)
+    def _status_values(self, tx: Transaction, task: TaskRow, status: Status) -> dict[str, object]:
+        tx.record(task.id, "status", task.status.value, status.value)
         return {
             "status": status.value,
             "previous_status": task.status.value,
@@ -550,26 +491,26 @@ class Store:
     def set_status(
         self, task_id: str, status: Status, expected_version: int | None = None
     ) -> TaskRow:
-        with self.writing() as sql:
-            task = self._locked_task(sql, task_id, expected_version)
+        with self.writing() as tx:
+            task = self._locked_task(tx, task_id, expected_version)
             if task.status == status:
                 return task
-            self._apply(sql, task, self._status_values(sql, task, status))
-            return self.require_task(sql, task_id)
+            self._apply(tx, task, self._status_values(tx, task, status))
+            return self.require_task(tx, task_id)
 
     def toggle_done(self, task_id: str, expected_version: int | None = None) -> TaskRow:
         """Done ↔ the status the task had before it was marked done."""
-        with self.writing() as sql:
-            task = self._locked_task(sql, task_id, expected_version)
+        with self.writing() as tx:
+            task = self._locked_task(tx, task_id, expected_version)
             if task.status == Status.DONE:
                 previous = scalar(
-                    sql, "SELECT previous_status FROM task WHERE id = :id", {"id": task_id}
+                    tx, "SELECT previous_status FROM task WHERE id = :id", {"id": task_id}
                 )
                 target = Status(previous) if previous and previous != "done" else Status.NOT_STARTED
             else:
                 target = Status.DONE
-            self._apply(sql, task, self._status_values(sql, task, target))
-            return self.require_task(sql, task_id)
+            self._apply(tx, task, self._status_values(tx, task, target))
+            return self.require_task(tx, task_id)
 
     def edit_task(
         self, task_id: str, edit: TaskEdit, expected_version: int | None = None
@@ -578,10 +519,10 @@ class Store:
         start or due away from KOMBIT's baseline needs `edit.reason`, kept on the task and in the
         history; moving a date back to the baseline makes it follow the go-live again."""
         edit = clean_edit(edit)
-        with self.writing() as sql:
-            task = self._locked_task(sql, task_id, expected_version)
+        with self.writing() as tx:
+            task = self._locked_task(tx, task_id, expected_version)
             row = first(
-                sql,
+                tx,
                 "SELECT title, description, category, warn_days FROM task WHERE id = :id",
                 {"id": task_id},
             )
@@ -590,14 +531,7 @@ class Store:
             current["start"], current["due"] = task.start, task.due
             start = None if edit.clear_start else (edit.start or current["start"])
             due = None if edit.clear_due else (edit.due or current["due"])
-            if start and due and start > due:
-                raise StoreError(
-                    f"startdatoen ({start.isoformat()}) ligger efter slutdatoen ({due.isoformat()})"
-                )
-            if edit.warn_days is not None and not 0 <= edit.warn_days <= 365:
-                raise StoreError("varsel skal være mellem 0 og 365 dage")
-            if edit.title is not None and not edit.title.strip():
-                raise StoreError("titlen må ikke være tom")
+            check_dates_in_order(start, due)
             if (
                 not task.is_local
                 and edit.category is not None
@@ -633,11 +567,9 @@ class Store:
                 return task
             for name, new in values.items():
                 if not name.endswith(("_manual", "_reason")):
-                    self.record(
-                        sql, task_id, name, _plain(current[name]), _plain(new), reasons.get(name)
-                    )
-            self._apply(sql, task, values)
-            return self.require_task(sql, task_id)
+                    tx.record(task_id, name, _plain(current[name]), _plain(new), reasons.get(name))
+            self._apply(tx, task, values)
+            return self.require_task(tx, task_id)
 
     def set_golive(self, project: str, golive: date | None) -> int:
         """Set or move a project's go-live date; derived dates follow, hand-edited dates stay.
@@ -646,18 +578,18 @@ class Store:
         """
         project = project.upper()
         if project not in PROJECT_CODES:
-            raise StoreError(f"ukendt projekt: '{project}' (brug STS, SAPA, KY eller KSD)")
+            raise StoreError(f"ukendt projekt: '{project}' (brug {PROJECT_LIST})")
         moved = 0
-        with self.writing() as sql:
-            self.require_initialised(sql)
+        with self.writing() as tx:
+            self.require_initialised(tx)
             before = as_date(
-                scalar(sql, "SELECT golive FROM project WHERE code = :code", {"code": project})
+                scalar(tx, "SELECT golive FROM project WHERE code = :code", {"code": project})
             )
-            sql.run(
+            tx.run(
                 "UPDATE project SET golive = :golive WHERE code = :code",
                 {"golive": golive, "code": project},
             )
-            rows = sql.rows(
+            rows = tx.rows(
                 "SELECT id, start, due, start_offset, due_offset, start_manual, due_manual, "
                 "version, is_local, baseline_start, baseline_due FROM task "
                 "WHERE project = :project",
@@ -677,17 +609,16 @@ class Store:
                     values["due"] = date_from_golive(golive, d_off)
                 if values:
                     assignments = ", ".join(f"{name} = :{name}" for name in values)
-                    sql.run(
+                    tx.run(
                         f"UPDATE task SET {assignments}, version = :version WHERE id = :id",
                         {**values, "version": version + 1, "id": tid},
                     )
                     moved += 1
             # KOMBIT's baseline follows the go-live too (bookkeeping: no version, no history).
-            sql.run_many(
+            tx.run_many(
                 "UPDATE task SET baseline_start = :s, baseline_due = :d WHERE id = :id", baselines
             )
-            self.record(sql, project, "golive", _plain(before), _plain(golive))
-            self.bump_revision(sql)
+            tx.record(project, "golive", _plain(before), _plain(golive))
         return moved
 
     def add_local_task(
@@ -706,24 +637,22 @@ class Store:
         """The kommune's own task under a hovedopgave; its id is <PROJECT>-<NN>-L<k>."""
         project = project.upper()
         if project not in PROJECT_CODES:
-            raise StoreError(f"ukendt projekt: '{project}' (brug STS, SAPA, KY eller KSD)")
+            raise StoreError(f"ukendt projekt: '{project}' (brug {PROJECT_LIST})")
         if not 1 <= main_task <= 16:
             raise StoreError(f"ukendt hovedopgave: {main_task} (brug 1-16)")
-        title, description = clean_text(title, "titel"), clean_text(description, "beskrivelse")
+        fields = validate_task_fields(
+            title=title, description=description, start=start, due=due, warn_days=warn_days
+        )
+        assert fields.title is not None and fields.description is not None
+        assert fields.warn_days is not None
+        title, description, warn_days = fields.title, fields.description, fields.warn_days
+        start, due = fields.start, fields.due
         checklist = [clean_text(item, "tjeklistepunkt") for item in checklist]
-        start = None if start is None else check_date(start, "startdato")
-        due = None if due is None else check_date(due, "frist")
-        if not title.strip():
-            raise StoreError("titlen må ikke være tom")
-        if start and due and start > due:
-            raise StoreError("startdatoen ligger efter slutdatoen")
-        if not 0 <= warn_days <= 365:
-            raise StoreError("varsel skal være mellem 0 og 365 dage")
         prefix = f"{project}-{main_task:02d}-L"
-        with self.writing() as sql:
-            self.require_initialised(sql)
-            number = self._next_local_number(sql, prefix)
-            position = int(scalar(sql, "SELECT coalesce(max(position), 0) + 1 FROM task"))
+        with self.writing() as tx:
+            self.require_initialised(tx)
+            number = self._next_local_number(tx, prefix)
+            position = int(scalar(tx, "SELECT coalesce(max(position), 0) + 1 FROM task"))
             task_id = f"{prefix}{number}"
             row = {
                 "id": task_id,
@@ -744,16 +673,15 @@ class Store:
                 "version": 1,
                 "withdrawn": False,
             }
-            sql.run(insert_sql("task", list(row)), row)
+            tx.run(insert_sql("task", list(row)), row)
             if checklist:
                 items = [
                     {"task_id": task_id, "position": i, "text": item, "done": False}
                     for i, item in enumerate(checklist)
                 ]
-                sql.run_many(insert_sql("checklist_item", list(items[0])), items)
-            self.record(sql, task_id, "oprettet", None, title.strip())
-            self.bump_revision(sql)
-            return self.require_task(sql, task_id)
+                tx.run_many(insert_sql("checklist_item", list(items[0])), items)
+            tx.record(task_id, "oprettet", None, title.strip())
+            return self.require_task(tx, task_id)
 
     def _next_local_number(self, sql: Sql, prefix: str) -> int:
         """The next local number under `prefix` (`SAPA-07-L`), never one given before: one past
@@ -774,16 +702,15 @@ class Store:
         return number
 
     def delete_local_task(self, task_id: str, expected_version: int | None = None) -> None:
-        with self.writing() as sql:
-            task = self._locked_task(sql, task_id, expected_version)
+        with self.writing() as tx:
+            task = self._locked_task(tx, task_id, expected_version)
             if not task.is_local:
                 raise StoreError(
                     f"{task_id} kommer fra KOMBITs katalog og kan ikke slettes (kun lokale opgaver)"
                 )
-            sql.run("DELETE FROM checklist_item WHERE task_id = :id", {"id": task_id})
-            sql.run("DELETE FROM task WHERE id = :id", {"id": task_id})
-            self.record(sql, task_id, "slettet", task.title, None)
-            self.bump_revision(sql)
+            tx.run("DELETE FROM checklist_item WHERE task_id = :id", {"id": task_id})
+            tx.run("DELETE FROM task WHERE id = :id", {"id": task_id})
+            tx.record(task_id, "slettet", task.title, None)
 
     def set_checklist_item(
         self, item_id: int, done: bool, expected_version: int | None = None
@@ -793,26 +720,26 @@ class Store:
         The checklist is part of its task: `expected_version` is the task's version the caller
         showed. Returns the task and the status it changed to (None when its status stayed).
         """
-        with self.writing() as sql:
+        with self.writing() as tx:
             row = first(
-                sql,
+                tx,
                 "SELECT task_id, done, text FROM checklist_item WHERE id = :id",
                 {"id": item_id},
             )
             if row is None:
                 raise StoreError(f"ukendt tjeklistepunkt: {item_id}")
             task_id, was_done, text = row
-            task = self._locked_task(sql, task_id, expected_version)
+            task = self._locked_task(tx, task_id, expected_version)
             if bool(was_done) == done:
                 return task, None
-            sql.run(
+            tx.run(
                 "UPDATE checklist_item SET done = :done WHERE id = :id",
                 {"done": done, "id": item_id},
             )
-            self.record(sql, task_id, "tjekliste", text, "✓" if done else "○")
+            tx.record(task_id, "tjekliste", text, "✓" if done else "○")
             remaining = int(
                 scalar(
-                    sql,
+                    tx,
                     "SELECT count(*) FROM checklist_item WHERE task_id = :id AND done = false",
                     {"id": task_id},
                 )
@@ -824,9 +751,9 @@ class Store:
                 done and task.status == Status.NOT_STARTED
             ):
                 target = Status.IN_PROGRESS
-            values = self._status_values(sql, task, target) if target else {}
-            self._apply(sql, task, values)
-            return self.require_task(sql, task_id), target
+            values = self._status_values(tx, task, target) if target else {}
+            self._apply(tx, task, values)
+            return self.require_task(tx, task_id), target
 
     def restore_task(
         self,
@@ -839,11 +766,11 @@ class Store:
         `before`; with `only`, just those fields (the ones the undone change touched)."""
         names = ("status", "start", "due", "warn_days", "category", "title")
         wanted = set(names if only is None else only)
-        with self.writing() as sql:
-            task = self._locked_task(sql, task_id, expected_version)
+        with self.writing() as tx:
+            task = self._locked_task(tx, task_id, expected_version)
             values: dict[str, object] = {}
             if "status" in wanted and task.status != before.status:
-                values.update(self._status_values(sql, task, before.status))
+                values.update(self._status_values(tx, task, before.status))
                 values["completed_at"] = before.completed_at
             for name in names[1:]:
                 if name not in wanted:
@@ -859,10 +786,10 @@ class Store:
                         reason = getattr(before, f"{name}_reason") if new != baseline else None
                         values[f"{name}_reason"] = reason
                         values[f"{name}_manual"] = new != baseline
-                    self.record(sql, task_id, name, _plain(old), _plain(new), reason)
+                    tx.record(task_id, name, _plain(old), _plain(new), reason)
             if values:
-                self._apply(sql, task, values)
-            return self.require_task(sql, task_id)
+                self._apply(tx, task, values)
+            return self.require_task(tx, task_id)
 
 
 def _open_sqlite(path: Path) -> SqliteFile:
@@ -876,7 +803,8 @@ def _open_sqlite(path: Path) -> SqliteFile:
     current = found is not None and found.problem is None and found.schema_version == SCHEMA_VERSION
     if current and not writable(path):  # current but not in WAL mode, and not ours to switch
         return SqliteFile(path, read_only=True)
-    from kigo_tui.storage.schema import make_engine, prepare_schema
+    from kigo_tui.storage.engine import make_engine
+    from kigo_tui.storage.schema import prepare_schema
 
     engine = make_engine(str(path))
     try:
@@ -884,15 +812,6 @@ def _open_sqlite(path: Path) -> SqliteFile:
     finally:
         engine.dispose()
     return SqliteFile(path)
-
-
-def _as_sql(conn: Any) -> Sql:
-    """An `Sql` from an `Sql` or a SQLAlchemy connection (the catalogue import passes those)."""
-    if hasattr(conn, "rows"):
-        return conn
-    from kigo_tui.storage.schema import AlchemySql
-
-    return AlchemySql(conn)
 
 
 def _fields(outline: Outline) -> dict[str, Any]:

@@ -386,5 +386,5 @@ def test_file_names_and_reasons_reach_the_terminal_without_control_codes(
     assert main(["--today", "2026-11-23", "aggregate", str(folder), "--out", str(out)]) == 0
     stdout, stderr = capsys.readouterr()
     assert "\x1b" not in stdout + stderr and "\x07" not in stdout + stderr
-    assert "\\x1b[2J\\x07slet.zip" in stderr
-    assert "\\x1b[31mnote.txt: er ikke et bundt" in stdout
+    assert "\\u001b[2J\\u0007slet.zip" in stderr
+    assert "\\u001b[31mnote.txt: er ikke et bundt" in stdout

@@ -110,8 +110,8 @@ TASK_IDS = mostly(
 PEOPLE = mostly(st.sampled_from(["1", "2", "Anne Jensen", "anne@kommune.dk"]), HOSTILE)
 KOMMUNER = mostly(st.sampled_from(["101", "461", "851"]), st.one_of(NUMBERS, HOSTILE))
 WORDS = {
-    "_severity_arg": ["critical", "kritisk", "minor", "kosmetisk"],
-    "_status_arg": ["reported", "rettet", "acknowledged"],
+    "severity_arg": ["critical", "kritisk", "minor", "kosmetisk"],
+    "status_arg": ["reported", "rettet", "acknowledged"],
     "role": ["programme_lead", "project_lead", "architect"],
     "answers": ["ja,nej,ja", "nej", "ja,ja", "ja,nej,ja,ja,nej"],
     "kle": ["27.24", "00.01.00", "2724"],
@@ -140,13 +140,13 @@ def value_for(action: argparse.Action, folder: Path, db: Path) -> st.SearchStrat
         return mostly(st.sampled_from([str(c) for c in action.choices]), HOSTILE)
     if kind == "Path" or dest in ("out", "source", "target", "db"):
         return mostly(paths(folder, db), HOSTILE)
-    if kind == "_date_arg":
+    if kind == "date_arg":
         return DATES
-    if kind == "_moment_arg":
+    if kind == "moment_arg":
         return MOMENTS
-    if kind == "_golive_arg":
+    if kind == "golive_arg":
         return st.tuples(st.sampled_from(["STS", "sapa", "KMD", ""]), DATES).map("=".join)
-    if kind in ("_warn_arg", "_int_arg", "_id_arg") or dest == "main_task":
+    if kind in ("warn_arg", "int_arg", "id_arg") or dest == "main_task":
         return NUMBERS
     if dest in ("task_id", "tasks"):
         return TASK_IDS

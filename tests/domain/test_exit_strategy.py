@@ -313,3 +313,16 @@ def test_assignment_is_validated() -> None:
     a = area()
     with pytest.raises(ValidationError):
         a.kle = "1"
+
+
+def test_the_case_area_fields_are_defined_once_and_completely() -> None:
+    """AREA_FIELDS (domain) names every CaseArea field in the model's order with a unique
+    Danish header: the workbook's columns, the conflict's names and the CLI's messages use it."""
+    from kigo_tui.domain.exit_strategy import AREA_FIELDS, FIELD_HEADERS, PATTERNS, SCENARIOS
+    from kigo_tui.formats import exit_strategy as sheet
+
+    assert [f.field for f in AREA_FIELDS] == list(CaseArea.model_fields)
+    assert len({f.header for f in AREA_FIELDS}) == len(AREA_FIELDS)
+    assert {f.field: f.header for f in AREA_FIELDS} == FIELD_HEADERS
+    assert sheet.COLUMNS is AREA_FIELDS and sheet.FIELD_HEADERS is FIELD_HEADERS
+    assert PATTERNS == ("0", "A", "B", "C", "D", "E") and SCENARIOS == (1, 2, 3, 4)

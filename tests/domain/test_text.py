@@ -100,6 +100,28 @@ def test_printable_shows_escapes_visibly() -> None:
     assert printable("æøå [b] 🙂\n\t") == "æøå [b] 🙂\n\t"
 
 
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(exclude_characters='\\"')))
+def test_one_line_printable_is_one_printable_line_that_reads_back(value: str) -> None:
+    """A file name in a report: nothing invisible or line-breaking is left, and as a JSON string
+    it reads back as it was (a lone surrogate, which is no character, as U+FFFD)."""
+    import json
+
+    shown = printable(value, one_line=True)
+    assert shown.isprintable()
+    whole = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+    assert json.loads(f'"{shown}"') == whole
+
+
+def test_one_line_printable_examples() -> None:
+    assert printable("\x1b[2J\x07slet.zip", one_line=True) == "\\u001b[2J\\u0007slet.zip"
+    assert printable("a\nb\tc", one_line=True) == "a\\u000ab\\u0009c"
+    assert printable("navn\u202efdp.exe", one_line=True) == "navn\\u202efdp.exe"
+    assert printable("\U000e0041", one_line=True) == "\\udb40\\udc41"
+    assert printable("æøå ok", one_line=True) == "æøå ok"
+    assert printable("a\nb") == "a\nb"  # the default keeps layout
+
+
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.one_of(st.integers(), st.integers().map(str), st.text(max_size=12)))
 def test_bounded_int_keeps_the_range_or_names_the_field(value: object) -> None:

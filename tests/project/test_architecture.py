@@ -6,39 +6,52 @@ import subprocess
 import sys
 from pathlib import Path
 
-DOMAIN_MODULES = (
-    "kigo_tui.domain.rules",
-    "kigo_tui.domain.catalogue",
-    "kigo_tui.domain.kommuner",
-    "kigo_tui.storage.schema",
-    "kigo_tui.models.tables",
-    "kigo_tui.storage.store",
-    "kigo_tui.formats.status",
-    "kigo_tui.domain.tree",
-    "kigo_tui.storage.demo",
-    "kigo_tui.bundle.export",
-    "kigo_tui.bundle.verify",
-    "kigo_tui.bundle.aggregate",
-    "kigo_tui.bundle.defects_schema",
-    "kigo_tui.bundle.extras",
-    "kigo_tui.domain.times",
-    "kigo_tui.domain.sla",
-    "kigo_tui.domain.defect_labels",
-    "kigo_tui.domain.defects",
-    "kigo_tui.storage.defects",
-    "kigo_tui.cli.defects",
-    "kigo_tui.domain.progress",
-    "kigo_tui.storage.progress",
-    "kigo_tui.formats.chart",
-    "kigo_tui.formats.calendar",
-    "kigo_tui.cli.reports",
-    "kigo_tui.bundle.xlsx",
-    "kigo_tui.bundle.zipfiles",
-    "kigo_tui.bundle.nogc",
-    "kigo_tui.storage.live",
-    "kigo_tui.storage.copy",
-    "kigo_tui.storage.dburl",
+LAYERS_BELOW_THE_TUI = (
+    "kigo_tui.domain",
+    "kigo_tui.models",
+    "kigo_tui.storage",
+    "kigo_tui.formats",
+    "kigo_tui.bundle",
+    "kigo_tui.cli",
 )
+"""Every module of these packages is imported (found by a walk, not named by hand)."""
+
+_WALK = """
+import importlib, json, pkgutil, sys
+probe = {probe!r}
+loaded_by = {{}}
+walked = []
+for package in {packages!r}:
+    for info in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+        before = set(sys.modules)
+        importlib.import_module(info.name)
+        walked.append(info.name)
+        for name in probe:
+            if name in sys.modules and name not in before and name not in loaded_by:
+                loaded_by[name] = info.name
+print(json.dumps({{"walked": walked, "loaded_by": loaded_by}}))
+"""
+
+
+def _walk(packages: tuple[str, ...], probe: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
+    """Import every module under `packages` in a fresh interpreter; which module first loaded
+    each name in `probe`."""
+    import json
+
+    code = _WALK.format(packages=list(packages), probe=list(probe))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    return result["walked"], result["loaded_by"]
+
+
+def _module_files(package: str) -> set[str]:
+    root = Path(__file__).resolve().parents[2]
+    folder = root.joinpath(*package.split("."))
+    return {
+        ".".join(path.relative_to(root).with_suffix("").parts)
+        for path in folder.rglob("*.py")
+        if path.name != "__init__.py"
+    }
 
 
 def _loaded_after_import(modules: tuple[str, ...], probe: tuple[str, ...]) -> dict[str, bool]:
@@ -53,10 +66,18 @@ def _loaded_after_import(modules: tuple[str, ...], probe: tuple[str, ...]) -> di
     return json.loads(out.stdout)
 
 
-def test_domain_does_not_import_textual() -> None:
-    loaded = _loaded_after_import(DOMAIN_MODULES, ("textual", "sqlalchemy"))
-    assert loaded["sqlalchemy"], "the probe must see the domain's own heavy import"
-    assert not loaded["textual"]
+def test_no_layer_below_the_tui_imports_textual() -> None:
+    walked, loaded_by = _walk(LAYERS_BELOW_THE_TUI, ("textual", "sqlalchemy"))
+    expected = set().union(*(_module_files(p) for p in LAYERS_BELOW_THE_TUI))
+    assert set(walked) == expected, "the walk must reach every module file"
+    assert "sqlalchemy" in loaded_by, "the probe must see the storage layer's own heavy import"
+    assert "textual" not in loaded_by, f"{loaded_by.get('textual')} loads Textual"
+
+
+def test_the_domain_loads_no_database_no_rich_and_no_textual() -> None:
+    walked, loaded_by = _walk(("kigo_tui.domain",), ("textual", "rich", "sqlalchemy", "sqlmodel"))
+    assert set(walked) == _module_files("kigo_tui.domain")
+    assert loaded_by == {}, f"loaded by the domain: {loaded_by}"
 
 
 def test_app_and_screens_do_not_import_sqlalchemy_before_first_frame() -> None:

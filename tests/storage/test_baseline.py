@@ -29,10 +29,11 @@ from kigo_tui.bundle.verify import BundleError, verify_bundle
 from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import Category, Status, task_colour
+from kigo_tui.domain.tasks import REASON_MAX
 from kigo_tui.errors import KigoError
 from kigo_tui.formats.calendar import calendar_bytes
 from kigo_tui.storage.common import LOCAL_ID_KEY
-from kigo_tui.storage.store import REASON_MAX, Store, StoreError, TaskEdit
+from kigo_tui.storage.store import Store, StoreError, TaskEdit
 from tests.support.backends import Database
 from tests.support.fixed import FIXED_TODAY, GOLIVES
 

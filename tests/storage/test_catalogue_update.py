@@ -12,20 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from kigo_tui.domain.catalogue import CATALOGUE_PATH, Catalogue, load_catalogue, shipped_catalogue
 from kigo_tui.domain.rules import Category, Status
 from kigo_tui.formats.status import status_tree
 from kigo_tui.storage.catalogue import (
     CatalogueVersionError,
-    T,
     apply_update,
     parse_version,
     plan_update,
     withdrawn_task_ids,
 )
 from kigo_tui.storage.schema import SCHEMA_VERSION
+from kigo_tui.storage.sql import scalar
 from kigo_tui.storage.store import Store as StoreClass
 from kigo_tui.storage.store import StoreError, TaskEdit
 from tests.support.backends import Database
@@ -152,8 +151,8 @@ def _state(store: StoreClass) -> tuple[dict[str, Any], int, int]:
 
 
 def _withdrawn_flag(store: StoreClass, task_id: str) -> bool:
-    with store.engine.connect() as conn:
-        return bool(conn.execute(select(T.c.withdrawn).where(T.c.id == task_id)).scalar_one())
+    with store.reading() as sql:
+        return bool(scalar(sql, "SELECT withdrawn FROM task WHERE id = :id", {"id": task_id}))
 
 
 # ------------------------------------------------------------------------------ tests
@@ -372,13 +371,12 @@ def _legacy_category_edit(store: StoreClass, task_id: str, category: Category) -
     """A category the kommune set by hand before schema 8 (the store refuses it since; a
     migrated database can still have one)."""
     old = store.task(task_id).category
-    with store.writing() as sql:
-        sql.run(
+    with store.writing() as tx:
+        tx.run(
             "UPDATE task SET category = :c, version = version + 1 WHERE id = :id",
             {"c": category.value, "id": task_id},
         )
-        store.record(sql, task_id, "category", old.value, category.value)
-        store.bump_revision(sql)
+        tx.record(task_id, "category", old.value, category.value)
 
 
 def test_hand_edits_of_fields_the_catalogue_did_not_change_stay(

@@ -19,6 +19,7 @@ from kigo_tui.domain.rules import Status
 from kigo_tui.storage.copy import kigo_tables
 from kigo_tui.storage.defects import add_defect
 from kigo_tui.storage.demo import make_demo
+from kigo_tui.storage.engine import make_engine, read_connection
 from kigo_tui.storage.exit_strategy import save_area
 from kigo_tui.storage.organisation import (
     add_person,
@@ -27,7 +28,6 @@ from kigo_tui.storage.organisation import (
     read_organisation,
     set_responsibility,
 )
-from kigo_tui.storage.schema import make_engine, read_connection
 from kigo_tui.storage.store import Store, TaskEdit, insert_sql
 from tests.support.backends import ALL_TABLES, Database
 from tests.support.fixed import FIXED_TODAY

@@ -109,8 +109,8 @@ def test_a_rolled_back_change_is_not_announced(
     try:
         with pytest.raises(Exception, match="ukendt opgave"):
             other.set_status("SAPA-99-99", Status.DONE)
-        with pytest.raises(RuntimeError), other.writing() as sql:
-            other.bump_revision(sql)
+        with pytest.raises(RuntimeError), other.writing() as tx:
+            tx.bump_revision()
             raise RuntimeError("rolled back")
         with pytest.raises(queue.Empty):
             recorder.change(timeout=1.0)

@@ -8,15 +8,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from kigo_tui.cli.organisation import mine_sorted
 from kigo_tui.domain.rules import Colour, Status
 from kigo_tui.storage.organisation import (
     ROLES,
+    MeNotSetError,
     Organisation,
     OrganisationError,
+    UnknownMeError,
     add_person,
     assign_role,
+    find_me,
     log_dialogue,
+    my_tasks,
     read_organisation,
     remove_person,
     set_responsibility,
@@ -573,8 +576,9 @@ def test_mine_sorted_red_then_yellow_then_green_then_due(store: Store) -> None:
             set_responsibility(store, task_id, doer=anne)
     set_responsibility(store, "KSD-01-01", accountable=bo)  # not Anne's
 
-    org = read_organisation(store)
-    mine = mine_sorted(store, org, anne, FIXED_TODAY)
+    mine_of_anne = my_tasks(store, "anne@kommune.dk", FIXED_TODAY)
+    assert mine_of_anne.person.id == anne
+    mine = mine_of_anne.tasks
     assert [m.id for m in mine] == [
         "SAPA-07-02",
         "STS-01-03",
@@ -595,9 +599,46 @@ def test_mine_sorted_red_then_yellow_then_green_then_due(store: Store) -> None:
     ]
     # Bo: a red, a yellow, a done task and one without a due date (green, last)
     assert store.task("KSD-01-01").due is None
-    assert [m.id for m in mine_sorted(store, org, bo, FIXED_TODAY)] == [
+    assert [m.id for m in my_tasks(store, "Bo Berg", FIXED_TODAY).tasks] == [
         "SAPA-07-02",
         "STS-01-02",
         "STS-01-04",
         "KSD-01-01",
     ]
+
+
+def test_my_tasks_leaves_out_withdrawn_and_deleted_tasks(store: Store) -> None:
+    anne, _, _ = _people(store)
+    local = store.add_local_task("KY", 14, "Lokal opgave")
+    set_responsibility(store, TASK, doer=anne)
+    set_responsibility(store, local.id, accountable=anne)
+    assert sorted(t.id for t in my_tasks(store, str(anne), FIXED_TODAY).tasks) == [local.id, TASK]
+    with store.writing() as tx:  # as a newer catalogue withdraws a task
+        tx.run("UPDATE task SET withdrawn = true WHERE id = :id", {"id": TASK})
+    store.delete_local_task(local.id)
+    mine = my_tasks(store, "Anne Jensen", FIXED_TODAY)
+    assert mine.person.name == "Anne Jensen"
+    assert mine.tasks == []
+
+
+@pytest.mark.parametrize("me", [None, ""])
+def test_my_tasks_without_a_configured_user_says_who_to_set(store: Store, me: str | None) -> None:
+    _people(store)
+    with pytest.raises(MeNotSetError, match=r"hvem er du\? Sæt 'me' i config.toml"):
+        my_tasks(store, me, FIXED_TODAY)
+
+
+@pytest.mark.parametrize("me", ["Ukendt Person", "nobody@kommune.dk", "999"])
+def test_my_tasks_of_an_unknown_user_is_refused(store: Store, me: str) -> None:
+    _people(store)
+    with pytest.raises(UnknownMeError, match="ukendt person") as caught:
+        my_tasks(store, me, FIXED_TODAY)
+    assert caught.value.who == me
+    assert isinstance(caught.value, OrganisationError)
+
+
+def test_find_me_by_id_email_or_name(store: Store) -> None:
+    anne, _, _ = _people(store)
+    org = read_organisation(store)
+    for me in (str(anne), "ANNE@kommune.dk", "anne jensen"):
+        assert find_me(org, me).id == anne

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from kigo_tui.storage.schema import make_engine
+from kigo_tui.storage.engine import make_engine
 from kigo_tui.storage.store import Store
 from tests.support.reliability_worker import full_run, report, scale
 

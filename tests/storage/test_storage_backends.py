@@ -162,7 +162,7 @@ def test_wal_switch_waits_for_a_writer_on_a_new_file(tmp_path: Path) -> None:
     (this failed under load: 'databasen kan ikke bruges: database is locked')."""
     import sqlite3
 
-    from kigo_tui.storage.schema import _use_wal, make_engine
+    from kigo_tui.storage.engine import make_engine, use_wal
 
     path = tmp_path / "ny.db"
     holder = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -173,7 +173,7 @@ def test_wal_switch_waits_for_a_writer_on_a_new_file(tmp_path: Path) -> None:
     release.start()
     engine = make_engine(str(path))
     try:
-        _use_wal(engine)
+        use_wal(engine)
     finally:
         engine.dispose()
         release.join()

@@ -11,6 +11,7 @@ import pytest
 from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import Category, Colour, Status
+from kigo_tui.errors import KigoError
 from kigo_tui.storage.store import ConflictError, Store, StoreError, TaskEdit
 from tests.support.backends import Database
 from tests.support.fixed import FIXED_TODAY, GOLIVES
@@ -196,7 +197,7 @@ def test_edit_task_refusals_change_nothing(
     store: Store, kigo_db: Database, edit: TaskEdit, message: str
 ) -> None:
     before = kigo_db.dump()
-    with pytest.raises(StoreError, match=message):
+    with pytest.raises(KigoError, match=message):  # domain.tasks' TaskFieldError
         store.edit_task("SAPA-07-02", edit)
     assert kigo_db.dump() == before
 
@@ -310,9 +311,9 @@ def test_add_local_task_refusals(store: Store, kigo_db: Database) -> None:
         store.add_local_task("ABC", 7, "x")
     with pytest.raises(StoreError, match="hovedopgave"):
         store.add_local_task("SAPA", 17, "x")
-    with pytest.raises(StoreError, match="titlen"):
+    with pytest.raises(KigoError, match="titlen"):
         store.add_local_task("SAPA", 7, "  ")
-    with pytest.raises(StoreError, match="startdatoen"):
+    with pytest.raises(KigoError, match="startdatoen"):
         store.add_local_task("SAPA", 7, "x", start=date(2027, 2, 1), due=date(2027, 1, 1))
     assert kigo_db.dump() == before
 

@@ -1,0 +1,167 @@
+"""The argument types and options the command families share, and the parser class they use.
+
+Only the standard library and light domain modules are imported: `kigo --version` and the TUI's
+fast path (`kigo_tui.cli.tui`) import this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from kigo_tui.domain.dates import DateError, parse_date
+from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.text import TextError, bounded_int, clean_text
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    Subparsers: TypeAlias = argparse._SubParsersAction["Parser"]
+    """What `register(subparsers)` of each command family adds its commands to."""
+
+
+class Parser(argparse.ArgumentParser):
+    """The parser of `kigo` and of every subcommand: errors in Danish, '--' a value like any other."""
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # Python 3.11 drops a '--' given as an option's value ('--kommune=--') and hands the
+        # command an empty list: the value is the text '--', checked like any other.
+        if arg_strings == ["--"] and action.option_strings and action.nargs in (None, "?"):
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"kigo: fejl: {message}\n")
+
+
+def add_subcommands(parser: argparse.ArgumentParser, dest: str) -> Subparsers:
+    """The required second word of a command family (`kigo people add`, `kigo exit list`, …)."""
+    return parser.add_subparsers(dest=dest, required=True, parser_class=Parser)
+
+
+# ------------------------------------------------------------------ global options
+
+
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """--db and --today: all the TUI takes, and given before any subcommand."""
+    parser.add_argument(
+        "--db", help="databasefil eller SQLAlchemy-URL (ellers KIGO_DB eller standard)"
+    )
+    parser.add_argument(
+        "--today", help="beregn farver for denne dato, ÅÅÅÅ-MM-DD (ellers KIGO_TODAY)"
+    )
+
+
+# ------------------------------------------------------------------ argument types
+
+
+def date_arg(text: str) -> date:
+    """An argument type: a date, ÅÅÅÅ-MM-DD."""
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def golive_arg(text: str) -> tuple[str, date]:
+    """An argument type: PROJEKT=ÅÅÅÅ-MM-DD, the project code in any case."""
+    project, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"'{text}': skriv PROJEKT=ÅÅÅÅ-MM-DD, fx SAPA=2027-03-01")
+    code = project.strip().upper()
+    if code not in PROJECT_CODES:
+        raise argparse.ArgumentTypeError(
+            f"ukendt projekt '{project}' (brug {', '.join(PROJECT_CODES)})"
+        )
+    return code, date_arg(value)
+
+
+def int_in(field: str, low: int, high: int) -> Callable[[str], int]:
+    """An argument type: a whole number in [low, high], or a Danish message naming `field`."""
+
+    def parse(text: str) -> int:
+        try:
+            return bounded_int(text, field, low, high)
+        except TextError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def text_arg(field: str) -> Callable[[str], str]:
+    """An argument type: text through `clean_text` (NFC, no control characters or line breaks)."""
+
+    def parse(text: str) -> str:
+        try:
+            return clean_text(text, field, strip=False)
+        except TextError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def location_arg(text: str) -> str:
+    """An argument type for a database location: kept as given, but it must be valid Unicode
+    (SQLite and SQLAlchemy take a database's name as UTF-8)."""
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in text):
+        raise argparse.ArgumentTypeError(
+            "stien til databasen er ikke gyldig UTF-8; omdøb filen eller mappen"
+        )
+    return text
+
+
+# ------------------------------------------------------------------ shared options
+
+
+def add_project_option(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """--project: a project code (STS, SAPA, …) in any case."""
+    parser.add_argument("--project", type=str.upper, choices=PROJECT_CODES, required=required)
+
+
+def add_project_argument(parser: argparse.ArgumentParser) -> None:
+    """The positional `project`: a project code (STS, SAPA, …) in any case."""
+    parser.add_argument("project", type=str.upper, choices=PROJECT_CODES)
+
+
+def add_json_option(parser: argparse.ArgumentParser, help: str = "skriv JSON") -> None:
+    parser.add_argument("--json", action="store_true", help=help)
+
+
+def add_force_option(
+    parser: argparse.ArgumentParser, help: str = "overskriv en eksisterende fil"
+) -> None:
+    parser.add_argument("--force", action="store_true", help=help)
+
+
+# ------------------------------------------------------------------ free text
+
+
+DATABASE_DESTS = frozenset({"db", "source", "target"})
+PATH_DESTS = frozenset({*DATABASE_DESTS, "out"})
+"""Arguments that name a file or database: kept byte for byte (a file name in NFD or not UTF-8
+is still that file); what is printed of them goes through the printable output."""
+
+
+def clean_text_arguments(parser: argparse.ArgumentParser) -> None:
+    """Give every free-text argument of every subcommand the `clean_text` type, so no command
+    receives a control character, a line break or text that is not valid Unicode."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in dict.fromkeys(action.choices.values()):
+                clean_text_arguments(subparser)
+        elif action.type is None and action.dest in DATABASE_DESTS:
+            action.type = location_arg
+        elif (
+            action.type is None
+            and action.nargs != 0
+            and action.choices is None
+            and action.dest not in PATH_DESTS
+        ):
+            name = action.option_strings[-1] if action.option_strings else action.dest
+            action.type = text_arg(f"argumentet {name}")
