@@ -13,8 +13,8 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from kigo_tui.domain.dates import DateError, danish_date, parse_date
 from kigo_tui.domain.rules import CATEGORY_LABELS, Category
+from kigo_tui.domain.tasks import REASON_MAX, check_task_date, validate_task_fields
 from kigo_tui.domain.text import clean_text
 from kigo_tui.errors import KigoError
 from kigo_tui.models.readmodels import TaskRow
@@ -30,36 +30,16 @@ class TaskForm(Dialog):
     """A form with the task fields title, start, due and warning window."""
 
     def read_task_fields(self) -> tuple[str, date | None, date | None, int]:
-        """Title, start, due and warning window from a task form; a KigoError (DateError,
-        TextError) names the problem."""
-        title = clean_text(self.query_one("#title", Input).value, "titel")
-        if not title:
-            raise DateError("titlen må ikke være tom")
-        start = _read_date(self.query_one("#start", Input).value, "startdato")
-        due = _read_date(self.query_one("#due", Input).value, "frist")
-        warn = _read_warn_days(self.query_one("#warn", Input).value)
-        if start and due and start > due:
-            raise DateError(
-                f"starten ({danish_date(start)}) ligger efter fristen ({danish_date(due)})"
-            )
-        return title, start, due, warn
-
-
-def _read_date(value: str, what: str) -> date | None:
-    """Empty → None; otherwise a date or DateError naming the field."""
-    if not value.strip():
-        return None
-    return parse_date(value, what)
-
-
-def _read_warn_days(value: str) -> int:
-    try:
-        warn = int(value.strip())
-    except ValueError:
-        raise DateError(f"varsel skal være et helt antal dage, ikke '{value}'") from None
-    if not 0 <= warn <= 365:
-        raise DateError("varsel skal være mellem 0 og 365 dage")
-    return warn
+        """Title, start, due and warning window from a task form, checked as everywhere
+        (`kigo_tui.domain.tasks.validate_task_fields`); a KigoError names the problem."""
+        fields = validate_task_fields(
+            title=self.query_one("#title", Input).value,
+            start=self.query_one("#start", Input).value,
+            due=self.query_one("#due", Input).value,
+            warn_days=self.query_one("#warn", Input).value,
+        )
+        assert fields.title is not None and fields.warn_days is not None  # both were given
+        return fields.title, fields.start, fields.due, fields.warn_days
 
 
 @dataclass(frozen=True)
@@ -89,8 +69,6 @@ class EditTaskScreen(TaskForm):
         self.responsibility = responsibility
 
     def compose(self) -> ComposeResult:
-        from kigo_tui.storage.store import REASON_MAX
-
         task = self.task_row
         with Vertical(classes="dialog"):
             yield Static(f"Ret {task.id}", classes="title", markup=False)
@@ -147,8 +125,8 @@ class EditTaskScreen(TaskForm):
             return False
         for ident, baseline in (("#start", task.baseline_start), ("#due", task.baseline_due)):
             try:
-                value = _read_date(self.query_one(ident, Input).value, "dato")
-            except DateError:
+                value = check_task_date(self.query_one(ident, Input).value, "dato")
+            except KigoError:
                 continue  # said when saving
             if baseline is not None and value != baseline:
                 return True
