@@ -23,9 +23,9 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker
 
+from kigo_tui.actions import palette_commands
 from kigo_tui.config import Settings
 from kigo_tui.domain.dates import copenhagen_today
-from kigo_tui.screens.actions import palette_commands
 from kigo_tui.screens.base import ReportsWorkerFailures
 from kigo_tui.screens.refresh import LiveRefresh
 from kigo_tui.widgets.traffic import TRAFFIC_VARIABLES

@@ -133,19 +133,29 @@ def _write_calendar(
     from kigo_tui.bundle.export import write_atomically
     from kigo_tui.formats.calendar import calendar_bytes
 
-    ids = _my_task_ids(store, me) if request.mine else None
+    ids = _my_task_ids(store, me, today) if request.mine else None
     data, count = calendar_bytes(store.snapshot(), today, task_ids=ids, project=request.project)
     write_atomically(request.path, data, force=force)
     return count
 
 
-def _my_task_ids(store: Store, me: str | None) -> list[str]:
-    from kigo_tui.storage.organisation import OrganisationError, read_organisation
+def _my_task_ids(store: Store, me: str | None, today: date) -> list[str]:
+    """The configured person's tasks (`storage.organisation.my_tasks`, the one answer to "who am
+    I and what are my tasks"), refused in the dialog's words when there is nobody to ask for."""
+    from kigo_tui.storage.organisation import (
+        MeNotSetError,
+        OrganisationError,
+        UnknownMeError,
+        my_tasks,
+    )
 
-    if not me:
-        raise OrganisationError("sæt 'me' i config.toml (dit navn, e-mail eller id) for 'kun mine'")
-    org = read_organisation(store)
-    person = org.find(me)
-    if person is None:
-        raise OrganisationError(f"kender ingen person '{me}' (se 'kigo people list')")
-    return org.tasks_of(person.id)
+    try:
+        return [task.id for task in my_tasks(store, me, today).tasks]
+    except MeNotSetError:
+        raise OrganisationError(
+            "sæt 'me' i config.toml (dit navn, e-mail eller id) for 'kun mine'"
+        ) from None
+    except UnknownMeError as exc:
+        raise OrganisationError(
+            f"kender ingen person '{exc.who}' (se 'kigo people list')"
+        ) from None

@@ -65,9 +65,9 @@ def follow_up_list(
 
 
 def mine_list(name: str, tasks: Iterable[TaskRow], today: date) -> TaskList:
-    """The configured person's tasks, worst colour first, then by due date."""
+    """The configured person's tasks as `my_tasks` orders them (worst colour first, then by due
+    date)."""
     rows = [(task, task.colour(today)) for task in tasks]
-    rows.sort(key=lambda r: (-severity(r[1]), r[0].due or date.max, r[0].id))
     summary = Text(f"{name}: ansvarlig for eller udfører {len(rows)} opgaver")
     return TaskList("Mine opgaver", summary, rows, "Ingen opgaver er knyttet til dig.")
 

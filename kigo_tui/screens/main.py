@@ -1,5 +1,5 @@
 """The main screen: the tree, the detail pane, the header, and every action of the action table
-(`kigo_tui.screens.actions`).
+(`kigo_tui.actions`).
 
 Database work runs in thread workers (`BaseScreen.read` and `.write`); the UI changes only after
 the store has committed. Other users' changes arrive through the app's `LiveRefresh`.
@@ -15,11 +15,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Tree
 
+from kigo_tui.actions import screen_bindings
 from kigo_tui.domain.dates import danish_date
 from kigo_tui.domain.text import clean_text
 from kigo_tui.domain.tree import MainKey, TaskFilter, TreeModel
 from kigo_tui.errors import KigoError
-from kigo_tui.screens.actions import screen_bindings
 from kigo_tui.screens.organisation import project_extra, task_extra
 from kigo_tui.screens.refresh import ConnectionChanged, DatabaseChanged
 from kigo_tui.screens.views import MainViews

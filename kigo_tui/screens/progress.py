@@ -69,7 +69,7 @@ class ProgressScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(*COLUMNS)
+        table.add_columns(*COLUMNS)  # sized to the weeks' figures in _show
         table.focus()
         self.action_reload()
 
@@ -93,9 +93,15 @@ class ProgressScreen(BaseScreen[None]):
         self.query_one("#progress-header", Static).update(summary(current))
         self.query_one(ProgressChart).show(current)
         table = self.query_one(DataTable)
-        table.clear()
-        for week in current.weeks:
-            table.add_row(*self._cells(week), key=week.label)
+        rows = [self._cells(week) for week in current.weeks]
+        # Each column as wide as its header and its widest figure, given when it is added: a
+        # column sized later, when the table is next idle, can keep lines drawn before then cut
+        # to the header ("202" for "2026-U45"; Textual 8.2.8 does not redraw them).
+        table.clear(columns=True)
+        for index, label in enumerate(COLUMNS):
+            table.add_column(label, width=max([len(label), *(len(row[index]) for row in rows)]))
+        for week, cells in zip(current.weeks, rows, strict=True):
+            table.add_row(*cells, key=week.label)
         if current.current_index is not None:
             table.move_cursor(row=current.current_index)
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 class TaskActions(TaskWrites):
-    """The task actions of the main screen's table (`kigo_tui.screens.actions`)."""
+    """The task actions of the main screen's table (`kigo_tui.actions`)."""
 
     def selected_task(self) -> TaskRow | None:
         node = self.tree.cursor_node

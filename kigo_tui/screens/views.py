@@ -1,13 +1,13 @@
 """The main screen's views: KOMBIT's follow-up and mine opgaver, the organisation, the help,
 the export of the status bundle, and the screens beyond KIGO (exit workspace, progress, defect
-log, calendar), each opened from the action table (`kigo_tui.screens.actions`)."""
+log, calendar), each opened from the action table (`kigo_tui.actions`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kigo_tui.actions import help_keys
 from kigo_tui.errors import KigoError
-from kigo_tui.screens.actions import help_keys
 from kigo_tui.screens.lists import TaskList, follow_up_list, mine_list, unknown_me
 from kigo_tui.screens.task_actions import TaskActions
 
@@ -40,22 +40,28 @@ class MainViews(TaskActions):
             )
 
     def action_mine(self) -> None:
-        """Mine opgaver: the configured person's tasks, worst colour first, then by due date."""
-        if self.model is None or self.org is None:
+        """Mine opgaver: the configured person's tasks (`storage.organisation.my_tasks`, the one
+        answer to "who am I and what are my tasks"), worst colour first, then by due date."""
+        if self.model is None:
             return
         me = self.kigo_app.settings.me
-        person = self.org.find(me) if me else None
-        if person is None:
-            self.notify(unknown_me(me), severity="warning")
-            return
-        task_ids = self.org.tasks_of(person.id)
         today = self.model.today
-        self.read(
-            "lists",
-            lambda store: mine_list(person.name, store.tasks(task_ids), today),
-            self._show_list,
-            opens=True,
-        )
+
+        def load(store: Store) -> TaskList:
+            from kigo_tui.storage.organisation import my_tasks
+
+            mine = my_tasks(store, me, today)
+            return mine_list(mine.person.name, mine.tasks, today)
+
+        self.read("lists", load, self._show_list, opens=True, on_error=self._mine_refused)
+
+    def _mine_refused(self, error: KigoError) -> None:
+        from kigo_tui.storage.organisation import MeNotSetError, UnknownMeError
+
+        if isinstance(error, MeNotSetError | UnknownMeError):
+            self.notify(unknown_me(getattr(error, "who", None)), severity="warning", markup=False)
+        else:
+            self.notify(str(error), severity="error", markup=False)  # as report_failure shows it
 
     def _show_list(self, task_list: TaskList) -> None:
         if self.model is None:
@@ -77,7 +83,7 @@ class MainViews(TaskActions):
         if self._cursor_project() != "SAPA":
             self.notify("KMD Sag-exitstrategien hører til SAPA: vælg SAPA i træet og tryk w")
             return
-        from kigo_tui.screens.exit_workspace import ExitWorkspaceScreen
+        from kigo_tui.screens.exit_strategy import ExitWorkspaceScreen
 
         self.app.push_screen(ExitWorkspaceScreen())
 

@@ -17,11 +17,11 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from kigo_tui.actions import tree_bindings
 from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.rules import CATEGORY_MARKERS, STATUS_GLYPHS, Colour, Counts
 from kigo_tui.domain.tree import MainKey, TaskFilter, TreeModel
 from kigo_tui.models.readmodels import TaskRow
-from kigo_tui.screens.actions import tree_bindings
 from kigo_tui.widgets.traffic import colour_badge, traffic_style
 
 

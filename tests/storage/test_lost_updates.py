@@ -601,7 +601,7 @@ async def test_defect_form_shows_the_colleagues_change(kigo_db: Database, store:
 async def test_case_area_form_shows_the_colleagues_change(
     kigo_db: Database, store: Store, choice: str
 ) -> None:
-    from kigo_tui.screens.exit_workspace import AreaFormScreen, ExitWorkspaceScreen
+    from kigo_tui.screens.exit_strategy import AreaFormScreen, ExitWorkspaceScreen
     from kigo_tui.storage.exit_strategy import history_key
 
     area = save_area(store, CaseArea(field_area="Børn", case_area="Underretninger", kle="27.24.00"))

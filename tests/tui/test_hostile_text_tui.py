@@ -37,7 +37,7 @@ from kigo_tui.screens.dialogs import (
     ConfirmScreen,
     EditTaskScreen,
 )
-from kigo_tui.screens.exit_workspace import (
+from kigo_tui.screens.exit_strategy import (
     AreaFilterScreen,
     AreaFormScreen,
     ExitWorkspaceScreen,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from kigo_tui.screens.actions import MAIN_ACTIONS, help_keys, palette_commands, screen_bindings
+from kigo_tui.actions import MAIN_ACTIONS, help_keys, palette_commands, screen_bindings
 from kigo_tui.screens.main import MainScreen
 from kigo_tui.widgets.task_tree import TaskTree
 

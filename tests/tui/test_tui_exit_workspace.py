@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Select
 from kigo_tui.app import create_app
 from kigo_tui.domain.exit_strategy import CaseArea
 from kigo_tui.screens.dialogs import ConfirmScreen
-from kigo_tui.screens.exit_workspace import (
+from kigo_tui.screens.exit_strategy import (
     AreaFilterScreen,
     AreaFormScreen,
     ExitWorkspaceScreen,
@@ -136,7 +136,7 @@ async def test_add_validate_and_wizard(db_path: Path) -> None:
 async def test_rules_help_in_the_workspace(db_path: Path) -> None:
     from textual.widgets import Static
 
-    from kigo_tui.screens.exit_workspace import SummaryScreen
+    from kigo_tui.screens.exit_strategy import SummaryScreen
 
     app = create_app(str(db_path), today=FIXED_TODAY)
     async with app.run_test(size=SIZE) as pilot:

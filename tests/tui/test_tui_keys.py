@@ -32,7 +32,7 @@ from kigo_tui.screens.dialogs import (
     HelpScreen,
     TaskListScreen,
 )
-from kigo_tui.screens.exit_workspace import AreaFormScreen
+from kigo_tui.screens.exit_strategy import AreaFormScreen
 from kigo_tui.screens.organisation import OrganisationScreen
 from kigo_tui.storage.store import Store
 from tests.support.fixed import FIXED_TODAY

@@ -1,4 +1,4 @@
-"""The keys and what the colours and symbols mean (the keys from `kigo_tui.screens.actions`)."""
+"""The keys and what the colours and symbols mean (the keys from `kigo_tui.actions`)."""
 
 from __future__ import annotations
 
