@@ -15,11 +15,12 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/kigo
 
-# Lint, the layer contracts (pyproject.toml, [tool.importlinter]), the suite on both cores, then
-# the tests that measure time or load the machine, alone.
+# Lint, the layer contracts (pyproject.toml, [tool.importlinter]), the types (mypy, [tool.mypy]),
+# the suite on both cores, then the tests that measure time or load the machine, alone.
 test: $(BIN)/.installed
 	$(BIN)/ruff check kigo_tui tests scripts benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not serial"
 	$(BIN)/python -m pytest -m serial
 
