@@ -82,9 +82,9 @@ def _column(values: Sequence[object]) -> Sequence[object]:
     if kinds <= {int, float}:
         return values
     if kinds == {str}:
-        if not _any_formula(values):  # type: ignore[arg-type]
+        if not _any_formula(values):  # type: ignore[arg-type]  # kinds == {str}: all are str
             return values
-        return [safe_text(v) for v in values]  # type: ignore[arg-type]
+        return [safe_text(v) for v in values]  # type: ignore[arg-type]  # all str, as above
     if len(kinds & {bool, int, float}) > 1:  # True == 1 == 1.0: equal, but written apart
         return [csv_cell(v) for v in values]
     return [*map(_Cells().__getitem__, values)]

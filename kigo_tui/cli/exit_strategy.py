@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from kigo_tui.cli.args import Subparsers
-    from kigo_tui.domain.exit_strategy import AreaAnalysis, CaseArea
+    from kigo_tui.domain.exit_strategy import AreaAnalysis, CaseArea, Pattern
     from kigo_tui.storage.exit_strategy import StaleArea
     from kigo_tui.storage.store import Store
 
@@ -402,7 +402,7 @@ def parse_answers(text: str) -> list[bool]:
     return answers
 
 
-def decide_pattern(answers: list[bool]) -> tuple[str, list[tuple[str, bool]]]:
+def decide_pattern(answers: list[bool]) -> tuple[Pattern, list[tuple[str, bool]]]:
     """Run the R2 tree on answers in question order: the pattern and the (question, answer) trail."""
     from kigo_tui.domain.exit_strategy import QUESTIONS, next_question, pattern_for
 
@@ -441,7 +441,7 @@ def run_pattern(store: Store, args: argparse.Namespace, today: date) -> int:
     # the first question is the sheet's 'Anvender KMD Sag', so the answer sets it too
     updated = validate_danish(area.model_dump() | {"pattern": pattern, "uses_kmd_sag": trail[0][1]})
     area = save_area(store, updated, version)
-    print(explain(pattern))  # type: ignore[arg-type]
+    print(explain(pattern))
     print(f"Gemt på {_label(area)}")
     _warn_if_flagged(area)
     return 0

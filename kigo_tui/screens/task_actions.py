@@ -194,10 +194,10 @@ class TaskActions(TaskWrites):
         if self.model is None or node is None or node.data is None:
             return
         if node.data.kind == "task":
-            task = self.model.tasks[node.data.key]  # type: ignore[index]
+            task = self.model.tasks[node.data.key]  # type: ignore[index]  # a task node's key is its id
             key = (task.project, task.main_task)
         elif node.data.kind == "main":
-            key = node.data.key  # type: ignore[assignment]
+            key = node.data.key  # type: ignore[assignment]  # a main node's key: (project, number)
         else:
             self.notify("Vælg en hovedopgave (eller en opgave under den) først", severity="warning")
             return

@@ -175,7 +175,7 @@ class EditTaskScreen(TaskForm):
                     clear_due=due is None and self.task_row.due is not None,
                     reason=reason if self._moved_from_baseline() else None,
                 ),
-                responsibility=chosen if chosen != self.responsibility else None,  # type: ignore[arg-type]
+                responsibility=chosen if chosen != self.responsibility else None,  # type: ignore[arg-type]  # two Select values: ids or None
             )
         )
 
