@@ -4,14 +4,15 @@ main           build_parser() from every family's register(), and main(argv): pa
 args           the argument types and options the families share (dates, project codes, --json,
                --force, the database's location, free text) and the parser class
 running        how a command runs: its database, today and store, printable output, errors
-tui            `kigo` without a command: the quick parse of --db/--today and the TUI's start
+tui            `kigo` without a command: the quick parse of --db/--today (__main__ starts the TUI)
 tasks          status, set, done, checklist, golive, add, delete
 database       init, demo; copy, backup, backups, restore
 catalogue      catalogue import
 organisation   people, role, responsible, mine, dialogue
 exit_strategy  exit …: the KMD Sag exit workspace
 defects        defect …: the defect log and its SLA
-reports        calendar (.ics) and progress (weekly figures)
+calendar       calendar (.ics of the open tasks)
+progress       progress (weekly figures)
 bundle         export, verify, aggregate: the status bundle
 
 Every subcommand's parser gets `set_defaults(run=…)`; nothing dispatches on a command's name.

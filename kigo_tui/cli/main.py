@@ -14,12 +14,13 @@ from collections.abc import Callable, Sequence
 from kigo_tui import __version__
 from kigo_tui.cli import (
     bundle,
+    calendar,
     catalogue,
     database,
     defects,
     exit_strategy,
     organisation,
-    reports,
+    progress,
     tasks,
 )
 from kigo_tui.cli.args import Parser, add_global_options, clean_text_arguments
@@ -50,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     database.register_care(subparsers)
     exit_strategy.register(subparsers)
     defects.register(subparsers)
-    reports.register(subparsers)
+    calendar.register(subparsers)
+    progress.register(subparsers)
     bundle.register(subparsers)
     clean_text_arguments(parser)
     return parser
