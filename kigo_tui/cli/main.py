@@ -25,13 +25,10 @@ from kigo_tui.cli import (
 )
 from kigo_tui.cli.args import Parser, add_global_options, clean_text_arguments
 from kigo_tui.cli.running import printable_output, report, reported
-from kigo_tui.cli.tasks import CATEGORIES, STATUSES
 from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.errors import KigoError
 
-__all__ = ["CATEGORIES", "PROJECTS", "STATUSES", "build_parser", "main"]
-
-PROJECTS = PROJECT_CODES
+__all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,8 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kigo_tui.__main__ import main
-from kigo_tui.cli.main import CATEGORIES, PROJECTS, STATUSES
+from kigo_tui.cli.tasks import CATEGORIES, STATUSES
 from kigo_tui.domain.catalogue import CATALOGUE_PATH, CatalogueError, load_catalogue
+from kigo_tui.domain.seed import PROJECT_CODES as PROJECTS
 from tests.support.reliability_worker import report, scale
 
 TABLES = ("meta", "project", "main_task", "skipped_main_task", "task", "checklist_item", "history")
