@@ -135,6 +135,8 @@ class MainScreen(MainViews):
         self.notify(message, title="Databasen kan ikke bruges", severity="error", timeout=15)
 
     def _show_model(self, model: TreeModel, org: Organisation | None = None) -> None:
+        if self.model is not None:
+            self._keep_branches(self.model, model)
         self.model = model
         if org is not None:
             self.org = org
@@ -173,9 +175,22 @@ class MainScreen(MainViews):
     def _connection_changed(self) -> None:
         self.update_header()
 
+    def _keep_branches(self, previous: TreeModel, model: TreeModel) -> None:
+        """Branches opened while the tree was being read again are missing from the new model:
+        kept as read when nothing changed since, read again otherwise."""
+        for key, ids in previous.branches.items():
+            if model.is_loaded(key):
+                continue
+            if previous.revision == model.revision:
+                model.load_branch(key, [previous.tasks[task_id] for task_id in ids])
+            else:
+                self._read_branch(key)
+
     @on(TaskTree.BranchNeeded)
     def _branch_needed(self, event: TaskTree.BranchNeeded) -> None:
-        key = event.key
+        self._read_branch(event.key)
+
+    def _read_branch(self, key: MainKey) -> None:
         self.read(
             "branch",
             lambda store: store.branch(*key),
