@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 from kigo_tui.bundle.csvtext import csv_bytes
-from kigo_tui.bundle.export import ExportError, write_atomically
 from kigo_tui.bundle.nogc import paused_gc
 from kigo_tui.bundle.schema import ProjectOut, TaskOut
 from kigo_tui.bundle.verify import BundleError, VerifiedBundle, verify_bundle
@@ -48,6 +47,7 @@ from kigo_tui.bundle.xlsx import Cell, StreamedRows, xlsx_bytes
 from kigo_tui.domain.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity, worst
 from kigo_tui.domain.text import printable
 from kigo_tui.errors import KigoError
+from kigo_tui.formats.files import ExportError, write_atomically
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

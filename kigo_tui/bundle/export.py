@@ -36,9 +36,7 @@ from kigo_tui.bundle.schema import (
     StatusDocument,
     status_schema_bytes,
 )
-from kigo_tui.bundle.xlsx import COLOUR_FILLS as COLOUR_FILLS  # re-exported: it lived here
 from kigo_tui.bundle.xlsx import Cell, xlsx_bytes
-from kigo_tui.bundle.zipfiles import ZIP_TIMESTAMP as ZIP_TIMESTAMP  # re-exported: it lived here
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
 from kigo_tui.domain.exit_strategy import STORED, CaseArea, analyse, summarise
 from kigo_tui.models.readmodels import Snapshot
@@ -54,9 +52,9 @@ from kigo_tui.domain.rules import (
     needs_follow_up,
 )
 from kigo_tui.domain.times import excel_moment
-from kigo_tui.formats.files import ExportError as ExportError  # re-exported: it lived here
 from kigo_tui.formats.files import (
-    write_atomically as write_atomically,  # re-exported: it lived here
+    ExportError,
+    write_atomically,
 )
 from kigo_tui.formats.status import status_tree
 

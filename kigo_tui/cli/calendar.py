@@ -46,11 +46,11 @@ def _mine_ids(store: Store, me: str | None, today: date) -> list[str]:
 
 
 def run_calendar(store: Store, args: argparse.Namespace, today: date) -> int:
-    from kigo_tui.bundle.export import write_atomically
     from kigo_tui.formats.calendar import calendar_bytes
+    from kigo_tui.formats.files import write_atomically
 
     if args.out.suffix.lower() != ".ics":
-        from kigo_tui.bundle.export import ExportError
+        from kigo_tui.formats.files import ExportError
 
         raise ExportError(f"{args.out}: kalenderfilen skal hedde noget med .ics")
     snapshot = store.snapshot()

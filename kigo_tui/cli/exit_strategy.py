@@ -221,7 +221,7 @@ def _stale(
 ) -> str:
     """The refusal of `exit edit/delete` on an area changed since the version given (or read)."""
     from kigo_tui.domain.conflict import stale_text
-    from kigo_tui.formats.exit_strategy import FIELD_HEADERS
+    from kigo_tui.domain.exit_strategy import FIELD_HEADERS
     from kigo_tui.storage.exit_strategy import get_area, history_key
 
     current, _ = get_area(store, args.area_id)
@@ -354,7 +354,8 @@ def run_add(store: Store, args: argparse.Namespace, today: date) -> int:
 
 
 def run_edit(store: Store, args: argparse.Namespace, today: date) -> int:
-    from kigo_tui.formats.exit_strategy import FIELD_HEADERS, validate_danish
+    from kigo_tui.domain.exit_strategy import FIELD_HEADERS
+    from kigo_tui.formats.exit_strategy import validate_danish
     from kigo_tui.storage.exit_strategy import save_area
 
     changes = _given_fields(args)
@@ -518,7 +519,7 @@ def _stale_import_text(path: Path, rows: dict[int, int], stale: list[StaleArea])
     """The refusal of an import whose rows a colleague changed after the export: per row the
     fields whose value in the database now differs from the sheet's, and the two ways on."""
     from kigo_tui.domain.conflict import shown
-    from kigo_tui.formats.exit_strategy import FIELD_HEADERS
+    from kigo_tui.domain.exit_strategy import FIELD_HEADERS
 
     lines = [
         f"{path.name}: {len(stale)} af arkets sagsområder er ændret af en anden efter "

@@ -28,6 +28,7 @@ from kigo_tui.domain.exit_strategy import (
     COMPLEXITY_LABELS,
     COMPUTED_RULES,
     EXTENT_LABELS,
+    FIELD_HEADERS,
     KLE_PATTERN,
     PATTERN_LABELS,
     PATTERNS,
@@ -37,9 +38,6 @@ from kigo_tui.domain.exit_strategy import (
     AreaField,
     CaseArea,
     analyse,
-)
-from kigo_tui.domain.exit_strategy import (
-    FIELD_HEADERS as FIELD_HEADERS,  # re-exported: it lived here
 )
 from kigo_tui.domain.text import clean_text
 from kigo_tui.formats.xlsx_reader import CellError

@@ -130,8 +130,8 @@ def _write_calendar(
     request: CalendarRequest, me: str | None, today: date, force: bool, store: Store
 ) -> int:
     """In a worker: the .ics file of the open tasks; how many events it holds."""
-    from kigo_tui.bundle.export import write_atomically
     from kigo_tui.formats.calendar import calendar_bytes
+    from kigo_tui.formats.files import write_atomically
 
     ids = _my_task_ids(store, me, today) if request.mine else None
     data, count = calendar_bytes(store.snapshot(), today, task_ids=ids, project=request.project)

@@ -113,8 +113,8 @@ class MainViews(TaskActions):
         today, app = self.model.today, self.kigo_app
 
         def save(store: Store) -> ExportResult | AlreadyThere:
-            from kigo_tui.bundle.export import ExportError
             from kigo_tui.bundle.save import save_bundle
+            from kigo_tui.formats.files import ExportError
 
             try:
                 sla = app.settings.service_levels()

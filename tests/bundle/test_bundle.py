@@ -21,11 +21,12 @@ import pytest
 from kigo_tui import __version__
 from kigo_tui.__main__ import main
 from kigo_tui.bundle.aggregate import aggregate
-from kigo_tui.bundle.export import ExportError, bundle_bytes, write_atomically
+from kigo_tui.bundle.export import bundle_bytes
 from kigo_tui.bundle.schema import status_schema
 from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import Category, Status
+from kigo_tui.formats.files import ExportError, write_atomically
 from kigo_tui.storage.store import Store
 from tests.support.fixed import FIXED_TODAY, GOLIVES
 
