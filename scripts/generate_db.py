@@ -21,7 +21,7 @@ from kigo_tui.domain.catalogue import PROJECT_CODES, shipped_catalogue
 from kigo_tui.domain.dates import parse_date
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.models.tables import Task
-from kigo_tui.storage.schema import write_transaction
+from kigo_tui.storage.engine import write_transaction
 from kigo_tui.storage.store import Store
 
 CATEGORIES = ("optional", "mandatory", "mandatory", "critical")

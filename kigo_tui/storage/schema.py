@@ -21,29 +21,25 @@ from sqlalchemy.sql.compiler import GenericTypeCompiler
 from sqlmodel import SQLModel
 
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
-from kigo_tui.storage.common import LOCAL_ID_KEY, SCHEMA_VERSION, StorageError, url_for
-from kigo_tui.storage.engine import AlchemySql as AlchemySql
-from kigo_tui.storage.engine import is_postgresql as is_postgresql
-from kigo_tui.storage.engine import is_sqlite, use_wal
-from kigo_tui.storage.engine import make_engine as make_engine
-from kigo_tui.storage.engine import read_connection as read_connection
-from kigo_tui.storage.engine import write_transaction as write_transaction
+from kigo_tui.storage.common import LOCAL_ID_KEY, SCHEMA_VERSION, StorageError
+from kigo_tui.storage.engine import (
+    AlchemySql,
+    is_postgresql,
+    is_sqlite,
+    read_connection,
+    use_wal,
+    write_transaction,
+)
 
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
-    "AlchemySql",
     "StorageError",
-    "is_postgresql",
-    "make_engine",
     "prepare_schema",
-    "read_connection",
     "stored_schema_version",
-    "url_for",
-    "write_transaction",
 ]
-"""What other modules take from here. The connection's names (`make_engine`, the transactions,
-`AlchemySql`) live in `kigo_tui.storage.engine` and are also found here."""
+"""What other modules take from here; the connection (`make_engine`, the transactions,
+`AlchemySql`) is `kigo_tui.storage.engine`."""
 
 
 @compiles(String, "postgresql")

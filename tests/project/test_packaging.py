@@ -116,7 +116,7 @@ def test_every_postgresql_url_without_psycopg_gets_the_message(
 ) -> None:
     """In-process, through the one place engines are made: every spelling of a PostgreSQL URL."""
     from kigo_tui.storage.common import StorageError
-    from kigo_tui.storage.schema import make_engine
+    from kigo_tui.storage.engine import make_engine
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(sys.modules, "psycopg", None)
@@ -130,7 +130,7 @@ def test_every_postgresql_url_without_psycopg_gets_the_message(
 def test_another_postgresql_driver_than_psycopg_is_named() -> None:
     """A URL naming a driver kigo does not bring: which one is missing, and what kigo uses."""
     from kigo_tui.storage.common import StorageError
-    from kigo_tui.storage.schema import make_engine
+    from kigo_tui.storage.engine import make_engine
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(sys.modules, "psycopg2", None)

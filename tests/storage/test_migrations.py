@@ -26,11 +26,11 @@ from kigo_tui.domain.rules import Status
 from kigo_tui.models.tables import SQLModel
 from kigo_tui.storage.backup import integrity_problem, list_backups
 from kigo_tui.storage.common import LOCAL_ID_KEY
+from kigo_tui.storage.engine import make_engine
 from kigo_tui.storage.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     StorageError,
-    make_engine,
     prepare_schema,
 )
 from kigo_tui.storage.store import Store, insert_sql
