@@ -31,9 +31,9 @@ from kigo_tui.screens.refresh import LiveRefresh
 from kigo_tui.widgets.traffic import TRAFFIC_VARIABLES
 
 if TYPE_CHECKING:
+    from kigo_tui.domain.organisation import Organisation
     from kigo_tui.models.readmodels import Overview
     from kigo_tui.screens.main import MainScreen
-    from kigo_tui.storage.organisation import Organisation
     from kigo_tui.storage.preload import Preload
     from kigo_tui.storage.store import Store
 

@@ -42,7 +42,7 @@ from kigo_tui.domain.exit_strategy import STORED, CaseArea, analyse, summarise
 from kigo_tui.models.readmodels import Snapshot
 
 if TYPE_CHECKING:
-    from kigo_tui.storage.organisation import Organisation
+    from kigo_tui.domain.organisation import Organisation
 from kigo_tui.domain.rules import (
     CATEGORY_LABELS,
     COLOUR_LABELS,

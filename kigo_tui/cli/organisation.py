@@ -137,8 +137,9 @@ def run_role_remove(store: Store, args: argparse.Namespace, today: date) -> int:
 
 
 def run_role_list(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.organisation import ROLES
     from kigo_tui.formats.status import colour_word
-    from kigo_tui.storage.organisation import ROLES, read_organisation
+    from kigo_tui.storage.organisation import read_organisation
 
     org = read_organisation(store)
     for code, spec in ROLES.items():

@@ -17,7 +17,7 @@ from kigo_tui.models.readmodels import TaskRow
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from kigo_tui.storage.organisation import Organisation
+    from kigo_tui.domain.organisation import Organisation
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@ from kigo_tui.widgets.header import HeaderState, MainHeader
 from kigo_tui.widgets.task_tree import NodeRef, TaskTree
 
 if TYPE_CHECKING:
+    from kigo_tui.domain.organisation import Organisation
     from kigo_tui.models.readmodels import TaskDetail, TaskRow
     from kigo_tui.screens.task_writes import UndoEntry
     from kigo_tui.storage.live import ChangeListener
-    from kigo_tui.storage.organisation import Organisation
     from kigo_tui.storage.store import Store
 
 

@@ -17,7 +17,7 @@ from kigo_tui.widgets.traffic import colour_badge
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from kigo_tui.storage.organisation import Organisation
+    from kigo_tui.domain.organisation import Organisation
 
 
 class OrganisationScreen(Dialog):

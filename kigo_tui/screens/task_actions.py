@@ -18,9 +18,9 @@ from kigo_tui.screens.task_writes import TaskWrites
 from kigo_tui.widgets.detail import DetailPane
 
 if TYPE_CHECKING:
+    from kigo_tui.domain.organisation import Organisation
     from kigo_tui.models.readmodels import TaskRow
     from kigo_tui.screens.dialogs import EditResult
-    from kigo_tui.storage.organisation import Organisation
     from kigo_tui.storage.store import Store, TaskEdit
 
 

@@ -17,9 +17,9 @@ from kigo_tui.widgets.task_tree import TaskTree
 
 if TYPE_CHECKING:
     from kigo_tui.domain.conflict import Conflict
+    from kigo_tui.domain.organisation import Organisation
     from kigo_tui.domain.tree import TreeModel
     from kigo_tui.models.readmodels import TaskDetail, TaskRow
-    from kigo_tui.storage.organisation import Organisation
     from kigo_tui.storage.store import Store
 
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from kigo_tui.domain.dates import check_date
-from kigo_tui.domain.organisation import EMAIL as EMAIL
-from kigo_tui.domain.organisation import ESCALATIONS as ESCALATIONS
-from kigo_tui.domain.organisation import FORMS as FORMS
 from kigo_tui.domain.organisation import (
     ME_NOT_SET,
+    DialogueRow,
+    Organisation,
+    PersonRow,
+    RoleRow,
     dialogue_problem,
     holder_problem,
     mine_order,
@@ -22,14 +23,6 @@ from kigo_tui.domain.organisation import (
     role_problem,
     unknown_me,
 )
-from kigo_tui.domain.organisation import PROJECTS_NEEDING_LEAD as PROJECTS_NEEDING_LEAD
-from kigo_tui.domain.organisation import ROLES as ROLES
-from kigo_tui.domain.organisation import Check as Check
-from kigo_tui.domain.organisation import DialogueRow as DialogueRow
-from kigo_tui.domain.organisation import Organisation as Organisation
-from kigo_tui.domain.organisation import PersonRow as PersonRow
-from kigo_tui.domain.organisation import RoleRow as RoleRow
-from kigo_tui.domain.organisation import RoleSpec as RoleSpec
 from kigo_tui.domain.text import clean_text, same_text
 from kigo_tui.models.readmodels import TaskRow
 from kigo_tui.storage.sql import Sql, stored_date, utc_now

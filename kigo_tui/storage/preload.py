@@ -12,8 +12,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kigo_tui.domain.organisation import Organisation
     from kigo_tui.models.readmodels import Overview
-    from kigo_tui.storage.organisation import Organisation
     from kigo_tui.storage.store import Store
 
 

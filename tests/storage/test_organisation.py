@@ -8,11 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from kigo_tui.domain.organisation import ROLES, Organisation
 from kigo_tui.domain.rules import Colour, Status
 from kigo_tui.storage.organisation import (
-    ROLES,
     MeNotSetError,
-    Organisation,
     OrganisationError,
     UnknownMeError,
     add_person,
