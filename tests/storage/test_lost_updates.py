@@ -120,6 +120,8 @@ async def choose(pilot: Any, choice: str) -> None:
     if choice == "cancel":
         await pilot.press("escape")
     else:
+        # The dialog on top may still be composing its buttons when the test gets here.
+        await until(pilot, lambda: bool(pilot.app.screen.query(f"#{choice}")))
         pilot.app.screen.query_one(f"#{choice}", Button).press()
     await until(pilot, lambda: not isinstance(pilot.app.screen, ConflictScreen))
 
