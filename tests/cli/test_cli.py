@@ -271,7 +271,9 @@ def test_status_json_structure(kigo, kigo_db: Database) -> None:
             t["id"]
             for m in project["main_tasks"]
             for t in m["tasks"]
-            if needs_follow_up(Category(t["category"]), Status(t["status"]), Colour(t["colour"]))
+            if needs_follow_up(
+                Category(t["category"]), Status(t["status"]), Colour(t["colour"]), local=t["local"]
+            )
         ]
         assert follow_up_ids(project) == expected
         for item in project["follow_up"]:
