@@ -274,7 +274,11 @@ def test_status_json_is_the_status_tree(
         for task in project["follow_up"]:
             assert task["category"] != "optional"
             assert task["colour"] in ("red", "yellow")
-    assert local[0]["id"] in {f["id"] for p in doc["projects"] for f in p["follow_up"]}
+    # Seed 000: "hvis der er kommuner der ikke udfører obligatoriske opgaver" — KOMBIT follows
+    # the tasks it published; the kommune's own (here red and critical) task is not on its list.
+    assert local[0]["local"] and local[0]["colour"] != "green"
+    assert local[0]["category"] != "optional"
+    assert local[0]["id"] not in {f["id"] for p in doc["projects"] for f in p["follow_up"]}
 
 
 def test_status_csv_is_danish_with_bom_and_semicolons(demo_db: Path, tmp_path: Path) -> None:
@@ -300,7 +304,9 @@ def test_status_csv_is_danish_with_bom_and_semicolons(demo_db: Path, tmp_path: P
     local = [r for r in body if r[14] == "ja"]
     assert [r[6] for r in local] == [LOCAL_TITLE]
     assert local[0][7] == "obligatorisk"
-    assert local[0][15] == "ja"  # mandatory and overdue: KOMBIT follows it up
+    # Seed 000: "hvis der er kommuner der ikke udfører obligatoriske opgaver" — the kommune's
+    # own task, mandatory and overdue, is not one KOMBIT follows up (README, Reglerne)
+    assert local[0][15] == "nej"
     for row, task in zip(body, tasks, strict=True):
         assert row[9] == DANISH_COLOUR[task["colour"]]
 

@@ -286,8 +286,20 @@ def test_every_category_turns_yellow_and_red(category: Category) -> None:
     from kigo_tui.models.readmodels import TaskRow
 
     task = TaskRow(
-        "KY-10-01", "KY", 10, 1, "Planlæg go-live", category, "F2", NS, None, DUE, 14, False,
-        None, 1,
+        "KY-10-01",
+        "KY",
+        10,
+        1,
+        "Planlæg go-live",
+        category,
+        "F2",
+        NS,
+        None,
+        DUE,
+        14,
+        False,
+        None,
+        1,
     )
     assert task.colour(DUE - timedelta(days=3)) == YELLOW
     assert task.colour(DUE + timedelta(days=1)) == RED
