@@ -65,12 +65,14 @@ OVERVIEW_HEADERS = [
     "Status pr.",
     "Projekt",
     "Farve",
-    "Fuldført",
-    "Opgaver",
-    "Røde",
-    "Gule",
-    "Grønne",
-    "Til opfølgning",
+    "Fuldførte opgaver",
+    "Opgaver i alt",
+    "Røde (alle opgaver)",
+    "Gule (alle opgaver)",
+    "Grønne (alle opgaver)",
+    "Røde obligatoriske (KOMBITs rapport)",
+    "Gule obligatoriske (KOMBITs rapport)",
+    "KOMBIT følger op på",
     "Farve efter KOMBITs plan",
     "Røde efter KOMBITs plan",
     "Gule efter KOMBITs plan",
@@ -589,11 +591,22 @@ def expected_overview(fleet: dict[str, dict[str, Path]]) -> list[list[object]]:
                     by["red"],
                     by["yellow"],
                     by["green"],
+                    *expected_in_report(project),
                     len(project["follow_up"]),
                     *expected_baseline_view(project),
                 ]
             )
     return rows
+
+
+def expected_in_report(project: dict) -> list[int]:
+    """Red and yellow in KOMBIT's report, from status.json's tasks.
+
+    Seed 000: "Konkret trækkes en rapport fra KIGO, hvor der fokuseres på obligatoriske opgaver
+    med status gul og rød." — KOMBIT's own tasks only, not the kommune's local ones."""
+    tasks = [t for m in project["main_tasks"] for t in m["tasks"]]
+    seen = [t["colour"] for t in tasks if not t["local"] and t["category"] != "optional"]
+    return [seen.count("red"), seen.count("yellow")]
 
 
 def typed_overview(fleet: dict[str, dict[str, Path]]) -> list[list[object]]:
