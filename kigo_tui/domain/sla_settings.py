@@ -86,6 +86,15 @@ class SlaSettings(BaseModel):
             settings._given = data._given
         return settings
 
+    def __eq__(self, other: object) -> bool:
+        """Equal targets are equal settings, whether config.toml or kigo's examples gave them."""
+        if not isinstance(other, SlaSettings):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__.values()))
+
     def is_example(self, severity: Severity) -> bool:
         """Is a target of `severity` still kigo's example (not set in config.toml)?
 
