@@ -48,7 +48,7 @@ class DefectFormScreen(Dialog):
                 yield Select(
                     [(code, code) for code in PROJECT_CODES],
                     prompt="vælg projekt",
-                    value=Select.BLANK if project is None else project,
+                    value=Select.NULL if project is None else project,
                     allow_blank=project is None,
                     id="project",
                     compact=True,
