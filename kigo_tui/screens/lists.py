@@ -38,11 +38,9 @@ IN_REPORT = "ser den"
 its report (a yellow mandatory task that is not on the critical path)."""
 
 HOW_KOMBIT_WORKS = (
-    "KOMBIT ser i sin rapport alle obligatoriske opgaver (også de obligatorisk kritiske), der er "
-    "røde eller gule. KOMBIT følger op på de røde og på de obligatorisk kritiske, der er gule, "
-    "dvs. ikke påbegyndt tæt på slutdatoen. Opfølgningen er en helhedsvurdering af kommunens "
-    "samlede billede: intet sker automatisk, og der er ingen mekanisk eskalation. KOMBIT tager "
-    "kontakt med mail, telefon eller i særligt kritiske tilfælde et møde.\n"
+    "KOMBIT ser i sin rapport alle obligatoriske opgaver (også de kritiske), der er røde eller "
+    "gule, og følger op på de røde og de kritiske gule. Opfølgningen er en helhedsvurdering af "
+    "det samlede billede, med mail, telefon eller møde – ingen mekanisk eskalation.\n"
 )
 
 
