@@ -38,15 +38,14 @@ IN_REPORT = "ser den"
 its report (a yellow mandatory task that is not on the critical path)."""
 
 HOW_KOMBIT_WORKS = (
-    "KOMBIT ser i sin rapport alle obligatoriske opgaver (også de kritiske), der er røde eller "
-    "gule, og følger op på de røde og de kritiske gule. Opfølgningen er en helhedsvurdering af "
-    "det samlede billede, med mail, telefon eller møde – ingen mekanisk eskalation.\n"
+    "KOMBIT ser alle røde og gule obligatoriske opgaver (også de kritiske) og følger op på de "
+    "røde og de kritiske gule – ud fra en helhedsvurdering, uden mekanisk eskalation.\n"
 )
 
 
 def _colours(red: int, yellow: int) -> str:
-    """'3 røde, 1 gul': the adjective agrees with its number."""
-    return f"{red} {'rød' if red == 1 else 'røde'}, {yellow} {'gul' if yellow == 1 else 'gule'}"
+    """'3 røde og 1 gul': the adjective agrees with its number."""
+    return f"{red} {'rød' if red == 1 else 'røde'} og {yellow} {'gul' if yellow == 1 else 'gule'}"
 
 
 def follow_up_list(
@@ -97,9 +96,8 @@ def follow_up_list(
         who = f"{contact[1].name} ({contact[0]})" if contact else "ingen kontaktperson"
         summary.append(f"{code}: ", style="bold")
         summary.append(
-            f"obligatoriske opgaver i KOMBITs rapport: {_colours(seen_red, seen_yellow)}; heraf "
-            f"følger KOMBIT op på {_colours(follow_red, len(follow) - follow_red)} · KOMBIT "
-            f"kontakter {who}\n"
+            f"{_colours(seen_red, seen_yellow)} obligatoriske i KOMBITs rapport; KOMBIT følger op "
+            f"på {_colours(follow_red, len(follow) - follow_red)} · kontakt: {who}\n"
         )
     if own:
         summary.append(

@@ -155,5 +155,5 @@ async def test_kombit_view_marks_what_kombit_follows_up(demo_path: Path) -> None
         # the ones KOMBIT follows up on come first
         assert marks == sorted(marks, key=lambda m: m != FOLLOWS_UP)
         summary = " ".join(str(w.render()) for w in screen.query(Static))
-        assert "helhedsvurdering" in summary and "ingen mekanisk eskalation" in summary
-        assert "obligatoriske opgaver i KOMBITs rapport:" in summary
+        assert "helhedsvurdering" in summary and "uden mekanisk eskalation" in summary
+        assert "obligatoriske i KOMBITs rapport; KOMBIT følger op på" in summary
