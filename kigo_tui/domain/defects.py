@@ -410,25 +410,27 @@ def measured_text(at: datetime, today: date) -> str:
     return f"pr. {local_text(at)}"
 
 
-EXAMPLE_MARK = "eksempel — erstat med jeres kontrakts SLA"
-"""Beside every SLA target that is still kigo's example (`SlaSettings.is_example`)."""
+EXAMPLE_MARK = "eksempel"
+"""Beside every SLA target that is still kigo's example (`SlaSettings.is_example`); the note
+(`examples_note`) says what to do about it."""
 
 
 def examples_note(settings: SlaSettings) -> str | None:
-    """One Danish sentence while any SLA target is kigo's example; None once config.toml has the
-    kommune's own targets for every severity."""
+    """One Danish sentence while any SLA target is kigo's example ('SLA-målene er eksempler –
+    erstat dem med jeres kontrakts SLA …'); None once config.toml has the kommune's own targets
+    for every severity."""
     examples = settings.examples()
     if not examples:
         return None
     if len(examples) == len(Severity):
-        which = "Alle SLA-målene"
+        which = "SLA-målene"
     else:
         names = [SEVERITY_LABELS[s] for s in examples]
         listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
         which = f"SLA-målene for {listed}"
     return (
-        f"{which} er kigos eksempler, ikke jeres aftale med leverandøren: skriv jeres kontrakts "
-        "svar- og løsningstider i [sla] i config.toml."
+        f"{which} er eksempler – erstat dem med jeres kontrakts SLA ([sla] i config.toml), så "
+        "leverandøren måles på det, der er aftalt."
     )
 
 

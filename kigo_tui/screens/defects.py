@@ -158,7 +158,7 @@ class DefectLogScreen(BaseScreen[None]):
         )
 
     def _header(self, per_project: list[Figures], policy: Policy, at: datetime) -> None:
-        from kigo_tui.domain.defects import EXAMPLE_MARK, examples_note, figures_text, measured_text
+        from kigo_tui.domain.defects import examples_note, figures_text, measured_text
 
         text = Text()
         scope = self.project or "alle projekter"
@@ -171,8 +171,7 @@ class DefectLogScreen(BaseScreen[None]):
             text.append(" · kun åbne", style="italic")
         note = examples_note(policy.settings)
         if note is not None:
-            text.append(f"\n▲ SLA: {EXAMPLE_MARK}. ", style=traffic_style(Colour.YELLOW, bold=True))
-            text.append(note)
+            text.append(f"\n▲ {note}", style=traffic_style(Colour.YELLOW, bold=True))
         total = per_project[-1]
         text.append("\n")
         line = figures_text(total).split(": ", 1)[1]

@@ -113,7 +113,7 @@ async def test_defect_log_header_examples_and_a_new_defect_asks_for_its_project(
         await wait_for(pilot, lambda: log.query(DataTable) and log.query_one(DataTable).row_count)
         header = str(log.query_one("#defect-header", Static).render())
         assert "ved udgangen af 23-11-2026" in header and "24-11-2026" not in header
-        assert "eksempel — erstat med jeres kontrakts SLA" in header
+        assert "SLA-målene er eksempler – erstat dem med jeres kontrakts SLA" in header
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, DefectFormScreen))
         form = app.screen
