@@ -103,7 +103,7 @@ def follow_up_list(
         summary.append(
             "Kommunens egne opgaver er ikke med, for KOMBIT følger kun de opgaver, KOMBIT selv "
             f"har udgivet: {own} af jeres egne obligatoriske opgaver "
-            f"{'er rød eller gul' if own == 1 else 'er røde eller gule'} — se dem i træet.\n"
+            f"{'er rød eller gul' if own == 1 else 'er røde eller gule'} – se dem i træet.\n"
         )
     return TaskList(
         "KOMBITs opfølgning – det KOMBIT ser, og det KOMBIT følger op på",
