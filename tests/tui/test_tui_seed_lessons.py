@@ -8,15 +8,16 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from kigo_tui.app import create_app
 from kigo_tui.domain.dates import COPENHAGEN
 from kigo_tui.domain.defect_labels import Severity
-from kigo_tui.domain.defects import DefectInput
+from kigo_tui.domain.defects import DefectInput, DefectRow
 from kigo_tui.domain.rules import Status
-from kigo_tui.screens.defects import DefectFormScreen, DefectLogScreen
+from kigo_tui.screens.defects import DefectLogScreen
 from kigo_tui.screens.dialogs import ConfirmScreen, TaskListScreen
+from kigo_tui.screens.dialogs.defects import DefectFormScreen
 from kigo_tui.screens.lists import FOLLOWS_UP, IN_REPORT
 from kigo_tui.screens.main import MainScreen
 from kigo_tui.storage.defects import add_defect, list_defects
@@ -118,7 +119,7 @@ async def test_defect_log_header_examples_and_a_new_defect_asks_for_its_project(
         await wait_for(pilot, lambda: isinstance(app.screen, DefectFormScreen))
         form = app.screen
         assert form.query_one("#project", Select).is_blank()  # no project chosen for the user
-        form.query_one("#title").value = "Login fejler"
+        form.query_one("#title", Input).value = "Login fejler"
         await pilot.press("ctrl+s")
         await pilot.pause(0.05)
         assert "felt 'projekt': vælg det projekt" in str(form.query_one("#error").render())
@@ -128,7 +129,7 @@ async def test_defect_log_header_examples_and_a_new_defect_asks_for_its_project(
         assert _defects(demo_path)[-1].project == "STS"
 
 
-def _defects(path: Path):
+def _defects(path: Path) -> list[DefectRow]:
     store = Store.open(str(path))
     try:
         return list_defects(store)
