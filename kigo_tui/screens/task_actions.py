@@ -139,7 +139,8 @@ class TaskActions(TaskWrites):
             question = f"{blockers_text(task.id, late)}\n\nMarkér {task.id} fuldført alligevel?"
             self.app.push_screen(ConfirmScreen(question), answer)
 
-        self.read("go-live-defects", blockers, found, opens=True, on_error=self.not_saved)
+        # "defect-load": a failure reads "indlæsningen af fejlloggen", which is what failed
+        self.read("defect-load", blockers, found, opens=True, on_error=self.not_saved)
 
     def action_edit(self) -> None:
         task = self._require_task()
