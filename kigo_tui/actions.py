@@ -60,7 +60,26 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         palette=("Ret opgave", "Datoer, kategori og varsel for den valgte opgave"),
     ),
     Action("u", "undo", "Fortryd", palette=("Fortryd", "Fortryd den seneste ændring")),
-    Action("slash", "search", "Søg", palette=("Søg opgave", "Find en opgave på id eller titel")),
+    Action(
+        "slash",
+        "search",
+        "Søg",
+        palette=("Søg opgave", "Find en opgave på id, titel eller beskrivelse (aa = å, oe = ø)"),
+    ),
+    Action(
+        "n",
+        "search_next",
+        "Næste træf",
+        show=False,
+        palette=("Næste søgetræf", "Gå til næste opgave, der matcher den seneste søgning"),
+    ),
+    Action(
+        "N",
+        "search_previous",
+        "Forrige træf",
+        show=False,
+        palette=("Forrige søgetræf", "Gå til forrige opgave, der matcher den seneste søgning"),
+    ),
     Action(
         "f",
         "filter",

@@ -427,7 +427,7 @@ class Store:
             return queries.read_tasks_by_id(sql, ids)
 
     def search(self, text: str, limit: int = 500) -> list[TaskRow]:
-        """Current tasks whose id or title contains `text` (case-insensitive), in tree order."""
+        """Current tasks matching `text` (`kigo_tui.domain.search`), best match first."""
         with self.reading() as sql:
             return queries.search_tasks(sql, text, limit)
 
