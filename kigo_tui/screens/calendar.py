@@ -91,6 +91,12 @@ class CalendarScreen(Dialog):
         if path.suffix.lower() != ".ics":
             self.show_error("filnavnet skal ende på .ics")
             return
+        if path.parent == self.folder and not path.parent.exists():
+            try:  # the export folder (documents, or export_dir) is made when first used
+                path.parent.mkdir(parents=True)
+            except OSError as exc:
+                self.show_error(f"mappen {path.parent} kan ikke oprettes: {exc.strerror or exc}")
+                return
         if not path.parent.is_dir():
             self.show_error(f"mappen {path.parent} findes ikke")
             return

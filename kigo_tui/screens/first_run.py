@@ -22,7 +22,6 @@ from kigo_tui.domain.search import fold
 from kigo_tui.domain.seed import PROJECT_CODES as PROJECTS
 from kigo_tui.screens.base import BaseScreen
 
-
 NO_CHOICE = "Valgt kommune: ingen endnu (søg, og tryk Enter på kommunen)"
 
 

@@ -396,9 +396,14 @@ class Store:
             if before[0] == kommune.code:
                 return before
             for key, value in (("kommune_code", kommune.code), ("kommune_name", kommune.name)):
-                tx.run("UPDATE meta SET value = :value WHERE key = :key", {"key": key, "value": value})
+                tx.run(
+                    "UPDATE meta SET value = :value WHERE key = :key", {"key": key, "value": value}
+                )
             tx.record(
-                "KOMMUNE", "kommune", f"{before[1]} ({before[0]})", f"{kommune.name} ({kommune.code})"
+                "KOMMUNE",
+                "kommune",
+                f"{before[1]} ({before[0]})",
+                f"{kommune.name} ({kommune.code})",
             )
         return before
 

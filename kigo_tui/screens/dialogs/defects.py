@@ -42,6 +42,10 @@ class DefectFormScreen(Dialog):
                 "Ny fejl til leverandøren" if d is None else f"Ret fejl {d.id}", classes="title"
             )
             with Grid():
+                yield Label("Titel")
+                yield Input(
+                    d.title if d else "", id="title", placeholder="hvad fejler", compact=True
+                )
                 yield Label("Projekt")
                 yield Select(
                     [(code, code) for code in PROJECT_CODES],
@@ -49,10 +53,6 @@ class DefectFormScreen(Dialog):
                     allow_blank=False,
                     id="project",
                     compact=True,
-                )
-                yield Label("Titel")
-                yield Input(
-                    d.title if d else "", id="title", placeholder="hvad fejler", compact=True
                 )
                 yield Label("Alvorlighed")
                 yield Select(
@@ -92,9 +92,6 @@ class DefectFormScreen(Dialog):
                 yield Input(d.note if d else "", id="note", compact=True)
             yield Static("Tidspunkter: ÅÅÅÅ-MM-DD TT:MM i dansk tid eller 'nu'.", classes="hint")
             yield from self.form_footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#title", Input).focus()
 
     def _moment(self, ident: str, what: str) -> datetime | None:
         value = self.query_one(f"#{ident}", Input).value
