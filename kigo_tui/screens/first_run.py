@@ -83,7 +83,12 @@ class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):
     def _filter(self, event: Input.Changed) -> None:
         options = self.query_one("#kommuner", OptionList)
         options.clear_options()
-        options.add_options(self._options(event.value))  # nothing highlighted: nothing chosen
+        options.add_options(self._options(event.value))
+        options.highlighted = None  # a highlight would look like a choice made for the user
+
+    def on_mount(self) -> None:
+        self.query_one("#kommuner", OptionList).highlighted = None
+        self.query_one("#search", Input).focus()
 
     @on(Input.Submitted, "#search")
     def _to_list(self) -> None:
