@@ -30,8 +30,9 @@ class TickBox(Checkbox):
         super().__init__(label, value, id=id)
         self.BUTTON_INNER = mark(value)
 
-    def watch_value(self, value: bool) -> None:
-        self.BUTTON_INNER = mark(value)
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = mark(self.value)
+        super().watch_value()  # the "-on" class and the Changed message
 
 
 class Checklist(SelectionList[int]):
