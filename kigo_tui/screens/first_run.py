@@ -38,8 +38,11 @@ class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):
     FirstRunScreen #box { width: 78; max-width: 100%; height: auto; padding: 0 1; }
     FirstRunScreen .title { text-style: bold; }
     FirstRunScreen OptionList { height: 8; }
-    FirstRunScreen Grid { grid-size: 4; grid-columns: 6 1fr 6 1fr; height: auto; }
-    FirstRunScreen Grid Label { padding-top: 1; }
+    FirstRunScreen #search { margin-top: 1; }
+    FirstRunScreen Grid {
+        grid-size: 4; grid-columns: 6 1fr 6 1fr; grid-gutter: 1 1; height: auto;
+    }
+    FirstRunScreen Input { background: $boost; }
     FirstRunScreen #error { color: $error; height: auto; }
     FirstRunScreen .hint { color: $text-muted; height: auto; }
     FirstRunScreen .buttons { height: auto; align: right middle; }
@@ -49,14 +52,14 @@ class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield Static("Velkommen til kigo – opret kommunens database", classes="title")
-            yield Input(placeholder="Søg kommune (navn eller kode)", id="search")
+            yield Input(placeholder="Søg kommune (navn eller kode)", id="search", compact=True)
             yield OptionList(*self._options(""), id="kommuner")
             yield Static(NO_CHOICE, id="chosen", markup=False)
             yield Static("Idriftsættelsesdatoer (ÅÅÅÅ-MM-DD; kan udfyldes senere):")
             with Grid():
                 for code in PROJECTS:
                     yield Label(code)
-                    yield Input(id=f"golive-{code}", placeholder="ÅÅÅÅ-MM-DD")
+                    yield Input(id=f"golive-{code}", placeholder="ÅÅÅÅ-MM-DD", compact=True)
             yield Static("", id="error", markup=False)
             yield Static(
                 "Demodata er opdigtede opgaver at øve sig på (for Odense, hvis ingen kommune er "
@@ -130,9 +133,7 @@ class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):
     def action_create(self) -> None:
         code = self._chosen()
         if code is None:
-            self._error(
-                "Vælg først din kommune: søg efter navn eller kode, og tryk Enter på den rigtige"
-            )
+            self._error("Vælg først din kommune: søg, og tryk Enter på den rigtige")
             options = self.query_one("#kommuner", OptionList)
             (options if options.option_count else self.query_one("#search", Input)).focus()
             return
