@@ -38,7 +38,13 @@ class Settings:
     with a password in it: that comes from KIGO_DB, ~/.pgpass or a service file."""
 
     keys: dict[str, str] = field(default_factory=dict)
-    """Remapped keys, action id → key(s), e.g. {"toggle_done" = "x", "quit" = "q,ctrl+q"}."""
+    """Remapped keys, action id → key(s), e.g. {"toggle_done" = "t", "quit" = "q,ctrl+q"};
+    a key another action has is reported at start and not moved (`kigo_tui.actions.key_clashes`)."""
+    """"""
+
+    export_dir: str | None = None
+    """The folder the TUI writes exports to (status bundle, calendar file); default the user's
+    documents folder (`kigo_tui.locations.export_dir`). `~` is the home folder."""
 
     poll_seconds: float = 1.0
     """How often the TUI looks for changes made by other processes (over 0, at most 60 seconds)."""

@@ -12,6 +12,8 @@ from kigo_tui.screens.lists import TaskList, follow_up_list, mine_list, unknown_
 from kigo_tui.screens.task_actions import TaskActions
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kigo_tui.bundle.export import ExportResult
     from kigo_tui.bundle.save import AlreadyThere
     from kigo_tui.models.readmodels import TaskRow
@@ -106,6 +108,14 @@ class MainViews(TaskActions):
 
     # ------------------------------------------------------------------ export
 
+    def export_folder(self) -> Path:
+        """Where exports go: `export_dir` in config.toml, else the documents folder (a test may
+        set the app's `export_dir`)."""
+        from kigo_tui.locations import export_dir
+
+        app = self.kigo_app
+        return app.export_dir or export_dir(app.settings.export_dir)
+
     def action_export(self) -> None:
         self._export(force=False)  # it may ask before overwriting: keys wait for the answer
 
@@ -120,7 +130,7 @@ class MainViews(TaskActions):
 
             try:
                 sla = app.settings.service_levels()
-                return save_bundle(store, today, app.export_dir, sla, force=force)
+                return save_bundle(store, today, self.export_folder(), sla, force=force)
             except OSError as exc:
                 raise ExportError(str(exc)) from exc
 
@@ -175,11 +185,9 @@ class MainViews(TaskActions):
         self.app.push_screen(DefectLogScreen(self._cursor_project()))
 
     def action_calendar(self) -> None:
-        from pathlib import Path
-
         from kigo_tui.screens.calendar import CalendarScreen
 
         if self.model is not None:
-            folder = self.kigo_app.export_dir or Path.cwd()
+            folder = self.export_folder()
             code = self.model.kommune_code
             self.app.push_screen(CalendarScreen(self._cursor_project(), code, folder))

@@ -43,6 +43,10 @@ class DefectFormScreen(Dialog):
                 "Ny fejl til leverandøren" if d is None else f"Ret fejl {d.id}", classes="title"
             )
             with Grid():
+                yield Label("Titel")
+                yield Input(
+                    d.title if d else "", id="title", placeholder="hvad fejler", compact=True
+                )
                 yield Label("Projekt")
                 project = d.project if d else self.project
                 yield Select(
@@ -52,10 +56,6 @@ class DefectFormScreen(Dialog):
                     allow_blank=project is None,
                     id="project",
                     compact=True,
-                )
-                yield Label("Titel")
-                yield Input(
-                    d.title if d else "", id="title", placeholder="hvad fejler", compact=True
                 )
                 yield Label("Alvorlighed")
                 yield Select(
@@ -95,12 +95,6 @@ class DefectFormScreen(Dialog):
                 yield Input(d.note if d else "", id="note", compact=True)
             yield Static("Tidspunkter: ÅÅÅÅ-MM-DD TT:MM i dansk tid eller 'nu'.", classes="hint")
             yield from self.form_footer()
-
-    def on_mount(self) -> None:
-        if self.query_one("#project", Select).is_blank():
-            self.query_one("#project", Select).focus()  # the first question: which project
-        else:
-            self.query_one("#title", Input).focus()
 
     def _moment(self, ident: str, what: str) -> datetime | None:
         value = self.query_one(f"#{ident}", Input).value

@@ -27,6 +27,7 @@ from kigo_tui.domain.exit_strategy import (
 from kigo_tui.domain.text import MAX_INT, TextError, bounded_int
 from kigo_tui.errors import KigoError
 from kigo_tui.screens.dialogs.base import Dialog
+from kigo_tui.widgets.ticks import TickBox
 
 YES_NO = [("Ja", True), ("Nej", False)]
 
@@ -275,7 +276,7 @@ class AreaFilterScreen(_Modal):
                     id="scenario",
                     compact=True,
                 )
-            yield Checkbox("Kun forretningskritiske", current.critical_only, id="critical")
+            yield TickBox("Kun forretningskritiske", current.critical_only, id="critical")
             with Horizontal(classes="buttons"):
                 yield Button("Nulstil", id="reset")
                 yield Button("Anvend", id="apply", variant="primary")
