@@ -585,8 +585,15 @@ def run_import(store: Store, args: argparse.Namespace, today: date) -> int:
             else f"; id {', '.join(str(i) for i in unversioned)} har ingen version i arket og "
             "er ikke tjekket for andres ændringer siden eksporten"
         )
+    if sheet.missing_fields and updated:
+        note += (
+            f"; arket mangler {len(sheet.missing_fields)} nyere kolonner (det er fra en ældre "
+            "udgave af kigo), så de felter beholder deres værdier"
+        )
     if args.dry_run:
-        stale = [] if args.force else stale_areas(store, areas, sheet.versions)
+        stale = (
+            [] if args.force else stale_areas(store, areas, sheet.versions, sheet.missing_fields)
+        )
         if stale:
             raise _error("Tørkørsel: " + _stale_import_text(args.file, sheet.rows, stale))
         print(
@@ -595,7 +602,9 @@ def run_import(store: Store, args: argparse.Namespace, today: date) -> int:
         )
         return 0
     try:
-        added, updated = save_areas(store, areas, sheet.versions, force=args.force)
+        added, updated = save_areas(
+            store, areas, sheet.versions, force=args.force, keep=sheet.missing_fields
+        )
     except ImportConflictError as exc:
         raise _error(_stale_import_text(args.file, sheet.rows, exc.stale)) from None
     print(f"Importeret {args.file}: {added} tilføjet, {updated} opdateret{note}")

@@ -488,6 +488,8 @@ class ImportedSheet:
     rows: dict[int, int]
     """id → the row as Excel shows it."""
     has_version_column: bool
+    missing_fields: frozenset[str] = frozenset()
+    """Fields the sheet has no column for (an older sheet): an updated area keeps them."""
 
 
 def import_xlsx(path: Path) -> list[CaseArea]:
@@ -537,7 +539,9 @@ def read_import(path: Path) -> ImportedSheet:
             if version is not None:
                 versions[area.id] = version
         areas.append(area)
-    return ImportedSheet(areas, versions, seen_ids, version_at is not None)
+    present = {c.field for c in columns.values()}
+    missing = frozenset(c.field for c in COLUMNS if c.optional and c.field not in present)
+    return ImportedSheet(areas, versions, seen_ids, version_at is not None, missing)
 
 
 def _read_version(

@@ -8,7 +8,7 @@ changed field goes in the history under 'SAG-<id>'.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from kigo_tui.domain.exit_strategy import STORED, CaseArea, DecisionNote
@@ -146,7 +146,14 @@ class ImportConflictError(ConflictError):
         self.stale = stale
 
 
-def _stale(sql: Sql, areas: list[CaseArea], versions: Mapping[int, int]) -> list[StaleArea]:
+def _keeping(area: CaseArea, old: CaseArea, keep: Collection[str]) -> CaseArea:
+    """`area` with the fields in `keep` (columns an older sheet lacks) as `old` has them."""
+    return area.model_copy(update={name: getattr(old, name) for name in keep}) if keep else area
+
+
+def _stale(
+    sql: Sql, areas: list[CaseArea], versions: Mapping[int, int], keep: Collection[str] = ()
+) -> list[StaleArea]:
     """The areas whose version on the sheet is not the database's and that the import would
     change (a row equal to the database overwrites nothing)."""
     found = []
@@ -154,7 +161,8 @@ def _stale(sql: Sql, areas: list[CaseArea], versions: Mapping[int, int]) -> list
     for area in areas:
         if area.id is None or area.id not in versions or area.id not in existing:
             continue  # one gone here is added again with a new id, as the import does
-        stale = _stale_one(area, versions[area.id], *_get(sql, area.id))
+        current, version = _get(sql, area.id)
+        stale = _stale_one(_keeping(area, current, keep), versions[area.id], current, version)
         if stale is not None:
             found.append(stale)
     return found
@@ -166,11 +174,11 @@ def _stale_one(area: CaseArea, expected: int, current: CaseArea, version: int) -
 
 
 def stale_areas(
-    store: Store, areas: list[CaseArea], versions: Mapping[int, int]
+    store: Store, areas: list[CaseArea], versions: Mapping[int, int], keep: Collection[str] = ()
 ) -> list[StaleArea]:
     """What `save_areas` would refuse (for a dry run): one consistent read."""
     with store.reading() as sql:
-        return _stale(sql, areas, versions)
+        return _stale(sql, areas, versions, keep)
 
 
 def save_areas(
@@ -179,8 +187,12 @@ def save_areas(
     versions: Mapping[int, int] | None = None,
     *,
     force: bool = False,
+    keep: Collection[str] = (),
 ) -> tuple[int, int]:
     """Save many areas in one transaction (an Excel import); returns (added, updated).
+
+    `keep` names fields the sheet has no column for (a sheet from an older kigo): an updated
+    area keeps its stored values of them.
 
     `versions` is, by id, the version each row had when the sheet was exported: when a row the
     import would change has moved on since, nothing is saved (`ImportConflictError` lists them),
@@ -193,6 +205,7 @@ def save_areas(
         for area in areas:
             if area.id is not None and area.id in existing:
                 old, version = _get(tx, area.id)
+                area = _keeping(area, old, keep)
                 expected = None if force or versions is None else versions.get(area.id)
                 if expected is not None:
                     conflict = _stale_one(area, expected, old, version)
