@@ -242,10 +242,10 @@ def main() -> None:
             capture_output=True,
         )
         try:
-            # The version lived in db.py up to schema 5, in storage.py since.
+            # The version lived in db.py up to schema 5, then in storage.py, now storage/common.py.
             source = "".join(
                 (worktree / "kigo_tui" / name).read_text(encoding="utf-8")
-                for name in ("db.py", "storage.py")
+                for name in ("db.py", "storage.py", "storage/common.py")
                 if (worktree / "kigo_tui" / name).exists()
             )
             if f"SCHEMA_VERSION = {args.version}\n" not in source:
