@@ -412,11 +412,33 @@ def caveats(area: CaseArea) -> tuple[str, ...]:
     return ()
 
 
+_Row = tuple[CaseArea, UserBand, UserBand, Extent | None]
+
+
+def _place_own_ranks(suggested: list[_Row]) -> list[_Row]:
+    """The final order: an area with the kommune's own rank at that place (by own rank, ties in
+    the suggested order; one beyond the end comes last), the others fill the free places in
+    the suggested order."""
+    owned = sorted(
+        (r for r in suggested if r[0].own_priority is not None),
+        key=lambda r: r[0].own_priority or 0,
+    )  # sorted() is stable: ties keep the suggested order
+    others = [r for r in suggested if r[0].own_priority is None]
+    placed: list[_Row] = []
+    while owned or others:
+        place = len(placed) + 1
+        if owned and ((owned[0][0].own_priority or 0) <= place or not others):
+            placed.append(owned.pop(0))
+        else:
+            placed.append(others.pop(0))
+    return placed
+
+
 def analyse(areas: list[CaseArea], order: CleanupOrder = "heavy_first") -> list[AreaAnalysis]:
     """Every area with its computed fields, in priority order (see the module docstring)."""
     counts = [a.caseworkers for a in areas]
     extent_order = _EXTENT_ORDER if order == "heavy_first" else _LIGHT_FIRST
-    rows = []
+    rows: list[_Row] = []
     for area in areas:
         suggested = user_band(area.caseworkers, counts)
         band = area.own_user_band or suggested
@@ -431,13 +453,7 @@ def analyse(areas: list[CaseArea], order: CleanupOrder = "heavy_first") -> list[
         )
     )
     suggested_rank = {id(r[0]): rank for rank, r in enumerate(rows, start=1)}
-    rows.sort(
-        key=lambda r: (
-            r[0].own_priority or suggested_rank[id(r[0])],
-            r[0].own_priority is None,
-            suggested_rank[id(r[0])],
-        )
-    )
+    rows = _place_own_ranks(rows)
     return [
         AreaAnalysis(
             area,

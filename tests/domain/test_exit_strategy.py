@@ -503,6 +503,9 @@ def test_the_kommunes_own_priority_puts_an_area_at_that_place() -> None:
     assert [r.area.case_area for r in rows] == ["C", "Kritisk", "B"]
     assert [r.priority for r in rows] == [1, 2, 3]
     assert [r.suggested_priority for r in rows] == [3, 1, 2]
+    # an own rank of 2 leaves place 1 to the suggestion's first
+    second = [areas[0].model_copy(update={"own_priority": 2}), *areas[1:]]
+    assert [r.area.case_area for r in analyse(second)] == ["B", "Kritisk", "C"]
 
 
 @given(
@@ -532,6 +535,11 @@ def test_priorities_are_a_ranking_and_own_ranks_keep_their_order(
     assert sorted(r.suggested_priority for r in rows) == list(range(1, len(areas) + 1))
     ranked = [r.area.own_priority for r in rows if r.area.own_priority is not None]
     assert ranked == sorted(ranked)
+    if len(set(ranked)) == len(ranked) and all(o <= len(rows) for o in ranked):
+        # distinct own ranks within the list: each area is exactly where the kommune put it
+        assert all(r.priority == r.area.own_priority for r in rows if r.area.own_priority)
+    others = [r.suggested_priority for r in rows if r.area.own_priority is None]
+    assert others == sorted(others)
 
 
 def test_the_cleanup_order_is_the_kommunes_choice() -> None:
