@@ -204,9 +204,10 @@ def save_areas(
         stale: list[StaleArea] = []
         for area in areas:
             if area.id is not None and area.id in existing:
-                old, version = _get(tx, area.id)
+                area_id = area.id
+                old, version = _get(tx, area_id)
                 area = _keeping(area, old, keep)
-                expected = None if force or versions is None else versions.get(area.id)
+                expected = None if force or versions is None else versions.get(area_id)
                 if expected is not None:
                     conflict = _stale_one(area, expected, old, version)
                     if conflict is not None:

@@ -468,6 +468,11 @@ class NoteFormScreen(_Modal):
             )
             yield from self.form_footer()
 
+    def on_mount(self) -> None:
+        # the focused note would scroll the title out of view: show the dialog from its top
+        scroll = self.query_one(VerticalScroll)
+        self.call_after_refresh(lambda: scroll.scroll_home(animate=False))
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         from pydantic import ValidationError
