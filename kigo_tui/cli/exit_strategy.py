@@ -715,8 +715,16 @@ def _note_changes(args: argparse.Namespace) -> dict[str, object]:
     if args.text_file is not None:
         try:
             changes["body"] = args.text_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise _error(f"kan ikke læse {args.text_file}: {exc}") from None
+        except FileNotFoundError:
+            raise _error(f"kan ikke læse {args.text_file}: filen findes ikke") from None
+        except IsADirectoryError:
+            raise _error(f"kan ikke læse {args.text_file}: det er en mappe") from None
+        except PermissionError:
+            raise _error(f"kan ikke læse {args.text_file}: ingen adgang til filen") from None
+        except UnicodeDecodeError:
+            raise _error(f"kan ikke læse {args.text_file}: filen er ikke UTF-8-tekst") from None
+        except OSError:
+            raise _error(f"kan ikke læse {args.text_file}") from None
     if args.policies is not None:
         changes["policies"] = args.policies
     if args.cleanup_order is not None:

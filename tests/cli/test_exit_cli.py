@@ -994,6 +994,11 @@ def test_the_decision_note_is_stored_edited_and_exported(kigo, tmp_path: Path) -
     assert kigo("note", "edit", "--status", "udkast", "--version", "7").code == 1
     assert kigo("note", "edit").code == 1
     assert kigo("note", "edit", "--decided-on", "2027-02-30").code == 1
+    missing = kigo("note", "edit", "--text-file", str(tmp_path / "findes-ikke.txt"))
+    assert missing.code == 1 and "filen findes ikke" in missing.err and "Errno" not in missing.err
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Æble".encode("latin-1"))
+    assert "ikke UTF-8-tekst" in kigo("note", "edit", "--text-file", str(latin)).err
     out = tmp_path / "beslutning.txt"
     assert kigo("note", "export", "--out", str(out)).code == 0
     written = out.read_text(encoding="utf-8")
