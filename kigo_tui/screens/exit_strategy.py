@@ -214,7 +214,9 @@ class ExitWorkspaceScreen(BaseScreen[None]):
 
         def decided(pattern: str | None) -> None:
             if pattern is not None:
-                self._save(area.model_copy(update={"pattern": pattern}), seen)
+                # the first question is the sheet's "Anvender KMD Sag": the answer sets it too
+                update = {"pattern": pattern, "uses_kmd_sag": pattern != "0"}
+                self._save(area.model_copy(update=update), seen)
 
         self.app.push_screen(PatternWizardScreen(area.case_area), decided)
 

@@ -127,6 +127,7 @@ async def test_add_validate_and_wizard(db_path: Path) -> None:
         await pilot.press("j", "j", "n")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: _areas(db_path)[0].pattern == "C")
+        assert _areas(db_path)[0].uses_kmd_sag
         await wait_for(pilot, lambda: "⚠" in workspace.query_one(DataTable).get_row_at(0)[-1])
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -283,3 +284,24 @@ async def test_the_decision_note_is_edited_in_the_tui(db_path: Path) -> None:
             "light_first",
             "2027-03-01",
         )
+
+
+async def test_the_wizards_no_to_the_first_question_is_pattern_0_and_not_using(
+    db_path: Path,
+) -> None:
+    # Seed 004 (R2): "Start Anvender I KMD Sag på sagsområdet? ... NEJ ... Brugsmønster 0 Bruger
+    # IKKE KMD Sag i dag."
+    _seed(db_path)
+    app = create_app(str(db_path), today=FIXED_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_workspace(pilot)
+        await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == 2)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, PatternWizardScreen))
+        await pilot.press("n", "ctrl+s")
+
+        def saved() -> bool:
+            area = next(a for a in _areas(db_path) if a.case_area == "Underretninger")
+            return area.pattern == "0" and not area.uses_kmd_sag
+
+        await wait_for(pilot, saved)
