@@ -491,3 +491,18 @@ def test_a_date_outside_the_calendar_is_refused_by_cell(tmp_path: Path) -> None:
     assert f"celle {letter}2" in message and "uden for kalenderen" in message
     (area,) = import_xlsx(source)  # the date itself is a comment like openpyxl showed it
     assert area.comment == "2026-01-05 00:00:00"
+
+
+def test_the_decision_note_sheet_holds_user_text_as_text(tmp_path: Path) -> None:
+    """A note line that looks like a formula is written as text, never run by Excel."""
+    from openpyxl import load_workbook
+
+    from kigo_tui.domain.exit_strategy import DecisionNote
+    from kigo_tui.formats.exit_strategy import NOTE_SHEET, export_xlsx
+
+    path = tmp_path / "notat.xlsx"
+    export_xlsx([], path, note=DecisionNote(body='=HYPERLINK("http://x")\n@SUM(A1)'))
+    sheet = load_workbook(path)[NOTE_SHEET]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value]
+    hostile = [c for c in cells if str(c.value)[:1] in "=@"]
+    assert len(hostile) == 2 and all(c.data_type == "s" for c in hostile)
