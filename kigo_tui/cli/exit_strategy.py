@@ -193,7 +193,8 @@ def register(subparsers: Subparsers) -> None:
         "exit",
         help="KMD Sag-exitstrategi (SAPA): sagsområder",
         description="KMD Sag-exitstrategien under SAPA: dokumentationsarket (R1) med et "
-        "sagsområde pr. række, brugsmønstermodellen (R2), løsningsscenarier og prioritering.",
+        "sagsområde pr. række, brugsmønstermodellen (R2), løsningsscenarier, prioritering og "
+        "beslutningsnotatet.",
     )
     exit_sub = add_subcommands(exit_, "exit_command")
 

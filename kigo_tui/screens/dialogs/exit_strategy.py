@@ -147,6 +147,7 @@ TEXT_FIELDS = _of_kind("text")
 NUMBER_FIELDS = _of_kind("number")
 BOOL_FIELDS = _of_kind("bool")
 CHOICE_FIELDS = _of_kind("pattern", "complexity", "scenario", "band")
+RANK_FIELDS = _of_kind("rank")
 
 
 def _choices(kind: str) -> list[tuple[str, Any]]:
@@ -248,12 +249,13 @@ class AreaFormScreen(_Modal):
             except TextError:
                 self.show_error(f"{label}: skriv et helt tal")
                 return
-        rank = self.query_one("#own_priority", Input).value.strip()
-        try:
-            values["own_priority"] = bounded_int(rank, "prioritet", 1, MAX_INT) if rank else None
-        except TextError:
-            self.show_error("Egen prioritet: skriv et helt tal fra 1, eller lad feltet stå tomt")
-            return
+        for name, label in RANK_FIELDS:
+            rank = self.query_one(f"#{name}", Input).value.strip()
+            try:
+                values[name] = bounded_int(rank, label, 1, MAX_INT) if rank else None
+            except TextError:
+                self.show_error(f"{label}: skriv et helt tal fra 1, eller lad feltet stå tomt")
+                return
         for name, _ in BOOL_FIELDS + CHOICE_FIELDS:
             value = self.query_one(f"#{name}", Select).value
             values[name] = None if value == Select.NULL else value
