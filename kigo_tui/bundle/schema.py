@@ -298,4 +298,4 @@ class ExitDocument(_Model):
     per_scenario: Annotated[dict[str, int], FailFast()]
     per_pattern: Annotated[dict[str, int], FailFast()]
     procurement: Annotated[list[str], FailFast()]
-    """Sagsområder that need a procurement (scenarios 1 and 4)."""
+    """Sagsområder a purchase follows (scenarios 1, 3 and 4)."""

@@ -203,6 +203,33 @@ class CaseAreaRow(SQLModel, table=True):
     comment: str = ""
     version: int = 1
     """Raised on every change; a save based on an older version is refused (no silent overwrite)."""
+    # schema 10: the rest of the documentation sheet (seed 004)
+    tsa_agreement: bool = False
+    cleanup_requirements: str = ""
+    archive_requirements: str = ""
+    tender_when: str = ""
+    market_options: str = ""
+    preferred_cases_in: str = ""
+    preferred_notes_in: str = ""
+    preferred_alerts_in: str = ""
+    preferred_documents_in: str = ""
+    preferred_overview_in: str = ""
+    own_user_band: str | None = None
+    own_priority: int | None = None
+
+
+class ExitDecisionRow(SQLModel, table=True):
+    """The KMD Sag exit decision note (beslutningsnotat): one row, id 1 (schema 10)."""
+
+    __tablename__ = "exit_decision"
+    id: int = Field(default=1, primary_key=True)
+    body: str = ""
+    policies: str = ""
+    cleanup_order: str = "heavy_first"
+    status: str = "draft"
+    decided_on: date | None = None
+    decided_by: str = ""
+    version: int = 1
 
 
 class DefectRecord(SQLModel, table=True):

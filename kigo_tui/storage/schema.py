@@ -161,6 +161,37 @@ def _add_case_area_version(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE case_area ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
+CASE_AREA_V10 = (
+    ("tsa_agreement", "BOOLEAN NOT NULL DEFAULT false"),
+    ("cleanup_requirements", "VARCHAR NOT NULL DEFAULT ''"),
+    ("archive_requirements", "VARCHAR NOT NULL DEFAULT ''"),
+    ("tender_when", "VARCHAR NOT NULL DEFAULT ''"),
+    ("market_options", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_cases_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_notes_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_alerts_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_documents_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_overview_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("own_user_band", "VARCHAR"),
+    ("own_priority", "INTEGER"),
+)
+"""Schema 10's new case_area columns with their SQL types (self-contained: renumberable)."""
+
+
+def _add_exit_documentation(conn: Connection) -> None:
+    """Schema 10: the rest of seed 004's documentation sheet on case_area, and the exit decision
+    note (exit_decision). Every existing area keeps its values; the new ones start empty (no
+    TSA, no own band or priority: kigo's suggestions count)."""
+    have = {c["name"] for c in inspect(conn).get_columns("case_area")}
+    for name, kind in CASE_AREA_V10:
+        if name in have:
+            continue  # a database older than schema 5 got today's table with the columns
+        if is_postgresql(conn) and kind.startswith("VARCHAR"):
+            kind = kind.replace("VARCHAR", 'VARCHAR COLLATE "C"', 1)
+        conn.execute(text(f'ALTER TABLE case_area ADD COLUMN "{name}" {kind}'))
+    SQLModel.metadata.tables["exit_decision"].create(conn, checkfirst=True)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
@@ -170,6 +201,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     7: _add_defect,
     8: _add_baselines_and_local_ids,
     9: _add_case_area_version,
+    10: _add_exit_documentation,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

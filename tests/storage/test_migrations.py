@@ -561,3 +561,48 @@ def test_a_postgresql_database_with_other_tables_is_refused_untouched(pg_db: Dat
     assert empty_db.query(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
     ) == [(0,)]
+
+
+def test_schema_10_adds_the_exit_answers_and_the_decision_note(tmp_path: Path) -> None:
+    """A schema-9 database's sagsområder keep every value; the newer answers of the
+    documentation sheet start empty (kigo's suggestions count) and the decision note can be
+    written. The v10 fixture holds the same fields filled in."""
+    # Seed 004, phase 4 step 5: "Dette notat kan anvendes som beslutningsgrundlag for din
+    # kommunes endelige beslutning om KMD Sag Exit en"
+    from kigo_tui.domain.exit_strategy import DecisionNote
+    from kigo_tui.storage.exit_strategy import get_note, list_areas, save_note
+
+    v9 = next(f for f in FIXTURES if _fixture_version(f) == 9)
+    path = _load(tmp_path / "v9.db", v9)
+    before = _query(path, "SELECT id, case_area, scenario, comment FROM case_area ORDER BY id")
+    store = Store.open(str(path))
+    try:
+        areas = list_areas(store)
+        got = sorted((a.id, a.case_area, a.scenario, a.comment) for a in areas)
+        assert got == before
+        assert all(
+            not a.tsa_agreement
+            and a.tender_when == ""
+            and a.own_user_band is None
+            and a.own_priority is None
+            for a in areas
+        )
+        assert get_note(store) == (DecisionNote(), 0)
+        save_note(store, DecisionNote(body="Udkast"), 0)
+        assert get_note(store) == (DecisionNote(body="Udkast"), 1)
+    finally:
+        store.close()
+    assert _schema_version(path) == str(SCHEMA_VERSION)
+
+    v10 = next((f for f in FIXTURES if _fixture_version(f) == 10), None)
+    if v10 is not None and SCHEMA_VERSION >= 10:
+        path = _load(tmp_path / "v10.db", v10)
+        store = Store.open(str(path))
+        try:
+            note, version = get_note(store)
+            area = next(a for a in list_areas(store) if a.id == 1)
+        finally:
+            store.close()
+        assert (note.status, note.cleanup_order, version) == ("decided", "light_first", 1)
+        assert area.tsa_agreement and (area.own_user_band, area.own_priority) == ("many", 2)
+        assert area.pattern == "B"
