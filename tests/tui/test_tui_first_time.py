@@ -180,6 +180,7 @@ NOT_FORMS = {
 
 
 def _forms(tmp_path: Path, store: Store) -> dict[str, Callable[[], Dialog]]:
+    from kigo_tui.domain.exit_strategy import DecisionNote
     from kigo_tui.domain.tree import TaskFilter
     from kigo_tui.screens.calendar import CalendarScreen
     from kigo_tui.screens.dialogs import AddTaskScreen, EditTaskScreen, FilterScreen
@@ -188,6 +189,7 @@ def _forms(tmp_path: Path, store: Store) -> dict[str, Callable[[], Dialog]]:
         AreaFilter,
         AreaFilterScreen,
         AreaFormScreen,
+        NoteFormScreen,
     )
 
     task = store.task("SAPA-10-04")
@@ -199,6 +201,7 @@ def _forms(tmp_path: Path, store: Store) -> dict[str, Callable[[], Dialog]]:
         "AreaFilterScreen": lambda: AreaFilterScreen(AreaFilter(), ["Børn og unge"]),
         "FilterScreen": lambda: FilterScreen(TaskFilter()),
         "CalendarScreen": lambda: CalendarScreen(None, "461", tmp_path),
+        "NoteFormScreen": lambda: NoteFormScreen(DecisionNote(), ["1. Børn og unge"]),
     }
 
 
@@ -223,6 +226,7 @@ def test_every_dialog_is_known_as_a_form_or_not(demo_path: Path, tmp_path: Path)
         "AreaFilterScreen",
         "FilterScreen",
         "CalendarScreen",
+        "NoteFormScreen",
     ],
 )
 async def test_every_form_opens_with_the_focus_in_its_first_field(

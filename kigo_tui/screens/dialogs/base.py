@@ -13,13 +13,29 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, OptionList, Select, SelectionList, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
 from kigo_tui.screens.base import BaseScreen
 
-FORM_FIELDS: tuple[type[Widget], ...] = (Input, Select, Checkbox, SelectionList, OptionList)
+FORM_FIELDS: tuple[type[Widget], ...] = (
+    Input,
+    TextArea,
+    Select,
+    Checkbox,
+    SelectionList,
+    OptionList,
+)
 """What a user fills in: a dialog with one of these is a form, and opens in the first of them
-(the fields kigo's forms use; a TextArea or RadioSet would join them here)."""
+(the fields kigo's forms use; a RadioSet would join them here)."""
 
 
 class Dialog(BaseScreen[Any], ModalScreen[Any]):
