@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 
 from kigo_tui.errors import KigoError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 11
 """The schema this program writes.
 
 History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
