@@ -16,6 +16,7 @@ from kigo_tui.storage.organisation import (
     UnknownMeError,
     add_person,
     assign_role,
+    edit_person,
     find_me,
     log_dialogue,
     my_tasks,
@@ -341,6 +342,41 @@ def test_removing_a_person_keeps_the_tasks(store: Store) -> None:
     assert _history(store, TASK, "udfører") == [(None, "Bo Berg")]  # untouched
 
 
+# ------------------------------------------------------------------------ versioned people
+
+
+def test_edit_person_raises_the_version_and_refuses_a_stale_edit(store: Store) -> None:
+    anne, _, _ = _people(store)
+    edited = edit_person(store, anne, name="Anne Jensen", title="Programleder", expected_version=1)
+    assert (edited.title, edited.version) == ("Programleder", 2)
+    unchanged = edit_person(store, anne, name="Anne Jensen", title="Programleder")
+    assert unchanged.version == 2  # nothing changed, nothing raised
+    with pytest.raises(ConflictError) as refused:
+        edit_person(store, anne, name="Anne J.", expected_version=1)
+    assert refused.value.current_version == 2
+    assert read_organisation(store).people[anne].name == "Anne Jensen"  # no lost update
+
+
+def test_edit_person_checks_like_add(store: Store) -> None:
+    anne, _, _ = _people(store)
+    with pytest.raises(OrganisationError, match="navnet må ikke være tomt"):
+        edit_person(store, anne, name="  ")
+    with pytest.raises(OrganisationError, match="bruges allerede"):
+        edit_person(store, anne, name="Anne Jensen", email="BO@kommune.dk")
+    kept = edit_person(store, anne, name="Anne Jensen", email="anne@kommune.dk")
+    assert kept.email == "anne@kommune.dk"  # her own e-mail is not 'taken'
+
+
+def test_remove_person_refuses_a_stale_version(store: Store) -> None:
+    anne, _, _ = _people(store)
+    edit_person(store, anne, name="Anne Jensen", unit="Ydelse")
+    with pytest.raises(ConflictError):
+        remove_person(store, anne, expected_version=1)
+    assert anne in read_organisation(store).people
+    remove_person(store, anne, expected_version=2)
+    assert anne not in read_organisation(store).people
+
+
 # ---------------------------------------------------------------------------------- readiness
 #
 # Seed 001 is KOMBIT's note on the kommune's organisation. What the kommune "skal" is red when it
@@ -634,6 +670,56 @@ def test_log_dialogue_with_every_field(store: Store) -> None:
     assert row.task_ids == tuple(sorted({TASK, OTHER}))
     assert row.user == "testbruger"
     assert read_organisation(store).dialogues == [row]
+
+
+def test_dialogue_records_results_and_whether_the_lead_was_told_of_an_escalation(
+    store: Store,
+) -> None:
+    # Seed 000: "Projekterne i KOMBIT vil systematisk dokumentere dialogen med kommunen,
+    # eventuelle opfølgingsaktiviteter og de resultater der opnås."
+    # Seed 000: "kommunens kontaktpersoner ift. det relevante projekt samt kommunens programleder
+    # altid vil være varslet og informeret om, at der eskaleres"
+    plain = log_dialogue(
+        store, date(2026, 11, 18), "KY", "mail", "Røde opgaver", results="Plan modtaget"
+    )
+    assert (plain.results, plain.lead_informed, plain.lead_informed_text) == (
+        "Plan modtaget",
+        None,
+        "",
+    )
+    told = log_dialogue(
+        store,
+        date(2026, 11, 20),
+        "KY",
+        "møde",
+        "Ingen fremdrift",
+        escalation="direktion",
+        results="  Direktionen sætter ressourcer af ",
+        lead_informed=True,
+    )
+    assert (told.results, told.lead_informed) == ("Direktionen sætter ressourcer af", True)
+    assert told.lead_informed_text == "programlederen er varslet"
+    untold = log_dialogue(
+        store,
+        date(2026, 11, 21),
+        "KY",
+        "telefon",
+        "Igen",
+        escalation="kommunalbestyrelse",
+        lead_informed=False,
+    )
+    assert untold.lead_informed_text == "programlederen er ikke varslet"
+    unknown = log_dialogue(
+        store, date(2026, 11, 22), "KY", "mail", "Eskaleret", escalation="direktion"
+    )
+    assert unknown.lead_informed_text == "ikke oplyst, om programlederen er varslet"
+    assert read_organisation(store).dialogues == [unknown, untold, told, plain]
+
+
+def test_lead_notice_only_for_an_escalation(store: Store) -> None:
+    with pytest.raises(OrganisationError, match="kun ved en eskalering"):
+        log_dialogue(store, FIXED_TODAY, "KY", "mail", "Status", lead_informed=True)
+    assert read_organisation(store).dialogues == []
 
 
 @pytest.mark.parametrize(
