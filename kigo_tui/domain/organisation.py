@@ -233,7 +233,7 @@ CHECKS: dict[str, CheckSpec] = {
 """Seed 001's points as checks, in the note's order. The weight is the note's word: "skal" (and
 "det er afgørende") is a duty, "anbefaler" advice. The director-led steering group is advice for
 the stage the note describes: once the ydelseschef has become implementeringsansvarlig for KSD
-or KY, the steering group is led by a direktør."""
+or KY, the steering group is led by a direktør; before that stage the check is not made."""
 
 STEERING_ROLES = ("steering_chair", "steering_member")
 
@@ -406,21 +406,18 @@ class Organisation:
         owners = [
             r for r in self.roles if r.role == "implementation_owner" and r.project in ("KSD", "KY")
         ]
-        chair_rows = [r for r in group if r.role == "steering_chair"]
-        led_by_director = any(r.from_direktion for r in chair_rows)
-        if not owners:
-            director = (
-                "først aktuelt, når ydelseschefen bliver implementeringsansvarlig for KSD eller KY"
+        if owners:  # the stage the note describes; before it the check does not apply
+            chair_rows = [r for r in group if r.role == "steering_chair"]
+            led_by_director = any(r.from_direktion for r in chair_rows)
+            projects = " og ".join(sorted({str(r.project) for r in owners}))
+            add(
+                "director_chair",
+                led_by_director,
+                f"formand {self._names(chair_rows)} er fra direktionen"
+                if led_by_director
+                else f"der er en implementeringsansvarlig for {projects}, men styregruppens "
+                "formand er ikke fra direktionen",
             )
-        elif led_by_director:
-            director = f"formand {self._names(chair_rows)} er fra direktionen"
-        else:
-            director = (
-                "der er en implementeringsansvarlig for "
-                + " og ".join(sorted({str(r.project) for r in owners}))
-                + ", men styregruppens formand er ikke fra direktionen"
-            )
-        add("director_chair", not owners or led_by_director, director)
         return checks
 
     def project_warnings(self) -> dict[str, list[str]]:

@@ -228,10 +228,11 @@ def edit_person(
         return _read(tx).people[person.id]
 
 
-def get_person(store: Store, person_id: int) -> PersonRow:
-    """The person as stored now; OrganisationError when they are gone."""
+def find_person(store: Store, ref: str | int) -> PersonRow:
+    """The person `ref` (id, e-mail or full name) names, as stored now; OrganisationError when
+    nobody (or several) is meant."""
     with store.reading() as sql:
-        return _resolve(sql, person_id)
+        return _resolve(sql, ref)
 
 
 def remove_person(
