@@ -288,3 +288,62 @@ async def test_edit_dialog_sets_responsibility(demo_path: Path) -> None:
             ("udfører", "Anne Jensen"),
         }
         store.close()
+
+
+def test_every_organisation_action_runs_a_method_of_the_screen() -> None:
+    from kigo_tui.actions import ORGANISATION_ACTIONS
+
+    ids = [a.id for a in ORGANISATION_ACTIONS]
+    assert len(ids) == len(set(ids))
+    keys = [k for a in ORGANISATION_ACTIONS for k in a.key.split(",")]
+    assert len(keys) == len(set(keys))  # no key does two things here
+    for action in ORGANISATION_ACTIONS:
+        assert callable(getattr(OrganisationScreen, f"action_{action.action}", None)), action.id
+
+
+def test_the_project_pane_shows_the_dialogues_results_and_the_leads_notice() -> None:
+    # Seed 000: "dokumentere dialogen med kommunen, eventuelle opfølgingsaktiviteter og de
+    # resultater der opnås"; "kommunens programleder altid vil være varslet og informeret om, at
+    # der eskaleres"
+    from datetime import date
+
+    from kigo_tui.domain.organisation import DialogueRow, Organisation
+    from kigo_tui.screens.organisation import project_extra
+
+    org = Organisation(
+        dialogues=[
+            DialogueRow(
+                2,
+                date(2026, 11, 20),
+                "KY",
+                "møde",
+                "Bagud",
+                "",
+                "direktion",
+                "u",
+                (),
+                results="Ny plan",
+                lead_informed=None,
+            ),
+            DialogueRow(
+                1,
+                date(2026, 11, 10),
+                "KY",
+                "mail",
+                "Frister",
+                "Svar fredag",
+                "none",
+                "u",
+                (),
+                results="Svar modtaget",
+            ),
+        ]
+    )
+    lines = project_extra(org, "KY").plain.splitlines()
+    at = lines.index("20-11-2026 møde: Bagud · eskaleret til direktionen")
+    assert lines[at + 1 : at + 3] == [
+        "   ikke oplyst, om programlederen er varslet",
+        "   resultat: Ny plan",
+    ]
+    at = lines.index("10-11-2026 mail: Frister")
+    assert lines[at + 1 : at + 3] == ["   aftalt: Svar fredag", "   resultat: Svar modtaget"]
