@@ -163,10 +163,10 @@ HELP_HIDDEN = frozenset(
 
 ORGANISATION_ACTIONS: tuple[Action, ...] = (
     Action("a", "add_person", "Ny person"),
-    Action("e", "edit_person", "Ret person"),
+    Action("e", "edit_person", "Ret"),
     Action("r", "assign_role", "Giv rolle"),
-    Action("R", "unassign_role", "Fjern rolle"),
-    Action("d", "remove_person", "Fjern person"),
+    Action("R", "unassign_role", "Fjern rolle", show=False),
+    Action("d", "remove_person", "Fjern person", show=False),
     Action("i", "pick_me", "Det er mig"),
     Action("question_mark", "help", "Hjælp"),
     Action("escape,q,o", "back", "Tilbage"),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from kigo_tui.actions import ORGANISATION_ACTIONS, help_keys, screen_bindings
@@ -45,9 +46,8 @@ class OrganisationScreen(BaseScreen[None]):
 
     BINDINGS = screen_bindings(ORGANISATION_ACTIONS)
     DEFAULT_CSS = """
-    OrganisationScreen #org-checks {
-        height: auto; max-height: 50%; background: $panel; padding: 0 1; overflow-y: auto;
-    }
+    OrganisationScreen #org-checks { height: auto; max-height: 50%; background: $panel; }
+    OrganisationScreen #org-checks-text { padding: 0 1; }
     OrganisationScreen DataTable { height: 1fr; }
     """
 
@@ -57,7 +57,8 @@ class OrganisationScreen(BaseScreen[None]):
         self._revision = -1
 
     def compose(self) -> ComposeResult:
-        yield Static("Organisation og parathed · indlæser …", id="org-checks")
+        with VerticalScroll(id="org-checks"):  # Tab reaches it, to scroll at 80×24
+            yield Static("Organisation og parathed · indlæser …", id="org-checks-text")
         yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -80,7 +81,7 @@ class OrganisationScreen(BaseScreen[None]):
 
     def _loaded(self, org: Organisation, revision: int) -> None:
         self.org, self._revision = org, revision
-        self.query_one("#org-checks", Static).update(checks_text(org))
+        self.query_one("#org-checks-text", Static).update(checks_text(org))
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()

@@ -159,7 +159,7 @@ async def test_organisation_help_cites_each_check(demo_path: Path) -> None:
             assert " ".join(spec.citation().split()) in text, spec.title
         # Seed 001: "Det er afgørende, at medlemmerne har beslutningskraft" -- a duty: red
         assert "Styregruppens medlemmer har beslutningskraft (krav: rød, når det mangler)" in text
-        assert "Ny person" in text and "Giv rolle" in text
+        assert "Ny person" in text and "Giv rolle" in text and "Fjern rolle" in text
 
 
 async def test_people_and_roles_are_managed_in_the_tui(demo_path: Path) -> None:
