@@ -353,10 +353,10 @@ class Organisation:
         if not members:
             areas, met = "ingen styregruppe er registreret", False
         elif without_unit:
+            who = "personen" if len({r.person_id for r in without_unit}) == 1 else "hver af dem"
             areas = (
-                "enhed mangler for "
-                + self._names(without_unit)
-                + (": angiv den del af forretningen, de repræsenterer")
+                f"enhed mangler for {self._names(without_unit)}: angiv, hvilken del af "
+                f"forretningen {who} repræsenterer"
             )
             met = False
         elif len(units) < 2:

@@ -510,7 +510,7 @@ def test_the_steering_group_represents_more_than_one_part_of_the_business(store:
 
     assert areas() == (
         Colour.RED,
-        "enhed mangler for Carl Holm: angiv den del af forretningen, de repræsenterer",
+        "enhed mangler for Carl Holm: angiv, hvilken del af forretningen personen repræsenterer",
     )
     unassign_role(store, unknown, "steering_member")
     assign_role(store, ydelse2, "steering_member")
