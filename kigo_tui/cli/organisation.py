@@ -72,9 +72,9 @@ def register(subparsers: Subparsers) -> None:
     role_list = role_sub.add_parser(
         "list",
         help="rollerne og hvem der har dem, med KOMBITs anbefalinger",
-        description="Rollerne og hvem der har dem, og kommunens organisering holdt op mod "
-        "KOMBITs notat om organisering: det, kommunen skal, er rødt, når det mangler; det, "
-        "KOMBIT anbefaler, er gult.",
+        description="Rollerne og hvem der har dem, og kommunens organisering holdt op mod\n"
+        "KOMBITs notat om organisering: det, kommunen skal, er rødt, når det mangler;\n"
+        "det, KOMBIT anbefaler, er gult.",
         epilog=checks_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -129,11 +129,14 @@ def register(subparsers: Subparsers) -> None:
 def checks_help() -> str:
     """`kigo role list --help`'s list of checks: each with its weight and the sentence of KOMBIT's
     note it comes from."""
+    import textwrap
+
     from kigo_tui.domain.organisation import readiness_help
 
     lines = ["Tjekkene og deres kilde:"]
     for title, weight, citation in readiness_help():
-        lines += [f"  {title} ({weight})", f"    {citation}"]
+        lines.append(f"  {title} ({weight})")
+        lines += textwrap.wrap(citation, 78, initial_indent="    ", subsequent_indent="    ")
     return "\n".join(lines)
 
 
