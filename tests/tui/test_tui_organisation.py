@@ -347,3 +347,22 @@ def test_the_project_pane_shows_the_dialogues_results_and_the_leads_notice() -> 
     ]
     at = lines.index("10-11-2026 mail: Frister")
     assert lines[at + 1 : at + 3] == ["   aftalt: Svar fredag", "   resultat: Svar modtaget"]
+
+
+async def test_i_on_the_main_screen_changes_who_you_are(demo_path: Path) -> None:
+    _, bo = _organise(demo_path)
+    app = create_app(str(demo_path), settings=Settings(me="anne@kommune.dk"), today=FIXED_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await wait_for(pilot, lambda: app.main_screen.org is not None)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickMeScreen))
+        picker = app.screen.query_one("#me", Select)
+        assert app.screen.focused is picker
+        assert picker.value == next(  # the current choice is shown
+            p.id for p in app.main_screen.org.people.values() if p.name == "Anne Jensen"
+        )
+        picker.value = bo
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.settings.me == "bo@kommune.dk")
+    assert load_settings().me == "bo@kommune.dk"
