@@ -71,7 +71,10 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         "K",
         "follow_up",
         "KOMBIT",
-        palette=("KOMBITs opfølgning", "Det KOMBIT ser: røde og kritiske gule opgaver"),
+        palette=(
+            "KOMBITs opfølgning",
+            "Det KOMBIT ser (røde og gule obligatoriske opgaver), og det KOMBIT følger op på",
+        ),
     ),
     Action(
         "a",

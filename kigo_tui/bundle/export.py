@@ -143,7 +143,7 @@ def task_rows(doc: StatusDocument) -> list[list[Cell]]:
                         task.warn_days,
                         None if done is None else excel_moment(done),
                         yes_no[task.local],
-                        yes_no[needs_follow_up(category, status, colour)],
+                        yes_no[needs_follow_up(category, status, colour, local=task.local)],
                         b_start,
                         b_due,
                         COLOUR_LABELS[b_colour] if b_colour else "",

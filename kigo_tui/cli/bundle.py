@@ -91,7 +91,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
     written = write_overview(result, args.out, force=args.force)
     print(
         f"{', '.join(map(str, written))}: {len(result.kommuner)} kommuner, "
-        f"{result.follow_up_count} opgaver til opfølgning; {len(result.rejected)} bundter "
+        f"{result.follow_up_count} opgaver, KOMBIT følger op på; {len(result.rejected)} bundter "
         f"afvist, {len(result.superseded)} erstattet af nyere, {len(result.skipped)} sprunget over"
     )
     return 0

@@ -103,7 +103,9 @@ class MainViews(TaskActions):
 
         self._listed = {task.id: task for task, _ in task_list.rows}
         self.app.push_screen(
-            TaskListScreen(task_list.title, task_list.summary, task_list.rows, task_list.empty),
+            TaskListScreen(
+                task_list.title, task_list.summary, task_list.rows, task_list.empty, task_list.notes
+            ),
             self._jump,
         )
 

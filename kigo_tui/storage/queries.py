@@ -201,13 +201,14 @@ def search_tasks(sql: Sql, needle: str, limit: int = 500) -> list[TaskRow]:
 
 
 def follow_up_candidates(sql: Sql, today: date) -> list[TaskRow]:
-    """Tasks that may need KOMBIT's follow-up on `today`: mandatory or critical and overdue, or
-    critical, not started and due within the longest warning window. The caller applies the exact
-    rule (`kigo_tui.domain.rules.needs_follow_up`) to these few."""
+    """Tasks that may be in KOMBIT's report on `today`: mandatory or critical and overdue, or
+    not started and due within the longest warning window (local ones too, to be counted apart).
+    The caller applies the exact rules (`kigo_tui.domain.rules.in_kombit_report`,
+    `needs_follow_up`) to these few."""
     return read_tasks(
         sql,
         "category <> 'optional' AND status <> 'done' AND due IS NOT NULL AND (due < :today "
-        "OR (category = 'critical' AND status = 'not_started' AND due <= :horizon))",
+        "OR (status = 'not_started' AND due <= :horizon))",
         {"today": today, "horizon": today + timedelta(days=366)},
     )
 

@@ -30,10 +30,11 @@ class DefectFormScreen(Dialog):
     DefectFormScreen Grid { grid-columns: 24 1fr; }
     """
 
-    def __init__(self, defect: DefectRow | None, project: str) -> None:
+    def __init__(self, defect: DefectRow | None, project: str | None) -> None:
         super().__init__()
         self.defect = defect
         self.project = project
+        """The project to suggest; None (a new defect from "alle projekter"): the user chooses."""
 
     def compose(self) -> ComposeResult:
         d = self.defect
@@ -43,10 +44,12 @@ class DefectFormScreen(Dialog):
             )
             with Grid():
                 yield Label("Projekt")
+                project = d.project if d else self.project
                 yield Select(
                     [(code, code) for code in PROJECT_CODES],
-                    value=d.project if d else self.project,
-                    allow_blank=False,
+                    prompt="vælg projekt",
+                    value=Select.NULL if project is None else project,
+                    allow_blank=project is None,
                     id="project",
                     compact=True,
                 )
@@ -94,7 +97,10 @@ class DefectFormScreen(Dialog):
             yield from self.form_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#title", Input).focus()
+        if self.query_one("#project", Select).is_blank():
+            self.query_one("#project", Select).focus()  # the first question: which project
+        else:
+            self.query_one("#title", Input).focus()
 
     def _moment(self, ident: str, what: str) -> datetime | None:
         value = self.query_one(f"#{ident}", Input).value
@@ -111,9 +117,12 @@ class DefectFormScreen(Dialog):
             reported = self._moment("reported", "indberetningstidspunkt")
             if reported is None:
                 raise DateError("felt 'indberettet': skriv hvornår fejlen blev indberettet")
+            project = self.query_one("#project", Select)
+            if project.is_blank():
+                raise DefectError("felt 'projekt': vælg det projekt, fejlen hører til")
             status = DefectStatus(str(self.query_one("#status", Select).value))
             defect = DefectInput(
-                project=str(self.query_one("#project", Select).value),
+                project=str(project.value),
                 title=self.query_one("#title", Input).value,
                 severity=Severity(str(self.query_one("#severity", Select).value)),
                 reported_at=reported,
