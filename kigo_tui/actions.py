@@ -118,7 +118,17 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         "o",
         "organisation",
         "Organisation",
-        palette=("Organisation", "Roller og KOMBITs anbefalinger som parathedstjek"),
+        palette=(
+            "Organisation",
+            "Personer og roller: tilføj, ret og fjern; KOMBITs anbefalinger som tjek",
+        ),
+    ),
+    Action(
+        "i",
+        "pick_me",
+        "Hvem er jeg",
+        show=False,
+        palette=("Vælg hvem du er", "Til 'mine opgaver'; valget huskes i config.toml"),
     ),
     Action(
         "w",
@@ -175,6 +185,20 @@ HELP_HIDDEN = frozenset(
     {"cursor_down", "cursor_up", "expand_cursor", "collapse_cursor", "close_search"}
 )
 """Actions the help screen does not list (described by HELP_BEFORE, or only for the search)."""
+
+
+ORGANISATION_ACTIONS: tuple[Action, ...] = (
+    Action("a", "add_person", "Ny person"),
+    Action("e", "edit_person", "Ret"),
+    Action("r", "assign_role", "Giv rolle"),
+    Action("R", "unassign_role", "Fjern rolle", show=False),
+    Action("d", "remove_person", "Fjern person", show=False),
+    Action("i", "pick_me", "Det er mig"),
+    Action("question_mark", "help", "Hjælp"),
+    Action("escape,q,o", "back", "Tilbage"),
+)
+"""The organisation view's actions (`kigo_tui.screens.organisation`), in footer order. An id the
+main screen shares (pick_me, help) is the same thing there, remapped with it."""
 
 
 def screen_bindings(actions: Iterable[Action] = MAIN_ACTIONS) -> list[BindingType]:

@@ -132,6 +132,8 @@ class Person(SQLModel, table=True):
     unit: str = ""
     email: str = ""
     phone: str = ""
+    version: int = 1
+    """Raised on every change; an edit or removal based on an older version is refused."""
 
 
 class RoleAssignment(SQLModel, table=True):
@@ -143,6 +145,8 @@ class RoleAssignment(SQLModel, table=True):
     role: str
     project: str | None = None
     from_direktion: bool = False
+    decision_power: bool = False
+    """A steering group member who can make decisions (seed 001)."""
 
 
 class Responsibility(SQLModel, table=True):
@@ -167,6 +171,10 @@ class Dialogue(SQLModel, table=True):
     escalation: str = "none"
     recorded_at: datetime
     user: str
+    results: str = ""
+    """What the follow-up achieved (seed 000)."""
+    lead_informed: bool | None = None
+    """For an escalation: was the kommune's programme leader told beforehand (None: not said)."""
 
 
 class DialogueTask(SQLModel, table=True):

@@ -125,5 +125,5 @@ def mine_list(name: str, tasks: Iterable[TaskRow], today: date) -> TaskList:
 def unknown_me(me: str | None) -> str:
     """Why "mine opgaver" cannot be shown: no 'me' in the settings, or nobody by that name."""
     if not me:
-        return "Sæt 'me' i config.toml (dit navn, e-mail eller id) for at se dine opgaver"
-    return f"Kender ingen person '{me}' (se 'kigo people list')"
+        return "Vælg, hvem du er, for at se dine opgaver."
+    return f"Der er ingen person '{me}' i organisationen: vælg, hvem du er."

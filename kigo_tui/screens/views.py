@@ -12,10 +12,12 @@ from kigo_tui.screens.lists import TaskList, follow_up_list, mine_list, unknown_
 from kigo_tui.screens.task_actions import TaskActions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from kigo_tui.bundle.export import ExportResult
     from kigo_tui.bundle.save import AlreadyThere
+    from kigo_tui.domain.organisation import PersonRow
     from kigo_tui.models.readmodels import TaskRow
     from kigo_tui.storage.store import Store
 
@@ -61,9 +63,39 @@ class MainViews(TaskActions):
         from kigo_tui.storage.organisation import MeNotSetError, UnknownMeError
 
         if isinstance(error, MeNotSetError | UnknownMeError):
-            self.notify(unknown_me(getattr(error, "who", None)), severity="warning", markup=False)
+            # the user picks who they are here, and sees their tasks
+            self._ask_who(then=self.action_mine, reason=unknown_me(getattr(error, "who", None)))
         else:
             self.notify(str(error), severity="error", markup=False)  # as report_failure shows it
+
+    def action_pick_me(self) -> None:
+        """ "Hvem er jeg": pick the person "mine opgaver" is about; remembered in config.toml."""
+        self._ask_who(then=lambda: None)
+
+    def _ask_who(self, then: Callable[[], object], reason: str = "") -> None:
+        org = self.org
+        if org is None:
+            return
+        if not org.people:
+            self.notify(
+                "Der er ingen personer endnu: tilføj dig selv i organisationen (o, så a)",
+                severity="warning",
+            )
+            return
+        from kigo_tui.screens.dialogs.organisation import PickMeScreen
+        from kigo_tui.screens.organisation import remember_me
+
+        me = self.kigo_app.settings.me
+        current = org.find(me) if me else None
+
+        def picked(person: PersonRow | None) -> None:
+            if person is not None:
+                remember_me(self, person, then)
+
+        self.app.push_screen(
+            PickMeScreen(list(org.people.values()), current.id if current else None, reason),
+            picked,
+        )
 
     def _show_list(self, task_list: TaskList) -> None:
         if self.model is None:
@@ -92,10 +124,9 @@ class MainViews(TaskActions):
         self.app.push_screen(ExitWorkspaceScreen())
 
     def action_organisation(self) -> None:
-        if self.org is not None:
-            from kigo_tui.screens.organisation import OrganisationScreen
+        from kigo_tui.screens.organisation import OrganisationScreen
 
-            self.app.push_screen(OrganisationScreen.of(self.org))
+        self.app.push_screen(OrganisationScreen())
 
     def action_help(self) -> None:
         from kigo_tui.screens.dialogs import HelpScreen

@@ -192,6 +192,30 @@ def _add_exit_documentation(conn: Connection) -> None:
     SQLModel.metadata.tables["exit_decision"].create(conn, checkfirst=True)
 
 
+def _add_organisation_weights(conn: Connection) -> None:
+    """Schema 11: person.version (people are edited versioned, no lost update),
+    role_assignment.decision_power (seed 001: the steering group's members decide),
+    dialogue.results and dialogue.lead_informed (seed 000: KOMBIT documents the results, and the
+    kommune's programme leader is told before an escalation).
+
+    Self-contained SQL (can be renumbered); existing rows get version 1, no decision power marked,
+    no results and "not recorded" for the notice."""
+    present = {
+        table: {c["name"] for c in inspect(conn).get_columns(table)}
+        for table in ("person", "role_assignment", "dialogue")
+    }
+    text_type = 'VARCHAR COLLATE "C"' if is_postgresql(conn) else "VARCHAR"
+    added = (
+        ("person", "version", "INTEGER NOT NULL DEFAULT 1"),
+        ("role_assignment", "decision_power", "BOOLEAN NOT NULL DEFAULT false"),
+        ("dialogue", "results", f"{text_type} NOT NULL DEFAULT ''"),
+        ("dialogue", "lead_informed", "BOOLEAN"),
+    )
+    for table, column, kind in added:
+        if column not in present[table]:
+            conn.execute(text(f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}'))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
@@ -202,6 +226,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     8: _add_baselines_and_local_ids,
     9: _add_case_area_version,
     10: _add_exit_documentation,
+    11: _add_organisation_weights,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -606,3 +607,61 @@ def test_schema_10_adds_the_exit_answers_and_the_decision_note(tmp_path: Path) -
         assert (note.status, note.cleanup_order, version) == ("decided", "light_first", 1)
         assert area.tsa_agreement and (area.own_user_band, area.own_priority) == ("many", 2)
         assert area.pattern == "B"
+
+
+def test_schema_11_adds_the_organisations_weights_keeping_every_row(tmp_path: Path) -> None:
+    """Schema 11 (issue 17): person.version, role_assignment.decision_power, dialogue.results and
+    dialogue.lead_informed; the schema-9 database's people, roles and dialogue are kept."""
+    # Seed 000: "Projekterne i KOMBIT vil systematisk dokumentere dialogen med kommunen,
+    # eventuelle opfølgningsaktiviteter og de resultater der opnås."
+    from kigo_tui.storage.organisation import (
+        edit_person,
+        log_dialogue,
+        read_organisation,
+    )
+    from kigo_tui.storage.store import ConflictError
+
+    path = _load(tmp_path / "v9.db", FIXTURE_DIR / "kigo_schema_v9.sql")
+    assert "results" not in _columns(path, "dialogue")
+    old_columns = {t: _columns(path, t) for t in ("person", "role_assignment", "dialogue")}
+    before = {t: _rows(path, t, columns) for t, columns in old_columns.items()}
+    store = Store.open(str(path))
+    try:
+        org = read_organisation(store)
+        assert {p.version for p in org.people.values()} == {1}
+        assert [(r.role, r.from_direktion, r.decision_power) for r in org.roles] == [
+            ("programme_lead", False, False),
+            ("project_lead", False, False),
+            ("steering_member", True, False),
+        ]
+        (old,) = org.dialogues
+        assert (old.topic, old.escalation, old.results, old.lead_informed) == (
+            "Røde opgaver",
+            "direktion",
+            "",
+            None,  # not recorded before schema 11
+        )
+        anne = org.people[1]
+        edited = edit_person(store, 1, name=anne.name, unit="Ydelse", expected_version=1)
+        assert edited.version == 2
+        with pytest.raises(ConflictError):
+            edit_person(store, 1, name=anne.name, unit="Økonomi", expected_version=1)
+        row = log_dialogue(
+            store,
+            date(2026, 11, 23),
+            "SAPA",
+            "møde",
+            "Eskalering",
+            escalation="direktion",
+            results="Ny plan aftalt",
+            lead_informed=True,
+        )
+        assert (row.results, row.lead_informed) == ("Ny plan aftalt", True)
+    finally:
+        store.close()
+    assert (
+        _rows(path, "role_assignment", old_columns["role_assignment"]) == before["role_assignment"]
+    )
+    assert _rows(path, "person", old_columns["person"])[1:] == before["person"][1:]
+    assert _rows(path, "dialogue", old_columns["dialogue"])[0] == before["dialogue"][0]
+    assert _schema_version(path) == str(SCHEMA_VERSION)
