@@ -170,6 +170,7 @@ NOT_FORMS = {
     "ConfirmScreen": "a question: Ja/Nej",
     "ConflictScreen": "a choice between two saves",
     "HelpScreen": "text",
+    "OrganisationHelpScreen": "text",
     "OrganisationScreen": "text",
     "SummaryScreen": "text",
     "TaskListScreen": "a list to jump from",
@@ -181,6 +182,7 @@ NOT_FORMS = {
 
 def _forms(tmp_path: Path, store: Store) -> dict[str, Callable[[], Dialog]]:
     from kigo_tui.domain.exit_strategy import DecisionNote
+    from kigo_tui.domain.organisation import Organisation, PersonRow, RoleRow
     from kigo_tui.domain.tree import TaskFilter
     from kigo_tui.screens.calendar import CalendarScreen
     from kigo_tui.screens.dialogs import AddTaskScreen, EditTaskScreen, FilterScreen
@@ -191,7 +193,15 @@ def _forms(tmp_path: Path, store: Store) -> dict[str, Callable[[], Dialog]]:
         AreaFormScreen,
         NoteFormScreen,
     )
+    from kigo_tui.screens.dialogs.organisation import (
+        PersonFormScreen,
+        PickMeScreen,
+        RemoveRoleScreen,
+        RoleFormScreen,
+    )
 
+    anne = PersonRow(1, "Anne Jensen", "Chef", "Ydelse", "anne@kommune.dk", "")
+    role = RoleRow(1, 1, "programme_lead", None, False)
     task = store.task("SAPA-10-04")
     return {
         "EditTaskScreen": lambda: EditTaskScreen(task),
@@ -202,6 +212,10 @@ def _forms(tmp_path: Path, store: Store) -> dict[str, Callable[[], Dialog]]:
         "FilterScreen": lambda: FilterScreen(TaskFilter()),
         "CalendarScreen": lambda: CalendarScreen(None, "461", tmp_path),
         "NoteFormScreen": lambda: NoteFormScreen(DecisionNote(), ["1. Børn og unge"]),
+        "PersonFormScreen": lambda: PersonFormScreen(None),
+        "RoleFormScreen": lambda: RoleFormScreen(anne, Organisation(people={1: anne})),
+        "RemoveRoleScreen": lambda: RemoveRoleScreen(anne, [role]),
+        "PickMeScreen": lambda: PickMeScreen([anne]),
     }
 
 
@@ -227,6 +241,10 @@ def test_every_dialog_is_known_as_a_form_or_not(demo_path: Path, tmp_path: Path)
         "FilterScreen",
         "CalendarScreen",
         "NoteFormScreen",
+        "PersonFormScreen",
+        "RoleFormScreen",
+        "RemoveRoleScreen",
+        "PickMeScreen",
     ],
 )
 async def test_every_form_opens_with_the_focus_in_its_first_field(
