@@ -12,7 +12,7 @@ the text somewhere in the title, and last the description. Within a rank the tre
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -69,6 +69,8 @@ class Candidate:
     id: str
     title: str
     description: str = ""
+    order: tuple[object, ...] = ()
+    """Where the task stands in the tree (equal matches keep this order, then the given one)."""
 
 
 def _word_start(haystack: str, needle: str) -> bool:
@@ -83,7 +85,10 @@ def _word_start(haystack: str, needle: str) -> bool:
 def match_rank(needle: str, task: Candidate) -> Rank | None:
     """How `task` matches the search text `needle` (None: it does not). `needle` is folded here;
     pass the text as typed."""
-    wanted = fold(needle).strip()
+    return _match_folded(fold(needle).strip(), task)
+
+
+def _match_folded(wanted: str, task: Candidate) -> Rank | None:
     if not wanted:
         return None
     task_id, title = fold(task.id), fold(task.title).strip()
@@ -103,15 +108,30 @@ def match_rank(needle: str, task: Candidate) -> Rank | None:
     return None
 
 
+def could_match(needle: str) -> Callable[[str, str, str], bool]:
+    """A quick test that a task (id, title, description) may match `needle`: every word of the
+    folded text occurs in the folded task. It holds for every task `rank` returns, so a caller
+    with many tasks makes a `Candidate` only for those that pass."""
+    words = fold(needle).split()
+
+    def test(task_id: str, title: str, description: str) -> bool:
+        haystack = fold(f"{task_id}\n{title}\n{description}")
+        return all(word in haystack for word in words)
+
+    return test
+
+
 def rank(needle: str, tasks: Iterable[Candidate]) -> list[str]:
-    """The ids of the tasks that match `needle`, best first; equal matches keep their order."""
-    found: list[tuple[Rank, int, str]] = []
+    """The ids of the tasks that match `needle`, best first; equal matches keep their tree order
+    (`Candidate.order`), then the order given. The text is folded once, not once per task."""
+    wanted = fold(needle).strip()
+    found: list[tuple[Rank, tuple[object, ...], int, str]] = []
     for position, task in enumerate(tasks):
-        how = match_rank(needle, task)
+        how = _match_folded(wanted, task)
         if how is not None:
-            found.append((how, position, task.id))
-    found.sort()
-    return [task_id for _, _, task_id in found]
+            found.append((how, task.order, position, task.id))
+    found.sort(key=lambda match: match[:3])
+    return [match[3] for match in found]
 
 
 def step(count: int, current: int | None, forward: bool) -> int | None:
@@ -123,4 +143,4 @@ def step(count: int, current: int | None, forward: bool) -> int | None:
     return (current + (1 if forward else -1)) % count
 
 
-__all__: Sequence[str] = ("Candidate", "Rank", "fold", "match_rank", "rank", "step")
+__all__: Sequence[str] = ("Candidate", "Rank", "could_match", "fold", "match_rank", "rank", "step")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kigo_tui.domain.search import Candidate, Rank, fold, match_rank, rank, step
+from kigo_tui.domain.search import Candidate, Rank, could_match, fold, match_rank, rank, step
 
 DANISH = "abcdefghijklmnopqrstuvwxyzæøåÆØÅéèüöäÉÜ -"
 TITLES = st.text(alphabet=st.sampled_from(DANISH), min_size=1, max_size=30).filter(
@@ -115,3 +115,26 @@ def test_next_and_previous_go_round_and_undo_each_other(count: int, data: st.Dat
     assert forward is not None and 0 <= forward < count
     assert step(count, forward, False) == current
     assert step(0, None, True) is None
+
+
+TEXTS = st.text(alphabet=st.sampled_from(DANISH + "0123456789."), max_size=40)
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(TEXTS, TEXTS, TEXTS, TEXTS)
+def test_the_quick_test_lets_through_every_task_that_matches(
+    needle: str, task_id: str, title: str, description: str
+) -> None:
+    """The storage layer skips a task `could_match` says no to, before ranking: a match it
+    skipped would be a task search never finds."""
+    task = Candidate(task_id, title, description)
+    if match_rank(needle, task) is not None:
+        assert could_match(needle)(task_id, title, description)
+
+
+def test_equal_matches_keep_the_tree_order_given_with_them() -> None:
+    tasks = [
+        Candidate("KY-02-01", "Test af snitflader", order=("KY", 2, False, 1, "KY-02-01")),
+        Candidate("KSD-01-01", "Test af snitflader", order=("KSD", 1, False, 1, "KSD-01-01")),
+    ]
+    assert rank("test af snitflader", tasks) == ["KSD-01-01", "KY-02-01"]
