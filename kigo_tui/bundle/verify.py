@@ -903,6 +903,9 @@ def _check_follow_up(path: Path, project: ProjectOut, tasks: list[TaskOut]) -> N
     if index < len(got) and index < len(want) and got[index][0] == want[index][0]:
         detail = f"{where} har andre værdier for opgaven end opgaven selv"
         task_id = got[index][0]
+    elif index < len(got) and got[index][0] not in {w[0] for w in want}:
+        detail = f"{where} har opgaven, men KOMBIT følger ikke op på den"
+        task_id = got[index][0]
     elif index < len(want):
         detail = f"{where} mangler opgaven (eller har den et andet sted)"
         task_id = want[index][0]
