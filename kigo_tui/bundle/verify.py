@@ -121,10 +121,10 @@ TABLES = ("status.csv", "status.xlsx")
 ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
-def _versions_text() -> str:
-    """READABLE_VERSIONS in Danish: "2 og 3"."""
+def _versions_text(joined_by: str = "og") -> str:
+    """READABLE_VERSIONS in Danish: "2 og 3" (or "2 eller 3")."""
     words = [str(v) for v in READABLE_VERSIONS]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} og {words[-1]}"
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joined_by} {words[-1]}"
 
 
 class BundleError(KigoError):
@@ -170,8 +170,9 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "manifest",
-            "manifest.json findes, er formatet kigo-status-bundle i en version, denne kigo "
-            f"læser ({_versions_text()}), og nævner netop bundtets øvrige poster, hver én gang.",
+            "manifest.json findes, er formatet kigo-status-bundle i en version, denne "
+            f"kigo læser ({_versions_text('eller')}), og nævner netop bundtets øvrige poster, "
+            "hver én gang.",
         ),
         Rule(
             "kernefiler",
