@@ -56,7 +56,9 @@ SOON = FIXED_TODAY + timedelta(days=3)
 def _export(tmp_path_factory: pytest.TempPathFactory, code: str) -> Files:
     path = tmp_path_factory.mktemp(f"demo{code}") / "demo.db"
     store = Store.open(str(path))
-    make_demo(store, find_kommune(code), shipped_catalogue(), FIXED_TODAY)
+    kommune = find_kommune(code)
+    assert kommune is not None
+    make_demo(store, kommune, shipped_catalogue(), FIXED_TODAY)
     # The kommune's own tasks: a red mandatory one (overdue) and a yellow critical one.
     store.add_local_task(
         "SAPA", 3, "Egen øvelse i borgerservice", category=Category.MANDATORY, due=OVERDUE
