@@ -23,6 +23,12 @@ bundles for the same kommune and date with different content are a clash: the on
 manifest.json has the lowest SHA-256 is used (a rule that depends on the content only, never on
 file names or order), and both are named. Two files with the same content are one bundle: the
 first by path is used, the other is named as a copy.
+
+Bundles of every format `kigo verify` reads (READABLE_VERSIONS: 2 and 3) are aggregated side by
+side, as KOMBIT's 98 kommuner upgrade kigo at different times. What KOMBIT follows up on is what
+the kommune sent, its own follow-up list, and a bundle's report columns are counted by its
+format's rule (`follow_up_local`): in format 2 a kommune's own tasks count like KOMBIT's, from
+format 3 they are not on KOMBIT's lists.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ from typing import Any
 
 from kigo_tui.bundle.csvtext import csv_bytes
 from kigo_tui.bundle.nogc import paused_gc
-from kigo_tui.bundle.schema import ProjectOut, TaskOut
+from kigo_tui.bundle.schema import ProjectOut, TaskOut, follow_up_local
 from kigo_tui.bundle.verify import BundleError, VerifiedBundle, verify_bundle
 from kigo_tui.bundle.xlsx import Cell, StreamedRows, xlsx_bytes
 from kigo_tui.domain.rules import (
@@ -81,7 +87,8 @@ OVERVIEW_HEADERS = (
 )
 """Per kommune and project: the kommune's view (its own dates; every task, optional and the
 kommune's own ones too), what KOMBIT sees in its report (red and yellow mandatory tasks it
-published, `in_kombit_report`) and how many of those it follows up on (`needs_follow_up`), then
+published, `in_kombit_report`) and how many of those it follows up on (the bundle's own
+follow-up list; both by the rule of the bundle's format, `follow_up_local`), then
 KOMBIT's plan (the catalogue's baseline dates; catalogue tasks only) and how many tasks have a
 date moved from KOMBIT's. Every header says what is counted, and of what."""
 MOVED_HEADERS = (
@@ -206,7 +213,7 @@ def summarise(bundle: VerifiedBundle) -> KommuneSummary:
                 by.get(Colour.RED, 0),
                 by.get(Colour.YELLOW, 0),
                 by.get(Colour.GREEN, 0),
-                *_in_report(project),
+                *_in_report(project, bundle.manifest.format_version),
                 len(project.follow_up),
                 *_baseline_view(project),
             )
@@ -267,12 +274,15 @@ def _moves(task: TaskOut) -> list[tuple[str, date | None, date, str | None]]:
     ]
 
 
-def _in_report(project: ProjectOut) -> tuple[int, int]:
-    """(red, yellow): the project's tasks in KOMBIT's report (`in_kombit_report`)."""
+def _in_report(project: ProjectOut, format_version: int) -> tuple[int, int]:
+    """(red, yellow): the project's tasks in KOMBIT's report (`in_kombit_report`), by the rule
+    of the bundle's format, as its follow-up list is: in format 2 the kommune's own tasks count
+    like KOMBIT's, so that a project's follow-up count never exceeds what its report shows."""
     red = yellow = 0
     for main in project.main_tasks:
         for task in main.tasks:
-            if in_kombit_report(task.category, task.colour, local=task.local):
+            local = follow_up_local(task.local, format_version)
+            if in_kombit_report(task.category, task.colour, local=local):
                 red += task.colour == Colour.RED
                 yellow += task.colour == Colour.YELLOW
     return red, yellow

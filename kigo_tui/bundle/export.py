@@ -34,6 +34,7 @@ from kigo_tui.bundle.schema import (
     ResponsibilityOut,
     RoleOut,
     StatusDocument,
+    follow_up_local,
     status_schema_bytes,
 )
 from kigo_tui.bundle.xlsx import Cell, xlsx_bytes
@@ -113,9 +114,10 @@ def _completed(moment: datetime | None) -> str:
     return "" if moment is None else minute_text(moment)
 
 
-def task_rows(doc: StatusDocument) -> list[list[Cell]]:
+def task_rows(doc: StatusDocument, format_version: int = FORMAT_VERSION) -> list[list[Cell]]:
     """One row per task with Danish values, for the CSV and the xlsx: dates as dates, the
-    completion time as a naive date-time in Danish time, counts as numbers."""
+    completion time as a naive date-time in Danish time, counts as numbers. The
+    KOMBIT-opfølgning column follows the rule of `format_version` (`follow_up_local`)."""
     rows: list[list[Cell]] = []
     code, name = doc.kommune.code, doc.kommune.name
     yes_no = ("nej", "ja")
@@ -143,7 +145,14 @@ def task_rows(doc: StatusDocument) -> list[list[Cell]]:
                         task.warn_days,
                         None if done is None else excel_moment(done),
                         yes_no[task.local],
-                        yes_no[needs_follow_up(category, status, colour, local=task.local)],
+                        yes_no[
+                            needs_follow_up(
+                                category,
+                                status,
+                                colour,
+                                local=follow_up_local(task.local, format_version),
+                            )
+                        ],
                         b_start,
                         b_due,
                         COLOUR_LABELS[b_colour] if b_colour else "",

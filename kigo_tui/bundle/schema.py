@@ -34,9 +34,23 @@ from kigo_tui.domain.seed import PROJECT_PATTERN, ProjectCode
 from kigo_tui.domain.tasks import REASON_MAX, WARN_DAYS_MAX
 
 FORMAT_NAME = "kigo-status-bundle"
-FORMAT_VERSION = 2
-"""1: first format; 2: every task has KOMBIT's baseline dates and the colour against them, and
-the kommune's reasons for moved dates."""
+FORMAT_VERSION = 3
+"""The version `kigo export` writes. 1: first format; 2: every task has KOMBIT's baseline dates
+and the colour against them, and the kommune's reasons for moved dates; 3: a kommune's own tasks
+are not on KOMBIT's follow-up list."""
+READABLE_VERSIONS: tuple[int, ...] = (2, 3)
+"""The versions `kigo verify` and `kigo aggregate` read. KOMBIT aggregates 98 kommuner that
+upgrade kigo at different times, so a bundle from the previous kigo must still be read. The
+documents are the same in 2 and 3; what differs is the rule behind the follow-up list
+(`follow_up_local`) and the `$id` of status.schema.json."""
+
+
+def follow_up_local(local: bool, format_version: int) -> bool:
+    """The `local` KOMBIT's follow-up rule (`needs_follow_up`, `in_kombit_report`) takes for a
+    task in a bundle of `format_version`: format 2 counted a kommune's own tasks like KOMBIT's
+    (so always False); from format 3 a local task is the kommune's own and not on the list."""
+    return local and format_version >= 3
+
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 KommuneCode = Annotated[StrictStr, Field(pattern=r"^[0-9]{3}$")]
@@ -206,19 +220,28 @@ class Manifest(_Model):
     files: Annotated[list[FileEntry], FailFast()]
 
 
-def status_schema() -> dict[str, object]:
-    """The JSON Schema of status.json (a fresh copy each call; the caller may change it)."""
-    schema: dict[str, object] = json.loads(status_schema_bytes())
+def status_schema(version: int = FORMAT_VERSION) -> dict[str, object]:
+    """The JSON Schema of status.json in format `version` (a fresh copy each call; the caller
+    may change it)."""
+    schema: dict[str, object] = json.loads(status_schema_bytes(version))
     return schema
 
 
+def status_schema_bytes(version: int = FORMAT_VERSION) -> bytes:
+    """status.schema.json as a bundle of format `version` (one of READABLE_VERSIONS) holds it.
+    The versions differ in `$id` only."""
+    if version not in READABLE_VERSIONS:
+        raise ValueError(f"format {version} is not one this kigo reads ({READABLE_VERSIONS})")
+    return _schema_bytes(version)
+
+
 @cache
-def status_schema_bytes() -> bytes:
-    """status.schema.json as the bundle holds it; generated once per process (pydantic takes
-    about 10 ms, which KOMBIT's aggregation of 98 bundles would otherwise pay 98 times)."""
+def _schema_bytes(version: int) -> bytes:
+    """Generated once per process and version (pydantic takes about 10 ms, which KOMBIT's
+    aggregation of 98 bundles would otherwise pay 98 times)."""
     schema = StatusDocument.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"urn:kigo:{FORMAT_NAME}:{FORMAT_VERSION}:status"
+    schema["$id"] = f"urn:kigo:{FORMAT_NAME}:{version}:status"
     return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

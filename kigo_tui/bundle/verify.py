@@ -42,6 +42,7 @@ from kigo_tui.bundle.nogc import paused_gc
 from kigo_tui.bundle.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
+    READABLE_VERSIONS,
     CountsOut,
     ExitDocument,
     Manifest,
@@ -49,6 +50,7 @@ from kigo_tui.bundle.schema import (
     ProjectOut,
     StatusDocument,
     TaskOut,
+    follow_up_local,
     status_schema,
     status_schema_bytes,
 )
@@ -119,6 +121,12 @@ TABLES = ("status.csv", "status.xlsx")
 ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
+def _versions_text(joined_by: str = "og") -> str:
+    """READABLE_VERSIONS in Danish: "2 og 3" (or "2 eller 3")."""
+    words = [str(v) for v in READABLE_VERSIONS]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joined_by} {words[-1]}"
+
+
 class BundleError(KigoError):
     """The bundle is not acceptable; the message starts with the bundle's path, names the part
     (file in the bundle), the task where there is one, and the rule."""
@@ -162,8 +170,9 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "manifest",
-            "manifest.json findes, er formatet kigo-status-bundle version 1 og nævner "
-            "netop bundtets øvrige poster, hver én gang.",
+            "manifest.json findes, er formatet kigo-status-bundle i en version, denne "
+            f"kigo læser ({_versions_text('eller')}), og nævner netop bundtets øvrige poster, "
+            "hver én gang.",
         ),
         Rule(
             "kernefiler",
@@ -177,7 +186,10 @@ RULES: dict[str, Rule] = {
             "værdier og felter pr. objekt, uden dublerede nøgler og uden NaN, Infinity eller "
             "-Infinity.",
         ),
-        Rule("skema", "status.schema.json er netop dette formats JSON-skema."),
+        Rule(
+            "skema",
+            "status.schema.json er netop JSON-skemaet for den formatversion, manifestet angiver.",
+        ),
         Rule(
             "felter",
             "Hver JSON-fil har præcis de felter og typer, formatet foreskriver "
@@ -239,8 +251,9 @@ RULES: dict[str, Rule] = {
             "opfølgning",
             "Hvert projekts opfølgningsliste er netop de opgaver, KOMBIT følger op på: "
             "KOMBITs obligatoriske opgaver (også de kritiske), der er røde, og de obligatorisk "
-            "kritiske, der er gule (ikke påbegyndt); aldrig kommunens egne opgaver. I træets "
-            "rækkefølge og med opgavernes værdier.",
+            "kritiske, der er gule (ikke påbegyndt). Fra format 3 aldrig kommunens egne "
+            "opgaver; i et bundt i format 2 tæller de med som KOMBITs, som den kigo, der skrev "
+            "det, regnede. I træets rækkefølge og med opgavernes værdier.",
         ),
         Rule("status-csv", "status.csv har netop status.json's opgaver, række for række."),
         Rule(
@@ -549,11 +562,13 @@ def _check_manifest(path: Path, raw: Any) -> Manifest:
                 f"manifest.json: felt 'format' er {raw.get('format')!r}, ikke '{FORMAT_NAME}'",
                 "manifest",
             )
-        if raw.get("format_version") != FORMAT_VERSION:
+        version = raw.get("format_version")
+        # A bool is an int to Python (True == 1): only a real integer is a version.
+        if type(version) is not int or version not in READABLE_VERSIONS:
             raise _fail(
                 path,
-                f"manifest.json: ukendt format_version {raw.get('format_version')!r} "
-                f"(denne kigo læser version {FORMAT_VERSION})",
+                f"manifest.json: ukendt format_version {version!r} "
+                f"(denne kigo læser version {_versions_text()})",
                 "manifest",
             )
     return _validate(path, "manifest.json", Manifest, raw)
@@ -651,12 +666,13 @@ def _verify(path: Path, today: date) -> VerifiedBundle:
                 raise _fail(
                     path, f"{name}: SHA-256 passer ikke med manifestet (filen er ændret)", "hash"
                 )
+    version = manifest.format_version
     schema = files["status.schema.json"]
     # The exporter's bytes, or the same schema written differently (parsed and compared).
-    if schema != status_schema_bytes() and (
-        _parse_json(path, "status.schema.json", schema) != status_schema()
+    if schema != status_schema_bytes(version) and (
+        _parse_json(path, "status.schema.json", schema) != status_schema(version)
     ):
-        raise _fail(path, "status.schema.json er ikke skemaet for dette format", "skema")
+        raise _fail(path, f"status.schema.json er ikke skemaet for format {version}", "skema")
     status: StatusDocument = _load(path, "status.json", StatusDocument, files.pop("status.json"))
     if status.kommune.code != manifest.kommune_code:
         raise _fail(
@@ -674,9 +690,9 @@ def _verify(path: Path, today: date) -> VerifiedBundle:
         raise _fail(
             path, "status.json: felt 'today' passer ikke med manifestets as_of", "manifest-status"
         )
-    check_status(path, status, today)
+    check_status(path, status, today, format_version=version)
     check_baselines(path, status)
-    check_tables(path, status, tables)
+    check_tables(path, status, tables, format_version=version)
     if "organisation.json" in files:
         _load(path, "organisation.json", OrganisationDocument, files["organisation.json"])
     if "sapa_exit.json" in files:
@@ -751,10 +767,13 @@ def _check_counts(
             )
 
 
-def check_status(path: Path, doc: StatusDocument, today: date) -> None:
+def check_status(
+    path: Path, doc: StatusDocument, today: date, *, format_version: int = FORMAT_VERSION
+) -> None:
     """Recompute what status.json says from its tasks and its date, and refuse any difference:
     the kommune, the date, every task's place, dates, completion and colour, every level's
-    colour and counts, and every follow-up list."""
+    colour and counts, and every follow-up list (by the rule of `format_version`:
+    `follow_up_local`)."""
     part = "status.json"
     code, name = doc.kommune.code, doc.kommune.name
     kommune = find_kommune(code)
@@ -857,7 +876,10 @@ def check_status(path: Path, doc: StatusDocument, today: date) -> None:
                     )
                 counts.add(task.category, status, colour)
                 if colour is not Colour.GREEN and needs_follow_up(
-                    task.category, status, colour, local=task.local
+                    task.category,
+                    status,
+                    colour,
+                    local=follow_up_local(task.local, format_version),
                 ):
                     follow_up.append(task)
             _check_counts(path, where, main.colour, main.counts, counts)
@@ -881,6 +903,9 @@ def _check_follow_up(path: Path, project: ProjectOut, tasks: list[TaskOut]) -> N
     where = f"opfølgningslisten for projekt {project.code}"
     if index < len(got) and index < len(want) and got[index][0] == want[index][0]:
         detail = f"{where} har andre værdier for opgaven end opgaven selv"
+        task_id = got[index][0]
+    elif index < len(got) and got[index][0] not in {w[0] for w in want}:
+        detail = f"{where} har opgaven, men KOMBIT følger ikke op på den"
         task_id = got[index][0]
     elif index < len(want):
         detail = f"{where} mangler opgaven (eller har den et andet sted)"
@@ -1132,8 +1157,15 @@ def _check_xlsx(path: Path, doc: StatusDocument, rows: list[list[Any]], data: by
         ) from None
 
 
-def check_tables(path: Path, doc: StatusDocument, tables: dict[str, bytes]) -> None:
-    """status.csv and status.xlsx hold exactly status.json's rows (task_rows: the export's own)."""
-    rows = task_rows(doc)
+def check_tables(
+    path: Path,
+    doc: StatusDocument,
+    tables: dict[str, bytes],
+    *,
+    format_version: int = FORMAT_VERSION,
+) -> None:
+    """status.csv and status.xlsx hold exactly status.json's rows (task_rows: the export's own,
+    with the KOMBIT-opfølgning column by the rule of `format_version`)."""
+    rows = task_rows(doc, format_version)
     _check_csv(path, rows, tables.pop("status.csv"))  # then let go: the xlsx check needs room
     _check_xlsx(path, doc, rows, tables.pop("status.xlsx"))

@@ -227,7 +227,7 @@ def test_manifest_lists_every_file_with_hash_and_size(demo_db: Path, tmp_path: P
     files = entries(path)
     manifest = json.loads(files["manifest.json"])
     assert manifest["format"] == "kigo-status-bundle"
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == 3
     assert manifest["kommune_code"] == "461"
     assert manifest["kommune_name"] == "Odense"
     assert manifest["as_of"] == TODAY

@@ -275,6 +275,21 @@ def _format_version_1(base: Base) -> bytes:
     return rezip(base, manifest=manifest_for(base, base.content(), format_version=1))
 
 
+def _format_version_4(base: Base) -> bytes:
+    """A bundle of a format a later kigo may write."""
+    return rezip(base, manifest=manifest_for(base, base.content(), format_version=4))
+
+
+def _format_version_true(base: Base) -> bytes:
+    """true is not a version (Python would read it as 1)."""
+    return rezip(base, manifest=manifest_for(base, base.content(), format_version=True))
+
+
+def _format_2_with_format_3_schema(base: Base) -> bytes:
+    """The manifest says format 2, but status.schema.json is format 3's."""
+    return rezip(base, manifest=manifest_for(base, base.content(), format_version=2))
+
+
 def _kommune_mismatch(base: Base) -> bytes:
     return rezip(
         base, manifest=manifest_for(base, base.content(), kommune_code="751", kommune_name="Aarhus")
@@ -496,7 +511,22 @@ CASES = [
     Case(
         "format-version-1",
         _format_version_1,
-        ("manifest.json: ukendt format_version 1 (denne kigo læser version 2)",),
+        ("manifest.json: ukendt format_version 1 (denne kigo læser version 2 og 3)",),
+    ),
+    Case(
+        "format-version-4",
+        _format_version_4,
+        ("manifest.json: ukendt format_version 4 (denne kigo læser version 2 og 3)",),
+    ),
+    Case(
+        "format-version-true",
+        _format_version_true,
+        ("manifest.json: ukendt format_version True (denne kigo læser version 2 og 3)",),
+    ),
+    Case(
+        "format-2-with-format-3-schema",
+        _format_2_with_format_3_schema,
+        ("status.schema.json er ikke skemaet for format 2",),
     ),
     Case(
         "manifest-field-missing",
@@ -525,7 +555,7 @@ CASES = [
     Case(
         "schema-tampered",
         _schema_tampered,
-        ("status.schema.json er ikke skemaet for dette format",),
+        ("status.schema.json er ikke skemaet for format 3",),
     ),
     Case("schema-missing", _required_missing, ("status.schema.json mangler",)),
     Case(
