@@ -186,7 +186,7 @@ def test_init_bad_golive_is_a_usage_error(kigo, tmp_path: Path, golive: str) -> 
     r = kigo("--db", str(db), "init", "--kommune", "101", "--golive", golive)
     assert r.code == 2
     assert "kigo: fejl:" in r.err
-    assert "usage:" in r.err
+    assert "brug:" in r.err
     assert not db.exists()
 
 
