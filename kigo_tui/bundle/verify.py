@@ -65,6 +65,7 @@ from kigo_tui.domain.rules import (
     task_colour,
 )
 from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.text import count
 from kigo_tui.domain.times import end_of_day
 from kigo_tui.errors import KigoError
 from kigo_tui.formats.files import declared_directory
@@ -267,7 +268,7 @@ class VerifiedBundle:
         counts = doc.counts
         return (
             f"{self.path.name}: gyldig · {doc.kommune.name} ({doc.kommune.code}) pr. {doc.today} · "
-            f"{counts.total} opgaver, {counts.done} fuldført · samlet {colour_word(doc.colour)}"
+            f"{count(counts.total, 'opgave', 'opgaver')}, {counts.done} fuldført · samlet {colour_word(doc.colour)}"
         )
 
 
@@ -457,7 +458,7 @@ def _parse_json(path: Path, name: str, data: bytes) -> Any:
     except _TooManyKeys as exc:
         raise _fail(
             path,
-            f"{name}: et objekt har {exc.args[0]} felter; højst {MAX_OBJECT_KEYS} er tilladt",
+            f"{name}: et objekt har {count(exc.args[0], 'felt', 'felter')}; højst {MAX_OBJECT_KEYS} er tilladt",
             "json",
         ) from None
     except (ValueError, RecursionError) as exc:  # bad UTF-8/JSON, huge ints, deep nesting

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from kigo_tui.cli.args import add_project_option, add_subcommands, date_arg
 from kigo_tui.cli.running import with_store
 from kigo_tui.domain.conflict import add_version_option
+from kigo_tui.domain.text import count
 
 if TYPE_CHECKING:
     from kigo_tui.cli.args import Subparsers
@@ -116,7 +117,9 @@ def run_people_remove(store: Store, args: argparse.Namespace, today: date) -> in
     from kigo_tui.storage.organisation import remove_person
 
     person, emptied = remove_person(store, args.person)
-    print(f"Fjernet {person.name}; {len(emptied)} opgaver mistede ansvarlig/udfører")
+    print(
+        f"Fjernet {person.name}; {count(len(emptied), 'opgave', 'opgaver')} mistede ansvarlig/udfører"
+    )
     return 0
 
 

@@ -22,7 +22,7 @@ from kigo_tui.cli.args import (
 )
 from kigo_tui.cli.running import CliError, with_store
 from kigo_tui.domain.conflict import add_version_option
-from kigo_tui.domain.text import MAX_INT
+from kigo_tui.domain.text import MAX_INT, count
 
 if TYPE_CHECKING:
     from kigo_tui.cli.args import Subparsers
@@ -222,7 +222,7 @@ def run_checklist(store: Store, args: argparse.Namespace, today: date) -> int:
     items = store.detail(args.task_id).checklist
     if args.number > len(items):
         raise CliError(
-            f"{args.task_id} har {len(items)} punkter på tjeklisten, ikke et punkt {args.number}"
+            f"{args.task_id} har {count(len(items), 'punkt', 'punkter')} på tjeklisten, ikke et punkt {args.number}"
         )
     item = items[args.number - 1]
 
@@ -280,7 +280,9 @@ def _refused_if_stale(
 
 def run_golive(store: Store, args: argparse.Namespace, today: date) -> int:
     moved = store.set_golive(args.project, args.date)
-    print(f"{args.project}: go-live {args.date.isoformat()}; {moved} opgaver fik nye datoer")
+    print(
+        f"{args.project}: go-live {args.date.isoformat()}; {count(moved, 'opgave', 'opgaver')} fik nye datoer"
+    )
     return 0
 
 

@@ -26,7 +26,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from kigo_tui.domain.text import MAX_INT, clean_text
+from kigo_tui.domain.text import MAX_INT, clean_text, count
 
 Pattern = Literal["0", "A", "B", "C", "D", "E"]
 Complexity = Literal["low", "medium", "high"]
@@ -340,7 +340,7 @@ class Summary:
             out.append(f"  {pattern or '–'}: {self.per_pattern.get(pattern, 0):>3}  {label}")
         if self.new_procurement:
             out.append(
-                f"OBS: {len(self.new_procurement)} sagsområder kræver et nyt system (scenarie 4, "
+                f"OBS: {count(len(self.new_procurement), 'sagsområde', 'sagsområder')} kræver et nyt system (scenarie 4, "
                 "længst tid): " + ", ".join(a.case_area for a in self.new_procurement)
             )
         out.append(

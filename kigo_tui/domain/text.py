@@ -6,6 +6,7 @@ Unicode forms is one name) and refuses control characters and line breaks with a
 naming the field. `printable` is what the CLI writes through: whatever a database, bundle or file
 name contains, no control character reaches the terminal (each becomes a visible escape such as
 `\\u001b`). `bounded_int` is the one range check for whole numbers typed or read from files.
+`count` is the one place a number meets a noun or adjective ('1 opgave', '2 opgaver').
 """
 
 from __future__ import annotations
@@ -136,3 +137,10 @@ def printable(text: str, *, one_line: bool = False) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def count(n: int, singular: str, plural: str, number_format: str = "") -> str:
+    """The number and the word in the form Danish uses with it: '1 opgave', '0 opgaver',
+    '2 gule', '-1 dag' ('1' and '-1' take the singular). `number_format` formats the number
+    ('+d' for a signed number of days). Every count a user reads is made here."""
+    return f"{n:{number_format}} {singular if abs(n) == 1 else plural}"

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from kigo_tui import __version__
 from kigo_tui.domain.rules import CATEGORY_LABELS, COLOUR_LABELS, STATUS_LABELS, Status
+from kigo_tui.domain.text import count
 from kigo_tui.models.readmodels import Snapshot, TaskRow
 
 PRODID = f"-//KIGO i terminalen//kigo-tui {__version__}//DA"
@@ -79,7 +80,7 @@ def task_events(task: TaskRow, kommune_code: str, kommune_name: str, today: date
         f"Projekt: {task.project} · hovedopgave {task.main_task} · "
         f"{CATEGORY_LABELS[task.category]}\n"
         f"Status: {STATUS_LABELS[task.status]} · farve pr. {today.isoformat()}: {colour}\n"
-        f"Frist: {task.due.isoformat()} · varsel {task.warn_days} dage\n"
+        f"Frist: {task.due.isoformat()} · varsel {count(task.warn_days, 'dag', 'dage')}\n"
         f"{kommune_name} – fra kigo"
     )
     categories = ("KIGO", task.project)

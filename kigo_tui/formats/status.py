@@ -19,7 +19,7 @@ from kigo_tui.domain.rules import (
     needs_follow_up,
     task_colour,
 )
-from kigo_tui.domain.text import printable
+from kigo_tui.domain.text import count, printable
 from kigo_tui.domain.times import as_utc
 from kigo_tui.models.readmodels import Snapshot, TaskRow
 
@@ -165,7 +165,8 @@ def _counts_text(counts: dict[str, Any]) -> str:
     by = counts["by_colour"]
     return (
         f"{counts['done']}/{counts['total']} fuldført · "
-        f"{by['red']} rød · {by['yellow']} gul · {by['green']} grøn"
+        f"{count(by['red'], 'rød', 'røde')} · {count(by['yellow'], 'gul', 'gule')} · "
+        f"{count(by['green'], 'grøn', 'grønne')}"
     )
 
 

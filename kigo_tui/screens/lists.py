@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from kigo_tui.domain.rules import Colour, needs_follow_up, severity
+from kigo_tui.domain.text import count
 from kigo_tui.models.readmodels import TaskRow
 
 if TYPE_CHECKING:
@@ -55,7 +56,9 @@ def follow_up_list(
         contact = org.contact_for(code) if org else None
         who = f"{contact[1].name} ({contact[0]})" if contact else "ingen kontaktperson"
         summary.append(f"{code}: ", style="bold")
-        summary.append(f"{red} røde, {yellow} gule på kritisk vej · KOMBIT kontakter {who}\n")
+        summary.append(
+            f"{count(red, 'rød', 'røde')}, {count(yellow, 'gul', 'gule')} på kritisk vej · KOMBIT kontakter {who}\n"
+        )
     return TaskList(
         "KOMBITs opfølgning – det KOMBIT ser",
         summary,
@@ -68,7 +71,7 @@ def mine_list(name: str, tasks: Iterable[TaskRow], today: date) -> TaskList:
     """The configured person's tasks as `my_tasks` orders them (worst colour first, then by due
     date)."""
     rows = [(task, task.colour(today)) for task in tasks]
-    summary = Text(f"{name}: ansvarlig for eller udfører {len(rows)} opgaver")
+    summary = Text(f"{name}: ansvarlig for eller udfører {count(len(rows), 'opgave', 'opgaver')}")
     return TaskList("Mine opgaver", summary, rows, "Ingen opgaver er knyttet til dig.")
 
 

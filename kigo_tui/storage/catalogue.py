@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 from kigo_tui.domain.catalogue import Catalogue, TaskSpec
 from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.text import count
 from kigo_tui.storage.sql import Sql, as_date, in_list
 from kigo_tui.storage.store import (
     NotInitialisedError,
@@ -179,7 +180,7 @@ class CatalogueUpdate:
     def mass_withdrawal_message(self) -> str:
         return (
             f"kataloget {self.new_version} ville tilbagetrække {len(self.withdrawn)} af kommunens "
-            f"{self.active_before} katalogopgaver (mere end halvdelen). Er det det rigtige "
+            f"{count(self.active_before, 'katalogopgave', 'katalogopgaver')} (mere end halvdelen). Er det det rigtige "
             "katalog? Se listen med --dry-run, og importér med --force, hvis det er meningen; "
             "intet er ændret"
         )
@@ -265,7 +266,9 @@ class CatalogueUpdate:
                 else:
                     out.append(f"  ~ {where}: begrundelse ændret til: {s.new_reason}")
         if self.positions:
-            out.append(f"Rækkefølgen justeret for {len(self.positions)} opgaver")
+            out.append(
+                f"Rækkefølgen justeret for {count(len(self.positions), 'opgave', 'opgaver')}"
+            )
         if self.warnings:
             out.append(f"Advarsler ({len(self.warnings)}):")
             out += [f"  ! {w}" for w in self.warnings]

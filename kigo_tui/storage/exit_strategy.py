@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kigo_tui.domain.exit_strategy import STORED, CaseArea
+from kigo_tui.domain.text import count
 from kigo_tui.storage.sql import Row, Sql
 from kigo_tui.storage.store import Store
 from kigo_tui.storage.transaction import (
@@ -141,7 +142,9 @@ class ImportConflictError(ConflictError):
     """An import refused because rows of the sheet are older than the database; nothing saved."""
 
     def __init__(self, stale: list[StaleArea]) -> None:
-        super().__init__(f"{len(stale)} sagsområder er ændret siden eksporten; intet er gemt")
+        super().__init__(
+            f"{count(len(stale), 'sagsområde', 'sagsområder')} er ændret siden eksporten; intet er gemt"
+        )
         self.stale = stale
 
 

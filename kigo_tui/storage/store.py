@@ -37,7 +37,7 @@ from kigo_tui.domain.tasks import (
     clean_reason,
     validate_task_fields,
 )
-from kigo_tui.domain.text import clean_text
+from kigo_tui.domain.text import clean_text, count
 from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, TaskRow
 from kigo_tui.storage import queries
 from kigo_tui.storage.common import (
@@ -89,7 +89,7 @@ def date_from_golive(golive: date | None, days: int | None) -> date | None:
     except OverflowError:
         raise StoreError(
             f"idriftsættelsesdatoen {golive.isoformat()} giver en opgavedato uden for kalenderen "
-            f"({days:+d} dage); vælg en realistisk dato"
+            f"({count(days, 'dag', 'dage', '+d')}); vælg en realistisk dato"
         ) from None
 
 

@@ -22,6 +22,7 @@ from kigo_tui.domain.rules import (
     Status,
 )
 from kigo_tui.domain.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
+from kigo_tui.domain.text import count
 from kigo_tui.domain.times import clock_text, local_text
 from kigo_tui.domain.tree import MainKey, TreeModel
 from kigo_tui.models.readmodels import TaskDetail
@@ -162,7 +163,7 @@ class DetailPane(VerticalScroll, can_focus=False):
             if moved:
                 body.append(f"{label} flyttet fra KOMBITs dato {danish_date(baseline)}", "bold")
                 body.append(f" – begrundelse: {reason or NO_REASON}\n")
-        body.append(f"Varsel: {task.warn_days} dage før fristen\n")
+        body.append(f"Varsel: {count(task.warn_days, 'dag', 'dage')} før slutdatoen\n")
         if detail.exit_priority:
             body.append(f"KMD Sag-exit: {EXIT_PRIORITY_LABELS[detail.exit_priority]}\n")
         if task.completed_at:

@@ -565,7 +565,8 @@ def test_demo_has_every_colour_and_status(kigo, empty_db: Database) -> None:
     assert {t["status"] for t in tasks} == {"not_started", "in_progress", "done"}
     by_colour = tree["counts"]["by_colour"]
     assert (
-        f"{by_colour['red']} røde, {by_colour['yellow']} gule, {by_colour['green']} grønne" in r.out
+        f"{by_colour['red']} røde, {by_colour['yellow']} gule og {by_colour['green']} grønne"
+        in r.out
     )
     assert all(p["golive"] for p in tree["projects"])
     assert kigo("--db", db, "demo").code == 1  # once only

@@ -211,7 +211,7 @@ def test_defect_list_text_and_json_agree(
 
 
 SUMMARY = re.compile(
-    r"^(.+?): (\d+) fejl, (\d+) åbne, (\d+) med SLA-brud \((\d+) åbne\), "
+    r"^(.+?): (\d+) fejl, (\d+) åbne?, (\d+) med SLA-brud \((\d+) åbne?\), "
     r"median tid til rettelse (.+)$"
 )
 
@@ -254,7 +254,7 @@ def test_defect_summary_and_the_json_figures_agree(
 # ------------------------------------------------------------------ kigo status
 
 
-COUNTS = re.compile(r"(\d+)/(\d+) fuldført · (\d+) rød · (\d+) gul · (\d+) grøn$")
+COUNTS = re.compile(r"(\d+)/(\d+) fuldført · (\d+) røde? · (\d+) gule? · (\d+) grønne?$")
 
 
 def _counts(counts: dict) -> tuple[int, ...]:

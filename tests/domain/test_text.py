@@ -16,7 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kigo_tui.domain.dates import MAX_DATE, MIN_DATE, DateError, parse_date, resolve_today
-from kigo_tui.domain.text import MAX_INT, TextError, bounded_int, clean_text, printable, same_text
+from kigo_tui.domain.text import (
+    MAX_INT,
+    TextError,
+    bounded_int,
+    clean_text,
+    count,
+    printable,
+    same_text,
+)
 from kigo_tui.domain.times import parse_moment
 
 ANY_CHAR = st.one_of(
@@ -188,3 +196,22 @@ def test_moments_are_in_the_range_and_an_impossible_day_is_named() -> None:
         parse_moment("1999-12-31 23:59", "indberettet")
     edge = parse_moment("2000-01-01 00:00", "indberettet")
     assert edge.date() == MIN_DATE - timedelta(days=1)  # 23:00 UTC the day before
+
+
+# Seed 002: "Implementeringsforløbet er specificeret i 16 hovedopgaver." - a count reads as
+# Danish: the singular with 1 (and -1), the plural with every other number.
+@given(st.integers(min_value=-10_000, max_value=10_000))
+def test_count_takes_the_singular_only_for_one(n: int) -> None:
+    text = count(n, "opgave", "opgaver")
+    number, word = text.split(" ")
+    assert int(number) == n
+    assert word == ("opgave" if abs(n) == 1 else "opgaver")
+
+
+def test_count_examples() -> None:
+    assert count(1, "gul", "gule") == "1 gul"
+    assert count(2, "gul", "gule") == "2 gule"
+    assert count(1, "åben", "åbne") == "1 åben"
+    assert count(0, "sagsområde", "sagsområder") == "0 sagsområder"
+    assert count(-1, "dag", "dage", "+d") == "-1 dag"
+    assert count(3, "dag", "dage", "+d") == "+3 dage"
