@@ -307,3 +307,45 @@ def name_arguments(parser: argparse.ArgumentParser) -> None:
             if action.choices is not None and action.option_strings:
                 continue
             action.metavar = METAVARS.get(action.dest, action.dest.upper())
+
+
+# ------------------------------------------------------------------ Danish values
+
+
+STATUS_WORDS: dict[str, str] = {
+    "ikke-påbegyndt": "not_started",
+    "påbegyndt": "in_progress",
+    "i-gang": "in_progress",
+    "fuldført": "done",
+}
+"""`--status` of a task as a user types it → the stored code; the first word per code is shown."""
+CATEGORY_WORDS: dict[str, str] = {
+    "valgfri": "optional",
+    "obligatorisk": "mandatory",
+    "kritisk": "critical",
+    "obligatorisk-kritisk": "critical",
+}
+"""`--category` of a task as a user types it → the stored code ('kritisk' is KIGO's
+'obligatorisk kritisk')."""
+
+
+def word_arg(words: dict[str, str]) -> Callable[[str], str]:
+    """An argument type: one of the Danish `words` (any case, a space for a hyphen) → its code.
+    The codes themselves ('in_progress', 'done') are accepted too, for scripts written before the
+    Danish words; help and errors name only the Danish words."""
+    codes = set(words.values())
+
+    def parse(text: str) -> str:
+        word = text.strip().casefold().replace(" ", "-")
+        if word in words:
+            return words[word]
+        if word in codes:
+            return word
+        raise argparse.ArgumentTypeError(f"ugyldigt valg '{text}' (vælg mellem {', '.join(words)})")
+
+    return parse
+
+
+def word_metavar(words: dict[str, str]) -> str:
+    """How help shows a choice of Danish words: '{ikke-påbegyndt,påbegyndt,i-gang,fuldført}'."""
+    return "{" + ",".join(words) + "}"
