@@ -123,7 +123,10 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         "calendar",
         "Kalender",
         show=False,
-        palette=("Frister i kalenderen", "Skriv åbne opgavers frister og varsler som .ics-fil"),
+        palette=(
+            "Slutdatoer i kalenderen",
+            "Skriv åbne opgavers slutdatoer og varsler som .ics-fil",
+        ),
     ),
     Action(
         "d",

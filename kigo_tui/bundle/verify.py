@@ -203,11 +203,11 @@ RULES: dict[str, Rule] = {
             "lokal",
             "En opgave er markeret som lokal, netop når dens id er et lokalt id (L-nummer).",
         ),
-        Rule("datoer", "En opgaves startdato ligger ikke efter dens frist."),
+        Rule("datoer", "En opgaves startdato ligger ikke efter dens slutdato."),
         Rule(
             "farve-plan",
             "Hver katalogopgaves farve efter KOMBIT's plan (baseline_colour) er den, farvereglen "
-            "giver ud fra status, KOMBIT's frist, varsel og bundtets dato.",
+            "giver ud fra status, KOMBITs slutdato, varsel og bundtets dato.",
         ),
         Rule(
             "plan-lokal",
@@ -223,7 +223,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "farve",
-            "Hver opgaves farve er den, KIGO's farveregel giver ud fra status, frist, "
+            "Hver opgaves farve er den, KIGOs farveregel giver ud fra status, slutdato, "
             "varsel og bundtets dato.",
         ),
         Rule(
@@ -584,7 +584,7 @@ def check_baselines(path: Path, status: StatusDocument) -> None:
                         got = task.baseline_colour.value if task.baseline_colour else None
                         raise _fail(
                             path,
-                            f"{where}: felt 'baseline_colour' er {got!r}, men KOMBITs frist "
+                            f"{where}: felt 'baseline_colour' er {got!r}, men KOMBITs slutdato "
                             f"({task.baseline_due or 'ingen'}) giver {wanted.value!r} pr. "
                             f"{status.today} (farvereglen)",
                             "farve-plan",
@@ -835,7 +835,7 @@ def check_status(path: Path, doc: StatusDocument, today: date) -> None:
                         path,
                         part,
                         "datoer",
-                        f"startdatoen {start.isoformat()} ligger efter fristen {due.isoformat()}",
+                        f"startdatoen {start.isoformat()} ligger efter slutdatoen {due.isoformat()}",
                         task_id,
                     )
                 if (status is Status.DONE) != (task.completed_at is not None):

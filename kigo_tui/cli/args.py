@@ -331,16 +331,16 @@ CATEGORY_WORDS: dict[str, str] = {
 
 def word_arg(words: dict[str, str]) -> Callable[[str], str]:
     """An argument type: one of the Danish `words` (any case, a space for a hyphen) → its code.
-    The codes themselves ('in_progress', 'done') are accepted too, for scripts written before the
-    Danish words; help and errors name only the Danish words."""
+    The codes themselves ('in_progress', 'done', exactly so) are accepted too, for scripts written
+    before the Danish words; help and errors name only the Danish words."""
     codes = set(words.values())
 
     def parse(text: str) -> str:
+        if text in codes:  # exactly as scripts wrote it before
+            return text
         word = text.strip().casefold().replace(" ", "-")
         if word in words:
             return words[word]
-        if word in codes:
-            return word
         raise argparse.ArgumentTypeError(f"ugyldigt valg '{text}' (vælg mellem {', '.join(words)})")
 
     return parse

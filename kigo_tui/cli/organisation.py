@@ -211,6 +211,7 @@ def _responsibility_stale(
 
 def run_mine(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.config import load_settings
+    from kigo_tui.domain.dates import short_date
     from kigo_tui.formats.status import colour_word
     from kigo_tui.storage.organisation import my_tasks
 
@@ -221,7 +222,7 @@ def run_mine(store: Store, args: argparse.Namespace, today: date) -> int:
         acc, doer = mine.org.responsibility.get(task.id, (None, None))
         role = "/".join(r for r, pid in (("ansvarlig", acc), ("udfører", doer)) if pid == person.id)
         print(
-            f"  {colour_word(task.colour(today)):<7} {task.id:<12} frist {task.due or '—'}  "
+            f"  {colour_word(task.colour(today)):<7} {task.id:<12} slutdato {short_date(task.due)}  "
             f"{task.title} ({role})"
         )
     return 0

@@ -25,7 +25,7 @@ def register(subparsers: Subparsers) -> None:
     progress = subparsers.add_parser(
         "progress",
         help="fremdrift pr. uge: fuldført mod planen, røde og gule",
-        description="Ugetal fra historikken: opgaver tilbage mod planen (fristerne) og antal "
+        description="Ugetal fra historikken: opgaver tilbage mod planen (slutdatoerne) og antal "
         "røde og gule opgaver pr. uge. Samme tal som grafen i TUI'en (p) og arket Fremdrift.",
     )
     add_project_option(progress)

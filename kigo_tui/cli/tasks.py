@@ -86,7 +86,7 @@ def register(subparsers: Subparsers) -> None:
         "--reason",
         dest="reason",
         metavar="TEKST",
-        help="hvorfor en katalogopgaves start eller frist flyttes væk fra KOMBITs dato (kræves da)",
+        help="hvorfor en katalogopgaves start eller slutdato flyttes væk fra KOMBITs dato (kræves da)",
     )
     set_.add_argument("--title", help="ny titel")
     add_version_option(set_)

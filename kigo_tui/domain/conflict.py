@@ -168,14 +168,15 @@ def task_fields(
 
     Responsibility (the names of ansvarlig and udfører) and the detail (description, checklist)
     are part of the task when the caller showed them."""
+    from kigo_tui.domain.dates import short_date
     from kigo_tui.domain.rules import CATEGORY_LABELS, STATUS_LABELS
 
     fields: dict[str, object] = {
         "titel": row.title,
         "status": STATUS_LABELS[row.status],
         "kategori": CATEGORY_LABELS[row.category],
-        "start": row.start.isoformat() if row.start else None,
-        "frist": row.due.isoformat() if row.due else None,
+        "start": short_date(row.start) if row.start else None,
+        "slutdato": short_date(row.due) if row.due else None,
         "varsel (dage)": row.warn_days,
     }
     if responsibility is not None:

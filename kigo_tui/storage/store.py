@@ -129,7 +129,7 @@ def date_moves(task: TaskRow, start: date | None, due: date | None) -> list[str]
     if task.baseline_start is not None and start != task.baseline_start and start != task.start:
         moves.append("starten")
     if task.baseline_due is not None and due != task.baseline_due and due != task.due:
-        moves.append("fristen")
+        moves.append("slutdatoen")
     return moves
 
 

@@ -33,7 +33,7 @@ NO_REASON = "ingen angivet (flyttet før kigo bad om en begrundelse)"
 FIELD_LABELS = {
     "status": "status",
     "start": "start",
-    "due": "frist",
+    "due": "slutdato",
     "warn_days": "varsel",
     "category": "kategori",
     "title": "titel",
@@ -154,11 +154,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         )
         body.append(
             f"Start: {danish_date(task.start)}{' (rettet)' if detail.start_manual else ''} · "
-            f"frist: {danish_date(task.due)}{' (rettet)' if detail.due_manual else ''}\n"
+            f"slutdato: {danish_date(task.due)}{' (rettet)' if detail.due_manual else ''}\n"
         )
         for label, moved, baseline, reason in (
             ("Start", task.start_moved, task.baseline_start, task.start_reason),
-            ("Frist", task.due_moved, task.baseline_due, task.due_reason),
+            ("Slutdato", task.due_moved, task.baseline_due, task.due_reason),
         ):
             if moved:
                 body.append(f"{label} flyttet fra KOMBITs dato {danish_date(baseline)}", "bold")

@@ -294,13 +294,13 @@ def test_status_text_has_symbol_and_word(kigo, kigo_db: Database) -> None:
     r = kigo("--db", kigo_db.url, "--today", TODAY, "status")
     assert r.code == 0, r.err
     first = r.out.splitlines()[0]
-    assert first.startswith("København (101) · status pr. 2026-11-23: ■ rød")
+    assert first.startswith("København (101) · status pr. 23-11-2026: ■ rød")
     assert "\x1b[" not in r.out  # not a terminal: no ANSI colours
     assert "● grøn" in r.out  # KSD has no go-live: green
     assert "ingen idriftsættelsesdato" in r.out
     detailed = kigo("--db", kigo_db.url, "--today", TODAY, "status", "--project", "STS")
     assert "■ rød" in detailed.out
-    assert "STS-01-01" in detailed.out and "frist 2025-11-16" in detailed.out
+    assert "STS-01-01" in detailed.out and "slutdato 16-11-2025" in detailed.out
 
 
 def test_today_override_changes_colours(kigo, kigo_db: Database) -> None:
@@ -351,7 +351,7 @@ def test_set_each_option(kigo, kigo_db: Database) -> None:
     db = kigo_db.url
     r = kigo("--db", db, "--today", TODAY, "set", "SAPA-07-02", "--status", "in_progress")
     assert r.code == 0, r.err
-    assert r.out.startswith("SAPA-07-02: in_progress, ")
+    assert r.out.startswith("SAPA-07-02: påbegyndt, ")
     assert task(kigo_db, "SAPA-07-02").status == Status.IN_PROGRESS
 
     assert (
@@ -389,7 +389,7 @@ def test_set_each_option(kigo, kigo_db: Database) -> None:
     )
     assert r.code == 0, r.err
     assert r.out.strip() == (
-        "SAPA-07-02: not_started, ▲ gul, frist 2027-02-10 (KOMBITs frist 2026-04-15)"
+        "SAPA-07-02: ikke påbegyndt, ▲ gul, slutdato 10-02-2027 (KOMBITs slutdato 15-04-2026)"
     )
     store = Store.open(db)
     try:
@@ -460,7 +460,7 @@ def test_set_bad_values_are_usage_errors(kigo, kigo_db: Database, args: list[str
 def test_done(kigo, kigo_db: Database) -> None:
     r = kigo("--db", kigo_db.url, "--today", TODAY, "done", "STS-01-01")
     assert r.code == 0, r.err
-    assert r.out.strip() == "STS-01-01: done, ● grøn, frist 2025-11-16"
+    assert r.out.strip() == "STS-01-01: fuldført, ● grøn, slutdato 16-11-2025"
     t = task(kigo_db, "STS-01-01")
     assert t.status == Status.DONE and t.completed_at is not None
     tree = kigo("--db", kigo_db.url, "--today", TODAY, "status", "--json").json()
@@ -479,7 +479,7 @@ def test_golive_moves_dates(kigo, kigo_db: Database) -> None:
     r = kigo("--db", kigo_db.url, "golive", "ky", "2028-01-03")
     assert r.code == 0, r.err
     n_ky = sum(1 for t in shipped_catalogue().tasks if t.project == "KY")
-    assert r.out.strip() == f"KY: go-live 2028-01-03; {n_ky} opgaver fik nye datoer"
+    assert r.out.strip() == f"KY: idriftsættelse 03-01-2028; {n_ky} opgaver fik nye datoer"
     assert task(kigo_db, "KY-14-01").due == date(2028, 1, 3) + timedelta(days=spec.due_offset)
     assert task(kigo_db, "SAPA-07-01").due == GOLIVES["SAPA"] + timedelta(
         days=next(t for t in shipped_catalogue().tasks if t.id == "SAPA-07-01").due_offset

@@ -211,7 +211,7 @@ def test_defect_list_text_and_json_agree(
 
 
 SUMMARY = re.compile(
-    r"^(.+?): (\d+) fejl, (\d+) åbne?, (\d+) med SLA-brud \((\d+) åbne?\), "
+    r"^(.+?): (\d+) fejl, (\d+) åb(?:ne|en), (\d+) med SLA-brud \((\d+) åb(?:ne|en)\), "
     r"median tid til rettelse (.+)$"
 )
 
@@ -257,6 +257,10 @@ def test_defect_summary_and_the_json_figures_agree(
 COUNTS = re.compile(r"(\d+)/(\d+) fuldført · (\d+) røde? · (\d+) gule? · (\d+) grønne?$")
 
 
+def _day(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d-%m-%Y") if iso else "—"
+
+
 def _counts(counts: dict) -> tuple[int, ...]:
     by = counts["by_colour"]
     return (counts["done"], counts["total"], by["red"], by["yellow"], by["green"])
@@ -279,7 +283,7 @@ def test_status_text_and_json_agree(
     lines = run(log_db, [*argv, *(["--tasks"] if show_tasks else [])], now).splitlines()
     tree = json.loads(run(log_db, [*argv, "--json"], now))
 
-    assert f"status pr. {tree['today']}: {colour_word(tree['colour'])}" in lines[0]
+    assert f"status pr. {_day(tree['today'])}: {colour_word(tree['colour'])}" in lines[0]
     assert _text_counts(lines[0]) == _counts(tree["counts"])
     project_lines = [line for line in lines if re.match(r"^  \S", line)]
     assert [line.split()[2] for line in project_lines] == [p["code"] for p in tree["projects"]]
@@ -302,7 +306,7 @@ def test_status_text_and_json_agree(
                 if listed and not (task["status"] == "done" and task["colour"] == "green"):
                     shown.append(
                         f"{colour_word(task['colour'])} … {task['id']} {task['title']} · "
-                        f"{TASK_STATUS_LABELS[task['status']]} · frist {task['due'] or '—'}"
+                        f"{TASK_STATUS_LABELS[task['status']]} · slutdato {_day(task['due'])}"
                     )
     assert len(task_lines) == len(shown)
     for line, expected in zip(task_lines, shown, strict=True):

@@ -151,7 +151,7 @@ async def test_edit_dialog_refuses_an_invalid_date(demo_path: Path, demo_store: 
         await pilot.pause(0.2)
         assert app.screen is dialog, "the dialog must stay open on an invalid date"
         error = str(dialog.query_one("#error", Static).render())
-        assert "frist '2026-13-45' findes ikke i kalenderen" in error
+        assert "slutdato '2026-13-45' findes ikke i kalenderen" in error
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.pause(0.2)

@@ -43,7 +43,7 @@ class TaskListScreen(Dialog):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Farve", "Opgave", "Kategori", "Frist", "Titel")
+        table.add_columns("Farve", "Opgave", "Kategori", "Slutdato", "Titel")
         for task, colour in self.rows:
             table.add_row(
                 f"{COLOUR_SYMBOLS[colour]} {COLOUR_LABELS[colour]}",
