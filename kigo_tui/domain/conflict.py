@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kigo_tui.domain.text import history_change
+
 if TYPE_CHECKING:
     import argparse
 
@@ -149,7 +151,9 @@ def stale_text(
     if history:
         lines.append("  Seneste ændringer:")
         for field_name, old, new, at, user in history:
-            lines.append(f"    {at} {user}: {field_name} {shown(old)!r} → {shown(new)!r}")
+            label, old_text, new_text = history_change(field_name, old, new)
+            when = _local_moment(at)
+            lines.append(f"    {when} {user}: {label} {old_text!r} → {new_text!r}")
     lines.append(
         f"  Se ændringen; skal din ændring stadig gælde, så kør kommandoen igen med --version {current}"
     )
@@ -157,6 +161,18 @@ def stale_text(
 
 
 # ------------------------------------------------------------------------------------ tasks
+
+
+def _local_moment(at: str) -> str:
+    """A history line's moment (stored UTC, 'ÅÅÅÅ-MM-DD HH:MM:SS') as Danish time, dd-mm-åååå."""
+    from datetime import datetime
+
+    from kigo_tui.domain.times import local_text
+
+    try:
+        return local_text(datetime.fromisoformat(at))
+    except ValueError:
+        return at
 
 
 def task_fields(

@@ -19,28 +19,15 @@ from kigo_tui.domain.rules import (
     STATUS_LABELS,
     Colour,
     Counts,
-    Status,
 )
 from kigo_tui.domain.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
-from kigo_tui.domain.text import count
+from kigo_tui.domain.text import count, history_change
 from kigo_tui.domain.times import clock_text, local_text
 from kigo_tui.domain.tree import MainKey, TreeModel
 from kigo_tui.models.readmodels import TaskDetail
 from kigo_tui.widgets.traffic import colour_badge
 
 NO_REASON = "ingen angivet (flyttet før kigo bad om en begrundelse)"
-
-FIELD_LABELS = {
-    "status": "status",
-    "start": "start",
-    "due": "slutdato",
-    "warn_days": "varsel",
-    "category": "kategori",
-    "title": "titel",
-    "description": "beskrivelse",
-    "tjekliste": "tjekliste",
-    "oprettet": "oprettet",
-}
 
 
 def _counts_lines(counts: Counts) -> Text:
@@ -197,19 +184,9 @@ class DetailPane(VerticalScroll, can_focus=False):
         if detail.history:
             history.append("\nHistorik (dansk tid)\n", style="bold")
             for row in detail.history[:15]:
-                label = FIELD_LABELS.get(row.field, row.field)
-                old = (
-                    STATUS_LABELS.get(Status(row.old), row.old)
-                    if row.field == "status" and row.old
-                    else row.old
-                )
-                new = (
-                    STATUS_LABELS.get(Status(row.new), row.new)
-                    if row.field == "status" and row.new
-                    else row.new
-                )
+                label, old, new = history_change(row.field, row.old, row.new)
                 history.append(
-                    f"{local_text(row.at)} {row.user}: {label} {old or '—'} → {new or '—'}"
+                    f"{local_text(row.at)} {row.user}: {label} {old} → {new}"
                     + (f" (begrundelse: {row.reason})" if row.reason else "")
                     + "\n"
                 )

@@ -22,6 +22,7 @@ from kigo_tui.domain.text import (
     bounded_int,
     clean_text,
     count,
+    history_change,
     printable,
     same_text,
 )
@@ -215,3 +216,27 @@ def test_count_examples() -> None:
     assert count(0, "sagsområde", "sagsområder") == "0 sagsområder"
     assert count(-1, "dag", "dage", "+d") == "-1 dag"
     assert count(3, "dag", "dage", "+d") == "+3 dage"
+
+
+# Seed 000: "Opgavens kategorisering som valgfri, obligatorisk eller obligatorisk kritisk ses i
+# KIGO." - the history shows a category change in these words, never the stored codes.
+def test_a_history_line_reads_in_danish() -> None:
+    assert history_change("category", "optional", "critical") == (
+        "kategori",
+        "valgfri",
+        "obligatorisk kritisk",
+    )
+    assert history_change("status", "not_started", "in_progress") == (
+        "status",
+        "ikke påbegyndt",
+        "påbegyndt",
+    )
+    assert history_change("status", "reported", "acknowledged")[1:] == (
+        "indberettet",
+        "under behandling",
+    )
+    assert history_change("due", "2027-03-01", None) == ("slutdato", "01-03-2027", "—")
+    assert history_change("katalog:due_offset", "-10", "-5")[0] == (
+        "katalog: slutdato (dage fra idriftsættelse)"
+    )
+    assert history_change("golive", None, "2027-03-01") == ("idriftsættelse", "—", "01-03-2027")
