@@ -329,6 +329,36 @@ CATEGORY_WORDS: dict[str, str] = {
 'obligatorisk kritisk')."""
 
 
+ESCALATION_WORDS: dict[str, str] = {
+    "ingen": "none",
+    "direktion": "direktion",
+    "kommunalbestyrelse": "kommunalbestyrelse",
+}
+"""`kigo dialogue log --escalation`: to whom KOMBIT escalated, if anyone (seed 000)."""
+
+
+ROLE_WORDS: dict[str, str] = {
+    "programleder": "programme_lead",
+    "styregruppeformand": "steering_chair",
+    "styregruppemedlem": "steering_member",
+    "projektleder": "project_lead",
+    "implementeringsansvarlig": "implementation_owner",
+    "sts-ansvarlig": "sts_owner",
+    "systemejer": "system_owner",
+    "kontraktstyringsansvarlig": "contract_manager",
+    "it-controller": "it_controller",
+    "it-indkøber": "it_buyer",
+    "gevinstansvarlig": "benefit_responsible",
+    "gevinstejer": "benefit_owner",
+    "træner": "trainer",
+    "superbruger": "superuser",
+    "kombit-kontakt": "kombit_contact",
+    "projektkoordinator": "programme_lead",
+}
+"""`kigo role assign PERSON ROLLE`: a role by its Danish word → the stored code (the first word
+per code is the one `kigo role list` shows)."""
+
+
 def word_arg(words: dict[str, str]) -> Callable[[str], str]:
     """An argument type: one of the Danish `words` (any case, a space for a hyphen) → its code.
     The codes themselves ('in_progress', 'done', exactly so) are accepted too, for scripts written

@@ -10,7 +10,15 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kigo_tui.cli.args import add_project_option, add_subcommands, date_arg
+from kigo_tui.cli.args import (
+    ESCALATION_WORDS,
+    ROLE_WORDS,
+    add_project_option,
+    add_subcommands,
+    date_arg,
+    word_arg,
+    word_metavar,
+)
 from kigo_tui.cli.running import with_store
 from kigo_tui.domain.conflict import add_version_option
 from kigo_tui.domain.text import count
@@ -38,7 +46,9 @@ def register(subparsers: Subparsers) -> None:
     role_sub = add_subcommands(role, "role_command")
     role_assign = role_sub.add_parser("assign", help="giv en person en rolle")
     role_assign.add_argument("person")
-    role_assign.add_argument("role", help="rollens kode, se 'kigo role list'")
+    role_assign.add_argument(
+        "role", type=word_arg(ROLE_WORDS), metavar="ROLLE", help="rollen, se 'kigo role list'"
+    )
     add_project_option(role_assign)
     role_assign.add_argument(
         "--direktion", action="store_true", help="styregruppemedlem fra direktionen"
@@ -46,7 +56,7 @@ def register(subparsers: Subparsers) -> None:
     role_assign.set_defaults(run=with_store(run_role_assign))
     role_remove = role_sub.add_parser("remove", help="fjern en rolle fra en person")
     role_remove.add_argument("person")
-    role_remove.add_argument("role")
+    role_remove.add_argument("role", type=word_arg(ROLE_WORDS), metavar="ROLLE")
     add_project_option(role_remove)
     role_remove.set_defaults(run=with_store(run_role_remove))
     role_list = role_sub.add_parser(
@@ -75,7 +85,10 @@ def register(subparsers: Subparsers) -> None:
     dialogue_log.add_argument("--topic", required=True)
     dialogue_log.add_argument("--actions", default="", help="aftalte handlinger")
     dialogue_log.add_argument(
-        "--escalation", choices=("none", "direktion", "kommunalbestyrelse"), default="none"
+        "--escalation",
+        type=word_arg(ESCALATION_WORDS),
+        metavar=word_metavar(ESCALATION_WORDS),
+        default="none",
     )
     dialogue_log.add_argument("--task", action="append", default=[], dest="tasks", metavar="OPGAVE")
     dialogue_log.add_argument("--date", type=date_arg, help="dato (standard: i dag)")
@@ -152,7 +165,8 @@ def run_role_list(store: Store, args: argparse.Namespace, today: date) -> int:
         )
         scope = "pr. projekt" if spec.per_project else "hele kommunen"
         count = "én" if spec.single else "flere"
-        print(f"{code:<22} {spec.label} [{scope}, {count}]: {names or '—'}")
+        word = next(w for w, c in ROLE_WORDS.items() if c == code)
+        print(f"{word:<26} {spec.label} [{scope}, {count}]: {names or '—'}")
     print("\nKOMBITs anbefalede organisering:")
     for check in org.readiness():
         print(f"  {colour_word(check.colour):<7} {check.title}: {check.detail}")
@@ -249,13 +263,16 @@ def run_dialogue_log(store: Store, args: argparse.Namespace, today: date) -> int
 
 
 def run_dialogue_list(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.dates import short_date
     from kigo_tui.domain.organisation import ESCALATIONS
     from kigo_tui.storage.organisation import read_organisation
 
     org = read_organisation(store)
     for d in org.dialogues_for(args.project):
         tasks = f" · opgaver: {', '.join(d.task_ids)}" if d.task_ids else ""
-        print(f"{d.on} {d.project} {d.form}: {d.topic} ({ESCALATIONS[d.escalation]}){tasks}")
+        print(
+            f"{short_date(d.on)} {d.project} {d.form}: {d.topic} ({ESCALATIONS[d.escalation]}){tasks}"
+        )
         if d.actions:
             print(f"    aftalt: {d.actions}")
     return 0

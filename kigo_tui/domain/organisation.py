@@ -304,7 +304,7 @@ def dialogue_problem(project: str, form: str, escalation: str) -> str | None:
     if form not in FORMS:
         return f"ukendt form: '{form}' (brug mail, telefon eller møde)"
     if escalation not in ESCALATIONS:
-        return f"ukendt eskalering: '{escalation}' (brug none, direktion eller kommunalbestyrelse)"
+        return f"ukendt eskalering: '{escalation}' (brug ingen, direktion eller kommunalbestyrelse)"
     return None
 
 
