@@ -54,7 +54,7 @@ from kigo_tui.bundle.schema import (
 )
 from kigo_tui.bundle.xlsx import xlsx_parts
 from kigo_tui.domain.catalogue import shipped_catalogue
-from kigo_tui.domain.dates import resolve_today
+from kigo_tui.domain.dates import resolve_today, short_date
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import (
     COLOUR_LABELS,
@@ -769,8 +769,8 @@ def check_status(path: Path, doc: StatusDocument, today: date) -> None:
             path,
             part,
             "dato",
-            f"bundtet er dateret {doc.today.isoformat()}, efter dagen for kontrollen "
-            f"({today.isoformat()})",
+            f"bundtet er dateret {short_date(doc.today)}, efter dagen for kontrollen "
+            f"({short_date(today)})",
         )
     version, shipped, numbers = _shipped_places()
     catalogue = shipped if doc.catalogue_version == version else None
@@ -835,7 +835,7 @@ def check_status(path: Path, doc: StatusDocument, today: date) -> None:
                         path,
                         part,
                         "datoer",
-                        f"startdatoen {start.isoformat()} ligger efter slutdatoen {due.isoformat()}",
+                        f"startdatoen {short_date(start)} ligger efter slutdatoen {short_date(due)}",
                         task_id,
                     )
                 if (status is Status.DONE) != (task.completed_at is not None):
@@ -852,7 +852,7 @@ def check_status(path: Path, doc: StatusDocument, today: date) -> None:
                         part,
                         "farve",
                         f"farven er {COLOUR_LABELS[task.colour]}, men farvereglen giver "
-                        f"{COLOUR_LABELS[colour]} pr. {doc.today.isoformat()}",
+                        f"{COLOUR_LABELS[colour]} pr. {short_date(doc.today)}",
                         task_id,
                     )
                 counts.add(task.category, status, colour)

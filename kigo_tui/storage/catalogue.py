@@ -37,6 +37,7 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from kigo_tui.domain.catalogue import Catalogue, TaskSpec
+from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.domain.text import count
 from kigo_tui.storage.sql import Sql, as_date, in_list
@@ -484,14 +485,14 @@ def _task_change(
         # Only possible when one date is hand-edited: that one wins, the derived one yields.
         if current["due_manual"]:
             warnings.append(
-                f"{spec.id}: den beregnede start ({new_start.isoformat()}) ligger efter den "
-                f"håndrettede frist; start sættes til fristen {new_due.isoformat()}"
+                f"{spec.id}: den beregnede start ({short_date(new_start)}) ligger efter den "
+                f"håndrettede slutdato; start sættes til slutdatoen {short_date(new_due)}"
             )
             new_start = new_due
         else:
             warnings.append(
-                f"{spec.id}: den beregnede frist ({new_due.isoformat()}) ligger før den "
-                f"håndrettede start; fristen sættes til starten {new_start.isoformat()}"
+                f"{spec.id}: den beregnede slutdato ({short_date(new_due)}) ligger før den "
+                f"håndrettede start; slutdatoen sættes til starten {short_date(new_start)}"
             )
             new_due = new_start
     if new_start != start:

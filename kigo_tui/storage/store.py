@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.kommuner import Kommune
 from kigo_tui.domain.rules import Category, Status
 from kigo_tui.domain.seed import PROJECT_CODES, PROJECT_LIST
@@ -88,7 +89,7 @@ def date_from_golive(golive: date | None, days: int | None) -> date | None:
         return golive + timedelta(days=days)
     except OverflowError:
         raise StoreError(
-            f"idriftsættelsesdatoen {golive.isoformat()} giver en opgavedato uden for kalenderen "
+            f"idriftsættelsesdatoen {short_date(golive)} giver en opgavedato uden for kalenderen "
             f"({count(days, 'dag', 'dage', '+d')}); vælg en realistisk dato"
         ) from None
 

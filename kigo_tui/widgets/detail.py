@@ -101,7 +101,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         project = model.projects[code]
         counts = model.project_counts[code]
         body = Text.assemble((f"{code} – {project.name}\n", "bold"))
-        body.append(f"Idriftsættelse (go-live): {danish_date(project.golive)}\n")
+        body.append(f"Idriftsættelse: {danish_date(project.golive)}\n")
         body.append("Samlet farve: ")
         body.append_text(colour_badge(counts.colour))
         body.append("\n\n")

@@ -56,7 +56,7 @@ def test_a_form_as_typed_comes_back_clean() -> None:
         ({"warn_days": True}, "varsel skal være et helt antal dage, ikke 'True'"),
         (
             {"start": date(2026, 12, 2), "due": date(2026, 12, 1)},
-            "startdatoen (2. dec. 2026) ligger efter slutdatoen (1. dec. 2026)",
+            "startdatoen (02-12-2026) ligger efter slutdatoen (01-12-2026)",
         ),
         ({"reason": "x" * (REASON_MAX + 1)}, "begrundelsen er 201 tegn; højst 200 er tilladt"),
     ],

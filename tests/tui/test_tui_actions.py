@@ -448,13 +448,13 @@ async def test_colours_follow_the_date_when_it_rolls_over(
         assert model.colour_of(task_id) == Colour.GREEN
         assert "●" in task_labels(pilot)[task_id]
         header = app.main_screen.query_one("#header", Static)
-        assert "23. nov. 2026" in str(header.render())
+        assert "23-11-2026" in str(header.render())
         assert "valgt dato" not in str(header.render())
 
         today["value"] = date(2026, 12, 11)
         await wait_for(pilot, lambda: app.main_screen.model.colour_of(task_id) == Colour.RED)
         await wait_for(pilot, lambda: "■" in task_labels(pilot)[task_id])
-        await wait_for(pilot, lambda: "11. dec. 2026" in str(header.render()))
+        await wait_for(pilot, lambda: "11-12-2026" in str(header.render()))
 
 
 async def test_a_new_date_reapplies_the_filter(
