@@ -267,7 +267,7 @@ class VerifiedBundle:
         doc = self.status
         counts = doc.counts
         return (
-            f"{self.path.name}: gyldig · {doc.kommune.name} ({doc.kommune.code}) pr. {doc.today} · "
+            f"{self.path.name}: gyldig · {doc.kommune.name} ({doc.kommune.code}) pr. {short_date(doc.today)} · "
             f"{count(counts.total, 'opgave', 'opgaver')}, {counts.done} fuldført · samlet {colour_word(doc.colour)}"
         )
 
