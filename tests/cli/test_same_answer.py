@@ -327,7 +327,7 @@ def test_progress_text_and_json_agree(log_db: Path, project: str | None, today: 
     lines = run(log_db, argv, now).splitlines()
     doc = json.loads(run(log_db, [*argv, "--json"], now))
 
-    assert lines[0].endswith(f"pr. {doc['today']}")
+    assert lines[0].endswith(f"pr. {_day(doc['today'])}")
     assert (project or "Hele kommunen") in lines[0] and doc["scope"] == (project or "Alle")
     rows = [line.split() for line in lines[2:]]
     assert [row[0] for row in rows] == [week["week"] for week in doc["weeks"]]
@@ -337,5 +337,6 @@ def test_progress_text_and_json_agree(log_db: Path, project: str | None, today: 
             continue
         fields = ("day", "tasks", "done", "remaining", "planned_remaining", "behind", "red")
         expected = [week["week"], *(str(week[f]) for f in fields), str(week["yellow"])]
+        expected[1] = _day(week["day"])  # a person reads dd-mm-åååå; the JSON keeps ISO
         expected[6] = f"{week['behind']:+d}"
         assert row == expected
