@@ -42,11 +42,11 @@ class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):
             yield Static("Velkommen til kigo – opret kommunens database", classes="title")
             yield Input(placeholder="Søg kommune (navn eller kode)", id="search")
             yield OptionList(*self._options(""), id="kommuner")
-            yield Static("Idriftsættelsesdatoer (ÅÅÅÅ-MM-DD; kan udfyldes senere):")
+            yield Static("Idriftsættelsesdatoer (DD-MM-ÅÅÅÅ; kan udfyldes senere):")
             with Grid():
                 for code in PROJECTS:
                     yield Label(code)
-                    yield Input(id=f"golive-{code}", placeholder="ÅÅÅÅ-MM-DD")
+                    yield Input(id=f"golive-{code}", placeholder="DD-MM-ÅÅÅÅ")
             yield Static("", id="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Brug demodata (ctrl+d)", id="demo")
@@ -93,7 +93,7 @@ class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):
             value = self.query_one(f"#golive-{project}", Input).value.strip()
             if value:
                 try:
-                    golives[project] = parse_date(value, f"go-live for {project}")
+                    golives[project] = parse_date(value, f"idriftsættelsesdato for {project}")
                 except DateError as exc:
                     self._error(str(exc))
                     return
