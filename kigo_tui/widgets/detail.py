@@ -93,7 +93,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         for code, project in model.projects.items():
             counts = model.project_counts[code]
             body.append_text(colour_badge(counts.colour))
-            body.append(f" {code}: go-live {danish_date(project.golive)}\n")
+            golive = project.golive
+            when = (
+                f"idriftsættelse {danish_date(golive)}" if golive else "ingen idriftsættelsesdato"
+            )
+            body.append(f" {code}: {when}\n")
         self._set(body)
 
     def show_project(self, model: TreeModel, code: str, extra: Text | None = None) -> None:
