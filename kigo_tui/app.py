@@ -67,6 +67,37 @@ class KeyHold:
 
 PALETTE_PLACEHOLDER = "Søg efter en kommando…"
 THEME_PLACEHOLDER = "Søg efter et farvetema…"
+NO_MATCHES = "Intet passer til søgningen"
+
+
+def danish_palette(placeholder: str, **kwargs: Any) -> Screen[Any]:
+    """Textual's command palette with a Danish search field and a Danish 'no matches' line."""
+    from rich.align import Align
+    from rich.text import Text
+    from textual.command import CommandList, CommandPalette
+    from textual.widgets.option_list import Option
+
+    class DanishCommandPalette(CommandPalette):
+        def _start_no_matches_countdown(self, search_value: str) -> None:
+            # Textual 8.2.8's method with the line it adds in Danish (Textual is pinned exactly)
+            self._stop_no_matches_countdown()
+
+            def show_no_matches() -> None:
+                if search_value:
+                    self.query_one(CommandList).add_option(
+                        Option(
+                            Align.center(Text(NO_MATCHES, style="not bold")),
+                            disabled=True,
+                            id=self._NO_MATCHES,
+                        )
+                    )
+                    self._list_visible = True
+                else:
+                    self._list_visible = False
+
+            self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+    return DanishCommandPalette(placeholder=placeholder, **kwargs)
 
 
 class KigoApp(ReportsWorkerFailures, App[None]):
@@ -321,16 +352,13 @@ class KigoApp(ReportsWorkerFailures, App[None]):
         from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            self.push_screen(
-                CommandPalette(id="--command-palette", placeholder=PALETTE_PLACEHOLDER)
-            )
+            self.push_screen(danish_palette(PALETTE_PLACEHOLDER, id="--command-palette"))
 
     def search_themes(self) -> None:
         """The theme list (the palette's "Farvetema") with a Danish search field."""
-        from textual.command import CommandPalette
         from textual.theme import ThemeProvider
 
-        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=THEME_PLACEHOLDER))
+        self.push_screen(danish_palette(THEME_PLACEHOLDER, providers=[ThemeProvider]))
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (Textual copies with it): say which key does, in Danish."""

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from textual.command import CommandInput, CommandPalette
+from textual.command import CommandInput, CommandList, CommandPalette
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from kigo_tui.actions import MAIN_ACTIONS, key_display
-from kigo_tui.app import PALETTE_PLACEHOLDER, create_app
+from kigo_tui.app import NO_MATCHES, PALETTE_PLACEHOLDER, create_app
 from kigo_tui.config import Settings
 from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import wait_for, wait_loaded
@@ -57,5 +57,11 @@ async def test_palette_and_footer_speak_danish(demo_path: Path) -> None:
 
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-        assert app.screen.query_one(CommandInput).placeholder == PALETTE_PLACEHOLDER
+        palette = app.screen
+        assert palette.query_one(CommandInput).placeholder == PALETTE_PLACEHOLDER
         assert not ENGLISH.search(PALETTE_PLACEHOLDER)
+        await pilot.press(*"zzxqj")  # matches nothing: the palette says so in Danish
+        commands = palette.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.option_count > 0)
+        shown = str(commands.get_option_at_index(0).prompt)
+        assert NO_MATCHES in shown and not ENGLISH.search(shown)
