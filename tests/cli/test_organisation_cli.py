@@ -342,7 +342,10 @@ def test_dialogue_log_and_list(kigo: Run) -> None:
     )
     out = kigo.ok("dialogue", "list")
     lines = out.splitlines()
-    assert lines[0] == f"{FIXED_TODAY:%d-%m-%Y} KY telefon: KY er bagud (eskaleret til kommunalbestyrelsen)"
+    assert (
+        lines[0]
+        == f"{FIXED_TODAY:%d-%m-%Y} KY telefon: KY er bagud (eskaleret til kommunalbestyrelsen)"
+    )
     assert lines[1] == "    aftalt: Direktionen orienteres"
     assert lines[2] == (
         "01-11-2026 SAPA mail: Frister i SAPA (ingen eskalering) · opgaver: SAPA-01-01, SAPA-07-02"
