@@ -1,12 +1,13 @@
 """The main screen's actions in one table: its key bindings, the command palette and the help
 screen are all made from `MAIN_ACTIONS`.
 
-Each action's `id` is what `[keys]` in config.toml remaps (`{toggle_done = "x"}`).
+Each action's `id` is what `[keys]` in config.toml remaps (`{toggle_done = "t"}`); a key that
+another action has is reported, not taken (`key_clashes`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
@@ -60,7 +61,26 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         palette=("Ret opgave", "Datoer, kategori og varsel for den valgte opgave"),
     ),
     Action("u", "undo", "Fortryd", palette=("Fortryd", "Fortryd den seneste ændring")),
-    Action("slash", "search", "Søg", palette=("Søg opgave", "Find en opgave på id eller titel")),
+    Action(
+        "slash",
+        "search",
+        "Søg",
+        palette=("Søg opgave", "Find en opgave på id, titel eller beskrivelse (aa = å, oe = ø)"),
+    ),
+    Action(
+        "n",
+        "search_next",
+        "Næste træf",
+        show=False,
+        palette=("Næste søgetræf", "Gå til næste opgave, der matcher den seneste søgning"),
+    ),
+    Action(
+        "N",
+        "search_previous",
+        "Forrige træf",
+        show=False,
+        palette=("Forrige søgetræf", "Gå til forrige opgave, der matcher den seneste søgning"),
+    ),
     Action(
         "f",
         "filter",
@@ -71,7 +91,10 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         "K",
         "follow_up",
         "KOMBIT",
-        palette=("KOMBITs opfølgning", "Det KOMBIT ser: røde og kritiske gule opgaver"),
+        palette=(
+            "KOMBITs opfølgning",
+            "Det KOMBIT ser (røde og gule obligatoriske opgaver), og det KOMBIT følger op på",
+        ),
     ),
     Action(
         "a",
@@ -83,7 +106,10 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         "x",
         "export",
         "Eksport",
-        palette=("Eksportér statusbundt", "Skriv zip-bundtet til KOMBIT i den aktuelle mappe"),
+        palette=(
+            "Eksportér statusbundt",
+            "Skriv zip-bundtet til KOMBIT i eksportmappen (Dokumenter, eller export_dir)",
+        ),
     ),
     Action(
         "m", "mine", "Mine", palette=("Mine opgaver", "Opgaver hvor du er ansvarlig eller udfører")
@@ -92,7 +118,17 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         "o",
         "organisation",
         "Organisation",
-        palette=("Organisation", "Roller og KOMBITs anbefalinger som parathedstjek"),
+        palette=(
+            "Organisation",
+            "Personer og roller: tilføj, ret og fjern; KOMBITs anbefalinger som tjek",
+        ),
+    ),
+    Action(
+        "i",
+        "pick_me",
+        "Hvem er jeg",
+        show=False,
+        palette=("Vælg hvem du er", "Til 'mine opgaver'; valget huskes i config.toml"),
     ),
     Action(
         "w",
@@ -152,6 +188,20 @@ HELP_HIDDEN = frozenset(
     {"cursor_down", "cursor_up", "expand_cursor", "collapse_cursor", "close_search"}
 )
 """Actions the help screen does not list (described by HELP_BEFORE, or only for the search)."""
+
+
+ORGANISATION_ACTIONS: tuple[Action, ...] = (
+    Action("a", "add_person", "Ny person"),
+    Action("e", "edit_person", "Ret"),
+    Action("r", "assign_role", "Giv rolle"),
+    Action("R", "unassign_role", "Fjern rolle", show=False),
+    Action("d", "remove_person", "Fjern person", show=False),
+    Action("i", "pick_me", "Det er mig"),
+    Action("question_mark", "help", "Hjælp"),
+    Action("escape,q,o", "back", "Tilbage"),
+)
+"""The organisation view's actions (`kigo_tui.screens.organisation`), in footer order. An id the
+main screen shares (pick_me, help) is the same thing there, remapped with it."""
 
 
 def screen_bindings(actions: Iterable[Action] = MAIN_ACTIONS) -> list[BindingType]:
@@ -247,3 +297,82 @@ def danish_palette_binding(key_to_bindings: dict[str, list[Binding]]) -> None:
             else b
             for b in bindings
         ]
+
+
+# ------------------------------------------------------------------ keys remapped in config.toml
+
+RESERVED_KEYS = {
+    "up": "flyt markøren op",
+    "down": "flyt markøren ned",
+    "j": "flyt markøren ned",
+    "k": "flyt markøren op",
+    "left": "fold sammen",
+    "right": "fold ud",
+    "enter": "fold ud",
+    "tab": "næste felt",
+    "ctrl+p": "kommandopaletten",
+}
+"""Keys the tree or Textual uses on the main screen, which no action can take."""
+
+
+@dataclass(frozen=True)
+class KeyClash:
+    """A key `[keys]` in config.toml gives an action while another action already has it."""
+
+    key: str
+    action: Action
+    """The action config.toml gives the key to."""
+    holder: str
+    """What has the key already: another action's description, or one of RESERVED_KEYS."""
+    holder_id: str | None = None
+
+    def message(self) -> str:
+        held = f"«{self.holder}» ({self.holder_id})" if self.holder_id else f"«{self.holder}»"
+        return (
+            f"Tasten «{self.key}» for «{self.action.description}» ({self.action.id}) i "
+            f"config.toml bruges allerede til {held}. Den er ikke flyttet: vælg en anden tast "
+            f"under [keys]."
+        )
+
+
+def _keys(spec: str) -> list[str]:
+    return [key.strip() for key in spec.split(",") if key.strip()]
+
+
+def key_clashes(
+    keymap: Mapping[str, str], actions: Iterable[Action] = MAIN_ACTIONS
+) -> list[KeyClash]:
+    """Every key that `keymap` (action id → keys) gives an action while another action keeps it
+    (counting the other's own remapping) or the tree uses it; one clash per key and pair."""
+    table = list(actions)
+    final = {a.id: set(_keys(keymap.get(a.id, a.key))) for a in table}
+    clashes: list[KeyClash] = []
+    seen: set[tuple[str, frozenset[str]]] = set()
+    for action in table:
+        if action.id not in keymap:
+            continue
+        for key in _keys(keymap[action.id]):
+            if key in RESERVED_KEYS:
+                clashes.append(KeyClash(key, action, RESERVED_KEYS[key]))
+                continue
+            for other in table:
+                pair = (key, frozenset((action.id, other.id)))
+                if other is action or key not in final[other.id] or pair in seen:
+                    continue
+                seen.add(pair)
+                clashes.append(KeyClash(key, action, other.description, other.id))
+    return clashes
+
+
+def usable_keymap(keymap: Mapping[str, str], clashes: Iterable[KeyClash]) -> dict[str, str]:
+    """`keymap` without the keys that clash: an action whose every new key clashes keeps its
+    own key."""
+    taken: dict[str, set[str]] = {}
+    for clash in clashes:
+        taken.setdefault(clash.action.id, set()).add(clash.key)
+    usable: dict[str, str] = {}
+    for action_id, spec in keymap.items():
+        keys = [key for key in _keys(spec) if key not in taken.get(action_id, set())]
+        if keys:
+            usable[action_id] = ",".join(keys)
+    return usable

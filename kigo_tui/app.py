@@ -186,7 +186,14 @@ class KigoApp(ReportsWorkerFailures, App[None]):
 
     def on_mount(self) -> None:
         if self.settings.keys:
-            self.set_keymap(self.settings.keys)
+            from kigo_tui.actions import key_clashes, usable_keymap
+
+            clashes = key_clashes(self.settings.keys)
+            for clash in clashes:  # reported, not silently applied
+                self.notify(
+                    clash.message(), title="Tast i config.toml", severity="warning", timeout=30
+                )
+            self.set_keymap(usable_keymap(self.settings.keys, clashes))
 
     @property
     def main_screen(self) -> MainScreen | None:

@@ -38,7 +38,13 @@ class Settings:
     with a password in it: that comes from KIGO_DB, ~/.pgpass or a service file."""
 
     keys: dict[str, str] = field(default_factory=dict)
-    """Remapped keys, action id → key(s), e.g. {"toggle_done" = "x", "quit" = "q,ctrl+q"}."""
+    """Remapped keys, action id → key(s), e.g. {"toggle_done" = "t", "quit" = "q,ctrl+q"};
+    a key another action has is reported at start and not moved (`kigo_tui.actions.key_clashes`)."""
+    """"""
+
+    export_dir: str | None = None
+    """The folder the TUI writes exports to (status bundle, calendar file); default the user's
+    documents folder (`kigo_tui.locations.export_dir`). `~` is the home folder."""
 
     poll_seconds: float = 1.0
     """How often the TUI looks for changes made by other processes (over 0, at most 60 seconds)."""
@@ -124,3 +130,86 @@ def _read_file(path: Path) -> Settings:
         where = ".".join(["sla", *(str(p) for p in first["loc"])])
         raise ConfigError(f"{path}: felt '{where}': {danish_error(first)}") from None
     return settings
+
+
+# ---------------------------------------------------------------------------------------------
+# Remembering who "mine opgaver" is about (issue 17): the one setting the TUI writes
+
+
+def save_me(me: str, path: Path | None = None) -> Path:
+    """Set `me` in config.toml (made if missing), keeping everything else in the file as written.
+
+    The file is hostile until validated: one that does not validate is not touched (ConfigError,
+    as `load_settings` reports it), and the edited text must parse to the same settings with only
+    `me` changed before it replaces the file, in one atomic rename. Returns the file's path.
+    """
+    import tomllib
+
+    path = path or config_path()
+    me = me.strip()
+    if not me or any(ord(c) < 32 or c == "\x7f" for c in me):
+        raise ConfigError("'me' skal være et navn, en e-mail eller et id uden kontroltegn")
+    if path.exists():
+        _read_file(path)  # validated before anything is written
+        try:
+            old_text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{path}: kan ikke læses ({exc.strerror})") from None
+    else:
+        old_text = ""
+    old = tomllib.loads(old_text)
+    new_text = _with_me(old_text, me)
+    try:
+        new = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        new = None
+    if new != {**old, "me": me}:
+        raise ConfigError(
+            f"{path}: 'me' kan ikke skrives sikkert i filen (den er skrevet på en måde, kigo ikke "
+            'retter automatisk); skriv selv me = "…" øverst i filen'
+        )
+    _replace_atomically(path, new_text)
+    return path
+
+
+def _with_me(text: str, me: str) -> str:
+    """`text` with its top-level `me = …` line replaced, or one added before the first table."""
+    import json
+    import re
+
+    line = f"me = {json.dumps(me, ensure_ascii=False)}"
+    lines = text.splitlines(keepends=True)
+    for index, old in enumerate(lines):
+        if re.match(r"\s*\[", old):
+            break  # a table begins: top-level keys stop here
+        if re.match(r"\s*me\s*=", old):
+            ending = "\n" if old.endswith("\n") else ""
+            lines[index] = line + ending
+            return "".join(lines)
+    return line + "\n" + text
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    import tempfile
+
+    if path.is_symlink():
+        path = path.resolve()  # a linked config (dotfiles) stays linked: its target is written
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
+        handle, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ConfigError(f"{path}: kan ikke skrives ({exc.strerror})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise ConfigError(f"{path}: kunne ikke skrives ({exc.strerror}); intet er ændret") from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

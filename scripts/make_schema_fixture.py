@@ -12,7 +12,8 @@ The content grows with the schema: every fixture has a kommune, go-live dates, s
 (so history rows exist), edited fields and a local task with a checklist; from schema 3 a task
 withdrawn by a catalogue import; from 4 people, roles, responsibility and a dialogue; from 5
 case areas of the KMD Sag exit workspace; from 7 defects, and a local task added and deleted
-again (its id must never come back); from 9 a case area edited on the version it was read at.
+again (its id must never come back); from 9 a case area edited on the version it was read at;
+from 10 the documentation sheet's newer answers and the exit decision note.
 Timestamps are the time of the run, so a re-run gives
 the same rows with other times.
 """
@@ -131,7 +132,8 @@ STEPS = (
         "exit add --field-area 'Teknik og miljø' --case-area Byggesager --kle 02.34.02"
         " --no-uses-kmd-sag --caseworkers 12",
     ),
-    kigo(5, "exit pattern 1 --answers ja,nej,ja,ja,nej"),
+    kigo(5, "exit pattern 1 --answers ja,nej,ja,ja,nej", until=9),  # B in the tree before 10
+    kigo(10, "exit pattern 1 --answers ja,ja,ja,nej"),  # B in the figure's order (schema 10)
     kigo(5, "exit edit 1 --scenario 4"),
     kigo(7, "add KSD 3 'Slettes igen'"),  # KSD-03-L2: the highest local number, then deleted
     kigo(7, "delete KSD-03-L2"),
@@ -142,6 +144,16 @@ STEPS = (
     ),
     kigo(7, "defect set 1 --status acknowledged --at '2026-11-20 13:00'"),
     kigo(9, "exit edit 2 --caseworkers 7 --version 1"),  # case areas have versions from 9
+    kigo(
+        10,
+        "exit edit 1 --tsa --cleanup-requirements 'Åbne sager lukkes' --tender-when 2028"
+        " --preferred-notes-in SBSYS --users mange --priority 2",
+    ),
+    kigo(
+        10,
+        "exit note edit --text 'Vi anbefaler scenarie 4.' --order lette-først"
+        " --status besluttet --decided-on 2026-11-20 --decided-by Direktionen",
+    ),
 )
 
 
@@ -230,10 +242,10 @@ def main() -> None:
             capture_output=True,
         )
         try:
-            # The version lived in db.py up to schema 5, in storage.py since.
+            # The version lived in db.py up to schema 5, then in storage.py, now storage/common.py.
             source = "".join(
                 (worktree / "kigo_tui" / name).read_text(encoding="utf-8")
-                for name in ("db.py", "storage.py")
+                for name in ("db.py", "storage.py", "storage/common.py")
                 if (worktree / "kigo_tui" / name).exists()
             )
             if f"SCHEMA_VERSION = {args.version}\n" not in source:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,12 @@ from tests.support.fixed import FIXED_TODAY, GOLIVES
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
+    return isolate(tmp_path / "home", monkeypatch)
+
+
+def isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HOME and the XDG folders under `home`, the test user, no colour, no database from the
+    environment."""
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     for var, sub in (
@@ -44,18 +50,32 @@ def db_path(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    """A demo database (every colour and status) made for FIXED_TODAY."""
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, made once per test process (in an isolated home, as a test would)."""
     from kigo_tui.domain.catalogue import shipped_catalogue
     from kigo_tui.domain.kommuner import find_kommune
     from kigo_tui.storage.demo import make_demo
     from kigo_tui.storage.store import Store
 
+    folder = tmp_path_factory.mktemp("demo-template")
+    path = folder / "demo.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(folder / "home", monkeypatch)
+        store = Store.open(str(path))
+        make_demo(store, find_kommune("461"), shipped_catalogue(), FIXED_TODAY)
+        store.close()
+    leftovers = sorted(p.name for p in folder.iterdir() if p.name not in ("demo.db", "home"))
+    assert not leftovers, f"the closed demo database left files beside it: {leftovers}"
+    return path
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path, demo_template: Path) -> Path:
+    """A demo database (every colour and status) made for FIXED_TODAY: a copy of the template, so
+    each test changes its own."""
     path = tmp_path / "demo.db"
-    store = Store.open(str(path))
-    make_demo(store, find_kommune("461"), shipped_catalogue(), FIXED_TODAY)
-    store.close()
+    shutil.copyfile(demo_template, path)
     return path
 
 

@@ -44,7 +44,14 @@ from kigo_tui.bundle.nogc import paused_gc
 from kigo_tui.bundle.schema import ProjectOut, TaskOut
 from kigo_tui.bundle.verify import BundleError, VerifiedBundle, verify_bundle
 from kigo_tui.bundle.xlsx import Cell, StreamedRows, xlsx_bytes
-from kigo_tui.domain.rules import CATEGORY_LABELS, COLOUR_LABELS, Colour, severity, worst
+from kigo_tui.domain.rules import (
+    CATEGORY_LABELS,
+    COLOUR_LABELS,
+    Colour,
+    in_kombit_report,
+    severity,
+    worst,
+)
 from kigo_tui.domain.text import printable
 from kigo_tui.errors import KigoError
 from kigo_tui.formats.files import ExportError, write_atomically
@@ -58,20 +65,25 @@ OVERVIEW_HEADERS = (
     "Status pr.",
     "Projekt",
     "Farve",
-    "Fuldført",
-    "Opgaver",
-    "Røde",
-    "Gule",
-    "Grønne",
-    "Til opfølgning",
+    "Fuldførte opgaver",
+    "Opgaver i alt",
+    "Røde (alle opgaver)",
+    "Gule (alle opgaver)",
+    "Grønne (alle opgaver)",
+    "Røde obligatoriske (KOMBITs rapport)",
+    "Gule obligatoriske (KOMBITs rapport)",
+    "KOMBIT følger op på",
     "Farve efter KOMBITs plan",
     "Røde efter KOMBITs plan",
     "Gule efter KOMBITs plan",
     "Grønne efter KOMBITs plan",
     "Flyttede opgaver",
 )
-"""Per kommune and project: the kommune's view (its own dates), then KOMBIT's (the catalogue's
-baseline dates; catalogue tasks only) and how many tasks have a date moved from KOMBIT's."""
+"""Per kommune and project: the kommune's view (its own dates; every task, optional and the
+kommune's own ones too), what KOMBIT sees in its report (red and yellow mandatory tasks it
+published, `in_kombit_report`) and how many of those it follows up on (`needs_follow_up`), then
+KOMBIT's plan (the catalogue's baseline dates; catalogue tasks only) and how many tasks have a
+date moved from KOMBIT's. Every header says what is counted, and of what."""
 MOVED_HEADERS = (
     "Kommunekode",
     "Kommune",
@@ -194,6 +206,7 @@ def summarise(bundle: VerifiedBundle) -> KommuneSummary:
                 by.get(Colour.RED, 0),
                 by.get(Colour.YELLOW, 0),
                 by.get(Colour.GREEN, 0),
+                *_in_report(project),
                 len(project.follow_up),
                 *_baseline_view(project),
             )
@@ -254,6 +267,17 @@ def _moves(task: TaskOut) -> list[tuple[str, date | None, date, str | None]]:
     ]
 
 
+def _in_report(project: ProjectOut) -> tuple[int, int]:
+    """(red, yellow): the project's tasks in KOMBIT's report (`in_kombit_report`)."""
+    red = yellow = 0
+    for main in project.main_tasks:
+        for task in main.tasks:
+            if in_kombit_report(task.category, task.colour, local=task.local):
+                red += task.colour == Colour.RED
+                yellow += task.colour == Colour.YELLOW
+    return red, yellow
+
+
 def _baseline_view(project: ProjectOut) -> list[str | int]:
     """KOMBIT's view of a project: colour and red/yellow/green counts of its catalogue tasks on
     their baseline dates, and how many tasks have a moved date."""
@@ -300,8 +324,8 @@ class Aggregation:
         return [list(row) for kommune in self.kommuner for row in kommune.overview]
 
     def iter_follow_up(self) -> Iterator[tuple[Cell, ...]]:
-        """Every task KOMBIT would follow up on, nationally: red first, then by due date, kommune
-        and id; merged from the kommuner's packed lists (a few chunks in memory at a time)."""
+        """Every task KOMBIT follows up on (`needs_follow_up`), nationally: red first, then by
+        slutdato, kommune and id; merged from the kommuner's packed lists (a few chunks in memory at a time)."""
 
         def keyed(kommune: KommuneSummary) -> Iterator[tuple[Any, ...]]:
             for sev, due, task_id, row in kommune.follow_up:

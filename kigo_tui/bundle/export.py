@@ -143,7 +143,7 @@ def task_rows(doc: StatusDocument) -> list[list[Cell]]:
                         task.warn_days,
                         None if done is None else excel_moment(done),
                         yes_no[task.local],
-                        yes_no[needs_follow_up(category, status, colour)],
+                        yes_no[needs_follow_up(category, status, colour, local=task.local)],
                         b_start,
                         b_due,
                         COLOUR_LABELS[b_colour] if b_colour else "",
@@ -228,6 +228,7 @@ def organisation_document(org: Organisation, *, with_contacts: bool) -> Organisa
                 project=r.project,
                 from_direktion=r.from_direktion,
                 person=f"P{r.person_id}",
+                decision_power=r.decision_power,
             )
             for r in org.roles
         ],
@@ -237,7 +238,8 @@ def organisation_document(org: Organisation, *, with_contacts: bool) -> Organisa
             if acc is not None or doer is not None
         ],
         readiness=[
-            CheckOut(title=c.title, colour=c.colour, project=c.project) for c in org.readiness()
+            CheckOut(title=c.title, colour=c.colour, project=c.project, weight=c.weight.value)
+            for c in org.readiness()
         ],
         dialogues=[
             DialogueOut(
@@ -248,6 +250,8 @@ def organisation_document(org: Organisation, *, with_contacts: bool) -> Organisa
                 actions=d.actions,
                 escalation=d.escalation,
                 tasks=list(d.task_ids),
+                results=d.results,
+                lead_informed=d.lead_informed,
             )
             for d in sorted(org.dialogues, key=lambda d: (d.on, d.id))
         ],

@@ -237,6 +237,8 @@ class RoleOut(_Model):
     project: ProjectCode | None
     from_direktion: bool
     person: Annotated[str, Field(pattern=r"^P\d+$")]
+    decision_power: bool = False
+    """Added in issue 17; an older bundle without it reads as not marked."""
 
 
 class ResponsibilityOut(_Model):
@@ -249,6 +251,8 @@ class CheckOut(_Model):
     title: str
     colour: Colour
     project: ProjectCode | None
+    weight: Literal["skal", "anbefaler"] | None = None
+    """Seed 001's word for the point (issue 17); None in an older bundle."""
 
 
 class DialogueOut(_Model):
@@ -259,6 +263,10 @@ class DialogueOut(_Model):
     actions: str
     escalation: Literal["none", "direktion", "kommunalbestyrelse"]
     tasks: Annotated[list[str], FailFast()]
+    results: str = ""
+    """What the follow-up achieved (issue 17; "" in an older bundle)."""
+    lead_informed: bool | None = None
+    """For an escalation: was the programme leader told beforehand (None: not recorded)."""
 
 
 class OrganisationDocument(_Model):
@@ -298,4 +306,4 @@ class ExitDocument(_Model):
     per_scenario: Annotated[dict[str, int], FailFast()]
     per_pattern: Annotated[dict[str, int], FailFast()]
     procurement: Annotated[list[str], FailFast()]
-    """Sagsområder that need a procurement (scenarios 1 and 4)."""
+    """Sagsområder a purchase follows (scenarios 1, 3 and 4)."""

@@ -238,8 +238,9 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "opfølgning",
-            "Hvert projekts opfølgningsliste er netop de opgaver, KOMBIT følger op "
-            "på (obligatoriske og kritiske røde, kritiske gule ikke påbegyndte), i træets "
+            "Hvert projekts opfølgningsliste er netop de opgaver, KOMBIT følger op på: "
+            "KOMBITs obligatoriske opgaver (også de kritiske), der er røde, og de obligatorisk "
+            "kritiske, der er gule (ikke påbegyndt); aldrig kommunens egne opgaver. I træets "
             "rækkefølge og med opgavernes værdier.",
         ),
         Rule("status-csv", "status.csv har netop status.json's opgaver, række for række."),
@@ -856,7 +857,9 @@ def check_status(path: Path, doc: StatusDocument, today: date) -> None:
                         task_id,
                     )
                 counts.add(task.category, status, colour)
-                if colour is not Colour.GREEN and needs_follow_up(task.category, status, colour):
+                if colour is not Colour.GREEN and needs_follow_up(
+                    task.category, status, colour, local=task.local
+                ):
                     follow_up.append(task)
             _check_counts(path, where, main.colour, main.counts, counts)
             main_counts.append(counts)

@@ -7,6 +7,7 @@ running        how a command runs: its database, today and store, printable outp
 tui            `kigo` without a command: the quick parse of --db/--today (__main__ starts the TUI)
 tasks          status, set, done, checklist, golive, add, delete
 database       init, demo; copy, backup, backups, restore
+kommune        kommune: show or change the kommune the database is for
 catalogue      catalogue import
 organisation   people, role, responsible, mine, dialogue
 exit_strategy  exit …: the KMD Sag exit workspace

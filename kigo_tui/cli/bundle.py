@@ -92,7 +92,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
     written = write_overview(result, args.out, force=args.force)
     print(
         f"{', '.join(map(str, written))}: {count(len(result.kommuner), 'kommune', 'kommuner')}, "
-        f"{count(result.follow_up_count, 'opgave', 'opgaver')} til opfølgning; "
+        f"{count(result.follow_up_count, 'opgave', 'opgaver')}, KOMBIT følger op på; "
         f"{count(len(result.rejected), 'bundt', 'bundter')} "
         f"afvist, {len(result.superseded)} erstattet af nyere, {len(result.skipped)} sprunget over"
     )

@@ -163,6 +163,7 @@ def _line(a: Assessment) -> str:
 
 def _print_targets(sla: SlaSettings) -> None:
     from kigo_tui.domain.defect_labels import SEVERITY_LABELS, Severity
+    from kigo_tui.domain.defects import EXAMPLE_MARK
     from kigo_tui.domain.times import hours_text
 
     clock = (
@@ -173,10 +174,21 @@ def _print_targets(sla: SlaSettings) -> None:
     print(f"SLA-mål ([sla] i config.toml), målt i {clock}:")
     for severity in Severity:
         target = sla.target(severity)
+        example = f"  ({EXAMPLE_MARK})" if sla.is_example(severity) else ""
         print(
             f"  {SEVERITY_LABELS[severity]:<16} svar inden {hours_text(target.response_hours):<8} "
-            f"rettet inden {hours_text(target.resolution_hours)}"
+            f"rettet inden {hours_text(target.resolution_hours)}{example}"
         )
+    _print_examples_note(sla)
+
+
+def _print_examples_note(sla: SlaSettings) -> None:
+    """Seed 003: the supplier is held to the SLA that was agreed, so kigo's examples say so."""
+    from kigo_tui.domain.defects import examples_note
+
+    note = examples_note(sla)
+    if note is not None:
+        print(f"Bemærk: {note}")
 
 
 def _service_levels() -> SlaSettings:
@@ -282,8 +294,8 @@ def run_summary(store: Store, args: argparse.Namespace, today: date) -> int:
 
 
 def run_list(store: Store, args: argparse.Namespace, today: date) -> int:
-    from kigo_tui.domain.defects import Policy, assess_all
-    from kigo_tui.domain.times import local_text, measure_instant, now_utc
+    from kigo_tui.domain.defects import Policy, assess_all, measured_text
+    from kigo_tui.domain.times import measure_instant, now_utc
     from kigo_tui.storage.defects import list_defects
 
     sla = _service_levels()
@@ -302,9 +314,10 @@ def run_list(store: Store, args: argparse.Namespace, today: date) -> int:
     if not rows:
         print("Ingen fejl i loggen" + (" for " + args.project if args.project else ""))
         return 0
-    print(f"Fejlloggen pr. {local_text(at)} (alle tider i dansk tid) · {policy.describe()}")
+    print(f"Fejlloggen {measured_text(at, today)} (alle tider i dansk tid) · {policy.describe()}")
     for a in rows:
         print(_line(a))
+    _print_examples_note(sla)
     sys.stdout.flush()
     return 0
 
@@ -339,3 +352,48 @@ def _stale(
         wanted,
         store.history_of(history_key(args.defect_id)),
     )
+
+
+# ------------------------------------------------------------------ go-live tasks (kigo done/set)
+
+CONFIRM_FLAG = "--trods-fejl"
+
+
+def add_confirm_option(parser: argparse.ArgumentParser) -> None:
+    """`--trods-fejl` on the commands that mark a task done (`kigo done`, `kigo set --status`)."""
+    parser.add_argument(
+        CONFIRM_FLAG,
+        dest="despite_defects",
+        action="store_true",
+        help="markér en go-live-opgave fuldført, selv om en kritisk fejl er åben ud over SLA'en",
+    )
+
+
+def refuse_go_live_done(store: Store, task_id: str, today: date, confirmed: bool) -> None:
+    """Stop marking a go-live or hyper-care task (hovedopgave 10 or 16) done while a critical
+    defect against its project is open past its SLA, unless the user confirmed with
+    `--trods-fejl`; the message names the defects (`go_live_blockers`, seed 003)."""
+    from kigo_tui.cli.running import CliError
+    from kigo_tui.domain.defects import (
+        Policy,
+        assess_all,
+        blockers_text,
+        go_live_blockers,
+        is_go_live_task,
+    )
+    from kigo_tui.domain.rules import Status
+    from kigo_tui.domain.times import measure_instant, now_utc
+    from kigo_tui.storage.defects import list_defects
+
+    task = store.task(task_id)
+    if confirmed or task.status == Status.DONE or not is_go_live_task(task.main_task):
+        return
+    sla = _service_levels()
+    at = measure_instant(today, now_utc())
+    rows = assess_all(list_defects(store, task.project), Policy.from_settings(sla), at)
+    blockers = go_live_blockers(task.project, task.main_task, rows)
+    if blockers:
+        raise CliError(
+            f"{blockers_text(task.id, blockers)}\nIkke markeret fuldført. Ret fejlen først, "
+            f"eller brug {CONFIRM_FLAG} for at markere opgaven fuldført alligevel."
+        )

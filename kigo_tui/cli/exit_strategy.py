@@ -6,6 +6,7 @@
     kigo exit delete ID
     kigo exit pattern ID --answers ja,nej,…
     kigo exit summary
+    kigo exit note show | edit [felter …] | export --out FIL.txt
     kigo exit export-xlsx --out FIL.xlsx [--force]
     kigo exit import-xlsx FIL.xlsx [--dry-run] [--force]
 
@@ -35,6 +36,9 @@ NONE_WORD = "ingen"
 PATTERN_CHOICES = ("0", "A", "B", "C", "D", "E")
 SCENARIO_CHOICES = ("1", "2", "3", "4")
 COMPLEXITY_CHOICES = {"lav": "low", "middel": "medium", "høj": "high"}
+BAND_CHOICES = {"få": "few", "mellem": "medium", "mange": "many"}
+ORDER_CHOICES = {"tunge-først": "heavy_first", "lette-først": "light_first"}
+STATUS_CHOICES = {"udkast": "draft", "besluttet": "decided"}
 YES_WORDS = ("ja", "j", "yes", "y")
 NO_WORDS = ("nej", "n", "no")
 
@@ -47,7 +51,38 @@ TEXT_OPTIONS = (
     ("--alerts-in", "alerts_in", "hvor adviserne ligger"),
     ("--documents-in", "documents_in", "hvor dokumenterne ligger"),
     ("--overview-in", "overview_in", "hvor overblikket er"),
+    (
+        "--cleanup-requirements",
+        "cleanup_requirements",
+        "hvad oprydningen kræver, før sagerne kan flyttes: fx sager uden KLE-nummer, åbne sager "
+        "der skal lukkes, sager der ikke er bygget ens op med sagsbehandler-id, journalnotater "
+        "uden sag",
+    ),
+    (
+        "--archive-requirements",
+        "archive_requirements",
+        "hvilke sager der kan arkiveres i stedet for at flytte dem, og hvad det kræver",
+    ),
+    ("--tender-when", "tender_when", "hvornår løsningen på sagsområdet skal i udbud"),
+    (
+        "--market-options",
+        "market_options",
+        "ESDH- og fagsystemløsninger på markedet, der kan understøtte sagsområdet",
+    ),
     ("--future-system", "future_system", "foretrukket fremtidigt system"),
+    ("--preferred-cases-in", "preferred_cases_in", "foretrukken løsning til at journalisere sager"),
+    (
+        "--preferred-notes-in",
+        "preferred_notes_in",
+        "foretrukken løsning til at journalisere journalnotater",
+    ),
+    ("--preferred-alerts-in", "preferred_alerts_in", "foretrukken løsning til adviser"),
+    (
+        "--preferred-documents-in",
+        "preferred_documents_in",
+        "foretrukken løsning til at journalisere dokumenter",
+    ),
+    ("--preferred-overview-in", "preferred_overview_in", "foretrukken løsning til overblik"),
     ("--comment", "comment", "bemærkning"),
 )
 COUNT_OPTIONS = (
@@ -57,7 +92,17 @@ COUNT_OPTIONS = (
 )
 BOOL_OPTIONS = (
     ("--uses-kmd-sag", "uses_kmd_sag", "anvender KMD Sag (standard: ja)"),
-    ("--monopoly-break", "monopoly_break", "del af monopolbruddet"),
+    (
+        "--monopoly-break",
+        "monopoly_break",
+        "fagsystemet er en del af monopolbruddet (KMD Aktiv eller KMD Sygedagpenge)",
+    ),
+    (
+        "--tsa",
+        "tsa_agreement",
+        "fagsystemet er en del af TSA-aftalen (KMD Boligstøtte, KMD Socialpension, "
+        "KMD Barselsdagpenge eller KMD Børneydelse)",
+    ),
     ("--cleanup-needed", "cleanup_needed", "oprydning nødvendig"),
     ("--archivable", "archivable", "kan arkiveres"),
     ("--critical", "business_critical", "forretningskritisk"),
@@ -66,7 +111,7 @@ FIELD_DESTS = (
     [dest for _, dest, _ in TEXT_OPTIONS]
     + [dest for _, dest, _ in COUNT_OPTIONS]
     + [dest for _, dest, _ in BOOL_OPTIONS]
-    + ["pattern", "cleanup_complexity", "scenario"]
+    + ["pattern", "cleanup_complexity", "scenario", "own_user_band", "own_priority"]
 )
 
 
@@ -77,6 +122,15 @@ def _upper_or_none(text: str) -> str:
 
 def _casefold(text: str) -> str:
     return text.strip().casefold()
+
+
+def _rank_or_none(text: str) -> str | int:
+    if text.strip().casefold() == NONE_WORD:
+        return NONE_WORD
+    number = int_arg(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("skal være et helt tal fra 1")
+    return number
 
 
 def int_arg(text: str) -> int:
@@ -118,6 +172,21 @@ def _add_field_options(parser: argparse.ArgumentParser, *, required: bool) -> No
         choices=(*SCENARIO_CHOICES, NONE_WORD),
         help="løsningsscenarie 1–4" + clear,
     )
+    parser.add_argument(
+        "--users",
+        dest="own_user_band",
+        type=_casefold,
+        choices=(*BAND_CHOICES, NONE_WORD),
+        help="kommunens eget valg af få, mellem eller mange brugere; uden det gælder kigos "
+        "forslag" + clear,
+    )
+    parser.add_argument(
+        "--priority",
+        dest="own_priority",
+        type=_rank_or_none,
+        metavar="N",
+        help="kommunens egen prioritet (1 tages først); uden den gælder kigos forslag" + clear,
+    )
 
 
 def register(subparsers: Subparsers) -> None:
@@ -125,7 +194,8 @@ def register(subparsers: Subparsers) -> None:
         "exit",
         help="KMD Sag-exitstrategi (SAPA): sagsområder",
         description="KMD Sag-exitstrategien under SAPA: dokumentationsarket (R1) med et "
-        "sagsområde pr. række, brugsmønstermodellen (R2), løsningsscenarier og prioritering.",
+        "sagsområde pr. række, brugsmønstermodellen (R2), løsningsscenarier, prioritering og "
+        "beslutningsnotatet.",
     )
     exit_sub = add_subcommands(exit_, "exit_command")
 
@@ -163,22 +233,26 @@ def register(subparsers: Subparsers) -> None:
     pattern = exit_sub.add_parser(
         "pattern",
         help="bestem brugsmønsteret med beslutningstræet (R2) og gem det",
-        description="Besvar spørgsmålene i rækkefølge med ja/nej: "
-        "1 Anvender I KMD Sag på sagsområdet? "
-        "2 Er KMD Sag jeres eneste eller primære sagssystem på området? "
-        "3 Har I derudover et særskilt fagsystem på sagsområdet? "
-        "4 Skriver I journalnotaterne i fagsystemet? "
-        "5 Kan I se de relevante adviser i fagsystemet? "
+        description="Besvar med ja/nej de spørgsmål, figuren i brugsmønstermodellen stiller, i "
+        "den rækkefølge de stilles: "
+        "Anvender I KMD Sag på sagsområdet? (nej: 0) – "
+        "Har I derudover et særskilt fagsystem på sagsområdet? "
+        "Med fagsystem: Skriver I journalnotaterne i dette fagsystem? (nej: C) og så "
+        "Kan I se de relevante adviser i dette fagsystem? (ja: A, nej: B). "
+        "Uden fagsystem: Anvender I KMD Sag som jeres eneste eller primære sagssystem? "
+        "(ja: D, nej: E). Fx ja,ja,nej giver C og ja,nej,ja giver D. "
         "Træet stopper, så snart mønsteret er afgjort.",
     )
     pattern.add_argument("area_id", type=int_arg, metavar="ID")
     pattern.add_argument(
-        "--answers", required=True, metavar="SVAR", help="fx ja,nej,ja,ja,nej (kommasepareret)"
+        "--answers", required=True, metavar="SVAR", help="fx ja,ja,ja,nej (kommasepareret)"
     )
     pattern.set_defaults(run=with_store(run_pattern))
 
     summary = exit_sub.add_parser("summary", help="sagsområder pr. scenarie og mønster; indkøb")
     summary.set_defaults(run=with_store(run_summary))
+
+    _register_note(exit_sub)
 
     export = exit_sub.add_parser("export-xlsx", help="skriv dokumentationsarket som Excel")
     export.add_argument("--out", type=Path, required=True, metavar="FIL.xlsx")
@@ -251,6 +325,8 @@ def _given_fields(args: argparse.Namespace) -> dict[str, object]:
             value = COMPLEXITY_CHOICES[str(value)]
         elif dest == "scenario":
             value = int(str(value))
+        elif dest == "own_user_band":
+            value = BAND_CHOICES[str(value)]
         values[dest] = value
     return values
 
@@ -279,7 +355,7 @@ def _print_table(rows: list[AreaAnalysis]) -> None:
     )
     table = [
         (
-            str(r.priority),
+            str(r.priority) + ("*" if r.area.own_priority else ""),
             str(r.area.id),
             r.area.field_area,
             r.area.case_area,
@@ -288,10 +364,10 @@ def _print_table(rows: list[AreaAnalysis]) -> None:
             str(r.area.scenario or "–"),
             "ja" if r.area.business_critical else "nej",
             str(r.area.caseworkers),
-            USER_BAND_LABELS[r.user_band],
+            USER_BAND_LABELS[r.user_band] + ("*" if r.area.own_user_band else ""),
             COMPLEXITY_LABELS[r.area.cleanup_complexity] if r.area.cleanup_complexity else "–",
             EXTENT_LABELS[r.extent] if r.extent else "–",
-            "⚠" if r.needs_scenario else "",
+            ("⚠" if r.needs_scenario else "") + ("OBS" if r.caveats else ""),
         )
         for r in rows
     ]
@@ -318,7 +394,10 @@ def run_list(store: Store, args: argparse.Namespace, today: date) -> int:
     if not areas:
         print("Ingen sagsområder endnu: 'kigo exit add --field-area … --case-area … --kle …'")
         return 0
-    rows = analyse(areas)  # priority is relative to all areas, so filter afterwards
+    from kigo_tui.storage.exit_strategy import get_note
+
+    # priority is relative to all areas, so filter afterwards
+    rows = analyse(areas, get_note(store)[0].cleanup_order)
     if args.field_area:
         wanted = args.field_area.strip().casefold()
         rows = [r for r in rows if r.area.field_area.casefold() == wanted]
@@ -338,12 +417,21 @@ def run_list(store: Store, args: argparse.Namespace, today: date) -> int:
     flagged = sum(1 for r in rows if r.needs_scenario)
     print(f"\n{len(rows)} af {count(len(areas), 'sagsområde', 'sagsområder')}", end="")
     print(f"; ⚠ {flagged} med mønster C/D mangler løsningsscenarie" if flagged else "")
+    if any(r.area.own_priority or r.area.own_user_band for r in rows):
+        print("* kommunens eget valg; ellers er Pri og Brugere kigos forslag")
+    for row in rows:
+        for caveat in row.caveats:
+            print(f"OBS {row.area.id} {row.area.case_area}: {caveat}")
     return 0
 
 
 def _warn_if_flagged(area: CaseArea) -> None:
+    from kigo_tui.domain.exit_strategy import caveats
+
     if area.pattern in ("C", "D") and area.scenario is None:
         print(f"⚠ Mønster {area.pattern} kræver et løsningsscenarie: --scenario 1–4")
+    for caveat in caveats(area):
+        print(f"OBS: {caveat}")
 
 
 def run_add(store: Store, args: argparse.Namespace, today: date) -> int:
@@ -408,7 +496,7 @@ def parse_answers(text: str) -> list[bool]:
 
 def decide_pattern(answers: list[bool]) -> tuple[Pattern, list[tuple[str, bool]]]:
     """Run the R2 tree on answers in question order: the pattern and the (question, answer) trail."""
-    from kigo_tui.domain.exit_strategy import QUESTIONS, next_question, pattern_for
+    from kigo_tui.domain.exit_strategy import next_question, pattern_for
 
     given: dict[str, bool] = {}
     trail: list[tuple[str, bool]] = []
@@ -422,7 +510,7 @@ def decide_pattern(answers: list[bool]) -> tuple[Pattern, list[tuple[str, bool]]
     if pattern is None:
         question = next_question(given)
         assert question is not None
-        number = list(QUESTIONS).index(question.key) + 1
+        number = len(trail) + 1
         raise _error(
             f"for få svar ({len(answers)}): spørgsmål {number} er ubesvaret: '{question.text}'"
         )
@@ -464,10 +552,10 @@ def run_summary(store: Store, args: argparse.Namespace, today: date) -> int:
 
 def run_export(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.formats.exit_strategy import export_xlsx
-    from kigo_tui.storage.exit_strategy import list_versioned
+    from kigo_tui.storage.exit_strategy import get_note, list_versioned
 
     areas, versions = list_versioned(store)
-    export_xlsx(areas, args.out, force=args.force, versions=versions)
+    export_xlsx(areas, args.out, force=args.force, versions=versions, note=get_note(store)[0])
     print(f"Skrev {args.out} ({count(len(areas), 'sagsområde', 'sagsområder')})")
     return 0
 
@@ -501,8 +589,15 @@ def run_import(store: Store, args: argparse.Namespace, today: date) -> int:
             else f"; id {', '.join(str(i) for i in unversioned)} har ingen version i arket og "
             "er ikke tjekket for andres ændringer siden eksporten"
         )
+    if sheet.missing_fields and updated:
+        note += (
+            f"; arket mangler {len(sheet.missing_fields)} nyere kolonner (det er fra en ældre "
+            "udgave af kigo), så de felter beholder deres værdier"
+        )
     if args.dry_run:
-        stale = [] if args.force else stale_areas(store, areas, sheet.versions)
+        stale = (
+            [] if args.force else stale_areas(store, areas, sheet.versions, sheet.missing_fields)
+        )
         if stale:
             raise _error("Tørkørsel: " + _stale_import_text(args.file, sheet.rows, stale))
         print(
@@ -511,7 +606,9 @@ def run_import(store: Store, args: argparse.Namespace, today: date) -> int:
         )
         return 0
     try:
-        added, updated = save_areas(store, areas, sheet.versions, force=args.force)
+        added, updated = save_areas(
+            store, areas, sheet.versions, force=args.force, keep=sheet.missing_fields
+        )
     except ImportConflictError as exc:
         raise _error(_stale_import_text(args.file, sheet.rows, exc.stale)) from None
     print(f"Importeret {args.file}: {added} tilføjet, {updated} opdateret{note}")
@@ -546,3 +643,155 @@ def _stale_import_text(path: Path, rows: dict[int, int], stale: list[StaleArea])
         "kollegaens ændringer ovenfor)."
     )
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ the decision note
+
+
+def _register_note(exit_sub: Subparsers) -> None:
+    note = exit_sub.add_parser(
+        "note",
+        help="beslutningsnotatet: vis, ret eller eksportér det",
+        description="Beslutningsnotatet samler anbefalingerne for sagsområderne og rækkefølgen, "
+        "de gennemføres i, til kommunens beslutning om KMD Sag-exit. kigo skriver "
+        "anbefalingerne fra sagsområderne som bilag; teksten skriver I selv.",
+    )
+    note_sub = add_subcommands(note, "note_command")
+    show = note_sub.add_parser("show", help="vis notatet med anbefalingerne")
+    show.set_defaults(run=with_store(run_note_show))
+
+    edit = note_sub.add_parser("edit", help="ret notatet (kun de angivne felter)")
+    text = edit.add_mutually_exclusive_group()
+    text.add_argument("--text", dest="body", metavar="TEKST", help="notatets tekst")
+    text.add_argument(
+        "--text-file", type=Path, metavar="FIL", help="læs notatets tekst fra en UTF-8-tekstfil"
+    )
+    edit.add_argument(
+        "--policies",
+        metavar="TEKST",
+        help="hvordan kommunens politikker og strategier påvirker den fremtidige it-understøttelse",
+    )
+    edit.add_argument(
+        "--order",
+        dest="cleanup_order",
+        type=_casefold,
+        choices=tuple(ORDER_CHOICES),
+        help="rækkefølgen for oprydningen efter de forretningskritiske: de tunge sagsområder "
+        "først eller de lette først",
+    )
+    edit.add_argument(
+        "--status", type=_casefold, choices=tuple(STATUS_CHOICES), help="udkast eller besluttet"
+    )
+    edit.add_argument(
+        "--decided-on",
+        metavar="DATO",
+        help=f"beslutningens dato, ÅÅÅÅ-MM-DD ('{NONE_WORD}' fjerner)",
+    )
+    edit.add_argument("--decided-by", metavar="TEKST", help="hvem der traf beslutningen")
+    add_version_option(edit)
+    edit.set_defaults(run=with_store(run_note_edit))
+
+    export = note_sub.add_parser("export", help="skriv notatet med anbefalingerne som tekstfil")
+    export.add_argument("--out", type=Path, required=True, metavar="FIL.txt")
+    add_force_option(export)
+    export.set_defaults(run=with_store(run_note_export))
+
+
+def run_note_show(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.exit_strategy import analyse
+    from kigo_tui.formats.exit_strategy import note_lines
+    from kigo_tui.storage.exit_strategy import get_note, list_areas
+
+    note, version = get_note(store)
+    for line in note_lines(note, analyse(list_areas(store), note.cleanup_order)):
+        print(line)
+    if version:
+        print(f"\n(version {version})")
+    return 0
+
+
+def _note_changes(args: argparse.Namespace) -> dict[str, object]:
+    from kigo_tui.domain.dates import DateError, parse_date
+
+    changes: dict[str, object] = {}
+    if args.body is not None:
+        changes["body"] = args.body
+    if args.text_file is not None:
+        try:
+            changes["body"] = args.text_file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise _error(f"kan ikke læse {args.text_file}: filen findes ikke") from None
+        except IsADirectoryError:
+            raise _error(f"kan ikke læse {args.text_file}: det er en mappe") from None
+        except PermissionError:
+            raise _error(f"kan ikke læse {args.text_file}: ingen adgang til filen") from None
+        except UnicodeDecodeError:
+            raise _error(f"kan ikke læse {args.text_file}: filen er ikke UTF-8-tekst") from None
+        except OSError:
+            raise _error(f"kan ikke læse {args.text_file}") from None
+    if args.policies is not None:
+        changes["policies"] = args.policies
+    if args.cleanup_order is not None:
+        changes["cleanup_order"] = ORDER_CHOICES[args.cleanup_order]
+    if args.status is not None:
+        changes["status"] = STATUS_CHOICES[args.status]
+    if args.decided_on is not None:
+        if args.decided_on.strip().casefold() == NONE_WORD:
+            changes["decided_on"] = None
+        else:
+            try:
+                changes["decided_on"] = parse_date(args.decided_on, "--decided-on")
+            except DateError as exc:
+                raise _error(str(exc)) from None
+    if args.decided_by is not None:
+        changes["decided_by"] = args.decided_by
+    return changes
+
+
+def run_note_edit(store: Store, args: argparse.Namespace, today: date) -> int:
+    from pydantic import ValidationError
+
+    from kigo_tui.domain.exit_strategy import NOTE_FIELDS, DecisionNote
+    from kigo_tui.domain.text import TextError
+    from kigo_tui.storage.exit_strategy import get_note, save_note
+    from kigo_tui.storage.store import ConflictError
+
+    changes = _note_changes(args)
+    if not changes:
+        raise _error("intet at ændre: angiv mindst ét felt, fx --status besluttet (se --help)")
+    old, version = get_note(store)
+    try:
+        new = DecisionNote.model_validate(old.model_dump() | changes)
+    except (ValidationError, TextError) as exc:
+        raise _error(f"beslutningsnotatet: {_first_error(exc)}") from None
+    try:
+        save_note(
+            store, new, args.expected_version if args.expected_version is not None else version
+        )
+    except ConflictError as exc:
+        raise _error(str(exc)) from None
+    changed = [NOTE_FIELDS[name] for name in changes if getattr(old, name) != getattr(new, name)]
+    print("Beslutningsnotatet er ændret: " + (", ".join(changed) if changed else "ingen forskel"))
+    return 0
+
+
+def _first_error(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    from kigo_tui.domain.exit_strategy import NOTE_FIELDS
+    from kigo_tui.formats.exit_strategy import danish_message
+
+    if isinstance(exc, ValidationError):
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else ""
+        return f"felt '{NOTE_FIELDS.get(name, name)}': {danish_message(error)}"
+    return str(exc)
+
+
+def run_note_export(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.formats.exit_strategy import export_note
+    from kigo_tui.storage.exit_strategy import get_note, list_areas
+
+    export_note(get_note(store)[0], list_areas(store), args.out, force=args.force)
+    print(f"Skrev beslutningsnotatet til {args.out}")
+    return 0

@@ -19,6 +19,7 @@ from kigo_tui.cli import (
     database,
     defects,
     exit_strategy,
+    kommune,
     organisation,
     progress,
     tasks,
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", parser_class=Parser)
     # in the order `kigo --help` lists them
     database.register_creation(subparsers)
+    kommune.register(subparsers)
     tasks.register(subparsers)
     catalogue.register(subparsers)
     organisation.register(subparsers)

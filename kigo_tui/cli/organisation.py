@@ -38,8 +38,23 @@ def register(subparsers: Subparsers) -> None:
     people_add.set_defaults(run=with_store(run_people_add))
     people_list = people_sub.add_parser("list", help="vis personer og deres roller")
     people_list.set_defaults(run=with_store(run_people_list))
+    people_edit = people_sub.add_parser(
+        "edit", help="ret en persons navn, titel, enhed, e-mail eller telefon"
+    )
+    people_edit.add_argument("person", help="id, e-mail eller fulde navn")
+    people_edit.add_argument("--name", help="nyt navn")
+    for option, what in (
+        ("--title", "titel"),
+        ("--unit", "enhed (den del af forretningen, personen kommer fra)"),
+        ("--email", "e-mail"),
+        ("--phone", "telefon"),
+    ):
+        people_edit.add_argument(option, help=f"ny {what} (tom streng fjerner)")
+    add_version_option(people_edit)
+    people_edit.set_defaults(run=with_store(run_people_edit))
     people_remove = people_sub.add_parser("remove", help="fjern en person (opgaverne bliver)")
     people_remove.add_argument("person", help="id, e-mail eller fulde navn")
+    add_version_option(people_remove)
     people_remove.set_defaults(run=with_store(run_people_remove))
 
     role = subparsers.add_parser("role", help="roller: tildel og fjern")
@@ -53,6 +68,12 @@ def register(subparsers: Subparsers) -> None:
     role_assign.add_argument(
         "--direktion", action="store_true", help="styregruppemedlem fra direktionen"
     )
+    role_assign.add_argument(
+        "--beslutningskraft",
+        action="store_true",
+        dest="decision_power",
+        help="styregruppemedlem, der kan træffe beslutninger (direktionen har det altid)",
+    )
     role_assign.set_defaults(run=with_store(run_role_assign))
     role_remove = role_sub.add_parser("remove", help="fjern en rolle fra en person")
     role_remove.add_argument("person")
@@ -60,7 +81,13 @@ def register(subparsers: Subparsers) -> None:
     add_project_option(role_remove)
     role_remove.set_defaults(run=with_store(run_role_remove))
     role_list = role_sub.add_parser(
-        "list", help="rollerne og hvem der har dem, med KOMBITs anbefalinger"
+        "list",
+        help="rollerne og hvem der har dem, med KOMBITs anbefalinger",
+        description="Rollerne og hvem der har dem, og kommunens organisering holdt op mod\n"
+        "KOMBITs notat om organisering: det, kommunen skal, er rødt, når det mangler;\n"
+        "det, KOMBIT anbefaler, er gult.",
+        epilog=checks_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     role_list.set_defaults(run=with_store(run_role_list))
 
@@ -84,11 +111,26 @@ def register(subparsers: Subparsers) -> None:
     dialogue_log.add_argument("--form", choices=("mail", "telefon", "møde"), required=True)
     dialogue_log.add_argument("--topic", required=True)
     dialogue_log.add_argument("--actions", default="", help="aftalte handlinger")
+    dialogue_log.add_argument("--results", default="", help="de resultater, dialogen gav")
     dialogue_log.add_argument(
         "--escalation",
         type=word_arg(ESCALATION_WORDS),
         metavar=word_metavar(ESCALATION_WORDS),
         default="none",
+    )
+    informed = dialogue_log.add_mutually_exclusive_group()
+    informed.add_argument(
+        "--lead-informed",
+        action="store_true",
+        dest="lead_informed",
+        default=None,
+        help="ved en eskalering: kommunens programleder var varslet på forhånd",
+    )
+    informed.add_argument(
+        "--lead-not-informed",
+        action="store_false",
+        dest="lead_informed",
+        help="ved en eskalering: kommunens programleder var ikke varslet",
     )
     dialogue_log.add_argument("--task", action="append", default=[], dest="tasks", metavar="OPGAVE")
     dialogue_log.add_argument("--date", type=date_arg, help="dato (standard: i dag)")
@@ -96,6 +138,20 @@ def register(subparsers: Subparsers) -> None:
     dialogue_list = dialogue_sub.add_parser("list", help="vis dialogen")
     add_project_option(dialogue_list)
     dialogue_list.set_defaults(run=with_store(run_dialogue_list))
+
+
+def checks_help() -> str:
+    """`kigo role list --help`'s list of checks: each with its weight and the sentence of KOMBIT's
+    note it comes from."""
+    import textwrap
+
+    from kigo_tui.domain.organisation import readiness_help
+
+    lines = ["Tjekkene og deres kilde:"]
+    for title, weight, citation in readiness_help():
+        lines.append(f"  {title} ({weight})")
+        lines += textwrap.wrap(citation, 78, initial_indent="    ", subsequent_indent="    ")
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------ people and roles
@@ -126,10 +182,64 @@ def run_people_list(store: Store, args: argparse.Namespace, today: date) -> int:
     return 0
 
 
-def run_people_remove(store: Store, args: argparse.Namespace, today: date) -> int:
-    from kigo_tui.storage.organisation import remove_person
+def run_people_edit(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.storage.organisation import OrganisationError, edit_person, find_person
+    from kigo_tui.storage.store import ConflictError
 
-    person, emptied = remove_person(store, args.person)
+    person = find_person(store, args.person)
+    fields = ("name", "title", "unit", "email", "phone")
+    wanted = {f: getattr(args, f) for f in fields if getattr(args, f) is not None}
+    if not wanted:
+        raise OrganisationError("angiv mindst én af --name, --title, --unit, --email, --phone")
+    values = {f: getattr(person, f) for f in fields} | wanted
+    # without --version: the version just read, so a field not named is never set back
+    expected = args.expected_version or person.version
+    try:
+        saved = edit_person(store, person.id, **values, expected_version=expected)
+    except ConflictError as exc:
+        raise OrganisationError(_person_stale(store, person.id, args, wanted, exc)) from None
+    print(f"Gemt {saved.id}: {saved.name} (version {saved.version})")
+    return 0
+
+
+PERSON_LABELS = {
+    "name": "navn",
+    "title": "titel",
+    "unit": "enhed",
+    "email": "e-mail",
+    "phone": "telefon",
+}
+
+
+def _person_stale(
+    store: Store, person_id: int, args: argparse.Namespace, wanted: dict[str, str], exc: Exception
+) -> str:
+    """The refusal of `people edit/remove --version N` of a person changed since version N."""
+    from kigo_tui.domain.conflict import stale_text
+    from kigo_tui.storage.organisation import read_organisation
+
+    now = read_organisation(store).people.get(person_id)
+    fields: list[tuple[str, object, object]] = [
+        (PERSON_LABELS[key], getattr(now, key, None), value) for key, value in wanted.items()
+    ]
+    return stale_text(
+        f"person {person_id}",
+        args.expected_version or 0,
+        getattr(exc, "current_version", None),
+        fields,
+        [],
+    )
+
+
+def run_people_remove(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.storage.organisation import OrganisationError, find_person, remove_person
+    from kigo_tui.storage.store import ConflictError
+
+    try:
+        person, emptied = remove_person(store, args.person, args.expected_version)
+    except ConflictError as exc:
+        person_id = find_person(store, args.person).id
+        raise OrganisationError(_person_stale(store, person_id, args, {}, exc)) from None
     print(
         f"Fjernet {person.name}; {count(len(emptied), 'opgave', 'opgaver')} mistede ansvarlig/udfører"
     )
@@ -139,7 +249,14 @@ def run_people_remove(store: Store, args: argparse.Namespace, today: date) -> in
 def run_role_assign(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.storage.organisation import assign_role
 
-    row = assign_role(store, args.person, args.role, args.project, from_direktion=args.direktion)
+    row = assign_role(
+        store,
+        args.person,
+        args.role,
+        args.project,
+        from_direktion=args.direktion,
+        decision_power=args.decision_power,
+    )
     print(f"Rolle tildelt: {row.label}")
     return 0
 
@@ -167,9 +284,12 @@ def run_role_list(store: Store, args: argparse.Namespace, today: date) -> int:
         count = "én" if spec.single else "flere"
         word = next(w for w, c in ROLE_WORDS.items() if c == code)
         print(f"{word:<26} {spec.label} [{scope}, {count}]: {names or '—'}")
-    print("\nKOMBITs anbefalede organisering:")
+    print("\nKOMBITs anbefalede organisering (krav er røde, anbefalinger gule, når de mangler):")
     for check in org.readiness():
-        print(f"  {colour_word(check.colour):<7} {check.title}: {check.detail}")
+        print(
+            f"  {colour_word(check.colour):<7} {check.title} ({check.weight.label}): {check.detail}"
+        )
+    print("Kilden til hvert tjek: kigo role list --help")
     return 0
 
 
@@ -257,6 +377,8 @@ def run_dialogue_log(store: Store, args: argparse.Namespace, today: date) -> int
         actions=args.actions,
         escalation=args.escalation,
         task_ids=args.tasks,
+        results=args.results,
+        lead_informed=args.lead_informed,
     )
     print(f"Registreret dialog {row.id} med KOMBIT om {row.project}: {row.topic}")
     return 0
@@ -275,4 +397,8 @@ def run_dialogue_list(store: Store, args: argparse.Namespace, today: date) -> in
         )
         if d.actions:
             print(f"    aftalt: {d.actions}")
+        if d.results:
+            print(f"    resultat: {d.results}")
+        if d.escalated:
+            print(f"    {d.lead_informed_text}")
     return 0

@@ -24,6 +24,7 @@ from kigo_tui.cli.args import (
     word_arg,
     word_metavar,
 )
+from kigo_tui.cli.defects import add_confirm_option, refuse_go_live_done
 from kigo_tui.cli.running import CliError, with_store
 from kigo_tui.domain.conflict import add_version_option
 from kigo_tui.domain.text import MAX_INT, count
@@ -90,11 +91,13 @@ def register(subparsers: Subparsers) -> None:
     )
     set_.add_argument("--title", help="ny titel")
     add_version_option(set_)
+    add_confirm_option(set_)
     set_.set_defaults(run=with_store(run_set))
 
     done = subparsers.add_parser("done", help="markér en opgave som fuldført")
     done.add_argument("task_id")
     add_version_option(done)
+    add_confirm_option(done)
     done.set_defaults(run=with_store(run_done))
 
     checklist = subparsers.add_parser("checklist", help="afkryds et punkt på en opgaves tjekliste")
@@ -176,6 +179,9 @@ def run_set(store: Store, args: argparse.Namespace, today: date) -> int:
             "intet at ændre: angiv --status, --title, --start, --due, --category eller --warn-days"
         )
 
+    if args.status == Status.DONE.value:
+        refuse_go_live_done(store, args.task_id, today, args.despite_defects)
+
     def change() -> Task:
         nonlocal version
         task = store.task(args.task_id)
@@ -207,6 +213,8 @@ def run_set(store: Store, args: argparse.Namespace, today: date) -> int:
 
 def run_done(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.domain.rules import STATUS_LABELS, Status
+
+    refuse_go_live_done(store, args.task_id, today, args.despite_defects)
 
     def change() -> Task:
         return store.set_status(args.task_id, Status.DONE, args.expected_version)

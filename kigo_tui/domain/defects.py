@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from kigo_tui.domain.dates import check_date
 from kigo_tui.domain.defect_labels import (
@@ -27,7 +27,14 @@ from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.domain.sla import SlaClock
 from kigo_tui.domain.sla_settings import SlaSettings
 from kigo_tui.domain.text import clean_text, count
-from kigo_tui.domain.times import as_utc, duration_text, hours_text, local, local_text
+from kigo_tui.domain.times import (
+    as_utc,
+    duration_text,
+    end_of_day,
+    hours_text,
+    local,
+    local_text,
+)
 from kigo_tui.errors import KigoError
 
 MAX_TITLE = 200
@@ -392,3 +399,95 @@ def figures_text(f: Figures) -> str:
         f"{name}: {f.total} fejl, {count(f.open, 'åben', 'åbne')}, {f.breached} med SLA-brud "
         f"({count(f.open_breached, 'åben', 'åbne')}), median tid til rettelse {median}"
     )
+
+
+def measured_text(at: datetime, today: date) -> str:
+    """When the log is measured, as people say it: 'ved udgangen af 23-11-2026' for the end of
+    a chosen day (not '24-11-2026 00:00', the same instant on the next day's clock), else
+    'pr. 23-11-2026 14:05'."""
+    if as_utc(at) == end_of_day(today):
+        return f"ved udgangen af {today:%d-%m-%Y}"
+    return f"pr. {local_text(at)}"
+
+
+EXAMPLE_MARK = "eksempel"
+"""Beside every SLA target that is still kigo's example (`SlaSettings.is_example`); the note
+(`examples_note`) says what to do about it."""
+
+
+def examples_note(settings: SlaSettings) -> str | None:
+    """One Danish sentence while any SLA target is kigo's example ('SLA-målene er eksempler –
+    erstat dem med jeres kontrakts SLA …'); None once config.toml has the kommune's own targets
+    for every severity."""
+    examples = settings.examples()
+    if not examples:
+        return None
+    if len(examples) == len(Severity):
+        which = "SLA-målene"
+    else:
+        names = [SEVERITY_LABELS[s] for s in examples]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+        which = f"SLA-målene for {listed}"
+    return (
+        f"{which} er eksempler – erstat dem med jeres kontrakts SLA ([sla] i config.toml), så "
+        "leverandøren måles på det, der er aftalt."
+    )
+
+
+# ------------------------------------------------------------------ go-live and open defects
+
+GO_LIVE_MAIN_TASKS = frozenset({10, 16})
+"""Hovedopgave 10 Go-live (the hyper-care days) and 16 Idriftsættelse af løsningen (seed 002):
+every task under them, KOMBIT's and the kommune's own, is a go-live task. The rule is on the
+structure of the implementation model, not on task titles, so a catalogue can word its tasks as
+it likes."""
+
+
+def is_go_live_task(main_task: int) -> bool:
+    return main_task in GO_LIVE_MAIN_TASKS
+
+
+def past_sla(a: Assessment) -> bool:
+    """Open and past a deadline now: not fixed in the agreed time, or still unanswered after the
+    agreed response time. (A late answer to a defect that is still within its fixing time is a
+    breach on record, but the defect is not overdue now.)"""
+    return a.is_open and (a.resolution_breached or (not a.responded and a.response_breached))
+
+
+def go_live_blockers(project: str, main_task: int, rows: Iterable[Assessment]) -> list[Assessment]:
+    """The critical defects against `project` that are open past their SLA, when a task of
+    hovedopgave `main_task` is about to be marked done; [] for any other task.
+
+    Seed 003: "Kommunerne skal være mere kritiske over for om leverancen rent faktisk lever op
+    til 'SLA' … Hvis den ikke er det, så er opgaven ikke løst." Such a go-live or hyper-care task
+    is done only when the user confirms it in spite of the defects (the TUI asks, the CLI wants
+    --trods-fejl); nothing is blocked for good.
+    """
+    if not is_go_live_task(main_task):
+        return []
+    return [
+        a
+        for a in rows
+        if a.defect.project == project and a.defect.severity == Severity.CRITICAL and past_sla(a)
+    ]
+
+
+def blockers_text(task_id: str, blockers: list[Assessment]) -> str:
+    """What the user reads before marking the go-live task done anyway (TUI and CLI)."""
+    lines = [
+        f"{task_id} hører til go-live og idriftsættelse, men "
+        + (
+            "en kritisk fejl er åben ud over den aftalte SLA:"
+            if len(blockers) == 1
+            else f"{count(len(blockers), 'kritisk', 'kritiske')} fejl er åbne ud over den aftalte SLA:"
+        )
+    ]
+    for a in blockers:
+        d = a.defect
+        ref = f" [{d.supplier_ref}]" if d.supplier_ref else ""
+        late = resolution_text(a) if a.resolution_breached else response_text(a)
+        lines.append(f"  fejl {d.id} «{d.title}»{ref}: {late}")
+    lines.append(
+        "Erfaringen fra KSD og KY: lever løsningen ikke op til SLA'en, er opgaven ikke løst."
+    )
+    return "\n".join(lines)

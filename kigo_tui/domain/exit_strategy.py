@@ -1,27 +1,39 @@
 """The KMD Sag exit strategy workspace under SAPA (seed 004): sagsområder and their analysis.
 
 * `CaseArea` is one row of KOMBIT's documentation sheet (R1), validated with pydantic.
-* `QUESTIONS` / `next_question` / `pattern_for` are the usage-pattern decision tree (R2).
+* `QUESTIONS` / `next_question` / `pattern_for` are the usage-pattern decision tree (R2), asked in
+  the order of the seed's figure.
+* `DecisionNote` is the exit decision note (beslutningsnotat) of phase 4, one per kommune.
 * `analyse` adds the computed fields: the user band, the extent of the cleanup and the priority.
 * `summarise` counts areas per scenario and pattern and names those that need a procurement.
 
 The rules (also in the docs and the help):
 
-* **User band** (få/mellem/mange) is relative to the kommune's other sagsområder: an area's
+* **User band** (få/mellem/mange): the seed leaves it to the kommune ("Angiv om der er få, mellem
+  eller mange brugere"). kigo SUGGESTS one, relative to the kommune's other sagsområder: an area's
   percentile rank by number of caseworkers, ties counted half, is below 1/3 → få, below 2/3 →
-  mellem, otherwise mange. With a single area, it is mellem.
+  mellem, otherwise mange (a single area is mellem). The kommune's own choice
+  (`CaseArea.own_user_band`) replaces the suggestion.
 * **Extent of the cleanup** (let/moderat/stort) combines cleanup complexity (lav 0, middel 1, høj 2)
   and the user band (få 0, mellem 1, mange 2): a sum of 0–1 is let, 2 moderat, 3–4 stort. Without a
   complexity there is no extent.
-* **Priority**: business-critical areas first, then larger cleanup extent, then more caseworkers,
-  then fagområde and sagsområde by name. Rank 1 is done first.
+* **Priority** (a SUGGESTION too): business-critical areas first (the seed gives them precedence),
+  then by the extent of the cleanup in the order the kommune chose (`CleanupOrder`: the heavy
+  areas first, or the light ones first to gain experience; the seed names both), then more
+  caseworkers, then fagområde and sagsområde by name. The kommune's own rank
+  (`CaseArea.own_priority`) places an area at that position; rank 1 is done first.
+* **Scenario 1 on KMD Aktiv or KMD Sygedagpenge** (`monopoly_break`): await KY or KSD before the
+  procurement (`caveats`).
+* **Procurement** follows from scenarios 1 (SKI or own tender), 3 (buying an adaptation from the
+  current supplier) and 4 (a new system).
 * Only usage patterns C and D need a future solution scenario; such an area without one is flagged.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -48,25 +60,61 @@ SCENARIO_LABELS: dict[int, str] = {
     3: "Tilpas et eksisterende ESDH- eller fagsystem",
     4: "Anskaf et nyt system (længst tid)",
 }
+PATTERN_SHORT: dict[str, str] = {
+    "0": "bruger ikke KMD Sag",
+    "A": "kun overblik",
+    "B": "overblik og adviser",
+    "C": "samspil med fagsystem",
+    "D": "KMD Sag er sagssystemet",
+    "E": "generisk sagssystem",
+}
+"""Short labels that fit a choice list at 80 columns."""
+SCENARIO_SHORT: dict[int, str] = {
+    1: "bliv i KMD Sag (udbud/SKI)",
+    2: "brug eksisterende system",
+    3: "tilpas eksisterende system",
+    4: "anskaf nyt system",
+}
+"""Short labels that fit a choice list at 80 columns."""
 COMPLEXITY_LABELS = {"low": "lav", "medium": "middel", "high": "høj"}
 USER_BAND_LABELS = {"few": "få", "medium": "mellem", "many": "mange"}
 EXTENT_LABELS = {"light": "let", "moderate": "moderat", "large": "stort"}
 NEEDS_SCENARIO = ("C", "D")
-PROCUREMENT_SCENARIOS = (1, 4)
-"""Scenarios that mean a procurement: meeting the procurement duty (1) or a new system (4)."""
+PROCUREMENT_SCENARIOS = (1, 3, 4)
+"""Scenarios a purchase follows: the procurement duty met by SKI or an own tender (1), an
+adaptation bought from the current supplier (3) and a new system (4)."""
+PROCUREMENT_KIND: dict[int, str] = {
+    1: "udbud eller SKI-indkøb",
+    3: "køb af tilpasning hos leverandøren",
+    4: "anskaffelse af nyt system",
+}
+CleanupOrder = Literal["heavy_first", "light_first"]
+CLEANUP_ORDER_LABELS: dict[str, str] = {
+    "heavy_first": "de tunge sagsområder først",
+    "light_first": "de lette sagsområder først",
+}
+NoteStatus = Literal["draft", "decided"]
+NOTE_STATUS_LABELS: dict[str, str] = {"draft": "udkast", "decided": "besluttet"}
 
 KLE_PATTERN = r"^\d{2}\.\d{2}(\.\d{2})?$"
 
 COMPUTED_RULES = (
-    "Brugere (få/mellem/mange) er relativt til kommunens øvrige sagsområder: sagsområdets "
-    "percentilrang efter antal sagsbehandlere (lige store tæller halvt) under 1/3 giver få, under "
-    "2/3 mellem, ellers mange. Er der kun ét sagsområde, er det mellem.",
+    "Brugere (få/mellem/mange) er kommunens egen vurdering. Har I ikke valgt, foreslår kigo en "
+    "ud fra de øvrige sagsområder: sagsområdets percentilrang efter antal sagsbehandlere (lige "
+    "store tæller halvt) under 1/3 giver få, under 2/3 mellem, ellers mange. Er der kun ét "
+    "sagsområde, er forslaget mellem.",
     "Omfang af oprydning (let/moderat/stort) kombinerer kompleksiteten af oprydningen (lav 0, "
     "middel 1, høj 2) med brugerne (få 0, mellem 1, mange 2): en sum på 0–1 er let, 2 moderat, "
     "3–4 stort. Uden kompleksitet er der intet omfang.",
-    "Prioritet: forretningskritiske sagsområder først, derefter større omfang af oprydning, "
-    "derefter flere sagsbehandlere, derefter fagområde og sagsområde efter navn. Prioritet 1 "
-    "tages først.",
+    "Prioritet er et forslag: forretningskritiske sagsområder først, derefter efter omfanget "
+    "af oprydningen i den rækkefølge, kommunen har valgt i beslutningsnotatet (de tunge først "
+    "eller de lette først for at høste erfaring), derefter flere sagsbehandlere, derefter "
+    "fagområde og sagsområde efter navn. Giver I et sagsområde en egen prioritet, står det på "
+    "den plads. Prioritet 1 tages først.",
+    "Scenarie 1 på et sagsområde, hvis fagsystem er KMD Aktiv eller KMD Sygedagpenge (del af "
+    "monopolbruddet): vent med udbuddet, til KY eller KSD er implementeret.",
+    "Indkøb følger af scenarie 1 (udbud eller SKI), 3 (tilpasning købt hos leverandøren) og 4 "
+    "(nyt system).",
     "Kun brugsmønster C og D kræver et fremtidigt løsningsscenarie; et sådant sagsområde uden "
     "scenarie bliver markeret.",
 )
@@ -100,15 +148,37 @@ class CaseArea(BaseModel):
     documents_in: str = ""
     overview_in: str = ""
     monopoly_break: bool = False
-    """Part of the monopolbrud (KY, KSD …)."""
+    """The fagsystem is part of the monopolbrud: KMD Aktiv (→ KY) or KMD Sygedagpenge (→ KSD)."""
+    tsa_agreement: bool = False
+    """The fagsystem is under the TSA agreement (KMD Boligstøtte, KMD Socialpension, KMD
+    Barselsdagpenge, KMD Børneydelse): the second half of the seed's As-is question 5."""
     case_count: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
     note_count: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
     cleanup_needed: bool = False
+    cleanup_requirements: str = ""
+    """As-is question 7: what the cleanup takes before the cases can move (cases without KLE,
+    open cases to close, the same structure with caseworker id, notes tied to a case …)."""
     archivable: bool = False
+    archive_requirements: str = ""
+    """As-is question 8: which cases can be archived, and what that takes."""
+    tender_when: str = ""
+    """To-be question 2: when the area's solution(s) go to tender."""
+    market_options: str = ""
+    """To-be question 3: ESDH and fagsystem solutions on the market for the area."""
     future_system: str = ""
+    preferred_cases_in: str = ""
+    """To-be question 4a–e: the preferred case-bearing solution for each function."""
+    preferred_notes_in: str = ""
+    preferred_alerts_in: str = ""
+    preferred_documents_in: str = ""
+    preferred_overview_in: str = ""
     business_critical: bool = False
     cleanup_complexity: Complexity | None = None
     scenario: Scenario | None = None
+    own_user_band: UserBand | None = None
+    """The kommune's own få/mellem/mange; None: kigo's suggestion counts."""
+    own_priority: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
+    """The kommune's own rank for the area; None: kigo's suggested rank counts."""
     comment: str = ""
 
     @field_validator("field_area", "case_area", "kle", mode="before")
@@ -129,7 +199,16 @@ class CaseArea(BaseModel):
         "alerts_in",
         "documents_in",
         "overview_in",
+        "cleanup_requirements",
+        "archive_requirements",
+        "tender_when",
+        "market_options",
         "future_system",
+        "preferred_cases_in",
+        "preferred_notes_in",
+        "preferred_alerts_in",
+        "preferred_documents_in",
+        "preferred_overview_in",
         "comment",
     )
     @classmethod
@@ -147,7 +226,9 @@ class AreaField:
     header: str
     field: str
     kind: str
-    """text, id, kle, bool, count, pattern, complexity or scenario."""
+    """text, id, kle, bool, count, pattern, complexity, scenario, band or rank."""
+    optional: bool = False
+    """Added after the first sheets went out: a sheet without the column still imports."""
 
 
 AREA_FIELDS: tuple[AreaField, ...] = (
@@ -164,14 +245,26 @@ AREA_FIELDS: tuple[AreaField, ...] = (
     AreaField("Dokumenter ligger i", "documents_in", "text"),
     AreaField("Overblik i", "overview_in", "text"),
     AreaField("Del af monopolbruddet (Ja/Nej)", "monopoly_break", "bool"),
+    AreaField("Del af TSA-aftalen (Ja/Nej)", "tsa_agreement", "bool", optional=True),
     AreaField("Antal sager", "case_count", "count"),
     AreaField("Antal journalnotater", "note_count", "count"),
     AreaField("Oprydning nødvendig (Ja/Nej)", "cleanup_needed", "bool"),
+    AreaField("Hvad kræver oprydningen", "cleanup_requirements", "text", optional=True),
     AreaField("Kan arkiveres (Ja/Nej)", "archivable", "bool"),
+    AreaField("Hvad kræver arkiveringen", "archive_requirements", "text", optional=True),
+    AreaField("Hvornår i udbud", "tender_when", "text", optional=True),
+    AreaField("Løsninger på markedet", "market_options", "text", optional=True),
     AreaField("Foretrukket fremtidigt system", "future_system", "text"),
+    AreaField("Foretrukket til sager", "preferred_cases_in", "text", optional=True),
+    AreaField("Foretrukket til journalnotater", "preferred_notes_in", "text", optional=True),
+    AreaField("Foretrukket til adviser", "preferred_alerts_in", "text", optional=True),
+    AreaField("Foretrukket til dokumenter", "preferred_documents_in", "text", optional=True),
+    AreaField("Foretrukket til overblik", "preferred_overview_in", "text", optional=True),
     AreaField("Forretningskritisk (Ja/Nej)", "business_critical", "bool"),
     AreaField("Kompleksitet af oprydning (lav/middel/høj)", "cleanup_complexity", "complexity"),
     AreaField("Løsningsscenarie (1–4)", "scenario", "scenario"),
+    AreaField("Brugere, kommunens valg (få/mellem/mange)", "own_user_band", "band", optional=True),
+    AreaField("Egen prioritet", "own_priority", "rank", optional=True),
     AreaField("Bemærkning", "comment", "text"),
 )
 """Every field of a sagsområde (CaseArea), in the sheet's order: the one list the workbook's
@@ -193,50 +286,61 @@ class Question:
 
 QUESTIONS: dict[str, Question] = {
     "uses": Question("uses", "Anvender I KMD Sag på sagsområdet?"),
-    "primary": Question("primary", "Er KMD Sag jeres eneste eller primære sagssystem på området?"),
     "fagsystem": Question("fagsystem", "Har I derudover et særskilt fagsystem på sagsområdet?"),
-    "notes": Question("notes", "Skriver I journalnotaterne i fagsystemet?"),
-    "alerts": Question("alerts", "Kan I se de relevante adviser i fagsystemet?"),
+    "notes": Question("notes", "Skriver I journalnotaterne i dette fagsystem?"),
+    "alerts": Question("alerts", "Kan I se de relevante adviser i dette fagsystem?"),
+    "primary": Question("primary", "Anvender I KMD Sag som jeres eneste eller primære sagssystem?"),
 }
+"""The questions of the brugsmønstermodel (R2) as its figure asks them."""
+
+FIGURE: dict[str, dict[bool, str]] = {
+    "uses": {False: "0", True: "fagsystem"},
+    "fagsystem": {True: "notes", False: "primary"},
+    "notes": {False: "C", True: "alerts"},
+    "alerts": {True: "A", False: "B"},
+    "primary": {True: "D", False: "E"},
+}
+"""The figure's branches: question → answer → the next question, or the pattern it gives.
+The only/primary question comes only after "no separate fagsystem"; a fagsystem whose journal
+notes are written elsewhere (in KMD Sag) is C whatever else is true."""
+
+
+def _walk(answers: dict[str, bool]) -> tuple[Pattern | None, list[str]]:
+    """Follow the figure from the start: the pattern reached (None while undecided) and the
+    questions on the way; answers to questions off the path are ignored."""
+    key = "uses"
+    path: list[str] = []
+    while True:
+        path.append(key)
+        if key not in answers:
+            return None, path
+        following = FIGURE[key][answers[key]]
+        if following not in QUESTIONS:
+            return following, path  # type: ignore[return-value]  # a pattern code
+        key = following
 
 
 def next_question(answers: dict[str, bool]) -> Question | None:
-    """The next yes/no question, or None when the answers decide the pattern."""
-    for key in ("uses", "primary", "fagsystem", "notes", "alerts"):
-        if key not in answers:
-            return QUESTIONS[key]
-        if pattern_for(answers) is not None:
-            return None
-    return None
+    """The next yes/no question on the figure's path, or None when the pattern is decided."""
+    pattern, path = _walk(answers)
+    return None if pattern is not None else QUESTIONS[path[-1]]
 
 
 def pattern_for(answers: dict[str, bool]) -> Pattern | None:
     """The usage pattern the answers so far decide (None while undecided).
 
-    Our reading of the R2 tree: not using KMD Sag → 0; KMD Sag as the only/primary case system → D;
-    no separate fagsystem either → E (the case work lives in a generic case system such as ESDH);
-    journal notes written outside the fagsystem (in KMD Sag) → C; alerts visible in the
-    fagsystem → A, otherwise B.
+    The figure (R2): not using KMD Sag → 0. With a separate fagsystem on the area: journal notes
+    not written in it → C; written in it and the relevant alerts visible there → A, not visible → B.
+    Without a separate fagsystem: KMD Sag the only or primary case system → D, otherwise E (the
+    case work lives in a generic case system such as ESDH).
     """
-    if "uses" not in answers:
-        return None
-    if not answers["uses"]:
-        return "0"
-    if "primary" not in answers:
-        return None
-    if answers["primary"]:
-        return "D"
-    if "fagsystem" not in answers:
-        return None
-    if not answers["fagsystem"]:
-        return "E"
-    if "notes" not in answers:
-        return None
-    if not answers["notes"]:
-        return "C"
-    if "alerts" not in answers:
-        return None
-    return "A" if answers["alerts"] else "B"
+    return _walk(answers)[0]
+
+
+def asked(answers: dict[str, bool]) -> list[str]:
+    """The keys of the questions the figure asks for these answers, in order."""
+    pattern, path = _walk(answers)
+    return path if pattern is not None else path[:-1]
 
 
 def explain(pattern: Pattern) -> str:
@@ -256,16 +360,26 @@ def explain(pattern: Pattern) -> str:
 class AreaAnalysis:
     area: CaseArea
     user_band: UserBand
+    """The kommune's own band if it chose one, else kigo's suggestion."""
     extent: Extent | None
     priority: int
-    """1 = first; see the module docstring."""
+    """1 = first; the kommune's own rank where it gave one, else the suggestion's order."""
     needs_scenario: bool
     """Pattern C or D with no solution scenario yet."""
+    suggested_band: UserBand = "medium"
+    suggested_priority: int = 0
+    caveats: tuple[str, ...] = ()
 
 
 _BAND_SCORE = {"few": 0, "medium": 1, "many": 2}
 _COMPLEXITY_SCORE = {"low": 0, "medium": 1, "high": 2}
 _EXTENT_ORDER = {"large": 0, "moderate": 1, "light": 2, None: 3}
+_LIGHT_FIRST = {"light": 0, "moderate": 1, "large": 2, None: 3}
+
+AWAIT_KY_KSD = (
+    "Scenarie 1 med KMD Aktiv eller KMD Sygedagpenge: vent med udbuddet, til KY eller KSD er "
+    "implementeret."
+)
 
 
 def user_band(count: int, all_counts: list[int]) -> UserBand:
@@ -290,32 +404,68 @@ def cleanup_extent(complexity: Complexity | None, band: UserBand) -> Extent | No
     return "light" if score <= 1 else "moderate" if score == 2 else "large"
 
 
-def analyse(areas: list[CaseArea]) -> list[AreaAnalysis]:
-    """Every area with its computed fields, in priority order."""
+def caveats(area: CaseArea) -> tuple[str, ...]:
+    """What the seed says to watch for the area's scenario: on KMD Aktiv or KMD Sygedagpenge
+    (part of the monopolbrud) scenario 1 waits for KY or KSD."""
+    if area.scenario == 1 and area.monopoly_break:
+        return (AWAIT_KY_KSD,)
+    return ()
+
+
+_Row = tuple[CaseArea, UserBand, UserBand, Extent | None]
+
+
+def _place_own_ranks(suggested: list[_Row]) -> list[_Row]:
+    """The final order: an area with the kommune's own rank at that place (by own rank, ties in
+    the suggested order; one beyond the end comes last), the others fill the free places in
+    the suggested order."""
+    owned = sorted(
+        (r for r in suggested if r[0].own_priority is not None),
+        key=lambda r: r[0].own_priority or 0,
+    )  # sorted() is stable: ties keep the suggested order
+    others = [r for r in suggested if r[0].own_priority is None]
+    placed: list[_Row] = []
+    while owned or others:
+        place = len(placed) + 1
+        if owned and ((owned[0][0].own_priority or 0) <= place or not others):
+            placed.append(owned.pop(0))
+        else:
+            placed.append(others.pop(0))
+    return placed
+
+
+def analyse(areas: list[CaseArea], order: CleanupOrder = "heavy_first") -> list[AreaAnalysis]:
+    """Every area with its computed fields, in priority order (see the module docstring)."""
     counts = [a.caseworkers for a in areas]
-    rows = []
+    extent_order = _EXTENT_ORDER if order == "heavy_first" else _LIGHT_FIRST
+    rows: list[_Row] = []
     for area in areas:
-        band = user_band(area.caseworkers, counts)
-        rows.append(
-            (
-                area,
-                band,
-                cleanup_extent(area.cleanup_complexity, band),
-                area.pattern in NEEDS_SCENARIO and area.scenario is None,
-            )
-        )
+        suggested = user_band(area.caseworkers, counts)
+        band = area.own_user_band or suggested
+        rows.append((area, suggested, band, cleanup_extent(area.cleanup_complexity, band)))
     rows.sort(
         key=lambda r: (
             not r[0].business_critical,
-            _EXTENT_ORDER[r[2]],
+            extent_order[r[3]],
             -r[0].caseworkers,
             r[0].field_area.casefold(),
             r[0].case_area.casefold(),
         )
     )
+    suggested_rank = {id(r[0]): rank for rank, r in enumerate(rows, start=1)}
+    rows = _place_own_ranks(rows)
     return [
-        AreaAnalysis(area, band, extent, rank, flagged)
-        for rank, (area, band, extent, flagged) in enumerate(rows, start=1)
+        AreaAnalysis(
+            area,
+            band,
+            extent,
+            rank,
+            area.pattern in NEEDS_SCENARIO and area.scenario is None,
+            suggested,
+            suggested_rank[id(area)],
+            caveats(area),
+        )
+        for rank, (area, suggested, band, extent) in enumerate(rows, start=1)
     ]
 
 
@@ -326,8 +476,10 @@ class Summary:
     new_procurement: list[CaseArea]
     """Scenario 4: a new system, the longest lead time."""
     procurement: list[CaseArea]
-    """Every area that needs a procurement (scenarios 1 and 4)."""
+    """Every area a purchase follows (scenarios 1, 3 and 4)."""
     missing_scenario: list[CaseArea]
+    await_ky_ksd: list[CaseArea] = field(default_factory=list)
+    """Scenario 1 on KMD Aktiv or KMD Sygedagpenge: the procurement waits for KY or KSD."""
 
     def lines(self) -> list[str]:
         out = ["Sagsområder pr. løsningsscenarie:"]
@@ -340,19 +492,33 @@ class Summary:
             out.append(f"  {pattern or '–'}: {self.per_pattern.get(pattern, 0):>3}  {label}")
         if self.new_procurement:
             out.append(
-                f"OBS: {count(len(self.new_procurement), 'sagsområde', 'sagsområder')} kræver et nyt system (scenarie 4, "
-                "længst tid): " + ", ".join(a.case_area for a in self.new_procurement)
+                f"OBS: {_areas_word(len(self.new_procurement))} kræver et nyt system (scenarie "
+                "4, længst tid): " + ", ".join(a.case_area for a in self.new_procurement)
             )
         out.append(
-            f"Kræver indkøb ({len(self.procurement)}): "
-            + (", ".join(a.case_area for a in self.procurement) or "ingen")
+            f"Indkøb følger af scenarie 1, 3 og 4 ({len(self.procurement)}): "
+            + (
+                ", ".join(
+                    f"{a.case_area} ({PROCUREMENT_KIND[a.scenario or 0]})" for a in self.procurement
+                )
+                or "ingen"
+            )
         )
+        if self.await_ky_ksd:
+            out.append(
+                f"Afvent KY eller KSD før udbuddet ({len(self.await_ky_ksd)}): "
+                + ", ".join(a.case_area for a in self.await_ky_ksd)
+            )
         if self.missing_scenario:
             out.append(
                 f"Mangler løsningsscenarie (mønster C/D) ({len(self.missing_scenario)}): "
                 + ", ".join(a.case_area for a in self.missing_scenario)
             )
         return out
+
+
+def _areas_word(n: int) -> str:
+    return count(n, "sagsområde", "sagsområder")
 
 
 def summarise(areas: list[CaseArea]) -> Summary:
@@ -362,4 +528,64 @@ def summarise(areas: list[CaseArea]) -> Summary:
         new_procurement=[a for a in areas if a.scenario == 4],
         procurement=[a for a in areas if a.scenario in PROCUREMENT_SCENARIOS],
         missing_scenario=[a for a in areas if a.pattern in NEEDS_SCENARIO and a.scenario is None],
+        await_ky_ksd=[a for a in areas if caveats(a)],
     )
+
+
+# ------------------------------------------------------------------ the decision note
+
+
+class DecisionNote(BaseModel):
+    """The exit decision note (beslutningsnotat) of phase 4: the recommendations and their order
+    gathered for the kommune's decision. One per kommune (database)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    body: str = ""
+    """The note itself, as the kommune writes it."""
+    policies: str = ""
+    """To-be question 1 (plenum): how the kommune's policies and strategies bear on the future
+    case-bearing solutions."""
+    cleanup_order: CleanupOrder = "heavy_first"
+    status: NoteStatus = "draft"
+    decided_on: date | None = None
+    decided_by: Annotated[str, Field(max_length=200)] = ""
+    """Who made the decision (fx direktionen, styregruppen)."""
+
+    @field_validator("body", "policies", "decided_by")
+    @classmethod
+    def _clean(cls, value: str, info: ValidationInfo) -> str:
+        if info.context and info.context.get(STORED):
+            return value
+        multiline = info.field_name != "decided_by"
+        return clean_text(value, "teksten", multiline=multiline, strip=not multiline)
+
+
+NOTE_FIELDS: dict[str, str] = {
+    "body": "Notat",
+    "policies": "Politikker og strategier",
+    "cleanup_order": "Rækkefølge for oprydning",
+    "status": "Status",
+    "decided_on": "Besluttet den",
+    "decided_by": "Besluttet af",
+}
+"""The note's fields with their Danish names (history, conflicts, the sheet)."""
+
+
+def note_appendix(rows: list[AreaAnalysis]) -> list[str]:
+    """The recommendations the note gathers (seed 004, phase 4 step 5): per sagsområde in the
+    chosen order, the scenario and what to watch."""
+    out = []
+    for row in rows:
+        area = row.area
+        scenario = (
+            f"scenarie {area.scenario}: {SCENARIO_LABELS[area.scenario]}"
+            if area.scenario
+            else ("mangler scenarie" if row.needs_scenario else "intet scenarie")
+        )
+        line = f"{row.priority}. {area.field_area} / {area.case_area} ({area.kle}) – {scenario}"
+        if area.business_critical:
+            line += " – forretningskritisk"
+        out.append(line)
+        out.extend(f"   OBS: {text}" for text in row.caveats)
+    return out

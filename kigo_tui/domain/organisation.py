@@ -1,10 +1,10 @@
 """The kommune's implementation organisation as rules: roles, people, readiness, "my tasks".
 
-The roles and the readiness checks follow KOMBIT's recommended organisation (seed 001): a
-programme leader across the projects, one steering group with the direktion in it, a project
-leader for KSD, KY and SAPA, and someone responsible for STS and Serviceplatformen. Plain data
-and pure functions: reading and writing it is `kigo_tui.storage.organisation`. Also the labels
-the TUI needs before SQLAlchemy is loaded. No Textual, no SQL.
+The roles and the readiness checks follow KOMBIT's note on the kommune's organisation (seed 001),
+with the note's own weight: what the kommune *skal* do is red when it is missing, what KOMBIT
+*anbefaler* is yellow. Every check carries the sentence it comes from (`CHECKS`), shown in the
+help. Plain data and pure functions: reading and writing it is `kigo_tui.storage.organisation`.
+Also the labels the TUI needs before SQLAlchemy is loaded. No Textual, no SQL.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from kigo_tui.domain.rules import Colour, severity
+from kigo_tui.domain.rules import COLOUR_LABELS, Colour, severity
 from kigo_tui.domain.seed import PROJECT_CODES, PROJECT_LIST
 from kigo_tui.domain.text import same_text
 
@@ -41,6 +42,8 @@ class RoleSpec:
 
 
 ROLES: dict[str, RoleSpec] = {
+    # seed 001 recommends a coordinator across the projects; a programme management is one way
+    # some kommuner chose to fill it
     "programme_lead": RoleSpec("Projektkoordinator/programleder", per_project=False, single=True),
     "steering_chair": RoleSpec("Styregruppeformand", per_project=False, single=True),
     "steering_member": RoleSpec("Styregruppemedlem", per_project=False, single=False),
@@ -70,6 +73,8 @@ class PersonRow:
     unit: str
     email: str
     phone: str
+    version: int = 1
+    """Raised on every change; an edit or removal based on an older version is refused."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,8 @@ class RoleRow:
     role: str
     project: str | None
     from_direktion: bool
+    decision_power: bool = False
+    """A member of the steering group who can make decisions (seed 001: "beslutningskraft")."""
 
     @property
     def label(self) -> str:
@@ -87,7 +94,14 @@ class RoleRow:
             text += f" ({self.project})"
         if self.from_direktion:
             text += ", fra direktionen"
+        elif self.decision_power:
+            text += ", med beslutningskraft"
         return text
+
+    @property
+    def can_decide(self) -> bool:
+        """Decision power: marked so, or from the direktion (which decides by its office)."""
+        return self.decision_power or self.from_direktion
 
 
 @dataclass(frozen=True)
@@ -101,16 +115,159 @@ class DialogueRow:
     escalation: str
     user: str
     task_ids: tuple[str, ...]
+    results: str = ""
+    """What the follow-up achieved (seed 000: KOMBIT documents "de resultater der opnås")."""
+    lead_informed: bool | None = None
+    """For an escalation: whether the kommune's programme leader was told beforehand (None: not
+    recorded; seed 000 says they always are)."""
+
+    @property
+    def escalated(self) -> bool:
+        return self.escalation != "none"
+
+    @property
+    def lead_informed_text(self) -> str:
+        """The escalation's notice to the programme leader in words ("" for no escalation)."""
+        return lead_informed_text(self.escalation, self.lead_informed)
+
+
+def lead_informed_text(escalation: str, informed: bool | None) -> str:
+    if escalation == "none":
+        return ""
+    if informed is None:
+        return "ikke oplyst, om programlederen er varslet"
+    return "programlederen er varslet" if informed else "programlederen er ikke varslet"
+
+
+class Weight(StrEnum):
+    """How seed 001 words a point: what the kommune *skal*, or what KOMBIT *anbefaler*."""
+
+    MUST = "skal"
+    RECOMMENDED = "anbefaler"
+
+    @property
+    def colour(self) -> Colour:
+        """The colour of the check when it is not met: red for a duty, yellow for advice."""
+        return Colour.RED if self is Weight.MUST else Colour.YELLOW
+
+    @property
+    def label(self) -> str:
+        return "krav" if self is Weight.MUST else "anbefaling"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One point of seed 001 as a readiness check: its weight and the sentence it comes from."""
+
+    title: str
+    weight: Weight
+    section: str
+    """Where in KOMBIT's note the sentence stands."""
+    source: str
+    """The note's sentence, quoted."""
+
+    def citation(self) -> str:
+        return f"KOMBITs notat om organisering, {self.section}: «{self.source}»"
+
+
+NOTE_1 = "afsnit 1 (koordination på tværs)"
+NOTE_2 = "afsnit 2 (styregruppe)"
+NOTE_3 = "afsnit 3 (projektledere)"
+
+CHECKS: dict[str, CheckSpec] = {
+    "coordinator": CheckSpec(
+        "Projektkoordinator på tværs af projekterne",
+        Weight.RECOMMENDED,
+        NOTE_1,
+        "Derfor anbefaler KOMBIT, at kommunen udpeger en medarbejder, som er ansvarlig for at se "
+        "på tværs af monopolbrudsprojekterne, så der sker den fornødne koordination.",
+    ),
+    "steering_group": CheckSpec(
+        "Tværgående styregruppe nedsat",
+        Weight.MUST,
+        NOTE_2,
+        "Kommunen skal nedsætte en samlet, tværgående styregruppe for monopolbruddet …",
+    ),
+    "steering_areas": CheckSpec(
+        "Styregruppen repræsenterer de berørte dele af forretningen",
+        Weight.MUST,
+        NOTE_2,
+        "Styregruppen skal være sammensat med repræsentanter for de grene af forretningen, som "
+        "berøres af monopolbrudsprojekterne.",
+    ),
+    "decision_power": CheckSpec(
+        "Styregruppens medlemmer har beslutningskraft",
+        Weight.MUST,
+        NOTE_2,
+        "Det er afgørende, at medlemmerne har beslutningskraft, så de kan træffe beslutninger, "
+        "når der bliver behov for det.",
+    ),
+    "direktion": CheckSpec(
+        "Direktionen i styregruppen",
+        Weight.RECOMMENDED,
+        NOTE_2,
+        "KOMBIT anbefaler, at direktionen er repræsenteret i styregruppen.",
+    ),
+    "project_lead": CheckSpec(
+        "Projektleder for KSD, KY og SAPA",
+        Weight.MUST,
+        NOTE_3,
+        "Kommunen skal udpege en projektleder for hvert af monopolbrudsprojekterne KSD, KY og "
+        "SAPA …",
+    ),
+    "sts": CheckSpec(
+        "Ansvarlig for STS og Serviceplatformen",
+        Weight.MUST,
+        NOTE_3,
+        "… ligesom der skal være en eller flere medarbejdere, som beskæftiger sig med "
+        "Serviceplatformen og støttesystemerne i rammearkitekturen.",
+    ),
+    "director_chair": CheckSpec(
+        "Styregruppen ledes af en direktør (KSD og KY)",
+        Weight.RECOMMENDED,
+        NOTE_3 + ", KSD og KY",
+        "… og indtage rollen som implementeringsansvarlig for projekterne, mens styregruppen "
+        "ledes af en direktør.",
+    ),
+}
+"""Seed 001's points as checks, in the note's order. The weight is the note's word: "skal" (and
+"det er afgørende") is a duty, "anbefaler" advice. The director-led steering group is advice for
+the stage the note describes: once the ydelseschef has become implementeringsansvarlig for KSD
+or KY, the steering group is led by a direktør; before that stage the check is not made."""
+
+STEERING_ROLES = ("steering_chair", "steering_member")
 
 
 @dataclass(frozen=True)
 class Check:
     """A readiness check from KOMBIT's recommended organisation."""
 
+    key: str
+    """Its point in `CHECKS`."""
     title: str
     colour: Colour
     detail: str
     project: str | None = None
+
+    @property
+    def spec(self) -> CheckSpec:
+        return CHECKS[self.key]
+
+    @property
+    def weight(self) -> Weight:
+        return self.spec.weight
+
+
+def readiness_help() -> list[tuple[str, str, str]]:
+    """Each check as the help explains it: (title, weight and colour, citation)."""
+    return [
+        (
+            spec.title,
+            f"{spec.weight.label}: {COLOUR_LABELS[spec.weight.colour]}, når det mangler",
+            spec.citation(),
+        )
+        for spec in CHECKS.values()
+    ]
 
 
 @dataclass
@@ -151,74 +308,116 @@ class Organisation:
         ]
         return matches[0] if len(matches) == 1 else None
 
+    def steering_group(self) -> list[RoleRow]:
+        """The steering group's chair and members (one row per seat)."""
+        return [r for r in self.roles if r.role in STEERING_ROLES]
+
+    def _names(self, rows: Iterable[RoleRow]) -> str:
+        return ", ".join(dict.fromkeys(self.people[r.person_id].name for r in rows))
+
     def readiness(self) -> list[Check]:
-        """KOMBIT's recommendations (seed 001) as checks with a colour."""
+        """Seed 001's points (`CHECKS`) as checks: green when met, else the point's weight."""
         checks: list[Check] = []
 
         def add(
-            title: str,
-            ok: bool,
-            detail_ok: str,
-            detail_missing: str,
-            colour: Colour,
-            project: str | None = None,
+            key: str, met: bool, detail: str, project: str | None = None, title: str = ""
         ) -> None:
-            checks.append(
-                Check(
-                    title,
-                    Colour.GREEN if ok else colour,
-                    detail_ok if ok else detail_missing,
-                    project,
-                )
-            )
+            spec = CHECKS[key]
+            colour = Colour.GREEN if met else spec.weight.colour
+            checks.append(Check(key, title or spec.title, colour, detail, project))
 
         lead = self.holders("programme_lead")
         add(
-            "Projektkoordinator/programleder",
+            "coordinator",
             bool(lead),
-            ", ".join(p.name for p in lead),
-            "ingen er udpeget til at koordinere på tværs af projekterne",
-            Colour.RED,
+            ", ".join(p.name for p in lead)
+            or "ingen er udpeget til at koordinere på tværs af projekterne (det kan være en af "
+            "projektlederne, kontaktpersonen for drejebogen eller en programleder)",
         )
+
+        group = self.steering_group()
+        members = {r.person_id for r in group}
         chair = self.holders("steering_chair")
+        if len(members) >= 2:
+            formed = f"{len(members)} medlemmer" + (
+                f", formand {chair[0].name}" if chair else ", ingen formand udpeget"
+            )
+        elif members:
+            formed = "kun én person er registreret i styregruppen"
+        else:
+            formed = "ingen styregruppe er registreret"
+        add("steering_group", len(members) >= 2, formed)
+
+        units = {self.people[pid].unit.strip() for pid in members}
+        without_unit = [r for r in group if not self.people[r.person_id].unit.strip()]
+        if not members:
+            areas, met = "ingen styregruppe er registreret", False
+        elif without_unit:
+            who = "personen" if len({r.person_id for r in without_unit}) == 1 else "hver af dem"
+            areas = (
+                f"enhed mangler for {self._names(without_unit)}: angiv, hvilken del af "
+                f"forretningen {who} repræsenterer"
+            )
+            met = False
+        elif len(units) < 2:
+            areas = (
+                f"alle medlemmer er fra {next(iter(units))}; projekterne berører flere dele af "
+                "forretningen"
+            )
+            met = False
+        else:
+            areas, met = "repræsenterede enheder: " + ", ".join(sorted(units)), True
+        add("steering_areas", met, areas)
+
+        undecided = [r for r in group if not r.can_decide]
+        if not group:
+            decide = "ingen styregruppe er registreret"
+        elif undecided:
+            decide = "ikke markeret med beslutningskraft: " + self._names(undecided)
+        else:
+            decide = "alle medlemmer kan træffe beslutninger"
+        add("decision_power", bool(group) and not undecided, decide)
+
+        direktion = [r for r in group if r.from_direktion]
         add(
-            "Styregruppe med formand",
-            bool(chair),
-            ", ".join(p.name for p in chair),
-            "styregruppen har ingen formand",
-            Colour.RED,
-        )
-        direktion = [
-            r
-            for r in self.roles
-            if r.role in ("steering_chair", "steering_member") and r.from_direktion
-        ]
-        add(
-            "Direktionen i styregruppen",
+            "direktion",
             bool(direktion),
-            ", ".join(self.people[r.person_id].name for r in direktion),
-            "intet styregruppemedlem fra direktionen",
-            Colour.YELLOW,
+            self._names(direktion) or "intet medlem af styregruppen er fra direktionen",
         )
+
         for project in PROJECTS_NEEDING_LEAD:
             holders = self.holders("project_lead", project)
             add(
-                f"Projektleder for {project}",
+                "project_lead",
                 bool(holders),
-                ", ".join(p.name for p in holders),
-                f"{project} har ingen projektleder",
-                Colour.RED,
+                ", ".join(p.name for p in holders) or f"{project} har ingen projektleder",
                 project,
+                f"Projektleder for {project}",
             )
+
         sts = self.holders("sts_owner") or self.holders("project_lead", "STS")
         add(
-            "Ansvarlig for STS og Serviceplatformen",
+            "sts",
             bool(sts),
-            ", ".join(p.name for p in sts),
-            "ingen er ansvarlig for STS og Serviceplatformen",
-            Colour.RED,
+            ", ".join(p.name for p in sts) or "ingen er ansvarlig for STS og Serviceplatformen",
             "STS",
         )
+
+        owners = [
+            r for r in self.roles if r.role == "implementation_owner" and r.project in ("KSD", "KY")
+        ]
+        if owners:  # the stage the note describes; before it the check does not apply
+            chair_rows = [r for r in group if r.role == "steering_chair"]
+            led_by_director = any(r.from_direktion for r in chair_rows)
+            projects = " og ".join(sorted({str(r.project) for r in owners}))
+            add(
+                "director_chair",
+                led_by_director,
+                f"formand {self._names(chair_rows)} er fra direktionen"
+                if led_by_director
+                else f"der er en implementeringsansvarlig for {projects}, men styregruppens "
+                "formand er ikke fra direktionen",
+            )
         return checks
 
     def project_warnings(self) -> dict[str, list[str]]:
@@ -267,7 +466,9 @@ def person_problem(name: str, email: str) -> str | None:
     return None
 
 
-def role_problem(role: str, project: str | None, from_direktion: bool) -> str | None:
+def role_problem(
+    role: str, project: str | None, from_direktion: bool, decision_power: bool = False
+) -> str | None:
     """Why `role` (for `project`, upper case, or None) cannot be given; None when it can."""
     spec = ROLES.get(role)
     if spec is None:
@@ -276,8 +477,10 @@ def role_problem(role: str, project: str | None, from_direktion: bool) -> str | 
         return f"rollen {spec.label} gælder et projekt: angiv --project {PROJECT_LIST}"
     if not spec.per_project and project:
         return f"rollen {spec.label} gælder hele kommunen, ikke et projekt"
-    if from_direktion and role not in ("steering_member", "steering_chair"):
+    if from_direktion and role not in STEERING_ROLES:
         return "kun styregruppens medlemmer og formand kan markeres som fra direktionen"
+    if decision_power and role not in STEERING_ROLES:
+        return "kun styregruppens medlemmer og formand kan markeres med beslutningskraft"
     return None
 
 
@@ -296,7 +499,9 @@ def holder_problem(
     return None
 
 
-def dialogue_problem(project: str, form: str, escalation: str) -> str | None:
+def dialogue_problem(
+    project: str, form: str, escalation: str, lead_informed: bool | None = None
+) -> str | None:
     """Why a dialogue with KOMBIT cannot be logged like this (`project` upper case); None when
     it can."""
     if project not in PROJECT_CODES:
@@ -305,6 +510,8 @@ def dialogue_problem(project: str, form: str, escalation: str) -> str | None:
         return f"ukendt form: '{form}' (brug mail, telefon eller møde)"
     if escalation not in ESCALATIONS:
         return f"ukendt eskalering: '{escalation}' (brug ingen, direktion eller kommunalbestyrelse)"
+    if escalation == "none" and lead_informed is not None:
+        return "om programlederen er varslet, registreres kun ved en eskalering"
     return None
 
 

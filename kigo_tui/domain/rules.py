@@ -70,6 +70,13 @@ def task_colour(status: Status, due: date | None, warn_days: int, today: date) -
 
     Done is green; past the due date and not done is red; not started within `warn_days` before the
     due date (both ends included) is yellow; everything else, and a task with no due date, is green.
+
+    The category plays no part: an optional (valgfri) task turns yellow and red too. Seed 000
+    says "En obligatorisk opgave får status gul et antal dage inden slutdato, hvis opgaven ikke
+    er påbegyndt" because KOMBIT's report is about mandatory tasks; its red rule ("En opgave
+    bliver rød …") and its roll-up ("hvis én enkeltstående opgave er i gul/rød") speak of any
+    task. Our reading: the colour rule is the same for every task, and the category decides only
+    what reaches KOMBIT (`in_kombit_report`, `needs_follow_up`).
     """
     if status == Status.DONE or due is None:
         return Colour.GREEN
@@ -94,15 +101,37 @@ def next_status(status: Status) -> Status:
     return STATUS_CYCLE[(STATUS_CYCLE.index(status) + 1) % len(STATUS_CYCLE)]
 
 
-def needs_follow_up(category: Category, status: Status, colour: Colour) -> bool:
-    """Would KOMBIT follow up on this task? Mandatory/critical red; critical yellow and not started."""
-    if category == Category.OPTIONAL:
+def in_kombit_report(category: Category, colour: Colour, *, local: bool) -> bool:
+    """Is this task in the report KOMBIT pulls from KIGO? Every red or yellow mandatory task
+    (obligatorisk and obligatorisk kritisk) that KOMBIT published.
+
+    Seed 000: "Konkret trækkes en rapport fra KIGO, hvor der fokuseres på obligatoriske opgaver
+    med status gul og rød." The report is what KOMBIT *sees*; what it *follows up on* is the
+    narrower `needs_follow_up`.
+
+    A kommune's own (local) task is never in it, whatever category the kommune gave it: the
+    categories KOMBIT follows are the ones it set on the tasks it published (seed 000: "hvis der
+    er kommuner der ikke udfører obligatoriske opgaver"), and a local task's category is the
+    kommune's own choice, with no KOMBIT plan behind it. The kommune still sees its own tasks in
+    its colours and roll-up, as in KIGO.
+    """
+    return not local and category != Category.OPTIONAL and colour != Colour.GREEN
+
+
+def needs_follow_up(category: Category, status: Status, colour: Colour, *, local: bool) -> bool:
+    """Is this task on KOMBIT's follow-up list? Of the tasks in KOMBIT's report
+    (`in_kombit_report`): the red ones, and the critical ones that are yellow (yellow is always
+    "ikke påbegyndt": KOMBIT's extract of "gul kombineret med ikke påbegyndt").
+
+    Seed 000: "hvis kommunen har obligatoriske opgaver med status rød samt obligatoriske opgaver
+    på kritisk vej med status gul/rød". Being on the list starts KOMBIT's judgement of the whole
+    picture (helhedsvurdering); it escalates nothing by itself.
+    """
+    if not in_kombit_report(category, colour, local=local):
         return False
     if colour == Colour.RED:
         return True
-    return (
-        category == Category.CRITICAL and colour == Colour.YELLOW and status == Status.NOT_STARTED
-    )
+    return category == Category.CRITICAL and status == Status.NOT_STARTED
 
 
 @dataclass

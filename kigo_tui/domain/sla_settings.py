@@ -10,11 +10,20 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from kigo_tui.domain.defect_labels import DEFAULT_TARGET_HOURS, SEVERITY_LABELS, Severity
 
 MAX_SLA_HOURS = 24 * 366
+TARGET_NAMES = ("response_hours", "resolution_hours")
 
 
 class SlaTarget(BaseModel):
@@ -56,6 +65,48 @@ class SlaSettings(BaseModel):
     major: SlaTarget = Field(default_factory=lambda: _default_target(Severity.MAJOR))
     minor: SlaTarget = Field(default_factory=lambda: _default_target(Severity.MINOR))
     cosmetic: SlaTarget = Field(default_factory=lambda: _default_target(Severity.COSMETIC))
+
+    _given: frozenset[tuple[str, str]] = PrivateAttr(default=frozenset())
+    """(severity, target) pairs config.toml set; the rest are kigo's examples."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_given(cls, data: Any, handler: Any) -> SlaSettings:
+        """Note which targets the kommune wrote itself, so the examples can say they are ones."""
+        settings: SlaSettings = handler(data)
+        if isinstance(data, dict):
+            settings._given = frozenset(
+                (severity.value, name)
+                for severity in Severity
+                if isinstance(table := data.get(severity.value), dict | SlaTarget)
+                for name in TARGET_NAMES
+                if isinstance(table, SlaTarget) or name in table
+            )
+        elif isinstance(data, SlaSettings):
+            settings._given = data._given
+        return settings
+
+    def __eq__(self, other: object) -> bool:
+        """Equal targets are equal settings, whether config.toml or kigo's examples gave them."""
+        if not isinstance(other, SlaSettings):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__.values()))
+
+    def is_example(self, severity: Severity) -> bool:
+        """Is a target of `severity` still kigo's example (not set in config.toml)?
+
+        Seed 003: kommuner must hold the supplier to the SLA that was agreed ("Kommunerne skal
+        være mere kritiske over for om leverancen rent faktisk lever op til 'SLA'"); kigo's
+        defaults are only a starting point until the kommune writes its contract's targets.
+        """
+        return any((severity.value, name) not in self._given for name in TARGET_NAMES)
+
+    def examples(self) -> list[Severity]:
+        """The severities whose targets are (wholly or partly) kigo's examples, most severe first."""
+        return [severity for severity in Severity if self.is_example(severity)]
 
     @field_validator("critical", "major", "minor", "cosmetic", mode="before")
     @classmethod

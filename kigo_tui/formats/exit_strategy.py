@@ -1,8 +1,11 @@
 """The KMD Sag exit workspace as an Excel sheet shaped like KOMBIT's documentation sheet (R1).
 
 `export_xlsx` writes one row per sagsområde on the sheet "Dokumentationsark" with Danish headers,
-drop-down lists on every choice column and three computed columns (user band, extent of the
-cleanup, priority) that the import ignores; a second sheet "Forklaring" holds the rules.
+drop-down lists on every choice column and computed columns (user band, extent of the cleanup,
+priority, kigo's suggestions and what to watch) that the import ignores; a sheet "Forklaring" holds
+the rules and a sheet "Beslutningsnotat" the exit decision note (written by kigo, read by people;
+the note is edited in kigo). Columns added after the first sheets (`AreaField.optional`) may be
+missing: an older sheet still imports, and those fields keep their values.
 `import_xlsx` reads such a sheet back by its header names, so the columns may be moved; a bad cell
 raises `CaseAreaImportError` naming the file, the row as Excel shows it and the column header.
 The column "Version" (after "Id") holds each row's version at the export; `read_import` returns
@@ -25,11 +28,14 @@ from pydantic import ValidationError
 
 from kigo_tui.domain.exit_strategy import AREA_FIELDS as COLUMNS
 from kigo_tui.domain.exit_strategy import (
+    CLEANUP_ORDER_LABELS,
     COMPLEXITY_LABELS,
     COMPUTED_RULES,
     EXTENT_LABELS,
     FIELD_HEADERS,
     KLE_PATTERN,
+    NOTE_FIELDS,
+    NOTE_STATUS_LABELS,
     PATTERN_LABELS,
     PATTERNS,
     SCENARIO_LABELS,
@@ -37,7 +43,9 @@ from kigo_tui.domain.exit_strategy import (
     USER_BAND_LABELS,
     AreaField,
     CaseArea,
+    DecisionNote,
     analyse,
+    note_appendix,
 )
 from kigo_tui.domain.text import clean_text
 from kigo_tui.formats.xlsx_reader import CellError
@@ -51,6 +59,8 @@ EXPLANATION_SHEET = "Forklaring"
 
 YES, NO = "Ja", "Nej"
 COMPLEXITY_BY_LABEL = {label: key for key, label in COMPLEXITY_LABELS.items()}
+BAND_BY_LABEL = {label: key for key, label in USER_BAND_LABELS.items()}
+NOTE_SHEET = "Beslutningsnotat"
 
 KLE_MESSAGE = "skal have formen NN.NN eller NN.NN.NN"
 
@@ -59,6 +69,9 @@ COMPUTED_HEADERS = (
     "Brugere (få/mellem/mange)",
     "Omfang af oprydning (let/moderat/stort)",
     "Prioritet",
+    "Brugere, kigos forslag",
+    "Prioritet, kigos forslag",
+    "OBS",
 )
 VERSION = Column("Version", "version", "version")
 """The version each row had at the export: an import of a row changed since is refused. Not a
@@ -72,13 +85,17 @@ CHOICES = {
     "pattern": PATTERNS,
     "complexity": tuple(COMPLEXITY_LABELS.values()),
     "scenario": tuple(str(s) for s in SCENARIOS),
+    "band": tuple(USER_BAND_LABELS.values()),
 }
 
 RULES = (
     *COMPUTED_RULES,
-    "Kolonnerne Brugere, Omfang af oprydning og Prioritet beregnes af kigo ved eksport og "
-    "ignoreres ved import. Id binder rækken til sagsområdet i kigo; en tom Id giver et nyt "
-    "sagsområde.",
+    "Kolonnerne Brugere, Omfang af oprydning, Prioritet, kigos forslag og OBS beregnes af kigo "
+    "ved eksport og ignoreres ved import. Brugere og Prioritet er kommunens valg, hvor I har "
+    "udfyldt 'Brugere, kommunens valg' og 'Egen prioritet', ellers kigos forslag. Id binder "
+    "rækken til sagsområdet i kigo; en tom Id giver et nyt sagsområde.",
+    "Et ark fra en ældre version af kigo uden de nyere kolonner (fx TSA-aftalen og To-be-"
+    "spørgsmålene) kan stadig importeres; de felter beholder deres værdier.",
     "Version er rækkens version ved eksporten: har en anden ændret sagsområdet siden, afviser "
     "importen arket (intet gemmes); eksportér igen, eller importér med --force for at overskrive "
     "kollegaens ændringer. Ret ikke i Version.",
@@ -158,23 +175,32 @@ def _cell_value(area: CaseArea, column: Column) -> str | int | None:
         return _bool_text(value)
     if column.kind == "complexity":
         return COMPLEXITY_LABELS[value] if value else None
+    if column.kind == "band":
+        return USER_BAND_LABELS[value] if value else None
     if column.kind == "text":
         return value or None
     plain: str | int | None = value  # a number or a code, as the area holds it
     return plain
 
 
-def workbook_bytes(areas: list[CaseArea], versions: Mapping[int, int] | None = None) -> bytes:
-    """The two-sheet workbook; rows in id order (new areas last), computed columns at the end.
+def workbook_bytes(
+    areas: list[CaseArea],
+    versions: Mapping[int, int] | None = None,
+    note: DecisionNote | None = None,
+) -> bytes:
+    """The workbook; rows in id order (new areas last), computed columns at the end.
 
     `versions` (id → the version the area was read at, `exit_store.list_versioned`) fills the
-    Version column, which the import checks against the database."""
+    Version column, which the import checks against the database. `note` (the decision note)
+    orders the priorities and fills the sheet "Beslutningsnotat"."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    computed = {id(row.area): row for row in analyse(areas)}
+    note = note or DecisionNote()
+    analysed = analyse(areas, note.cleanup_order)
+    computed = {id(row.area): row for row in analysed}
     ordered = sorted(areas, key=lambda a: (a.id is None, a.id or 0))
 
     workbook = Workbook()
@@ -204,6 +230,9 @@ def workbook_bytes(areas: list[CaseArea], versions: Mapping[int, int] | None = N
             USER_BAND_LABELS[analysis.user_band],
             EXTENT_LABELS[analysis.extent] if analysis.extent else None,
             analysis.priority,
+            USER_BAND_LABELS[analysis.suggested_band],
+            analysis.suggested_priority,
+            " ".join(analysis.caveats) or None,
         )
         for offset, value in enumerate(extras, start=len(SHEET_COLUMNS) + 1):
             cell = sheet.cell(row=excel_row, column=offset, value=value)
@@ -233,6 +262,7 @@ def workbook_bytes(areas: list[CaseArea], versions: Mapping[int, int] | None = N
     sheet.row_dimensions[1].height = 45
 
     _explanation(workbook.create_sheet(EXPLANATION_SHEET), Font)
+    _note_sheet(workbook.create_sheet(NOTE_SHEET), Font, Alignment, note, analysed)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -264,17 +294,63 @@ def _explanation(sheet: Any, font: Any) -> None:
     sheet.append(["Omfang", ", ".join(EXTENT_LABELS.values())])
 
 
+def note_lines(note: DecisionNote, rows: list[Any]) -> list[str]:
+    """The decision note as text: its fields, the kommune's text and the recommendations in the
+    chosen order (the appendix kigo writes from the sagsområder)."""
+    from kigo_tui.domain.dates import danish_date
+
+    lines = [
+        "KMD Sag-exitstrategi: beslutningsnotat",
+        "",
+        f"{NOTE_FIELDS['status']}: {NOTE_STATUS_LABELS[note.status]}",
+        f"{NOTE_FIELDS['decided_on']}: {danish_date(note.decided_on)}",
+        f"{NOTE_FIELDS['decided_by']}: {note.decided_by or '—'}",
+        f"{NOTE_FIELDS['cleanup_order']}: {CLEANUP_ORDER_LABELS[note.cleanup_order]}",
+        "",
+        f"{NOTE_FIELDS['policies']}:",
+        *(note.policies.splitlines() or ["—"]),
+        "",
+        f"{NOTE_FIELDS['body']}:",
+        *(note.body.splitlines() or ["—"]),
+        "",
+        "Anbefalede løsningsscenarier i prioriteret rækkefølge:",
+        *(note_appendix(rows) or ["Ingen sagsområder endnu."]),
+    ]
+    return lines
+
+
+def _note_sheet(sheet: Any, font: Any, alignment: Any, note: DecisionNote, rows: list[Any]) -> None:
+    sheet.column_dimensions["A"].width = 110
+    for line in note_lines(note, rows):
+        sheet.append([line or None])
+        cell = sheet.cell(row=sheet.max_row, column=1)
+        cell.data_type = "s" if line else cell.data_type  # user text is never a formula
+        cell.alignment = alignment(wrap_text=True, vertical="top")
+    sheet["A1"].font = font(bold=True, size=14)
+
+
 def export_xlsx(
     areas: list[CaseArea],
     path: Path,
     *,
     force: bool = False,
     versions: Mapping[int, int] | None = None,
+    note: DecisionNote | None = None,
 ) -> None:
     """Write the documentation sheet atomically; an existing file only with `force`."""
     from kigo_tui.formats.files import write_atomically
 
-    write_atomically(Path(path), workbook_bytes(areas, versions), force=force)
+    write_atomically(Path(path), workbook_bytes(areas, versions, note), force=force)
+
+
+def export_note(
+    note: DecisionNote, areas: list[CaseArea], path: Path, *, force: bool = False
+) -> None:
+    """Write the decision note as a UTF-8 text file atomically; an existing one only with `force`."""
+    from kigo_tui.formats.files import write_atomically
+
+    text = "\n".join(note_lines(note, analyse(areas, note.cleanup_order))) + "\n"
+    write_atomically(Path(path), text.encode("utf-8"), force=force)
 
 
 # ------------------------------------------------------------------ import
@@ -384,6 +460,16 @@ def _convert(column: Column, value: object) -> object:
         if number not in SCENARIOS:
             raise ValueError("skal være 1, 2, 3 eller 4")
         return number
+    if kind == "band":
+        word = str(value).strip().casefold()
+        if word in BAND_BY_LABEL:
+            return BAND_BY_LABEL[word]
+        raise ValueError("skal være få, mellem eller mange")
+    if kind == "rank":
+        number = _whole_number(value)
+        if number < 1:
+            raise ValueError("skal være et helt tal fra 1")
+        return number
     raise AssertionError(kind)
 
 
@@ -402,6 +488,8 @@ class ImportedSheet:
     rows: dict[int, int]
     """id → the row as Excel shows it."""
     has_version_column: bool
+    missing_fields: frozenset[str] = frozenset()
+    """Fields the sheet has no column for (an older sheet): an updated area keeps them."""
 
 
 def import_xlsx(path: Path) -> list[CaseArea]:
@@ -451,7 +539,9 @@ def read_import(path: Path) -> ImportedSheet:
             if version is not None:
                 versions[area.id] = version
         areas.append(area)
-    return ImportedSheet(areas, versions, seen_ids, version_at is not None)
+    present = {c.field for c in columns.values()}
+    missing = frozenset(c.field for c in COLUMNS if c.optional and c.field not in present)
+    return ImportedSheet(areas, versions, seen_ids, version_at is not None, missing)
 
 
 def _read_version(
@@ -496,7 +586,9 @@ def _map_headers(path: Path, header_row: tuple[object, ...]) -> dict[int, Column
             )
         found[column.field] = str(text)
         columns[index] = column
-    missing = [c.header for c in COLUMNS if c.field not in found and c.field != "id"]
+    missing = [
+        c.header for c in COLUMNS if c.field not in found and c.field != "id" and not c.optional
+    ]
     if missing:
         if not found.keys() - {VERSION.field}:
             raise CaseAreaImportError(

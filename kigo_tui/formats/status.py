@@ -94,7 +94,9 @@ def _main_task_node(
             "due_reason": (task.due_reason or None) if task.due_moved else None,
         }
         nodes.append(node)
-        if colour is not Colour.GREEN and needs_follow_up(category, status, colour):
+        if colour is not Colour.GREEN and needs_follow_up(
+            category, status, colour, local=task.is_local
+        ):
             follow_up.append({k: node[k] for k in _FOLLOW_UP_FIELDS})
     counts = _counts(colours, [t.category for t in tasks], done)
     main = {"number": number, "name": name, "skipped_reason": skipped, "tasks": nodes}

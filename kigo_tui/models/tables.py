@@ -132,6 +132,8 @@ class Person(SQLModel, table=True):
     unit: str = ""
     email: str = ""
     phone: str = ""
+    version: int = 1
+    """Raised on every change; an edit or removal based on an older version is refused."""
 
 
 class RoleAssignment(SQLModel, table=True):
@@ -143,6 +145,8 @@ class RoleAssignment(SQLModel, table=True):
     role: str
     project: str | None = None
     from_direktion: bool = False
+    decision_power: bool = False
+    """A steering group member who can make decisions (seed 001)."""
 
 
 class Responsibility(SQLModel, table=True):
@@ -167,6 +171,10 @@ class Dialogue(SQLModel, table=True):
     escalation: str = "none"
     recorded_at: datetime
     user: str
+    results: str = ""
+    """What the follow-up achieved (seed 000)."""
+    lead_informed: bool | None = None
+    """For an escalation: was the kommune's programme leader told beforehand (None: not said)."""
 
 
 class DialogueTask(SQLModel, table=True):
@@ -203,6 +211,33 @@ class CaseAreaRow(SQLModel, table=True):
     comment: str = ""
     version: int = 1
     """Raised on every change; a save based on an older version is refused (no silent overwrite)."""
+    # schema 10: the rest of the documentation sheet (seed 004)
+    tsa_agreement: bool = False
+    cleanup_requirements: str = ""
+    archive_requirements: str = ""
+    tender_when: str = ""
+    market_options: str = ""
+    preferred_cases_in: str = ""
+    preferred_notes_in: str = ""
+    preferred_alerts_in: str = ""
+    preferred_documents_in: str = ""
+    preferred_overview_in: str = ""
+    own_user_band: str | None = None
+    own_priority: int | None = None
+
+
+class ExitDecisionRow(SQLModel, table=True):
+    """The KMD Sag exit decision note (beslutningsnotat): one row, id 1 (schema 10)."""
+
+    __tablename__ = "exit_decision"
+    id: int = Field(default=1, primary_key=True)
+    body: str = ""
+    policies: str = ""
+    cleanup_order: str = "heavy_first"
+    status: str = "draft"
+    decided_on: date | None = None
+    decided_by: str = ""
+    version: int = 1
 
 
 class DefectRecord(SQLModel, table=True):

@@ -53,6 +53,9 @@ WORKER_LABELS = {
     "defect-write": "gemningen i fejlloggen",
     "exit-load": "indlæsningen af KMD Sag-exitstrategien",
     "exit-write": "gemningen i KMD Sag-exitstrategien",
+    "org-load": "indlæsningen af organisationen",
+    "org-write": "gemningen i organisationen",
+    "org-me": "gemningen af, hvem du er",
 }
 """What a worker group does, as the notification names it."""
 

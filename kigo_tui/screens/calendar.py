@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
+from kigo_tui.widgets.ticks import TickBox
 
 if TYPE_CHECKING:
     from kigo_tui.storage.store import Store
@@ -69,7 +70,7 @@ class CalendarScreen(Dialog):
                     id="path",
                     compact=True,
                 )
-            yield Checkbox("Kun mine opgaver ('me' i config.toml)", False, id="mine")
+            yield TickBox("Kun mine opgaver ('me' i config.toml)", False, id="mine")
             yield from self.form_footer("Skriv (ctrl+s)")
 
     @on(Select.Changed, "#project")
@@ -91,6 +92,12 @@ class CalendarScreen(Dialog):
         if path.suffix.lower() != ".ics":
             self.show_error("filnavnet skal ende på .ics")
             return
+        if path.parent == self.folder and not path.parent.exists():
+            try:  # the export folder (documents, or export_dir) is made when first used
+                path.parent.mkdir(parents=True)
+            except OSError as exc:
+                self.show_error(f"mappen {path.parent} kan ikke oprettes: {exc.strerror or exc}")
+                return
         if not path.parent.is_dir():
             self.show_error(f"mappen {path.parent} findes ikke")
             return

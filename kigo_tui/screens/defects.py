@@ -158,14 +158,20 @@ class DefectLogScreen(BaseScreen[None]):
         )
 
     def _header(self, per_project: list[Figures], policy: Policy, at: datetime) -> None:
-        from kigo_tui.domain.defects import figures_text
+        from kigo_tui.domain.defects import examples_note, figures_text, measured_text
 
         text = Text()
         scope = self.project or "alle projekter"
         text.append(f"Fejllog – {scope}", style="bold")
-        text.append(f" · pr. {local_text(at)} (alle tider i dansk tid) · {policy.describe()}")
+        text.append(
+            f" · {measured_text(at, self.kigo_app.today())} (alle tider i dansk tid) · "
+            f"{policy.describe()}"
+        )
         if self.only_open:
             text.append(" · kun åbne", style="italic")
+        note = examples_note(policy.settings)
+        if note is not None:
+            text.append(f"\n▲ {note}", style=traffic_style(Colour.YELLOW, bold=True))
         total = per_project[-1]
         text.append("\n")
         line = figures_text(total).split(": ", 1)[1]
@@ -194,7 +200,8 @@ class DefectLogScreen(BaseScreen[None]):
         self._refresh_table()
 
     def action_add(self) -> None:
-        self.app.push_screen(DefectFormScreen(None, self.project or "KY"), self._add)
+        # from "alle projekter" the form asks which project: no project is chosen for the user
+        self.app.push_screen(DefectFormScreen(None, self.project), self._add)
 
     @on(DataTable.RowSelected)
     def _row_chosen(self) -> None:
@@ -245,6 +252,7 @@ class DefectLogScreen(BaseScreen[None]):
         )
 
     def action_rules(self) -> None:
+        from kigo_tui.domain.defects import EXAMPLE_MARK, examples_note
         from kigo_tui.screens.dialogs.exit_strategy import SummaryScreen
 
         sla = self.kigo_app.settings.service_levels()
@@ -266,10 +274,14 @@ class DefectLogScreen(BaseScreen[None]):
         ]
         for severity in Severity:
             target = sla.target(severity)
+            example = f" ({EXAMPLE_MARK})" if sla.is_example(severity) else ""
             lines.append(
                 f"• {SEVERITY_LABELS[severity]} ({SEVERITY_HINTS[severity]}): svar inden "
-                f"{target.response_hours:g} t, rettet inden {target.resolution_hours:g} t"
+                f"{target.response_hours:g} t, rettet inden {target.resolution_hours:g} t{example}"
             )
+        note = examples_note(sla)
+        if note is not None:
+            lines += ["", note]
         self.app.push_screen(SummaryScreen("\n".join(lines), title="Fejllog – regler og taster"))
 
     # ------------------------------------------------------------------ writes

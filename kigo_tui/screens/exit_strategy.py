@@ -1,4 +1,5 @@
-"""The KMD Sag exit workspace (SAPA): the documentation sheet as a table, a form, the R2 wizard.
+"""The KMD Sag exit workspace (SAPA): the documentation sheet as a table, a form, the R2 wizard
+and the decision note (beslutningsnotat).
 
 Reached with `w` from the SAPA project (or the command palette). Database work runs in workers.
 """
@@ -9,6 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
@@ -19,7 +21,9 @@ from kigo_tui.domain.exit_strategy import (
     USER_BAND_LABELS,
     AreaAnalysis,
     CaseArea,
+    DecisionNote,
     analyse,
+    note_appendix,
     summarise,
 )
 from kigo_tui.domain.text import count
@@ -30,6 +34,7 @@ from kigo_tui.screens.dialogs.exit_strategy import (
     AreaFilter,
     AreaFilterScreen,
     AreaFormScreen,
+    NoteFormScreen,
     PatternWizardScreen,
     SummaryScreen,
 )
@@ -56,12 +61,23 @@ class ExitWorkspaceScreen(BaseScreen[None]):
         Binding("s", "sort", "Sortér"),
         Binding("f", "filter", "Filter"),
         Binding("z", "summary", "Opsummering"),
+        Binding("b", "note", "Beslutningsnotat"),
         Binding("question_mark", "rules", "Regler"),
     ]
     DEFAULT_CSS = """
     ExitWorkspaceScreen #exit-header { height: auto; background: $panel; padding: 0 1; }
+    ExitWorkspaceScreen #exit-empty { height: auto; padding: 1 2; display: none; }
     ExitWorkspaceScreen DataTable { height: 1fr; }
     """
+
+    EMPTY_HINT = (
+        "Her er endnu ingen sagsområder.\n\n"
+        "Tryk a for at tilføje det første sagsområde (et KLE-emne, som I vil kortlægge), og w "
+        "for at finde dets brugsmønster med spørgsmålene fra brugsmønstermodellen.\n"
+        "Har I allerede udfyldt KOMBITs dokumentationsark, kan I læse det ind med "
+        "'kigo exit import-xlsx FIL.xlsx'.\n"
+        "Tryk b for beslutningsnotatet og ? for reglerne bag de beregnede felter."
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,9 +86,14 @@ class ExitWorkspaceScreen(BaseScreen[None]):
         """The version of each area as read with `rows` (a save is based on it)."""
         self.sort_index = 0
         self.area_filter = AreaFilter()
+        self.note = DecisionNote()
+        self.note_version = 0
+        """The decision note as read with `rows` (it holds the cleanup order) and its version."""
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Static("KMD Sag-exitstrategi (SAPA) · indlæser …", id="exit-header")
+        yield Static(self.EMPTY_HINT, id="exit-empty", markup=False)
         yield DataTable(id="areas", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -85,13 +106,14 @@ class ExitWorkspaceScreen(BaseScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        from kigo_tui.storage.exit_strategy import list_versioned
+        self.read("exit-load", _load, self._loaded)
 
-        self.read(
-            "exit-load",
-            list_versioned,
-            lambda found: self._show(analyse(found[0]), found[1]),
-        )
+    def _loaded(
+        self, found: tuple[list[CaseArea], dict[int, int], tuple[DecisionNote, int]]
+    ) -> None:
+        areas, versions, (self.note, self.note_version) = found
+        self.loaded = True
+        self._show(analyse(areas, self.note.cleanup_order), versions)
 
     def _show(self, rows: list[AreaAnalysis], versions: dict[int, int] | None = None) -> None:
         self.rows = rows
@@ -107,17 +129,22 @@ class ExitWorkspaceScreen(BaseScreen[None]):
         visible = sorted((r for r in self.rows if self.area_filter.keep(r)), key=key)
         for row in visible:
             area = row.area
+            flags = []
+            if row.needs_scenario:
+                flags.append("⚠ scenarie")
+            if row.caveats:
+                flags.append("afvent KY/KSD")
             table.add_row(
-                str(row.priority),
+                str(row.priority) + ("*" if area.own_priority else ""),
                 Text(area.field_area),
                 Text(area.case_area),
                 Text(area.kle),
                 area.pattern or "–",
                 str(area.scenario or "–"),
                 "ja" if area.business_critical else "",
-                USER_BAND_LABELS[row.user_band],
+                USER_BAND_LABELS[row.user_band] + ("*" if area.own_user_band else ""),
                 EXTENT_LABELS[row.extent] if row.extent else "–",
-                "⚠ scenarie" if row.needs_scenario else "",
+                " · ".join(flags),
                 key=str(area.id),
             )
         if visible:
@@ -132,7 +159,12 @@ class ExitWorkspaceScreen(BaseScreen[None]):
             header.append(f" · ⚠ {flagged} med mønster C/D mangler løsningsscenarie", style="bold")
         if self.area_filter != AreaFilter():
             header.append(" · filter aktivt", style="italic")
+        if any(r.area.own_priority or r.area.own_user_band for r in self.rows):
+            header.append(" · * kommunens eget valg")
         self.query_one("#exit-header", Static).update(header)
+        empty = self.loaded and not self.rows
+        self.query_one("#exit-empty", Static).display = empty
+        table.display = not empty
 
     def _selected(self) -> CaseArea | None:
         table = self.query_one(DataTable)
@@ -142,6 +174,11 @@ class ExitWorkspaceScreen(BaseScreen[None]):
         return next((r.area for r in self.rows if str(r.area.id) == key), None)
 
     # ------------------------------------------------------------------ actions
+
+    @on(DataTable.RowSelected, "#areas")
+    def _row_chosen(self) -> None:
+        """Enter on a row: the table takes the key, so the form opens from its message."""
+        self.action_edit()
 
     def action_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
@@ -180,7 +217,9 @@ class ExitWorkspaceScreen(BaseScreen[None]):
 
         def decided(pattern: str | None) -> None:
             if pattern is not None:
-                self._save(area.model_copy(update={"pattern": pattern}), seen)
+                # the first question is the sheet's "Anvender KMD Sag": the answer sets it too
+                update = {"pattern": pattern, "uses_kmd_sag": pattern != "0"}
+                self._save(area.model_copy(update=update), seen)
 
         self.app.push_screen(PatternWizardScreen(area.case_area), decided)
 
@@ -200,11 +239,34 @@ class ExitWorkspaceScreen(BaseScreen[None]):
         summary = summarise([r.area for r in self.rows])
         self.app.push_screen(SummaryScreen("\n".join(summary.lines())))
 
+    def action_note(self) -> None:
+        """The decision note: edit it; the recommendations come from the areas as shown."""
+        if not self.loaded:
+            return
+        seen = self.note_version
+
+        def edited(note: DecisionNote | None) -> None:
+            if note is None:
+                return
+
+            def saved(_: object) -> None:
+                self.notify("Beslutningsnotatet er gemt")
+                self.reload()
+
+            def refused(error: KigoError) -> None:
+                self.notify(str(error), title="Ikke gemt", severity="error", markup=False)
+                self.reload()
+
+            self.write("exit-note", partial(_store_note, note, seen), saved, on_error=refused)
+
+        self.app.push_screen(NoteFormScreen(self.note, note_appendix(self.rows)), edited)
+
     def action_rules(self) -> None:
         """The rules behind the computed fields, and the keys (the module's own documentation)."""
         keys = (
             "Taster: a tilføj · e/Enter ret · w brugsmønster (guide) · d slet · s sortér · "
-            "f filter · z opsummering · Esc tilbage\n\nRegler for de beregnede felter:\n"
+            "f filter · z opsummering · b beslutningsnotat · Esc tilbage\n\n"
+            "Regler for de beregnede felter:\n"
         )
         rules = "\n".join(f"• {rule}" for rule in COMPUTED_RULES)
         self.app.push_screen(SummaryScreen(keys + rules, title="Regler og taster"))
@@ -294,3 +356,18 @@ def _store_save(
             return get_area(store, seen[0].id)
         except KigoError as exc:
             return exc
+
+
+def _load(store: Store) -> tuple[list[CaseArea], dict[int, int], tuple[DecisionNote, int]]:
+    """In the read worker: the areas, their versions and the decision note."""
+    from kigo_tui.storage.exit_strategy import get_note, list_versioned
+
+    areas, versions = list_versioned(store)
+    return areas, versions, get_note(store)
+
+
+def _store_note(note: DecisionNote, seen: int, store: Store) -> DecisionNote:
+    """In the write worker: save the note based on the version the user saw."""
+    from kigo_tui.storage.exit_strategy import save_note
+
+    return save_note(store, note, seen)

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Tree
 
 from kigo_tui.actions import screen_bindings
 from kigo_tui.domain.dates import danish_date
+from kigo_tui.domain.search import step
 from kigo_tui.domain.text import clean_text
 from kigo_tui.domain.tree import MainKey, TaskFilter, TreeModel
 from kigo_tui.errors import KigoError
@@ -58,6 +59,10 @@ class MainScreen(MainViews):
         self._detail_waits = False
         """Until the first frame with the tree is painted, the detail pane waits."""
         self._listed = {}
+        self._hits: list[TaskRow] = []
+        """The last search's matches, best first (n and N step through them)."""
+        self._hit: int | None = None
+        self._hits_for = ""
 
     @property
     def listener(self) -> ChangeListener | None:
@@ -265,7 +270,8 @@ class MainScreen(MainViews):
             search = found.first(Input)
         else:  # mounted on first use: an Input costs the first frame its styles and widgets
             search = Input(
-                placeholder="Søg i opgaver (id eller titel), Enter vælger den første", id="search"
+                placeholder="Søg i opgaver (id, titel eller beskrivelse); Enter finder den bedste",
+                id="search",
             )
             await self.mount(search, before=self.query_one(Footer))
         search.add_class("-visible")
@@ -295,9 +301,26 @@ class MainScreen(MainViews):
             self.notify(f"Ingen opgaver matcher «{text}»", severity="warning")
             return
         self.action_close_search()
-        self.tree.reveal_task(hits[0])
-        more = f" (1 af {len(hits)})" if len(hits) > 1 else ""
-        self.notify(f"{hits[0].id}{more}")
+        self._hits, self._hit, self._hits_for = hits, None, text
+        self._show_hit(forward=True)
+
+    def action_search_next(self) -> None:
+        self._show_hit(forward=True)
+
+    def action_search_previous(self) -> None:
+        self._show_hit(forward=False)
+
+    def _show_hit(self, *, forward: bool) -> None:
+        """Put the cursor on the next (or previous) match of the last search, round the end."""
+        self._hit = step(len(self._hits), self._hit, forward)
+        if self._hit is None:
+            self.notify("Der er ingen søgning at gå videre i: tryk / for at søge", timeout=4)
+            return
+        task = self._hits[self._hit]
+        self.tree.reveal_task(task)
+        where = f"{self._hit + 1} af {len(self._hits)}"
+        keys = " · n næste, N forrige" if len(self._hits) > 1 else ""
+        self.notify(f"{task.id}: {where} for «{self._hits_for}»{keys}", timeout=4)
 
     def reveal_task(self, task_id: str) -> None:
         """Put the cursor on a task wherever it is, reading its branch if need be."""

@@ -5,6 +5,7 @@ Each is one `TaskWrite` (see `kigo_tui.screens.task_writes`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from kigo_tui.screens.task_writes import TaskWrites
 from kigo_tui.widgets.detail import DetailPane
 
 if TYPE_CHECKING:
+    from kigo_tui.domain.defects import Assessment
     from kigo_tui.domain.organisation import Organisation
     from kigo_tui.models.readmodels import TaskRow
     from kigo_tui.screens.dialogs import EditResult
@@ -48,8 +50,16 @@ class TaskActions(TaskWrites):
             return
         if task.status != Status.DONE:
             done = partial(_set_status, task.id, Status.DONE)
-            self.task_write(
-                task, done, {"status": STATUS_LABELS[Status.DONE]}, undo_what="fuldført"
+            shown = self.shown_with(task)  # as the user acted: a question meanwhile changes nothing
+            self.unless_defects_past_sla(
+                task,
+                lambda: self.task_write(
+                    task,
+                    done,
+                    {"status": STATUS_LABELS[Status.DONE]},
+                    undo_what="fuldført",
+                    **shown,
+                ),
             )
             return
         # back from done to the status it had before: on a colleague's newer version only while
@@ -68,12 +78,69 @@ class TaskActions(TaskWrites):
         task = self._require_task()
         if task is not None:
             target = next_status(task.status)
-            self.task_write(
-                task,
-                partial(_set_status, task.id, target),
-                {"status": STATUS_LABELS[target]},
-                undo_what="status",
-            )
+            shown = self.shown_with(task)
+
+            def write() -> None:
+                self.task_write(
+                    task,
+                    partial(_set_status, task.id, target),
+                    {"status": STATUS_LABELS[target]},
+                    undo_what="status",
+                    **shown,
+                )
+
+            if target == Status.DONE:
+                self.unless_defects_past_sla(task, write)
+            else:
+                write()
+
+    def unless_defects_past_sla(
+        self,
+        task: TaskRow,
+        write: Callable[[], None],
+        declined: Callable[[], object] | None = None,
+    ) -> None:
+        """Make `task` done with `write`, but first, for a go-live or hyper-care task (hovedopgave
+        10 or 16), look for critical defects against its project that are open past their SLA
+        (`kigo_tui.domain.defects.go_live_blockers`, seed 003): if there are any, ask in Danish,
+        naming them, and write only on "ja". Keys typed meanwhile wait for the answer."""
+        from kigo_tui.domain.defects import is_go_live_task
+
+        if not is_go_live_task(task.main_task):
+            write()
+            return
+        settings = self.kigo_app.settings.service_levels()
+        today = self.kigo_app.today()
+
+        def blockers(store: Store) -> list[Assessment]:
+            from kigo_tui.domain.defects import Policy, assess_all, go_live_blockers
+            from kigo_tui.domain.times import measure_instant
+            from kigo_tui.storage.defects import list_defects
+
+            at = measure_instant(today)
+            rows = assess_all(list_defects(store, task.project), Policy.from_settings(settings), at)
+            return go_live_blockers(task.project, task.main_task, rows)
+
+        def found(late: list[Assessment]) -> None:
+            if not late:
+                write()
+                return
+            from kigo_tui.domain.defects import blockers_text
+            from kigo_tui.screens.dialogs import ConfirmScreen
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    write()
+                else:
+                    self.notify(f"{task.id} er ikke markeret fuldført", severity="warning")
+                    if declined is not None:
+                        declined()
+
+            question = f"{blockers_text(task.id, late)}\n\nMarkér {task.id} fuldført alligevel?"
+            self.app.push_screen(ConfirmScreen(question), answer)
+
+        # "defect-load": a failure reads "indlæsningen af fejlloggen", which is what failed
+        self.read("defect-load", blockers, found, opens=True, on_error=self.not_saved)
 
     def action_edit(self) -> None:
         task = self._require_task()
@@ -174,7 +241,17 @@ class TaskActions(TaskWrites):
             checklist_label(n, i.text): "✓" if event.done else "○" for n, i in items
         }
         item_id, done = event.item_id, event.done
-        self.task_write(task, lambda s, v: self._tick(s, item_id, done, v), mine)
+        shown = self.shown_with(task)
+
+        def write() -> None:
+            self.task_write(task, lambda s, v: self._tick(s, item_id, done, v), mine, **shown)
+
+        completes = done and all(i.done for i in detail.checklist if i.id != item_id)
+        if completes and task.status != Status.DONE:
+            # the last tick makes the task done; on "nej" the pane shows the checklist as stored
+            self.unless_defects_past_sla(task, write, lambda: self.load_detail(task.id))
+        else:
+            write()
 
     def _tick(self, store: Store, item_id: int, done: bool, version: int | None) -> TaskRow:
         """Runs in the write worker: tick or untick, and say when the task's status followed."""

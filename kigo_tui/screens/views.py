@@ -12,8 +12,12 @@ from kigo_tui.screens.lists import TaskList, follow_up_list, mine_list, unknown_
 from kigo_tui.screens.task_actions import TaskActions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from kigo_tui.bundle.export import ExportResult
     from kigo_tui.bundle.save import AlreadyThere
+    from kigo_tui.domain.organisation import PersonRow
     from kigo_tui.models.readmodels import TaskRow
     from kigo_tui.storage.store import Store
 
@@ -59,9 +63,39 @@ class MainViews(TaskActions):
         from kigo_tui.storage.organisation import MeNotSetError, UnknownMeError
 
         if isinstance(error, MeNotSetError | UnknownMeError):
-            self.notify(unknown_me(getattr(error, "who", None)), severity="warning", markup=False)
+            # the user picks who they are here, and sees their tasks
+            self._ask_who(then=self.action_mine, reason=unknown_me(getattr(error, "who", None)))
         else:
             self.notify(str(error), severity="error", markup=False)  # as report_failure shows it
+
+    def action_pick_me(self) -> None:
+        """ "Hvem er jeg": pick the person "mine opgaver" is about; remembered in config.toml."""
+        self._ask_who(then=lambda: None)
+
+    def _ask_who(self, then: Callable[[], object], reason: str = "") -> None:
+        org = self.org
+        if org is None:
+            return
+        if not org.people:
+            self.notify(
+                "Der er ingen personer endnu: tilføj dig selv i organisationen (o, så a)",
+                severity="warning",
+            )
+            return
+        from kigo_tui.screens.dialogs.organisation import PickMeScreen
+        from kigo_tui.screens.organisation import remember_me
+
+        me = self.kigo_app.settings.me
+        current = org.find(me) if me else None
+
+        def picked(person: PersonRow | None) -> None:
+            if person is not None:
+                remember_me(self, person, then)
+
+        self.app.push_screen(
+            PickMeScreen(list(org.people.values()), current.id if current else None, reason),
+            picked,
+        )
 
     def _show_list(self, task_list: TaskList) -> None:
         if self.model is None:
@@ -70,7 +104,9 @@ class MainViews(TaskActions):
 
         self._listed = {task.id: task for task, _ in task_list.rows}
         self.app.push_screen(
-            TaskListScreen(task_list.title, task_list.summary, task_list.rows, task_list.empty),
+            TaskListScreen(
+                task_list.title, task_list.summary, task_list.rows, task_list.empty, task_list.notes
+            ),
             self._jump,
         )
 
@@ -88,10 +124,9 @@ class MainViews(TaskActions):
         self.app.push_screen(ExitWorkspaceScreen())
 
     def action_organisation(self) -> None:
-        if self.org is not None:
-            from kigo_tui.screens.organisation import OrganisationScreen
+        from kigo_tui.screens.organisation import OrganisationScreen
 
-            self.app.push_screen(OrganisationScreen.of(self.org))
+        self.app.push_screen(OrganisationScreen())
 
     def action_help(self) -> None:
         from kigo_tui.screens.dialogs import HelpScreen
@@ -103,6 +138,14 @@ class MainViews(TaskActions):
         self.app.push_screen(HelpScreen(help_keys(bindings)))
 
     # ------------------------------------------------------------------ export
+
+    def export_folder(self) -> Path:
+        """Where exports go: `export_dir` in config.toml, else the documents folder (a test may
+        set the app's `export_dir`)."""
+        from kigo_tui.locations import export_dir
+
+        app = self.kigo_app
+        return app.export_dir or export_dir(app.settings.export_dir)
 
     def action_export(self) -> None:
         self._export(force=False)  # it may ask before overwriting: keys wait for the answer
@@ -118,7 +161,7 @@ class MainViews(TaskActions):
 
             try:
                 sla = app.settings.service_levels()
-                return save_bundle(store, today, app.export_dir, sla, force=force)
+                return save_bundle(store, today, self.export_folder(), sla, force=force)
             except OSError as exc:
                 raise ExportError(str(exc)) from exc
 
@@ -173,11 +216,9 @@ class MainViews(TaskActions):
         self.app.push_screen(DefectLogScreen(self._cursor_project()))
 
     def action_calendar(self) -> None:
-        from pathlib import Path
-
         from kigo_tui.screens.calendar import CalendarScreen
 
         if self.model is not None:
-            folder = self.kigo_app.export_dir or Path.cwd()
+            folder = self.export_folder()
             code = self.model.kommune_code
             self.app.push_screen(CalendarScreen(self._cursor_project(), code, folder))

@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 
 from kigo_tui.errors import KigoError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 11
 """The schema this program writes.
 
 History: 1 = first release; 2 = task.version (optimistic locking); 3 = task.withdrawn (tasks a
@@ -25,7 +25,10 @@ are read from the index alone; 7 = defect (the defect log measured against the S
 task.baseline_start/baseline_due (KOMBIT's dates beside the kommune's), task.start_reason/
 due_reason and history.reason (why a date was moved), and meta `local_id:<PROJECT>-<NN>` (local
 task numbers are never reused); 9 = case_area.version (a sagsområde's edits refused when based on
-an older version).
+an older version); 10 = the rest of seed 004's documentation sheet on case_area (TSA, cleanup and
+archiving requirements, the To-be answers, the kommune's own user band and priority) and
+exit_decision (the beslutningsnotat); 11 = person.version (people edited without a lost update),
+role_assignment.decision_power, dialogue.results and dialogue.lead_informed.
 """
 
 LOCAL_ID_KEY = "local_id:"

@@ -1,4 +1,5 @@
-"""Storage of the KMD Sag exit workspace: read, save and delete sagsområder. No Textual.
+"""Storage of the KMD Sag exit workspace: read, save and delete sagsområder, and the exit
+decision note (beslutningsnotat). No Textual.
 
 Every sagsområde has a version, raised by every change; a save or delete based on an older
 version is refused (`ConflictError`), so a colleague's change is never overwritten unseen. Each
@@ -7,12 +8,12 @@ changed field goes in the history under 'SAG-<id>'.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from kigo_tui.domain.exit_strategy import STORED, CaseArea
+from kigo_tui.domain.exit_strategy import STORED, CaseArea, DecisionNote
 from kigo_tui.domain.text import count
-from kigo_tui.storage.sql import Row, Sql
+from kigo_tui.storage.sql import Row, Sql, as_date
 from kigo_tui.storage.store import Store
 from kigo_tui.storage.transaction import (
     ConflictError,
@@ -148,7 +149,14 @@ class ImportConflictError(ConflictError):
         self.stale = stale
 
 
-def _stale(sql: Sql, areas: list[CaseArea], versions: Mapping[int, int]) -> list[StaleArea]:
+def _keeping(area: CaseArea, old: CaseArea, keep: Collection[str]) -> CaseArea:
+    """`area` with the fields in `keep` (columns an older sheet lacks) as `old` has them."""
+    return area.model_copy(update={name: getattr(old, name) for name in keep}) if keep else area
+
+
+def _stale(
+    sql: Sql, areas: list[CaseArea], versions: Mapping[int, int], keep: Collection[str] = ()
+) -> list[StaleArea]:
     """The areas whose version on the sheet is not the database's and that the import would
     change (a row equal to the database overwrites nothing)."""
     found = []
@@ -156,7 +164,8 @@ def _stale(sql: Sql, areas: list[CaseArea], versions: Mapping[int, int]) -> list
     for area in areas:
         if area.id is None or area.id not in versions or area.id not in existing:
             continue  # one gone here is added again with a new id, as the import does
-        stale = _stale_one(area, versions[area.id], *_get(sql, area.id))
+        current, version = _get(sql, area.id)
+        stale = _stale_one(_keeping(area, current, keep), versions[area.id], current, version)
         if stale is not None:
             found.append(stale)
     return found
@@ -168,11 +177,11 @@ def _stale_one(area: CaseArea, expected: int, current: CaseArea, version: int) -
 
 
 def stale_areas(
-    store: Store, areas: list[CaseArea], versions: Mapping[int, int]
+    store: Store, areas: list[CaseArea], versions: Mapping[int, int], keep: Collection[str] = ()
 ) -> list[StaleArea]:
     """What `save_areas` would refuse (for a dry run): one consistent read."""
     with store.reading() as sql:
-        return _stale(sql, areas, versions)
+        return _stale(sql, areas, versions, keep)
 
 
 def save_areas(
@@ -181,8 +190,12 @@ def save_areas(
     versions: Mapping[int, int] | None = None,
     *,
     force: bool = False,
+    keep: Collection[str] = (),
 ) -> tuple[int, int]:
     """Save many areas in one transaction (an Excel import); returns (added, updated).
+
+    `keep` names fields the sheet has no column for (a sheet from an older kigo): an updated
+    area keeps its stored values of them.
 
     `versions` is, by id, the version each row had when the sheet was exported: when a row the
     import would change has moved on since, nothing is saved (`ImportConflictError` lists them),
@@ -194,8 +207,10 @@ def save_areas(
         stale: list[StaleArea] = []
         for area in areas:
             if area.id is not None and area.id in existing:
-                old, version = _get(tx, area.id)
-                expected = None if force or versions is None else versions.get(area.id)
+                area_id = area.id
+                old, version = _get(tx, area_id)
+                area = _keeping(area, old, keep)
+                expected = None if force or versions is None else versions.get(area_id)
                 if expected is not None:
                     conflict = _stale_one(area, expected, old, version)
                     if conflict is not None:
@@ -237,3 +252,62 @@ def on_top(current: CaseArea, seen: CaseArea, mine: CaseArea) -> CaseArea:
     from kigo_tui.domain.conflict import merged
 
     return current.model_copy(update=merged(_values(seen), _values(current), _values(mine)))
+
+
+# ------------------------------------------------------------------ the decision note
+
+NOTE_KEY = "EXIT-NOTAT"
+"""The history's key for the exit decision note (beslutningsnotat)."""
+_NOTE_FIELDS = [name for name in DecisionNote.model_fields]
+_NOTE_COLUMNS = ", ".join(f'"{name}"' for name in _NOTE_FIELDS)
+
+
+def get_note(store: Store) -> tuple[DecisionNote, int]:
+    """The decision note and its version (0: none saved yet, an empty draft)."""
+    with store.reading() as sql:
+        return _get_note(sql)
+
+
+def _get_note(sql: Sql) -> tuple[DecisionNote, int]:
+    rows = sql.rows(f"SELECT {_NOTE_COLUMNS}, version FROM exit_decision WHERE id = 1")
+    if not rows:
+        return DecisionNote(), 0
+    values = dict(zip(_NOTE_FIELDS, rows[0][:-1], strict=True))
+    values["decided_on"] = as_date(values["decided_on"])
+    return DecisionNote.model_validate(values, context={STORED: True}), rows[0][-1]
+
+
+def save_note(
+    store: Store, note: DecisionNote, expected_version: int | None = None
+) -> DecisionNote:
+    """Save the note; based on `expected_version` (0: the user saw none) a newer one is refused
+    (ConflictError). Each changed field goes in the history under 'EXIT-NOTAT'."""
+    with store.writing() as tx:
+        store.require_initialised(tx)
+        old, version = _get_note(tx)
+        if expected_version is not None and version != expected_version:
+            raise ConflictError(
+                f"beslutningsnotatet er ændret af en anden, siden du så det (version {version}, "
+                f"du havde {expected_version}); intet er gemt, se ændringen og prøv igen",
+                version,
+            )
+        new_values, old_values = note.model_dump(), old.model_dump()
+        changed = [name for name in _NOTE_FIELDS if new_values[name] != old_values[name]]
+        if not changed:
+            return note
+        if version == 0:
+            tx.run(
+                insert_sql("exit_decision", ["id", *_NOTE_FIELDS, "version"]),
+                {"id": 1, **new_values, "version": 1},
+            )
+        else:
+            tx.update_versioned(
+                "exit_decision",
+                1,
+                version,
+                new_values,
+                conflict="beslutningsnotatet blev ændret samtidig af en anden; intet er gemt",
+            )
+        for name in changed:
+            tx.record(NOTE_KEY, name, _plain(old_values[name]), _plain(new_values[name]))
+    return note

@@ -12,6 +12,7 @@ from datetime import date
 from kigo_tui.domain.dates import check_date
 from kigo_tui.domain.organisation import (
     ME_NOT_SET,
+    ROLES,
     DialogueRow,
     Organisation,
     PersonRow,
@@ -41,12 +42,15 @@ def read_organisation(store: Store) -> Organisation:
 
 def _read(sql: Sql) -> Organisation:
     org = Organisation()
-    for row in sql.rows("SELECT id, name, title, unit, email, phone FROM person ORDER BY name, id"):
+    for row in sql.rows(
+        "SELECT id, name, title, unit, email, phone, version FROM person ORDER BY name, id"
+    ):
         org.people[row[0]] = PersonRow(*row)
     org.roles = [
-        RoleRow(i, p, r, proj, bool(d))
-        for i, p, r, proj, d in sql.rows(
-            "SELECT id, person_id, role, project, from_direktion FROM role_assignment ORDER BY id"
+        RoleRow(i, p, r, proj, bool(d), bool(power))
+        for i, p, r, proj, d, power in sql.rows(
+            "SELECT id, person_id, role, project, from_direktion, decision_power "
+            "FROM role_assignment ORDER BY id"
         )
     ]
     org.responsibility = {
@@ -59,10 +63,22 @@ def _read(sql: Sql) -> Organisation:
     ):
         links[dialogue_id].append(task_id)
     org.dialogues = [
-        DialogueRow(i, stored_date(on), proj, form, topic, actions, esc, user, tuple(links[i]))
-        for i, on, proj, form, topic, actions, esc, user in sql.rows(
-            'SELECT id, "on", project, form, topic, actions, escalation, "user" FROM dialogue '
-            'ORDER BY "on" DESC, id DESC'
+        DialogueRow(
+            i,
+            stored_date(on),
+            proj,
+            form,
+            topic,
+            actions,
+            esc,
+            user,
+            tuple(links[i]),
+            results or "",
+            None if informed is None else bool(informed),
+        )
+        for i, on, proj, form, topic, actions, esc, user, results, informed in sql.rows(
+            'SELECT id, "on", project, form, topic, actions, escalation, "user", results, '
+            'lead_informed FROM dialogue ORDER BY "on" DESC, id DESC'
         )
     ]
     return org
@@ -143,41 +159,93 @@ def _resolve(sql: Sql, ref: str | int) -> PersonRow:
     return person
 
 
+def _person_values(name: str, title: str, unit: str, email: str, phone: str) -> dict[str, str]:
+    """The person's fields cleaned and checked (OrganisationError or TextError naming the field)."""
+    values = {
+        "name": clean_text(name, "navn").strip(),
+        "title": clean_text(title, "titel").strip(),
+        "unit": clean_text(unit, "enhed").strip(),
+        "email": clean_text(email, "e-mail").strip(),
+        "phone": clean_text(phone, "telefon").strip(),
+    }
+    _refuse(person_problem(values["name"], values["email"]))
+    return values
+
+
+def _refuse_taken_email(sql: Sql, email: str, person_id: int | None = None) -> None:
+    if email and any(
+        p.email.casefold() == email.casefold() and p.id != person_id
+        for p in _read(sql).people.values()
+    ):
+        raise OrganisationError(f"e-mailen '{email}' bruges allerede af en anden person")
+
+
 def add_person(
     store: Store, name: str, *, title: str = "", unit: str = "", email: str = "", phone: str = ""
 ) -> PersonRow:
-    name, title, unit = (
-        clean_text(name, "navn"),
-        clean_text(title, "titel"),
-        clean_text(unit, "enhed"),
-    )
-    email, phone = clean_text(email, "e-mail"), clean_text(phone, "telefon")
-    _refuse(person_problem(name, email))
+    values = _person_values(name, title, unit, email, phone)
     with store.writing() as tx:
         store.require_initialised(tx)
-        if email and any(
-            p.email.casefold() == email.strip().casefold() for p in _read(tx).people.values()
-        ):
-            raise OrganisationError(f"e-mailen '{email}' bruges allerede af en anden person")
-        values = {
-            "name": name.strip(),
-            "title": title.strip(),
-            "unit": unit.strip(),
-            "email": email.strip(),
-            "phone": phone.strip(),
-        }
-        person_id = tx.insert_id(insert_sql("person", list(values)), values)
+        _refuse_taken_email(tx, values["email"])
+        row: dict[str, object] = {**values, "version": 1}
+        person_id = tx.insert_id(insert_sql("person", list(row)), row)
         tx.touch()
         return _read(tx).people[person_id]
 
 
-def remove_person(store: Store, ref: str | int) -> tuple[PersonRow, list[str]]:
+def edit_person(
+    store: Store,
+    ref: str | int,
+    *,
+    name: str,
+    title: str = "",
+    unit: str = "",
+    email: str = "",
+    phone: str = "",
+    expected_version: int | None = None,
+) -> PersonRow:
+    """Save a person's fields; one based on an older `expected_version` (the version the caller
+    showed) is refused with ConflictError, so a colleague's edit is never silently overwritten."""
+    values = _person_values(name, title, unit, email, phone)
+    with store.writing() as tx:
+        person = _resolve(tx, ref)
+        refuse_stale(f"person {person.id} ({person.name})", person.version, expected_version)
+        _refuse_taken_email(tx, values["email"], person.id)
+        current = {
+            "name": person.name,
+            "title": person.title,
+            "unit": person.unit,
+            "email": person.email,
+            "phone": person.phone,
+        }
+        if values != current:
+            tx.run(
+                "UPDATE person SET name = :name, title = :title, unit = :unit, email = :email, "
+                "phone = :phone, version = version + 1 WHERE id = :id",
+                {**values, "id": person.id},
+            )
+            tx.touch()
+        return _read(tx).people[person.id]
+
+
+def find_person(store: Store, ref: str | int) -> PersonRow:
+    """The person `ref` (id, e-mail or full name) names, as stored now; OrganisationError when
+    nobody (or several) is meant."""
+    with store.reading() as sql:
+        return _resolve(sql, ref)
+
+
+def remove_person(
+    store: Store, ref: str | int, expected_version: int | None = None
+) -> tuple[PersonRow, list[str]]:
     """Remove a person: roles go, tasks stay with an empty responsibility; history keeps the name.
 
-    Returns the person and the tasks whose responsibility was emptied.
+    Returns the person and the tasks whose responsibility was emptied. A removal based on an older
+    `expected_version` of the person is refused (ConflictError).
     """
     with store.writing() as tx:
         person = _resolve(tx, ref)
+        refuse_stale(f"person {person.id} ({person.name})", person.version, expected_version)
         emptied = []
         for task_id, acc, doer in tx.rows(
             "SELECT task_id, accountable_id, doer_id FROM responsibility "
@@ -212,9 +280,12 @@ def assign_role(
     project: str | None = None,
     *,
     from_direktion: bool = False,
+    decision_power: bool = False,
 ) -> RoleRow:
+    """Give a person a role. The holders are checked in the same transaction: two users giving
+    a single-holder role at once cannot both succeed."""
     project = project.upper() if project else None
-    _refuse(role_problem(role, project, from_direktion))
+    _refuse(role_problem(role, project, from_direktion, decision_power))
     with store.writing() as tx:
         person = _resolve(tx, ref)
         _refuse(holder_problem(_read(tx), person, role, project))
@@ -223,10 +294,11 @@ def assign_role(
             "role": role,
             "project": project,
             "from_direktion": from_direktion,
+            "decision_power": decision_power,
         }
         role_id = tx.insert_id(insert_sql("role_assignment", list(values)), values)
         tx.touch()
-        return RoleRow(role_id, person.id, role, project, from_direktion)
+        return RoleRow(role_id, person.id, role, project, from_direktion, decision_power)
 
 
 def unassign_role(store: Store, ref: str | int, role: str, project: str | None = None) -> None:
@@ -239,7 +311,9 @@ def unassign_role(store: Store, ref: str | int, role: str, project: str | None =
             {"p": person.id, "role": role, "project": project},
         )
         if removed == 0:
-            raise OrganisationError(f"{person.name} har ikke rollen '{role}'")
+            label = ROLES[role].label if role in ROLES else role
+            where = f" for {project}" if project else ""
+            raise OrganisationError(f"{person.name} har ikke rollen {label}{where}")
         tx.touch()
 
 
@@ -306,11 +380,15 @@ def log_dialogue(
     actions: str = "",
     escalation: str = "none",
     task_ids: tuple[str, ...] | list[str] = (),
+    results: str = "",
+    lead_informed: bool | None = None,
 ) -> DialogueRow:
-    """Record a follow-up from KOMBIT (mail, telefon, møde), possibly an escalation."""
+    """Record a follow-up from KOMBIT (mail, telefon, møde), what it achieved, and for an
+    escalation whether the kommune's programme leader was told beforehand (None: not said)."""
     project = project.upper()
-    _refuse(dialogue_problem(project, form, escalation))
+    _refuse(dialogue_problem(project, form, escalation, lead_informed))
     topic, actions = clean_text(topic, "emne"), clean_text(actions, "handlinger")
+    results = clean_text(results, "resultater")
     check_date(on, "dato")
     if not topic.strip():
         raise OrganisationError("emnet må ikke være tomt")
@@ -327,6 +405,8 @@ def log_dialogue(
             "escalation": escalation,
             "recorded_at": utc_now(),
             "user": store.user,
+            "results": results.strip(),
+            "lead_informed": lead_informed,
         }
         dialogue_id = tx.insert_id(insert_sql("dialogue", list(values)), values)
         for task_id in dict.fromkeys(task_ids):

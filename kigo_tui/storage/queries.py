@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from kigo_tui.domain.rules import Category, Status
+from kigo_tui.domain.search import Candidate, rank
 from kigo_tui.models.readmodels import (
     ChecklistRow,
     HistoryRow,
@@ -176,38 +177,28 @@ def read_tasks_by_id(sql: Sql, ids: Iterable[str]) -> list[TaskRow]:
 
 
 def search_tasks(sql: Sql, needle: str, limit: int = 500) -> list[TaskRow]:
-    """Current tasks whose id or title contains `needle`, ignoring case (Danish letters too).
-
-    Case is folded by Python's casefold() on every database: on SQLite inside the query
-    (`kigo_fold`, registered by kigo_tui.storage.sqlite and kigo_tui.storage.engine); elsewhere over the ids and
-    titles read in tree order, since a server's lower() depends on its collation (with the text
-    columns' "C" collation it lowers ASCII only)."""
-    folded = needle.strip().casefold()
-    if not folded:
+    """Current tasks whose id, title or description matches `needle`, best match first
+    (`kigo_tui.domain.search`: Danish spellings and accents folded, title matches before the
+    description's). Folded in Python on every database, since a server's lower() depends on its
+    collation (with the text columns' "C" collation it lowers ASCII only)."""
+    if not needle.strip():
         return []
-    if sql.dialect == "sqlite":
-        found = "instr(kigo_fold({column}), :n) > 0"
-        condition = f"{CURRENT} AND ({found.format(column='id')} OR {found.format(column='title')})"
-        rows = sql.rows(
-            f"SELECT {TASK_COLUMNS} FROM task WHERE {condition} {TREE_ORDER} LIMIT {int(limit)}",
-            {"n": folded},
-        )
-        return [task_from_row(row) for row in rows]
-    candidates = sql.rows(f"SELECT id, title FROM task WHERE {CURRENT} {TREE_ORDER}")
-    hits = [
-        tid for tid, title in candidates if folded in tid.casefold() or folded in title.casefold()
-    ]
-    return read_tasks_by_id(sql, hits[: max(int(limit), 0)])
+    candidates = sql.rows(f"SELECT id, title, description FROM task WHERE {CURRENT} {TREE_ORDER}")
+    ids = rank(needle, (Candidate(tid, title, text or "") for tid, title, text in candidates))
+    ids = ids[: max(int(limit), 0)]
+    found = {task.id: task for task in read_tasks_by_id(sql, ids)}
+    return [found[tid] for tid in ids if tid in found]
 
 
 def follow_up_candidates(sql: Sql, today: date) -> list[TaskRow]:
-    """Tasks that may need KOMBIT's follow-up on `today`: mandatory or critical and overdue, or
-    critical, not started and due within the longest warning window. The caller applies the exact
-    rule (`kigo_tui.domain.rules.needs_follow_up`) to these few."""
+    """Tasks that may be in KOMBIT's report on `today`: mandatory or critical and overdue, or
+    not started and due within the longest warning window (local ones too, to be counted apart).
+    The caller applies the exact rules (`kigo_tui.domain.rules.in_kombit_report`,
+    `needs_follow_up`) to these few."""
     return read_tasks(
         sql,
         "category <> 'optional' AND status <> 'done' AND due IS NOT NULL AND (due < :today "
-        "OR (category = 'critical' AND status = 'not_started' AND due <= :horizon))",
+        "OR (status = 'not_started' AND due <= :horizon))",
         {"today": today, "horizon": today + timedelta(days=366)},
     )
 

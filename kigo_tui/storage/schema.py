@@ -161,6 +161,61 @@ def _add_case_area_version(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE case_area ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
+CASE_AREA_V10 = (
+    ("tsa_agreement", "BOOLEAN NOT NULL DEFAULT false"),
+    ("cleanup_requirements", "VARCHAR NOT NULL DEFAULT ''"),
+    ("archive_requirements", "VARCHAR NOT NULL DEFAULT ''"),
+    ("tender_when", "VARCHAR NOT NULL DEFAULT ''"),
+    ("market_options", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_cases_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_notes_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_alerts_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_documents_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("preferred_overview_in", "VARCHAR NOT NULL DEFAULT ''"),
+    ("own_user_band", "VARCHAR"),
+    ("own_priority", "INTEGER"),
+)
+"""Schema 10's new case_area columns with their SQL types (self-contained: renumberable)."""
+
+
+def _add_exit_documentation(conn: Connection) -> None:
+    """Schema 10: the rest of seed 004's documentation sheet on case_area, and the exit decision
+    note (exit_decision). Every existing area keeps its values; the new ones start empty (no
+    TSA, no own band or priority: kigo's suggestions count)."""
+    have = {c["name"] for c in inspect(conn).get_columns("case_area")}
+    for name, kind in CASE_AREA_V10:
+        if name in have:
+            continue  # a database older than schema 5 got today's table with the columns
+        if is_postgresql(conn) and kind.startswith("VARCHAR"):
+            kind = kind.replace("VARCHAR", 'VARCHAR COLLATE "C"', 1)
+        conn.execute(text(f'ALTER TABLE case_area ADD COLUMN "{name}" {kind}'))
+    SQLModel.metadata.tables["exit_decision"].create(conn, checkfirst=True)
+
+
+def _add_organisation_weights(conn: Connection) -> None:
+    """Schema 11: person.version (people are edited versioned, no lost update),
+    role_assignment.decision_power (seed 001: the steering group's members decide),
+    dialogue.results and dialogue.lead_informed (seed 000: KOMBIT documents the results, and the
+    kommune's programme leader is told before an escalation).
+
+    Self-contained SQL (can be renumbered); existing rows get version 1, no decision power marked,
+    no results and "not recorded" for the notice."""
+    present = {
+        table: {c["name"] for c in inspect(conn).get_columns(table)}
+        for table in ("person", "role_assignment", "dialogue")
+    }
+    text_type = 'VARCHAR COLLATE "C"' if is_postgresql(conn) else "VARCHAR"
+    added = (
+        ("person", "version", "INTEGER NOT NULL DEFAULT 1"),
+        ("role_assignment", "decision_power", "BOOLEAN NOT NULL DEFAULT false"),
+        ("dialogue", "results", f"{text_type} NOT NULL DEFAULT ''"),
+        ("dialogue", "lead_informed", "BOOLEAN"),
+    )
+    for table, column, kind in added:
+        if column not in present[table]:
+            conn.execute(text(f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}'))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_task_version,
     3: _add_task_withdrawn,
@@ -170,6 +225,8 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     7: _add_defect,
     8: _add_baselines_and_local_ids,
     9: _add_case_area_version,
+    10: _add_exit_documentation,
+    11: _add_organisation_weights,
 }
 """MIGRATIONS[n] upgrades a database of schema n-1 to schema n."""
 

@@ -386,6 +386,28 @@ class Store:
             if checklist:
                 tx.run_many(insert_sql("checklist_item", list(checklist[0])), checklist)
 
+    def set_kommune(self, kommune: Kommune) -> tuple[str, str]:
+        """Make the database the given kommune's (the first run or `kigo init` chose another);
+        returns the (code, name) it had. A history line records the change."""
+        with self.writing() as tx:
+            meta = queries.read_meta(tx)
+            if "kommune_code" not in meta:
+                raise NotInitialisedError(NOT_INITIALISED)
+            before = (meta["kommune_code"], meta.get("kommune_name", ""))
+            if before[0] == kommune.code:
+                return before
+            for key, value in (("kommune_code", kommune.code), ("kommune_name", kommune.name)):
+                tx.run(
+                    "UPDATE meta SET value = :value WHERE key = :key", {"key": key, "value": value}
+                )
+            tx.record(
+                "KOMMUNE",
+                "kommune",
+                f"{before[1]} ({before[0]})",
+                f"{kommune.name} ({kommune.code})",
+            )
+        return before
+
     # ----------------------------------------------------------------------------------- reads
 
     def snapshot(self) -> Snapshot:
@@ -428,7 +450,7 @@ class Store:
             return queries.read_tasks_by_id(sql, ids)
 
     def search(self, text: str, limit: int = 500) -> list[TaskRow]:
-        """Current tasks whose id or title contains `text` (case-insensitive), in tree order."""
+        """Current tasks matching `text` (`kigo_tui.domain.search`), best match first."""
         with self.reading() as sql:
             return queries.search_tasks(sql, text, limit)
 

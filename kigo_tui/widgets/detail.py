@@ -25,6 +25,7 @@ from kigo_tui.domain.text import count, history_change
 from kigo_tui.domain.times import clock_text, local_text
 from kigo_tui.domain.tree import MainKey, TreeModel
 from kigo_tui.models.readmodels import TaskDetail
+from kigo_tui.widgets.ticks import Checklist
 from kigo_tui.widgets.traffic import colour_badge
 
 NO_REASON = "ingen angivet (flyttet før kigo bad om en begrundelse)"
@@ -171,10 +172,14 @@ class DetailPane(VerticalScroll, can_focus=False):
         if checklist is not None:
             checklist.clear_options()
         if detail.checklist:
-            body.append("\nTjekliste (mellemrum markerer):", style="bold")
+            done = sum(item.done for item in detail.checklist)
+            body.append(
+                f"\nTjekliste, {done} af {len(detail.checklist)} afkrydset (mellemrum krydser af):",
+                style="bold",
+            )
             items = [Selection(Text(item.text), item.id, item.done) for item in detail.checklist]
             if checklist is None:  # empty first, as if it had always been there: no highlight
-                checklist = SelectionList[int](id="checklist")
+                checklist = Checklist(id="checklist")
                 self.mount(checklist, after="#detail-text")
                 checklist.add_options(items)
             else:

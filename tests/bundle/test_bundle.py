@@ -65,12 +65,14 @@ OVERVIEW_HEADERS = [
     "Status pr.",
     "Projekt",
     "Farve",
-    "Fuldført",
-    "Opgaver",
-    "Røde",
-    "Gule",
-    "Grønne",
-    "Til opfølgning",
+    "Fuldførte opgaver",
+    "Opgaver i alt",
+    "Røde (alle opgaver)",
+    "Gule (alle opgaver)",
+    "Grønne (alle opgaver)",
+    "Røde obligatoriske (KOMBITs rapport)",
+    "Gule obligatoriske (KOMBITs rapport)",
+    "KOMBIT følger op på",
     "Farve efter KOMBITs plan",
     "Røde efter KOMBITs plan",
     "Gule efter KOMBITs plan",
@@ -274,7 +276,11 @@ def test_status_json_is_the_status_tree(
         for task in project["follow_up"]:
             assert task["category"] != "optional"
             assert task["colour"] in ("red", "yellow")
-    assert local[0]["id"] in {f["id"] for p in doc["projects"] for f in p["follow_up"]}
+    # Seed 000: "hvis der er kommuner der ikke udfører obligatoriske opgaver" — KOMBIT follows
+    # the tasks it published; the kommune's own (here red and critical) task is not on its list.
+    assert local[0]["local"] and local[0]["colour"] != "green"
+    assert local[0]["category"] != "optional"
+    assert local[0]["id"] not in {f["id"] for p in doc["projects"] for f in p["follow_up"]}
 
 
 def test_status_csv_is_danish_with_bom_and_semicolons(demo_db: Path, tmp_path: Path) -> None:
@@ -300,7 +306,9 @@ def test_status_csv_is_danish_with_bom_and_semicolons(demo_db: Path, tmp_path: P
     local = [r for r in body if r[14] == "ja"]
     assert [r[6] for r in local] == [LOCAL_TITLE]
     assert local[0][7] == "obligatorisk"
-    assert local[0][15] == "ja"  # mandatory and overdue: KOMBIT follows it up
+    # Seed 000: "hvis der er kommuner der ikke udfører obligatoriske opgaver" — the kommune's
+    # own task, mandatory and overdue, is not one KOMBIT follows up (README, Reglerne)
+    assert local[0][15] == "nej"
     for row, task in zip(body, tasks, strict=True):
         assert row[9] == DANISH_COLOUR[task["colour"]]
 
@@ -583,11 +591,22 @@ def expected_overview(fleet: dict[str, dict[str, Path]]) -> list[list[object]]:
                     by["red"],
                     by["yellow"],
                     by["green"],
+                    *expected_in_report(project),
                     len(project["follow_up"]),
                     *expected_baseline_view(project),
                 ]
             )
     return rows
+
+
+def expected_in_report(project: dict) -> list[int]:
+    """Red and yellow in KOMBIT's report, from status.json's tasks.
+
+    Seed 000: "Konkret trækkes en rapport fra KIGO, hvor der fokuseres på obligatoriske opgaver
+    med status gul og rød." — KOMBIT's own tasks only, not the kommune's local ones."""
+    tasks = [t for m in project["main_tasks"] for t in m["tasks"]]
+    seen = [t["colour"] for t in tasks if not t["local"] and t["category"] != "optional"]
+    return [seen.count("red"), seen.count("yellow")]
 
 
 def typed_overview(fleet: dict[str, dict[str, Path]]) -> list[list[object]]:

@@ -209,7 +209,7 @@ def reference_tree(snapshot: Snapshot, today: date, project: str | None = None) 
             {k: t[k] for k in ("id", "title", "category", "status", "colour", "due")}
             for m in main_tasks
             for t in m["tasks"]
-            if needs_follow_up(t["category"], t["status"], Colour(t["colour"]))
+            if needs_follow_up(t["category"], t["status"], Colour(t["colour"]), local=t["local"])
         ]
         projects.append(
             {

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from kigo_tui.__main__ import main
 from kigo_tui.domain.exit_strategy import PATTERN_LABELS, SCENARIO_LABELS, CaseArea
@@ -17,6 +18,7 @@ from kigo_tui.formats.exit_strategy import (
     COMPUTED_HEADERS,
     EXPLANATION_SHEET,
     HEADERS,
+    NOTE_SHEET,
     RULES,
     SHEET,
     CaseAreaImportError,
@@ -387,11 +389,11 @@ def test_delete(filled, kigo_url: str) -> None:
     ("answers", "pattern", "uses"),
     [
         ("nej", "0", False),
-        ("ja,ja", "D", True),
+        ("ja,nej,ja", "D", True),
         ("ja,nej,nej", "E", True),
-        ("j,n,j,n", "C", True),
-        ("yes,no,yes,yes,yes", "A", True),
-        ("JA, NEJ, JA, JA, NEJ", "B", True),
+        ("j,j,n", "C", True),
+        ("yes,yes,yes,yes", "A", True),
+        ("JA, JA, JA, NEJ", "B", True),
     ],
 )
 def test_pattern_runs_the_tree_and_saves(
@@ -413,9 +415,11 @@ def test_pattern_runs_the_tree_and_saves(
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ("ja", "for få svar (1): spørgsmål 2 er ubesvaret: 'Er KMD Sag jeres eneste"),
-        ("ja,nej,ja", "spørgsmål 4 er ubesvaret: 'Skriver I journalnotaterne i fagsystemet?'"),
-        ("ja,nej,ja,ja", "spørgsmål 5 er ubesvaret: 'Kan I se de relevante adviser"),
+        ("ja", "for få svar (1): spørgsmål 2 er ubesvaret: 'Har I derudover et særskilt"),
+        ("ja,ja", "spørgsmål 3 er ubesvaret: 'Skriver I journalnotaterne i dette fagsystem?'"),
+        ("ja,ja,ja", "spørgsmål 4 er ubesvaret: 'Kan I se de relevante adviser"),
+        ("ja,nej", "spørgsmål 3 er ubesvaret: 'Anvender I KMD Sag som jeres eneste eller"),
+        ("ja,ja,nej,ja", "for mange svar (4): mønsteret er afgjort efter 3 svar"),
         ("nej,ja", "for mange svar (2): mønsteret er afgjort efter 1 svar"),
         ("ja,måske", "svar 2 'måske': skriv ja eller nej"),
         ("", "svar 1 '': skriv ja eller nej"),
@@ -442,7 +446,10 @@ def test_summary(filled) -> None:
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0] == "3 sagsområder"
-    assert "Kræver indkøb (2): Sygedagpenge, Hjemmehjælp" in lines
+    assert (
+        "Indkøb følger af scenarie 1, 3 og 4 (2): Sygedagpenge (anskaffelse af nyt system), "
+        "Hjemmehjælp (udbud eller SKI-indkøb)"
+    ) in lines
     assert "Mangler løsningsscenarie (mønster C/D) (1): Underretninger" in lines
     assert any(line.startswith("OBS: 1 sagsområde kræver et nyt system") for line in lines)
 
@@ -450,7 +457,7 @@ def test_summary(filled) -> None:
 def test_summary_empty(kigo) -> None:
     result = kigo("summary")
     assert result.code == 0
-    assert "Kræver indkøb (0): ingen" in result.out
+    assert "Indkøb følger af scenarie 1, 3 og 4 (0): ingen" in result.out
 
 
 def test_exit_needs_a_subcommand(kigo) -> None:
@@ -688,23 +695,27 @@ def test_exported_sheet_shape(tmp_path: Path) -> None:
     areas = varied_areas()
     export_xlsx(areas, path)
     workbook = load_workbook(path)
-    assert workbook.sheetnames == [SHEET, EXPLANATION_SHEET]
+    assert workbook.sheetnames == [SHEET, EXPLANATION_SHEET, NOTE_SHEET]
     sheet = workbook[SHEET]
     assert [c.value for c in sheet[1]] == list(HEADERS)
-    assert list(HEADERS[-3:]) == list(COMPUTED_HEADERS)
+    assert list(HEADERS[-len(COMPUTED_HEADERS) :]) == list(COMPUTED_HEADERS)
     assert HEADERS[:5] == ("Id", "Version", "Fagområde", "Sagsområde", "KLE-nr.")
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:Z{len(areas) + 1}"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(HEADERS))}{len(areas) + 1}"
     assert sheet.max_row == len(areas) + 1
-    priorities = sorted(sheet.cell(row=r, column=len(HEADERS)).value for r in range(2, 38))
+    column = {header: index for index, header in enumerate(HEADERS, start=1)}
+    priorities = sorted(sheet.cell(row=r, column=column["Prioritet"]).value for r in range(2, 38))
     assert priorities == list(range(1, len(areas) + 1))
-    bands = {sheet.cell(row=r, column=len(HEADERS) - 2).value for r in range(2, 38)}
+    bands = {
+        sheet.cell(row=r, column=column["Brugere (få/mellem/mange)"]).value for r in range(2, 38)
+    }
     assert bands <= {"få", "mellem", "mange"}
     # a comment that looks like a formula stays text
-    comments = [sheet.cell(row=r, column=23).value for r in range(2, 38)]
+    comment = column["Bemærkning"]
+    comments = [sheet.cell(row=r, column=comment).value for r in range(2, 38)]
     assert "=1+1" in comments
     assert all(
-        sheet.cell(row=r, column=23).data_type == "s" for r in range(2, 38) if comments[r - 2]
+        sheet.cell(row=r, column=comment).data_type == "s" for r in range(2, 38) if comments[r - 2]
     )
 
 
@@ -719,14 +730,17 @@ def test_exported_drop_downs(tmp_path: Path) -> None:
         for cells in str(validation.sqref).split():
             lists[cells.split(":")[0].rstrip("0123456789")] = validation.formula1
     choice_headers = {
-        c.header: c.kind for c in COLUMNS if c.kind in ("bool", "pattern", "complexity", "scenario")
+        c.header: c.kind
+        for c in COLUMNS
+        if c.kind in ("bool", "pattern", "complexity", "scenario", "band")
     }
-    assert len(choice_headers) == 8
+    assert len(choice_headers) == 10
     expected = {
         "bool": '"Ja,Nej"',
         "pattern": '"0,A,B,C,D,E"',
         "complexity": '"lav,middel,høj"',
         "scenario": '"1,2,3,4"',
+        "band": '"få,mellem,mange"',
     }
     for header, kind in choice_headers.items():
         assert lists[letters[header]] == expected[kind], header
@@ -785,7 +799,7 @@ def test_import_by_header_names_in_any_order_with_excel_types(tmp_path: Path) ->
         "Løsningsscenarie (1–4)": "3",
         "Bemærkning": None,
     }
-    row = [values[h] for h in reversed(FULL)] + ["ignoreres", 1]
+    row = [values.get(h) for h in reversed(FULL)] + ["ignoreres", 1]
     path = tmp_path / "hånd.xlsx"
     _handmade(path, headers, [row, [None] * len(headers)])
     (area,) = import_xlsx(path)
@@ -879,3 +893,121 @@ def test_import_into_a_store(kigo_url: str, tmp_path: Path) -> None:
         assert import_xlsx(path) == list_areas(store)
     finally:
         store.close()
+
+
+# ------------------------------------------------------------------ seed 004's other answers
+
+
+def test_add_saves_the_seeds_as_is_and_to_be_answers(kigo, kigo_url: str) -> None:
+    # Seed 004 (R3, To-be): "2. Hvornår skal løsningen/løsningerne på sagområdet i udbud?
+    # 3. Hvilke it-løsninger er der på markedet af ESDH- og fagsystemløsninger ...? 4. Hvilken
+    # it-løsning vil I foretrække som sagsbærende løsning på sagsområdet til at: a Journalisere
+    # sagerne? ..."
+    result = kigo(
+        "add",
+        "--field-area",
+        "Beskæftigelse",
+        "--case-area",
+        "Sygedagpenge",
+        "--kle",
+        "32.18",
+        "--tsa",
+        "--cleanup-requirements",
+        "Åbne sager skal lukkes; 300 sager uden KLE-nummer",
+        "--archive-requirements",
+        "Sager før 2015 kan arkiveres efter aftale med arkivet",
+        "--tender-when",
+        "Når KSD er i drift",
+        "--market-options",
+        "SBSYS, Acadre",
+        "--preferred-cases-in",
+        "KSD",
+        "--preferred-notes-in",
+        "SBSYS",
+        "--preferred-alerts-in",
+        "SAPA",
+        "--preferred-documents-in",
+        "SBSYS",
+        "--preferred-overview-in",
+        "SAPA",
+        "--users",
+        "få",
+        "--priority",
+        "3",
+    )
+    assert result.code == 0, result.err
+    (area,) = areas_in(kigo_url)
+    assert area.tsa_agreement and not area.monopoly_break
+    assert area.cleanup_requirements == "Åbne sager skal lukkes; 300 sager uden KLE-nummer"
+    assert area.archive_requirements.startswith("Sager før 2015")
+    assert (area.tender_when, area.market_options) == ("Når KSD er i drift", "SBSYS, Acadre")
+    assert (
+        area.preferred_cases_in,
+        area.preferred_notes_in,
+        area.preferred_alerts_in,
+        area.preferred_documents_in,
+        area.preferred_overview_in,
+    ) == ("KSD", "SBSYS", "SAPA", "SBSYS", "SAPA")
+    assert (area.own_user_band, area.own_priority) == ("few", 3)
+    # the kommune's choices can be taken back: kigo's suggestions count again
+    assert kigo("edit", "1", "--users", "ingen", "--priority", "ingen").code == 0
+    (area,) = areas_in(kigo_url)
+    assert (area.own_user_band, area.own_priority) == (None, None)
+    assert kigo("edit", "1", "--priority", "0").code == 2
+
+
+def test_the_cli_warns_of_the_ky_ksd_wait_and_marks_the_kommunes_choices(kigo) -> None:
+    # Seed 004, Figur 3, scenario 1: "Hvis det nuværende fagsystem er KMD Aktiv eller KMD
+    # Sygedagpenge, afvent da implementering af KY eller KSD."
+    added = kigo(
+        "add", "--field-area", "B", "--case-area", "Sygedagpenge", "--kle", "32.18",
+        "--monopoly-break", "--scenario", "1", "--priority", "1",
+    )  # fmt: skip
+    assert added.code == 0
+    assert "vent med udbuddet, til KY eller KSD er implementeret" in added.out
+    listed = kigo("list")
+    assert "1*" in listed.out and "OBS 1 Sygedagpenge: Scenarie 1 med KMD Aktiv" in listed.out
+    assert "* kommunens eget valg" in listed.out
+    assert "Afvent KY eller KSD før udbuddet (1): Sygedagpenge" in kigo("summary").out
+
+
+def test_the_decision_note_is_stored_edited_and_exported(kigo, tmp_path: Path) -> None:
+    # Seed 004, phase 4 step 5: "Du kan nu samle de anbefalinger ... i et notat. Dette notat kan
+    # anvendes som beslutningsgrundlag for din kommunes endelige beslutning om KMD Sag Exit en"
+    assert kigo("add", "--field-area", "F", "--case-area", "Pas", "--kle", "25.02",
+                "--scenario", "3").code == 0  # fmt: skip
+    empty = kigo("note", "show")
+    assert empty.code == 0 and "Status: udkast" in empty.out
+    assert "1. F / Pas (25.02) – scenarie 3" in empty.out
+    text = tmp_path / "notat.txt"
+    text.write_text("Direktionen anbefales at vælge scenarie 3.\nAnden linje.", encoding="utf-8")
+    edited = kigo(
+        "note", "edit", "--text-file", str(text), "--policies", "ESDH-strategien gælder",
+        "--order", "lette-først", "--status", "besluttet", "--decided-on", "2027-02-01",
+        "--decided-by", "Direktionen",
+    )  # fmt: skip
+    assert edited.code == 0, edited.err
+    shown = kigo("note", "show").out
+    assert "Status: besluttet" in shown and "Besluttet af: Direktionen" in shown
+    assert "Anden linje." in shown and "de lette sagsområder først" in shown
+    assert "(version 1)" in shown
+    assert kigo("note", "edit", "--status", "udkast", "--version", "7").code == 1
+    assert kigo("note", "edit").code == 1
+    assert kigo("note", "edit", "--decided-on", "2027-02-30").code == 1
+    missing = kigo("note", "edit", "--text-file", str(tmp_path / "findes-ikke.txt"))
+    assert missing.code == 1 and "filen findes ikke" in missing.err and "Errno" not in missing.err
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Æble".encode("latin-1"))
+    assert "ikke UTF-8-tekst" in kigo("note", "edit", "--text-file", str(latin)).err
+    out = tmp_path / "beslutning.txt"
+    assert kigo("note", "export", "--out", str(out)).code == 0
+    written = out.read_text(encoding="utf-8")
+    assert written.startswith("KMD Sag-exitstrategi: beslutningsnotat")
+    assert "Direktionen anbefales" in written and "scenarie 3" in written
+    assert kigo("note", "export", "--out", str(out)).code == 1  # exists: only with --force
+    sheet = tmp_path / "dok.xlsx"
+    assert kigo("export-xlsx", "--out", str(sheet)).code == 0
+    from openpyxl import load_workbook
+
+    lines = [r[0] for r in load_workbook(sheet)[NOTE_SHEET].iter_rows(values_only=True)]
+    assert "Direktionen anbefales at vælge scenarie 3." in lines

@@ -212,7 +212,7 @@ def _squeeze(text: str) -> str:
     return "\n".join(" ".join(line.split()) for line in text.splitlines())
 
 
-def test_role_list_prints_readiness_with_symbol_and_word(kigo: Run) -> None:
+def test_role_list_prints_readiness_with_symbol_word_and_weight(kigo: Run) -> None:
     out = _squeeze(kigo.ok("role", "list"))
     assert (
         "programleder" in out
@@ -220,21 +220,74 @@ def test_role_list_prints_readiness_with_symbol_and_word(kigo: Run) -> None:
         and "Projektkoordinator/programleder" in out
     )
     assert "[pr. projekt, én]" in out and "[hele kommunen, flere]" in out
-    assert "KOMBITs anbefalede organisering:" in out
-    assert "■ rød Projektkoordinator/programleder: ingen er udpeget" in out
-    assert "▲ gul Direktionen i styregruppen: intet styregruppemedlem fra direktionen" in out
+    assert "KOMBITs anbefalede organisering" in out
+    # Seed 001: "Derfor anbefaler KOMBIT, at kommunen udpeger en medarbejder, som er ansvarlig
+    # for at se på tværs af monopolbrudsprojekterne" -- a recommendation: yellow, not red
+    assert "▲ gul Projektkoordinator på tværs af projekterne (anbefaling): ingen er udpeget" in out
+    # Seed 001: "Kommunen skal nedsætte en samlet, tværgående styregruppe for monopolbruddet"
+    assert "■ rød Tværgående styregruppe nedsat (krav): ingen styregruppe er registreret" in out
+    assert (
+        "▲ gul Direktionen i styregruppen (anbefaling): intet medlem af styregruppen er fra "
+        "direktionen"
+    ) in out
     for project in ("KSD", "KY", "SAPA"):
-        assert f"■ rød Projektleder for {project}: {project} har ingen projektleder" in out
-    assert "■ rød Ansvarlig for STS og Serviceplatformen" in out
+        assert f"■ rød Projektleder for {project} (krav): {project} har ingen projektleder" in out
+    assert "■ rød Ansvarlig for STS og Serviceplatformen (krav)" in out
+    assert "kigo role list --help" in out
 
     _organise(kigo)
     out = _squeeze(kigo.ok("role", "list"))
-    assert "● grøn Projektkoordinator/programleder: Anne Jensen" in out
-    assert "● grøn Styregruppe med formand: Anne Jensen" in out
-    assert "● grøn Direktionen i styregruppen: Anne Jensen" in out
-    assert "● grøn Projektleder for SAPA: Bo Berg" in out
-    assert "■ rød Projektleder for KY: KY har ingen projektleder" in out
+    assert "● grøn Projektkoordinator på tværs af projekterne (anbefaling): Anne Jensen" in out
+    assert "■ rød Tværgående styregruppe nedsat (krav): kun én person" in out
+    assert "● grøn Direktionen i styregruppen (anbefaling): Anne Jensen" in out
+    assert "● grøn Projektleder for SAPA (krav): Bo Berg" in out
+    assert "■ rød Projektleder for KY (krav): KY har ingen projektleder" in out
     assert "Bo Berg (SAPA)" in out
+
+
+def test_role_list_help_cites_each_checks_sentence(kigo: Run) -> None:
+    from kigo_tui.domain.organisation import CHECKS
+
+    out = kigo.ok("role", "list", "--help")
+    flat = " ".join(out.split())
+    for spec in CHECKS.values():
+        assert " ".join(spec.citation().split()) in flat, spec.title
+    # Seed 001: "Det er afgørende, at medlemmerne har beslutningskraft" -- a duty, so red
+    assert "Styregruppens medlemmer har beslutningskraft (krav: rød, når det mangler)" in flat
+    # Seed 001: "KOMBIT anbefaler, at direktionen er repræsenteret i styregruppen."
+    assert "Direktionen i styregruppen (anbefaling: gul, når det mangler)" in flat
+
+
+def test_role_assign_with_decision_power(kigo: Run, kigo_url: str) -> None:
+    # Seed 001: "Det er afgørende, at medlemmerne har beslutningskraft"
+    _add_people(kigo)
+    out = kigo.ok("role", "assign", BO[0], "steering_member", "--beslutningskraft")
+    assert out == "Rolle tildelt: Styregruppemedlem, med beslutningskraft\n"
+    err = kigo.fails("role", "assign", ANNE[0], "programme_lead", "--beslutningskraft")
+    assert "kun styregruppens medlemmer og formand" in err
+    store = Store.open(str(kigo_url))
+    try:
+        assert [r.decision_power for r in read_organisation(store).roles] == [True]
+    finally:
+        store.close()
+
+
+def test_people_edit_is_versioned(kigo: Run) -> None:
+    _add_people(kigo)
+    assert kigo.ok("people", "edit", ANNE[1], "--unit", "Ydelse") == (
+        f"Gemt 1: {ANNE[0]} (version 2)\n"
+    )
+    out = kigo.ok("people", "list")
+    assert "Ydelse" in out and "Projektleder" in out  # the other fields are kept
+    err = kigo.fails("people", "edit", "1", "--title", "Chef", "--version", "1")
+    assert "ændret af en anden" in err and "version 2" in err and "enhed" not in err
+    assert "Chef" not in kigo.ok("people", "list")
+    assert "angiv mindst én" in kigo.fails("people", "edit", "1")
+    err = kigo.fails("people", "remove", "1", "--version", "1")
+    assert "ændret af en anden" in err
+    assert ANNE[0] in kigo.ok("people", "list")
+    kigo.ok("people", "remove", "1", "--version", "2")
+    assert ANNE[0] not in kigo.ok("people", "list")
 
 
 # ----------------------------------------------------------------------------- responsibility
@@ -347,12 +400,30 @@ def test_dialogue_log_and_list(kigo: Run) -> None:
         == f"{FIXED_TODAY:%d-%m-%Y} KY telefon: KY er bagud (eskaleret til kommunalbestyrelsen)"
     )
     assert lines[1] == "    aftalt: Direktionen orienteres"
-    assert lines[2] == (
+    assert lines[2] == "    ikke oplyst, om programlederen er varslet"
+    assert lines[3] == (
         "01-11-2026 SAPA mail: Frister i SAPA (ingen eskalering) · opgaver: SAPA-01-01, SAPA-07-02"
     )
     sapa = kigo.ok("dialogue", "list", "--project", "SAPA")
     assert "Frister i SAPA" in sapa and "KY er bagud" not in sapa
     assert kigo.ok("dialogue", "list", "--project", "KSD") == ""
+
+
+def test_dialogue_log_results_and_lead_notice(kigo: Run) -> None:
+    # Seed 000: "dokumentere dialogen med kommunen, eventuelle opfølgingsaktiviteter og de
+    # resultater der opnås"; "kommunens programleder altid vil være varslet og informeret om, at
+    # der eskaleres"
+    base = ("dialogue", "log", "--project", "KY", "--form", "møde", "--topic", "Bagud")
+    kigo.ok(*base, "--results", "Ny plan", "--escalation", "direktion", "--lead-informed")
+    lines = kigo.ok("dialogue", "list").splitlines()
+    assert lines == [
+        f"{TODAY} KY møde: Bagud (eskaleret til direktionen)",
+        "    resultat: Ny plan",
+        "    programlederen er varslet",
+    ]
+    err = kigo.fails(*base, "--lead-informed")
+    assert "kun ved en eskalering" in err
+    kigo.fails(*base, "--lead-informed", "--lead-not-informed", code=2)
 
 
 def test_dialogue_log_refusals(kigo: Run) -> None:
@@ -414,14 +485,16 @@ def test_export_without_contacts_has_no_personal_data(kigo: Run, tmp_path: Path)
         {"task_id": "KY-14-02", "accountable": None, "doer": "P2"},
         {"task_id": "SAPA-07-02", "accountable": "P1", "doer": "P2"},
     ]
-    assert [c["title"] for c in org["readiness"]] == [
-        "Projektkoordinator/programleder",
-        "Styregruppe med formand",
-        "Direktionen i styregruppen",
-        "Projektleder for KSD",
-        "Projektleder for KY",
-        "Projektleder for SAPA",
-        "Ansvarlig for STS og Serviceplatformen",
+    assert [(c["title"], c["weight"]) for c in org["readiness"]] == [
+        ("Projektkoordinator på tværs af projekterne", "anbefaler"),
+        ("Tværgående styregruppe nedsat", "skal"),
+        ("Styregruppen repræsenterer de berørte dele af forretningen", "skal"),
+        ("Styregruppens medlemmer har beslutningskraft", "skal"),
+        ("Direktionen i styregruppen", "anbefaler"),
+        ("Projektleder for KSD", "skal"),
+        ("Projektleder for KY", "skal"),
+        ("Projektleder for SAPA", "skal"),
+        ("Ansvarlig for STS og Serviceplatformen", "skal"),
     ]
     assert {c["title"]: c["colour"] for c in org["readiness"]}["Projektleder for KY"] == "red"
     assert org["dialogues"] == [
@@ -433,6 +506,8 @@ def test_export_without_contacts_has_no_personal_data(kigo: Run, tmp_path: Path)
             "actions": "Ny plan for test",
             "escalation": "direktion",
             "tasks": ["SAPA-07-02"],
+            "results": "",
+            "lead_informed": None,
         }
     ]
     out = kigo.ok("verify", str(bundle))
@@ -528,3 +603,38 @@ def test_people_without_with_contacts_are_rejected_by_verify(kigo: Run, tmp_path
     control = tmp_path / "control.zip"
     _rewrite(bundle, control, "organisation.json", json.dumps(org).encode())
     verify_bundle(control)
+
+
+def test_an_older_organisation_json_without_the_new_fields_still_verifies() -> None:
+    """Bundles written before issue 17 have no results, lead notice, decision power or weight."""
+    from kigo_tui.bundle.schema import OrganisationDocument
+
+    old = {
+        "with_contacts": False,
+        "people": [],
+        "roles": [
+            {
+                "role": "steering_member",
+                "label": "Styregruppemedlem",
+                "project": None,
+                "from_direktion": True,
+                "person": "P1",
+            }
+        ],
+        "responsibility": [],
+        "readiness": [{"title": "Styregruppe med formand", "colour": "red", "project": None}],
+        "dialogues": [
+            {
+                "on": "2026-11-20",
+                "project": "KY",
+                "form": "møde",
+                "topic": "Bagud",
+                "actions": "",
+                "escalation": "direktion",
+                "tasks": [],
+            }
+        ],
+    }
+    doc = OrganisationDocument.model_validate_json(json.dumps(old))
+    assert doc.dialogues[0].results == "" and doc.dialogues[0].lead_informed is None
+    assert doc.roles[0].decision_power is False and doc.readiness[0].weight is None

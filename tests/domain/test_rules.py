@@ -15,6 +15,7 @@ from kigo_tui.domain.rules import (
     Colour,
     Counts,
     Status,
+    in_kombit_report,
     needs_follow_up,
     next_status,
     severity,
@@ -221,11 +222,85 @@ def test_next_status_cycles_through_all_three() -> None:
 def test_needs_follow_up(
     category: Category, status: Status, colour: Colour, expected: bool
 ) -> None:
-    assert needs_follow_up(category, status, colour) is expected
+    assert needs_follow_up(category, status, colour, local=False) is expected
 
 
 @given(categories, statuses, dates, st.integers(0, 365), dates)
 def test_follow_up_never_for_green(category, status, due, warn, today) -> None:
     colour = task_colour(status, due, warn, today)
     if colour == GREEN:
-        assert not needs_follow_up(category, status, colour)
+        assert not needs_follow_up(category, status, colour, local=False)
+
+
+# --------------------------------------------------------------------------- seen vs followed up
+
+
+@given(categories, statuses, dates, st.integers(0, 365), dates, st.booleans())
+def test_kombit_report_is_every_red_and_yellow_mandatory_task(
+    category, status, due, warn, today, local
+) -> None:
+    # Seed 000: "Konkret trækkes en rapport fra KIGO, hvor der fokuseres på obligatoriske
+    # opgaver med status gul og rød."
+    colour = task_colour(status, due, warn, today)
+    expected = not local and category != Category.OPTIONAL and colour in (RED, YELLOW)
+    assert in_kombit_report(category, colour, local=local) is expected
+
+
+@given(categories, statuses, dates, st.integers(0, 365), dates, st.booleans())
+def test_follow_up_is_red_mandatory_and_critical_yellow_not_started(
+    category, status, due, warn, today, local
+) -> None:
+    # Seed 000: "hvis kommunen har obligatoriske opgaver med status rød samt obligatoriske
+    # opgaver på kritisk vej med status gul/rød" and "KOMBIT laver et udtræk på gul kombineret
+    # med status 'ikke påbegyndt'".
+    colour = task_colour(status, due, warn, today)
+    followed = needs_follow_up(category, status, colour, local=local)
+    seen = in_kombit_report(category, colour, local=local)
+    assert not followed or seen  # KOMBIT follows up only on what its report shows
+    expected = seen and (
+        colour == RED or (category == Category.CRITICAL and colour == YELLOW and status == NS)
+    )
+    assert followed is expected
+    if seen and category == Category.MANDATORY and colour == YELLOW:
+        assert not followed  # seen in the report, not followed up: not on the critical path
+
+
+@pytest.mark.parametrize("category", list(Category))
+@pytest.mark.parametrize("colour", [RED, YELLOW])
+def test_a_kommunes_own_task_is_never_on_kombits_lists(category: Category, colour: Colour) -> None:
+    # Seed 000: "konkret følge op, hvis der er kommuner der ikke udfører obligatoriske opgaver"
+    # and "Opgavens kategorisering som valgfri, obligatorisk eller obligatorisk kritisk ses i
+    # KIGO": KOMBIT follows the categories it set on the tasks it published, not a category the
+    # kommune chose for its own task.
+    assert not in_kombit_report(category, colour, local=True)
+    assert not needs_follow_up(category, NS, colour, local=True)
+    if category != Category.OPTIONAL:
+        assert in_kombit_report(category, colour, local=False)
+
+
+@pytest.mark.parametrize("category", list(Category))
+def test_every_category_turns_yellow_and_red(category: Category) -> None:
+    # Seed 000: "En obligatorisk opgave får status gul et antal dage inden slutdato, hvis opgaven
+    # ikke er påbegyndt" — our reading (README, Reglerne): the colour rule is the same for an
+    # optional task; only KOMBIT's report leaves it out.
+    from kigo_tui.models.readmodels import TaskRow
+
+    task = TaskRow(
+        "KY-10-01",
+        "KY",
+        10,
+        1,
+        "Planlæg go-live",
+        category,
+        "F2",
+        NS,
+        None,
+        DUE,
+        14,
+        False,
+        None,
+        1,
+    )
+    assert task.colour(DUE - timedelta(days=3)) == YELLOW
+    assert task.colour(DUE + timedelta(days=1)) == RED
+    assert in_kombit_report(category, YELLOW, local=False) is (category != Category.OPTIONAL)

@@ -222,3 +222,48 @@ def test_versions_read_back_as_exported(kigo_db: Database, two_areas: list[int])
     imported = read_import(sheet)
     assert imported.versions == versions == {first: 1, second: 2}
     assert imported.rows == {first: 2, second: 3} and imported.has_version_column
+
+
+def test_a_sheet_from_before_schema_10_imports_and_keeps_the_newer_fields(
+    kigo_db: Database, two_areas: list[int]
+) -> None:
+    """A sheet exported before the To-be, TSA and cleanup columns existed still imports; the
+    fields it has no column for keep what the database holds."""
+    # Seed 004 (R3, As-is 5): "Er jeres fagsystemløsning en del af monopolbruddet (KMD Aktiv
+    # eller KMD Sygedagpenge) og TSA aftalen (KMD Boligstøtte, ...)?"
+    first, _ = two_areas
+    done = kigo(
+        kigo_db,
+        ME,
+        "exit",
+        "edit",
+        str(first),
+        "--tsa",
+        "--tender-when",
+        "2028",
+        "--users",
+        "mange",
+        "--priority",
+        "2",
+    )
+    assert done.returncode == 0, done.stderr
+    sheet = kigo_db.workdir / "gammel.xlsx"
+    assert kigo(kigo_db, ME, "exit", "export-xlsx", "--out", str(sheet)).returncode == 0
+    workbook = load_workbook(sheet)
+    headers = [c.value for c in workbook[SHEET][1]]
+    for column in reversed([c for c in COLUMNS if c.optional]):
+        workbook[SHEET].delete_cols(headers.index(column.header) + 1)
+        headers.remove(column.header)
+    workbook.save(sheet)
+    set_cells(sheet, {(2, "Bemærkning"): "fra det gamle ark"})
+    imported = read_import(sheet)
+    assert imported.missing_fields == {c.field for c in COLUMNS if c.optional}
+    done = kigo(kigo_db, ME, "exit", "import-xlsx", str(sheet))
+    assert done.returncode == 0, done.stderr
+    assert "0 tilføjet, 2 opdateret" in done.stdout and "ældre udgave af kigo" in done.stdout
+    rows = kigo_db.query(
+        "SELECT comment, tsa_agreement, tender_when, own_user_band, own_priority "
+        "FROM case_area WHERE id = :i",
+        {"i": first},
+    )
+    assert rows == [("fra det gamle ark", True, "2028", "many", 2)]

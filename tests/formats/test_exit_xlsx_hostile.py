@@ -412,7 +412,7 @@ def test_a_sheet_with_more_cells_than_allowed_is_refused(
     rows += f'<row r="5">{_cell("Fagområde", 5, "<v>1</v>")}</row>'
     path = _write(tmp_path, "en-for-meget.xlsx", _workbook(_sheet(rows)))
     message, _ = _refused(path)
-    assert "mere end 31 celler" in message
+    assert f"mere end {len(HEADERS) + 9} celler" in message
 
 
 def test_cells_read_as_openpyxl_reads_them(tmp_path: Path) -> None:
@@ -463,12 +463,17 @@ def test_a_date_outside_the_calendar_is_refused_by_cell(tmp_path: Path) -> None:
     from datetime import datetime
 
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
     sheet.append(HEADERS)
-    sheet.append(["", "F", "S", "25.02"] + [None] * 17 + [datetime(2026, 1, 5)])
+    comment = HEADERS.index("Bemærkning")
+    row: list[object] = [None] * len(HEADERS)
+    row[:4] = ["", "F", "S", "25.02"]
+    row[comment] = datetime(2026, 1, 5)
+    sheet.append(row)
     source = tmp_path / "dato.xlsx"
     workbook.save(source)
     serial = str((datetime(2026, 1, 5) - datetime(1899, 12, 30)).days)
@@ -482,6 +487,22 @@ def test_a_date_outside_the_calendar_is_refused_by_cell(tmp_path: Path) -> None:
             new.writestr(info, data)
     path = _write(tmp_path, "dato-langt-ude.xlsx", out.getvalue())
     message, _ = _refused(path)
-    assert "celle V2" in message and "uden for kalenderen" in message
+    letter = get_column_letter(comment + 1)
+    assert f"celle {letter}2" in message and "uden for kalenderen" in message
     (area,) = import_xlsx(source)  # the date itself is a comment like openpyxl showed it
     assert area.comment == "2026-01-05 00:00:00"
+
+
+def test_the_decision_note_sheet_holds_user_text_as_text(tmp_path: Path) -> None:
+    """A note line that looks like a formula is written as text, never run by Excel."""
+    from openpyxl import load_workbook
+
+    from kigo_tui.domain.exit_strategy import DecisionNote
+    from kigo_tui.formats.exit_strategy import NOTE_SHEET, export_xlsx
+
+    path = tmp_path / "notat.xlsx"
+    export_xlsx([], path, note=DecisionNote(body='=HYPERLINK("http://x")\n@SUM(A1)'))
+    sheet = load_workbook(path)[NOTE_SHEET]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value]
+    hostile = [c for c in cells if str(c.value)[:1] in "=@"]
+    assert len(hostile) == 2 and all(c.data_type == "s" for c in hostile)

@@ -27,3 +27,7 @@ def test_the_tui_form_shows_the_domains_fields() -> None:
     assert {name for name, _ in form.TEXT_FIELDS} == of_kind("text", "kle")
     assert {name for name, _ in form.NUMBER_FIELDS} == of_kind("count")
     assert {name for name, _ in form.BOOL_FIELDS} == of_kind("bool")
+    assert {name for name, _ in form.CHOICE_FIELDS} == of_kind(
+        "pattern", "complexity", "scenario", "band"
+    )
+    assert {name for name, _ in form.RANK_FIELDS} == of_kind("rank")

@@ -13,14 +13,14 @@ from kigo_tui.__main__ import main
 from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.domain.defect_labels import Severity
 from kigo_tui.domain.defects import DefectInput
-from kigo_tui.domain.exit_strategy import CaseArea
+from kigo_tui.domain.exit_strategy import CaseArea, DecisionNote
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import Status
 from kigo_tui.storage.copy import kigo_tables
 from kigo_tui.storage.defects import add_defect
 from kigo_tui.storage.demo import make_demo
 from kigo_tui.storage.engine import make_engine, read_connection
-from kigo_tui.storage.exit_strategy import save_area
+from kigo_tui.storage.exit_strategy import save_area, save_note
 from kigo_tui.storage.organisation import (
     add_person,
     assign_role,
@@ -38,7 +38,8 @@ TODAY = FIXED_TODAY.isoformat()
 @pytest.fixture
 def team_file(tmp_path: Path) -> Path:
     """A SQLite file a team has used: demo statuses, history, a local task with a checklist,
-    people with roles and responsibility, a dialogue with KOMBIT, case areas, a defect."""
+    people with roles and responsibility, a dialogue with KOMBIT, case areas, the exit decision
+    note, a defect."""
     path = tmp_path / "team.db"
     store = Store.open(str(path), user="Åse Ølgaard")
     try:
@@ -60,6 +61,7 @@ def team_file(tmp_path: Path) -> Path:
         save_area(
             store, CaseArea(field_area="Børn og unge", case_area="Underretninger", kle="27.24")
         )
+        save_note(store, DecisionNote(body="Scenarie 2 for underretninger", status="decided"))
         add_defect(
             store,
             DefectInput(

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -561,3 +562,106 @@ def test_a_postgresql_database_with_other_tables_is_refused_untouched(pg_db: Dat
     assert empty_db.query(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
     ) == [(0,)]
+
+
+def test_schema_10_adds_the_exit_answers_and_the_decision_note(tmp_path: Path) -> None:
+    """A schema-9 database's sagsområder keep every value; the newer answers of the
+    documentation sheet start empty (kigo's suggestions count) and the decision note can be
+    written. The v10 fixture holds the same fields filled in."""
+    # Seed 004, phase 4 step 5: "Dette notat kan anvendes som beslutningsgrundlag for din
+    # kommunes endelige beslutning om KMD Sag Exit en"
+    from kigo_tui.domain.exit_strategy import DecisionNote
+    from kigo_tui.storage.exit_strategy import get_note, list_areas, save_note
+
+    v9 = next(f for f in FIXTURES if _fixture_version(f) == 9)
+    path = _load(tmp_path / "v9.db", v9)
+    before = _query(path, "SELECT id, case_area, scenario, comment FROM case_area ORDER BY id")
+    store = Store.open(str(path))
+    try:
+        areas = list_areas(store)
+        got = sorted((a.id, a.case_area, a.scenario, a.comment) for a in areas)
+        assert got == before
+        assert all(
+            not a.tsa_agreement
+            and a.tender_when == ""
+            and a.own_user_band is None
+            and a.own_priority is None
+            for a in areas
+        )
+        assert get_note(store) == (DecisionNote(), 0)
+        save_note(store, DecisionNote(body="Udkast"), 0)
+        assert get_note(store) == (DecisionNote(body="Udkast"), 1)
+    finally:
+        store.close()
+    assert _schema_version(path) == str(SCHEMA_VERSION)
+
+    v10 = next((f for f in FIXTURES if _fixture_version(f) == 10), None)
+    if v10 is not None and SCHEMA_VERSION >= 10:
+        path = _load(tmp_path / "v10.db", v10)
+        store = Store.open(str(path))
+        try:
+            note, version = get_note(store)
+            area = next(a for a in list_areas(store) if a.id == 1)
+        finally:
+            store.close()
+        assert (note.status, note.cleanup_order, version) == ("decided", "light_first", 1)
+        assert area.tsa_agreement and (area.own_user_band, area.own_priority) == ("many", 2)
+        assert area.pattern == "B"
+
+
+def test_schema_11_adds_the_organisations_weights_keeping_every_row(tmp_path: Path) -> None:
+    """Schema 11 (issue 17): person.version, role_assignment.decision_power, dialogue.results and
+    dialogue.lead_informed; the schema-9 database's people, roles and dialogue are kept."""
+    # Seed 000: "Projekterne i KOMBIT vil systematisk dokumentere dialogen med kommunen,
+    # eventuelle opfølgningsaktiviteter og de resultater der opnås."
+    from kigo_tui.storage.organisation import (
+        edit_person,
+        log_dialogue,
+        read_organisation,
+    )
+    from kigo_tui.storage.store import ConflictError
+
+    path = _load(tmp_path / "v9.db", FIXTURE_DIR / "kigo_schema_v9.sql")
+    assert "results" not in _columns(path, "dialogue")
+    old_columns = {t: _columns(path, t) for t in ("person", "role_assignment", "dialogue")}
+    before = {t: _rows(path, t, columns) for t, columns in old_columns.items()}
+    store = Store.open(str(path))
+    try:
+        org = read_organisation(store)
+        assert {p.version for p in org.people.values()} == {1}
+        assert [(r.role, r.from_direktion, r.decision_power) for r in org.roles] == [
+            ("programme_lead", False, False),
+            ("project_lead", False, False),
+            ("steering_member", True, False),
+        ]
+        (old,) = org.dialogues
+        assert (old.topic, old.escalation, old.results, old.lead_informed) == (
+            "Røde opgaver",
+            "direktion",
+            "",
+            None,  # not recorded before schema 11
+        )
+        anne = org.people[1]
+        edited = edit_person(store, 1, name=anne.name, unit="Ydelse", expected_version=1)
+        assert edited.version == 2
+        with pytest.raises(ConflictError):
+            edit_person(store, 1, name=anne.name, unit="Økonomi", expected_version=1)
+        row = log_dialogue(
+            store,
+            date(2026, 11, 23),
+            "SAPA",
+            "møde",
+            "Eskalering",
+            escalation="direktion",
+            results="Ny plan aftalt",
+            lead_informed=True,
+        )
+        assert (row.results, row.lead_informed) == ("Ny plan aftalt", True)
+    finally:
+        store.close()
+    assert (
+        _rows(path, "role_assignment", old_columns["role_assignment"]) == before["role_assignment"]
+    )
+    assert _rows(path, "person", old_columns["person"])[1:] == before["person"][1:]
+    assert _rows(path, "dialogue", old_columns["dialogue"])[0] == before["dialogue"][0]
+    assert _schema_version(path) == str(SCHEMA_VERSION)

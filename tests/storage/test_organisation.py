@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kigo_tui.domain.organisation import ROLES, Organisation
+from kigo_tui.domain.organisation import CHECKS, ROLES, Organisation, Weight
 from kigo_tui.domain.rules import Colour, Status
 from kigo_tui.storage.organisation import (
     MeNotSetError,
@@ -16,6 +16,7 @@ from kigo_tui.storage.organisation import (
     UnknownMeError,
     add_person,
     assign_role,
+    edit_person,
     find_me,
     log_dialogue,
     my_tasks,
@@ -341,70 +342,257 @@ def test_removing_a_person_keeps_the_tasks(store: Store) -> None:
     assert _history(store, TASK, "udfører") == [(None, "Bo Berg")]  # untouched
 
 
+# ------------------------------------------------------------------------ versioned people
+
+
+def test_edit_person_raises_the_version_and_refuses_a_stale_edit(store: Store) -> None:
+    anne, _, _ = _people(store)
+    edited = edit_person(store, anne, name="Anne Jensen", title="Programleder", expected_version=1)
+    assert (edited.title, edited.version) == ("Programleder", 2)
+    unchanged = edit_person(store, anne, name="Anne Jensen", title="Programleder")
+    assert unchanged.version == 2  # nothing changed, nothing raised
+    with pytest.raises(ConflictError) as refused:
+        edit_person(store, anne, name="Anne J.", expected_version=1)
+    assert refused.value.current_version == 2
+    assert read_organisation(store).people[anne].name == "Anne Jensen"  # no lost update
+
+
+def test_edit_person_checks_like_add(store: Store) -> None:
+    anne, _, _ = _people(store)
+    with pytest.raises(OrganisationError, match="navnet må ikke være tomt"):
+        edit_person(store, anne, name="  ")
+    with pytest.raises(OrganisationError, match="bruges allerede"):
+        edit_person(store, anne, name="Anne Jensen", email="BO@kommune.dk")
+    kept = edit_person(store, anne, name="Anne Jensen", email="anne@kommune.dk")
+    assert kept.email == "anne@kommune.dk"  # her own e-mail is not 'taken'
+
+
+def test_remove_person_refuses_a_stale_version(store: Store) -> None:
+    anne, _, _ = _people(store)
+    edit_person(store, anne, name="Anne Jensen", unit="Ydelse")
+    with pytest.raises(ConflictError):
+        remove_person(store, anne, expected_version=1)
+    assert anne in read_organisation(store).people
+    remove_person(store, anne, expected_version=2)
+    assert anne not in read_organisation(store).people
+
+
 # ---------------------------------------------------------------------------------- readiness
+#
+# Seed 001 is KOMBIT's note on the kommune's organisation. What the kommune "skal" is red when it
+# is missing, what KOMBIT "anbefaler" is yellow (issue 17, point 3).
 
 
 def _colours(org: Organisation) -> dict[str, Colour]:
     return {c.title: c.colour for c in org.readiness()}
 
 
+def _by_key(org: Organisation) -> dict[str, Colour]:
+    """The colour of each check, by its point in CHECKS (the project leads as project_lead:KY)."""
+    return {
+        c.key + (f":{c.project}" if c.key == "project_lead" else ""): c.colour
+        for c in org.readiness()
+    }
+
+
 EXPECTED_CHECKS = [
-    ("Projektkoordinator/programleder", None),
-    ("Styregruppe med formand", None),
+    ("Projektkoordinator på tværs af projekterne", None),
+    ("Tværgående styregruppe nedsat", None),
+    ("Styregruppen repræsenterer de berørte dele af forretningen", None),
+    ("Styregruppens medlemmer har beslutningskraft", None),
     ("Direktionen i styregruppen", None),
     ("Projektleder for KSD", "KSD"),
     ("Projektleder for KY", "KY"),
     ("Projektleder for SAPA", "SAPA"),
     ("Ansvarlig for STS og Serviceplatformen", "STS"),
 ]
+"""The checks of an organisation without an implementeringsansvarlig for KSD or KY."""
+
+SEED_WEIGHTS = {
+    # Seed 001: "Derfor anbefaler KOMBIT, at kommunen udpeger en medarbejder, som er ansvarlig for
+    # at se på tværs af monopolbrudsprojekterne" (a programme management is what "nogle kommuner
+    # har valgt")
+    "coordinator": Weight.RECOMMENDED,
+    # Seed 001: "Kommunen skal nedsætte en samlet, tværgående styregruppe for monopolbruddet"
+    "steering_group": Weight.MUST,
+    # Seed 001: "Styregruppen skal være sammensat med repræsentanter for de grene af forretningen,
+    # som berøres af monopolbrudsprojekterne."
+    "steering_areas": Weight.MUST,
+    # Seed 001: "Det er afgørende, at medlemmerne har beslutningskraft"
+    "decision_power": Weight.MUST,
+    # Seed 001: "KOMBIT anbefaler, at direktionen er repræsenteret i styregruppen."
+    "direktion": Weight.RECOMMENDED,
+    # Seed 001: "Kommunen skal udpege en projektleder for hvert af monopolbrudsprojekterne KSD, KY
+    # og SAPA"
+    "project_lead": Weight.MUST,
+    # Seed 001: "ligesom der skal være en eller flere medarbejdere, som beskæftiger sig med
+    # Serviceplatformen og støttesystemerne i rammearkitekturen"
+    "sts": Weight.MUST,
+    # Seed 001, under "KOMBIT anbefaler følgende": "Når mængden af konkrete
+    # implementeringsaktiviteter stiger, kan ydelseschefen ... indtage rollen som
+    # implementeringsansvarlig for projekterne, mens styregruppen ledes af en direktør."
+    "director_chair": Weight.RECOMMENDED,
+}
+
+
+@pytest.mark.parametrize("key", list(SEED_WEIGHTS))
+def test_each_check_has_the_weight_seed_001_gives_it(key: str) -> None:
+    spec = CHECKS[key]
+    assert spec.weight == SEED_WEIGHTS[key]
+    assert spec.weight.colour == (Colour.RED if SEED_WEIGHTS[key] == Weight.MUST else Colour.YELLOW)
+    # the cited sentence carries the note's own word for the weight
+    words = ("skal", "afgørende") if spec.weight == Weight.MUST else ("anbefaler", "direktør")
+    assert any(word in spec.source for word in words), spec.source
+    assert spec.source in spec.citation() and "afsnit" in spec.citation()
+
+
+def test_every_check_is_in_the_weight_table() -> None:
+    assert list(CHECKS) == list(SEED_WEIGHTS)
 
 
 def test_readiness_of_an_empty_organisation(store: Store) -> None:
-    checks = read_organisation(store).readiness()
+    org = read_organisation(store)
+    checks = org.readiness()
     assert [(c.title, c.project) for c in checks] == EXPECTED_CHECKS
-    assert all(c.colour != Colour.GREEN for c in checks)
     assert all(c.detail for c in checks)
-    assert _colours(read_organisation(store))["Direktionen i styregruppen"] == Colour.YELLOW
-    assert _colours(read_organisation(store))["Projektleder for SAPA"] == Colour.RED
+    assert _by_key(org) == {
+        "coordinator": Colour.YELLOW,  # a recommendation: never red
+        "steering_group": Colour.RED,
+        "steering_areas": Colour.RED,
+        "decision_power": Colour.RED,
+        "direktion": Colour.YELLOW,
+        "project_lead:KSD": Colour.RED,
+        "project_lead:KY": Colour.RED,
+        "project_lead:SAPA": Colour.RED,
+        "sts": Colour.RED,
+        # no "director_chair": not yet the stage the note describes
+    }
+    assert all(c.colour != Colour.GREEN for c in checks)
 
 
-def test_filling_the_roles_turns_each_check_green(store: Store) -> None:
-    names = ["Anne", "Bo", "Carl", "Dorte", "Erik", "Frida", "Gorm"]
-    ids = [add_person(store, f"{n} Hansen", email=f"{n.lower()}@k.dk").id for n in names]
-    steps = [
-        ("Projektkoordinator/programleder", ("programme_lead", None, False)),
-        ("Styregruppe med formand", ("steering_chair", None, False)),
-        ("Direktionen i styregruppen", ("steering_member", None, True)),
-        ("Projektleder for KSD", ("project_lead", "KSD", False)),
-        ("Projektleder for KY", ("project_lead", "KY", False)),
-        ("Projektleder for SAPA", ("project_lead", "SAPA", False)),
-        ("Ansvarlig for STS og Serviceplatformen", ("sts_owner", None, False)),
-    ]
-    green: set[str] = set()
-    for person_id, (title, (role, project, direktion)) in zip(ids, steps, strict=True):
-        assign_role(store, person_id, role, project, from_direktion=direktion)
-        green.add(title)
-        checks = read_organisation(store).readiness()
-        assert {c.title for c in checks if c.colour == Colour.GREEN} == green
-        check = next(c for c in checks if c.title == title)
-        assert check.detail == read_organisation(store).people[person_id].name
-    assert read_organisation(store).project_warnings() == {}
+def test_a_missing_coordinator_is_a_recommendation_not_a_duty(store: Store) -> None:
+    # Seed 001: "Derfor anbefaler KOMBIT, at kommunen udpeger en medarbejder, som er ansvarlig
+    # for at se på tværs af monopolbrudsprojekterne"
+    anne, _, _ = _people(store)
+    check = next(c for c in read_organisation(store).readiness() if c.key == "coordinator")
+    assert check.colour == Colour.YELLOW and check.weight == Weight.RECOMMENDED
+    assert "programleder" in check.detail  # one way among others, not a demand
+    assign_role(store, anne, "programme_lead")
+    check = next(c for c in read_organisation(store).readiness() if c.key == "coordinator")
+    assert (check.colour, check.detail) == (Colour.GREEN, "Anne Jensen")
+
+
+def test_a_chair_alone_is_no_steering_group(store: Store) -> None:
+    # Seed 001: "Kommunen skal nedsætte en samlet, tværgående styregruppe for monopolbruddet"
+    anne, bo, _ = _people(store)
+    assign_role(store, anne, "steering_chair")
+    colours = _by_key(read_organisation(store))
+    assert colours["steering_group"] == Colour.RED
+    assign_role(store, bo, "steering_member")
+    check = next(c for c in read_organisation(store).readiness() if c.key == "steering_group")
+    assert check.colour == Colour.GREEN
+    assert check.detail == "2 medlemmer, formand Anne Jensen"
+
+
+def test_the_steering_group_represents_more_than_one_part_of_the_business(store: Store) -> None:
+    # Seed 001: "Styregruppen skal være sammensat med repræsentanter for de grene af
+    # forretningen, som berøres af monopolbrudsprojekterne."
+    ydelse = add_person(store, "Anne Jensen", unit="Ydelse").id
+    ydelse2 = add_person(store, "Bo Berg", unit="Ydelse").id
+    unknown = add_person(store, "Carl Holm").id
+    it = add_person(store, "Dorte Dam", unit="IT og Digitalisering").id
+    for person in (ydelse, unknown):
+        assign_role(store, person, "steering_member")
+
+    def areas() -> tuple[Colour, str]:
+        check = next(c for c in read_organisation(store).readiness() if c.key == "steering_areas")
+        return check.colour, check.detail
+
+    assert areas() == (
+        Colour.RED,
+        "enhed mangler for Carl Holm: angiv, hvilken del af forretningen personen repræsenterer",
+    )
+    unassign_role(store, unknown, "steering_member")
+    assign_role(store, ydelse2, "steering_member")
+    colour, detail = areas()
+    assert colour == Colour.RED and "alle medlemmer er fra Ydelse" in detail
+    assign_role(store, it, "steering_chair")
+    assert areas() == (Colour.GREEN, "repræsenterede enheder: IT og Digitalisering, Ydelse")
+
+
+def test_every_member_of_the_steering_group_must_have_decision_power(store: Store) -> None:
+    # Seed 001: "Det er afgørende, at medlemmerne har beslutningskraft, så de kan træffe
+    # beslutninger, når der bliver behov for det."
+    anne, bo, carl = _people(store)
+    assign_role(store, anne, "steering_chair", decision_power=True)
+    assign_role(store, bo, "steering_member")
+    check = next(c for c in read_organisation(store).readiness() if c.key == "decision_power")
+    assert (check.colour, check.detail) == (
+        Colour.RED,
+        "ikke markeret med beslutningskraft: Bo Berg",
+    )
+    unassign_role(store, bo, "steering_member")
+    assign_role(store, bo, "steering_member", decision_power=True)
+    assign_role(store, carl, "steering_member", from_direktion=True)  # the direktion decides
+    assert _by_key(read_organisation(store))["decision_power"] == Colour.GREEN
+
+
+def test_decision_power_only_for_the_steering_group(store: Store) -> None:
+    anne, _, _ = _people(store)
+    with pytest.raises(OrganisationError, match="beslutningskraft"):
+        assign_role(store, anne, "programme_lead", decision_power=True)
 
 
 def test_a_steering_chair_from_direktion_satisfies_the_direktion_check(store: Store) -> None:
+    # Seed 001: "KOMBIT anbefaler, at direktionen er repræsenteret i styregruppen."
     anne, bo, _ = _people(store)
     assign_role(store, bo, "steering_member")
     assert _colours(read_organisation(store))["Direktionen i styregruppen"] == Colour.YELLOW
     assign_role(store, anne, "steering_chair", from_direktion=True)
-    colours = _colours(read_organisation(store))
-    assert colours["Direktionen i styregruppen"] == Colour.GREEN
-    assert colours["Styregruppe med formand"] == Colour.GREEN
+    assert _colours(read_organisation(store))["Direktionen i styregruppen"] == Colour.GREEN
+
+
+def test_a_director_leads_the_steering_group_once_ksd_ky_have_an_implementation_owner(
+    store: Store,
+) -> None:
+    # Seed 001: "kan ydelseschefen udpege en projektleder for KSD og KY ... og indtage rollen som
+    # implementeringsansvarlig for projekterne, mens styregruppen ledes af en direktør."
+    anne, bo, _ = _people(store)
+    assert "director_chair" not in _by_key(read_organisation(store))  # not that stage yet
+    assign_role(store, anne, "implementation_owner", "KY")
+    assign_role(store, bo, "steering_chair")
+    check = next(c for c in read_organisation(store).readiness() if c.key == "director_chair")
+    assert check.colour == Colour.YELLOW  # a recommendation, so yellow, not red
+    assert "KY" in check.detail and "ikke fra direktionen" in check.detail
+    unassign_role(store, bo, "steering_chair")
+    assign_role(store, bo, "steering_chair", from_direktion=True)
+    assert _by_key(read_organisation(store))["director_chair"] == Colour.GREEN
+
+
+def test_filling_the_organisation_turns_every_check_green(store: Store) -> None:
+    chair = add_person(store, "Anne Jensen", unit="Direktionen").id
+    member = add_person(store, "Bo Berg", unit="Ydelse").id
+    lead = add_person(store, "Carl Holm", unit="Ydelse").id
+    sapa = add_person(store, "Dorte Dam", unit="Digitalisering").id
+    assign_role(store, chair, "steering_chair", from_direktion=True)
+    assign_role(store, member, "steering_member", decision_power=True)
+    assign_role(store, lead, "programme_lead")
+    assign_role(store, lead, "project_lead", "KSD")
+    assign_role(store, lead, "project_lead", "KY")
+    assign_role(store, member, "implementation_owner", "KY")
+    assign_role(store, sapa, "project_lead", "SAPA")
+    assign_role(store, sapa, "sts_owner")
+    org = read_organisation(store)
+    assert {c.title: c.colour for c in org.readiness() if c.colour != Colour.GREEN} == {}
+    assert org.project_warnings() == {}
 
 
 @pytest.mark.parametrize(("role", "project"), [("sts_owner", None), ("project_lead", "STS")])
 def test_sts_check_by_sts_owner_or_sts_project_lead(
     store: Store, role: str, project: str | None
 ) -> None:
+    # Seed 001: "ligesom der skal være en eller flere medarbejdere, som beskæftiger sig med
+    # Serviceplatformen og støttesystemerne i rammearkitekturen"
     anne, _, _ = _people(store)
     title = "Ansvarlig for STS og Serviceplatformen"
     assert _colours(read_organisation(store))[title] == Colour.RED
@@ -483,6 +671,56 @@ def test_log_dialogue_with_every_field(store: Store) -> None:
     assert row.task_ids == tuple(sorted({TASK, OTHER}))
     assert row.user == "testbruger"
     assert read_organisation(store).dialogues == [row]
+
+
+def test_dialogue_records_results_and_whether_the_lead_was_told_of_an_escalation(
+    store: Store,
+) -> None:
+    # Seed 000: "Projekterne i KOMBIT vil systematisk dokumentere dialogen med kommunen,
+    # eventuelle opfølgingsaktiviteter og de resultater der opnås."
+    # Seed 000: "kommunens kontaktpersoner ift. det relevante projekt samt kommunens programleder
+    # altid vil være varslet og informeret om, at der eskaleres"
+    plain = log_dialogue(
+        store, date(2026, 11, 18), "KY", "mail", "Røde opgaver", results="Plan modtaget"
+    )
+    assert (plain.results, plain.lead_informed, plain.lead_informed_text) == (
+        "Plan modtaget",
+        None,
+        "",
+    )
+    told = log_dialogue(
+        store,
+        date(2026, 11, 20),
+        "KY",
+        "møde",
+        "Ingen fremdrift",
+        escalation="direktion",
+        results="  Direktionen sætter ressourcer af ",
+        lead_informed=True,
+    )
+    assert (told.results, told.lead_informed) == ("Direktionen sætter ressourcer af", True)
+    assert told.lead_informed_text == "programlederen er varslet"
+    untold = log_dialogue(
+        store,
+        date(2026, 11, 21),
+        "KY",
+        "telefon",
+        "Igen",
+        escalation="kommunalbestyrelse",
+        lead_informed=False,
+    )
+    assert untold.lead_informed_text == "programlederen er ikke varslet"
+    unknown = log_dialogue(
+        store, date(2026, 11, 22), "KY", "mail", "Eskaleret", escalation="direktion"
+    )
+    assert unknown.lead_informed_text == "ikke oplyst, om programlederen er varslet"
+    assert read_organisation(store).dialogues == [unknown, untold, told, plain]
+
+
+def test_lead_notice_only_for_an_escalation(store: Store) -> None:
+    with pytest.raises(OrganisationError, match="kun ved en eskalering"):
+        log_dialogue(store, FIXED_TODAY, "KY", "mail", "Status", lead_informed=True)
+    assert read_organisation(store).dialogues == []
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ ALL_TABLES = (
     "dialogue_task",
     "case_area",
     "defect",
+    "exit_decision",
 )
 
 

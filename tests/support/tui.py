@@ -9,8 +9,14 @@ import pytest
 from textual.pilot import Pilot
 
 DEFAULT_TIMEOUT = 20.0
-"""How long a pilot test waits for what it expects. Only a failing test waits this long; on a
-loaded machine (CI on two cores, both busy) a reload and a reveal took over 5 s."""
+"""How much CPU time (seconds, this process: the app and its workers) a pilot test lets pass while
+it waits for what it expects. CPU time, not wall time: on a loaded machine the app gets a share of
+a core, and a wall-clock bound failed tests that were only slow (with six other test runs on two
+cores, a burst of keys took 90 s of wall time)."""
+
+HANG_FACTOR = 6
+"""A wait also ends after HANG_FACTOR × the timeout of wall time: the guard for an app that waits
+for nothing (a lost key) and so uses almost no CPU time. Only a failing test waits this long."""
 
 
 async def wait_for(
@@ -19,13 +25,18 @@ async def wait_for(
     timeout: float = DEFAULT_TIMEOUT,
     what: str | None = None,
 ) -> None:
-    """Pause the pilot until `predicate()` is true; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
+    """Pause the pilot until `predicate()` is true; fail the test when the wait has used `timeout`
+    seconds of CPU time, or HANG_FACTOR × that of wall time."""
+    cpu_deadline = time.process_time() + timeout
+    wall_deadline = time.monotonic() + timeout * HANG_FACTOR
     while True:
         if predicate():
             return
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:g} s waiting for {what or predicate}")
+        if time.process_time() > cpu_deadline or time.monotonic() > wall_deadline:
+            pytest.fail(
+                f"timed out after {timeout:g} s of CPU time (or {timeout * HANG_FACTOR:g} s of "
+                f"wall time) waiting for {what or predicate}"
+            )
         await pilot.pause(0.02)
 
 

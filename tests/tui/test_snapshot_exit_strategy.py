@@ -30,14 +30,14 @@ def test_exit_workspace(snap_compare, demo_path: Path) -> None:
 
 
 def test_exit_workspace_empty(snap_compare, demo_path: Path) -> None:
-    """No case areas yet."""
+    """No case areas yet: the hint says how to start."""
     app = create_app(str(demo_path), today=FIXED_TODAY)
     assert take(snap_compare, app, _open_workspace, size=WIDE)
 
 
 def test_exit_area_form(snap_compare, demo_path: Path) -> None:
-    """`e` on the first area: the form with its fields. (Enter, bound to the same action, does
-    not open it: the table takes the key.)"""
+    """`e` on the first area: the form with its fields, in the sections of the seed's question
+    guide. (Enter opens it too: test_tui_exit_workspace.py.)"""
 
     async def run_before(pilot: Pilot) -> None:
         await _open_workspace(pilot)

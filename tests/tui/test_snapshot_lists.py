@@ -14,7 +14,7 @@ from tests.support.tui import wait_loaded
 
 
 def test_follow_up_view(snap_compare, demo_path: Path) -> None:
-    """`K`: the red and critical yellow tasks KOMBIT follows up on, worst first."""
+    """`K`: every task in KOMBIT's report, the ones KOMBIT follows up on first, worst first."""
 
     async def run_before(pilot: Pilot) -> None:
         await wait_loaded(pilot)

@@ -32,8 +32,8 @@ from kigo_tui.screens.dialogs import (
     HelpScreen,
     TaskListScreen,
 )
+from kigo_tui.screens.dialogs.organisation import PersonFormScreen
 from kigo_tui.screens.exit_strategy import AreaFormScreen
-from kigo_tui.screens.organisation import OrganisationScreen
 from kigo_tui.storage.store import Store
 from tests.support.fixed import FIXED_TODAY
 from tests.support.tui import cursor_key, goto_task, notifications, wait_for, wait_loaded
@@ -74,7 +74,7 @@ OPENERS = {
     "filter": Opener(("f",), FilterScreen, Checkbox, text=" "),  # space ticks the first box
     "follow-up list": Opener(("K",), TaskListScreen, DataTable, text=("down", "down")),
     "help": Opener(("?",), HelpScreen, object),
-    "organisation": Opener(("o",), OrganisationScreen, object),
+    "person form": Opener(("o", "a"), PersonFormScreen, Input),  # the organisation view's form
 }
 
 

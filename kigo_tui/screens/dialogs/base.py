@@ -6,19 +6,41 @@ import asyncio
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
 from kigo_tui.screens.base import BaseScreen
 
+FORM_FIELDS: tuple[type[Widget], ...] = (
+    Input,
+    TextArea,
+    Select,
+    Checkbox,
+    SelectionList,
+    OptionList,
+)
+"""What a user fills in: a dialog with one of these is a form, and opens in the first of them
+(the fields kigo's forms use; a RadioSet would join them here)."""
+
 
 class Dialog(BaseScreen[Any], ModalScreen[Any]):
-    """Escape cancels; the dialog box is centred and fits 80×24."""
+    """Escape cancels; the dialog box is centred and fits 80×24; a form opens with the focus in
+    its first field."""
 
     BINDINGS = [Binding("escape", "cancel", "Annullér", priority=True)]
     DEFAULT_CSS = """
@@ -39,6 +61,15 @@ class Dialog(BaseScreen[Any], ModalScreen[Any]):
     """
 
     _dismissed = False
+
+    @on(events.Mount)
+    def _focus_first_field(self) -> None:
+        """Put the focus in the form's first field. Textual focuses the first focusable widget,
+        which may be the scrolling frame around the form; a dialog that focuses another widget
+        on purpose (with `focus()` in its own on_mount, applied after this) still does."""
+        first = next((w for w in self.focus_chain if isinstance(w, FORM_FIELDS)), None)
+        if first is not None and not isinstance(self.focused, FORM_FIELDS):
+            self.set_focus(first)
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
         """Close once. A second Enter or ctrl+s typed fast can arrive after the first has closed

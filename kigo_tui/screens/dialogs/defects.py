@@ -30,10 +30,11 @@ class DefectFormScreen(Dialog):
     DefectFormScreen Grid { grid-columns: 24 1fr; }
     """
 
-    def __init__(self, defect: DefectRow | None, project: str) -> None:
+    def __init__(self, defect: DefectRow | None, project: str | None) -> None:
         super().__init__()
         self.defect = defect
         self.project = project
+        """The project to suggest; None (a new defect from "alle projekter"): the user chooses."""
 
     def compose(self) -> ComposeResult:
         d = self.defect
@@ -42,17 +43,19 @@ class DefectFormScreen(Dialog):
                 "Ny fejl til leverandøren" if d is None else f"Ret fejl {d.id}", classes="title"
             )
             with Grid():
-                yield Label("Projekt")
-                yield Select(
-                    [(code, code) for code in PROJECT_CODES],
-                    value=d.project if d else self.project,
-                    allow_blank=False,
-                    id="project",
-                    compact=True,
-                )
                 yield Label("Titel")
                 yield Input(
                     d.title if d else "", id="title", placeholder="hvad fejler", compact=True
+                )
+                yield Label("Projekt")
+                project = d.project if d else self.project
+                yield Select(
+                    [(code, code) for code in PROJECT_CODES],
+                    prompt="vælg projekt",
+                    value=Select.NULL if project is None else project,
+                    allow_blank=project is None,
+                    id="project",
+                    compact=True,
                 )
                 yield Label("Alvorlighed")
                 yield Select(
@@ -93,9 +96,6 @@ class DefectFormScreen(Dialog):
             yield Static("Tidspunkter: ÅÅÅÅ-MM-DD TT:MM i dansk tid eller 'nu'.", classes="hint")
             yield from self.form_footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#title", Input).focus()
-
     def _moment(self, ident: str, what: str) -> datetime | None:
         value = self.query_one(f"#{ident}", Input).value
         return parse_moment(value, what) if value.strip() else None
@@ -111,9 +111,12 @@ class DefectFormScreen(Dialog):
             reported = self._moment("reported", "indberetningstidspunkt")
             if reported is None:
                 raise DateError("felt 'indberettet': skriv hvornår fejlen blev indberettet")
+            project = self.query_one("#project", Select)
+            if project.is_blank():
+                raise DefectError("felt 'projekt': vælg det projekt, fejlen hører til")
             status = DefectStatus(str(self.query_one("#status", Select).value))
             defect = DefectInput(
-                project=str(self.query_one("#project", Select).value),
+                project=str(project.value),
                 title=self.query_one("#title", Input).value,
                 severity=Severity(str(self.query_one("#severity", Select).value)),
                 reported_at=reported,

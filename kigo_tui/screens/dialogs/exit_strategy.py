@@ -1,5 +1,5 @@
-"""The KMD Sag exit workspace's dialogs: a sagsområde's form, the R2 pattern wizard, the filter
-and the summary."""
+"""The KMD Sag exit workspace's dialogs: a sagsområde's form, the R2 pattern wizard, the filter,
+the summary and the decision note (beslutningsnotat)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from kigo_tui.domain.exit_strategy import (
+    CLEANUP_ORDER_LABELS,
     COMPLEXITY_LABELS,
+    NOTE_STATUS_LABELS,
     PATTERN_LABELS,
+    PATTERN_SHORT,
     QUESTIONS,
     SCENARIO_LABELS,
+    SCENARIO_SHORT,
+    USER_BAND_LABELS,
     AreaAnalysis,
     CaseArea,
+    DecisionNote,
     explain,
     next_question,
     pattern_for,
@@ -27,6 +33,7 @@ from kigo_tui.domain.exit_strategy import (
 from kigo_tui.domain.text import MAX_INT, TextError, bounded_int
 from kigo_tui.errors import KigoError
 from kigo_tui.screens.dialogs.base import Dialog
+from kigo_tui.widgets.ticks import TickBox
 
 YES_NO = [("Ja", True), ("Nej", False)]
 
@@ -56,30 +63,110 @@ class _Modal(Dialog):
     """
 
 
-TEXT_FIELDS = (
-    ("field_area", "Fagområde"),
-    ("case_area", "Sagsområde"),
-    ("kle", "KLE-nr. (NN.NN[.NN])"),
-    ("cases_in", "Sager ligger i"),
-    ("notes_in", "Journalnotater ligger i"),
-    ("alerts_in", "Adviser ligger i"),
-    ("documents_in", "Dokumenter ligger i"),
-    ("overview_in", "Overblik i"),
-    ("future_system", "Foretrukket fremtidigt system"),
-    ("comment", "Bemærkning"),
+SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    (
+        "Nuværende situation (As-is)",
+        (
+            ("field_area", "Fagområde", "text"),
+            ("case_area", "Sagsområde", "text"),
+            ("kle", "KLE-nr. (NN.NN[.NN])", "text"),
+            ("uses_kmd_sag", "Anvender KMD Sag", "bool"),
+            ("caseworkers", "Antal sagsbehandlere", "number"),
+            ("pattern", "Brugsmønster", "pattern"),
+            ("cases_in", "Sager ligger i", "text"),
+            ("notes_in", "Journalnotater ligger i", "text"),
+            ("alerts_in", "Adviser ligger i", "text"),
+            ("documents_in", "Dokumenter ligger i", "text"),
+            ("overview_in", "Overblik i", "text"),
+            ("monopoly_break", "Del af monopolbruddet", "bool"),
+            ("tsa_agreement", "Del af TSA-aftalen", "bool"),
+            ("case_count", "Antal sager", "number"),
+            ("note_count", "Antal journalnotater", "number"),
+            ("cleanup_needed", "Oprydning nødvendig", "bool"),
+            ("cleanup_requirements", "Hvad kræver oprydningen", "text"),
+            ("archivable", "Kan arkiveres", "bool"),
+            ("archive_requirements", "Hvad kræver arkiveringen", "text"),
+        ),
+    ),
+    (
+        "Fremtidig situation (To-be)",
+        (
+            ("tender_when", "Hvornår i udbud", "text"),
+            ("market_options", "Løsninger på markedet", "text"),
+            ("future_system", "Foretrukket system", "text"),
+            ("preferred_cases_in", "Foretrukket til sager", "text"),
+            ("preferred_notes_in", "Foretrukket til notater", "text"),
+            ("preferred_alerts_in", "Foretrukket til adviser", "text"),
+            ("preferred_documents_in", "Foretrukket til dokumenter", "text"),
+            ("preferred_overview_in", "Foretrukket til overblik", "text"),
+            ("business_critical", "Forretningskritisk", "bool"),
+            ("cleanup_complexity", "Kompleksitet af oprydning", "complexity"),
+            ("scenario", "Løsningsscenarie", "scenario"),
+        ),
+    ),
+    (
+        "Prioritering (kommunens valg går forud for kigos forslag)",
+        (
+            ("own_user_band", "Brugere: få, mellem, mange", "band"),
+            ("own_priority", "Egen prioritet", "rank"),
+            ("comment", "Bemærkning", "text"),
+        ),
+    ),
 )
-NUMBER_FIELDS = (
-    ("caseworkers", "Antal sagsbehandlere"),
-    ("case_count", "Antal sager"),
-    ("note_count", "Antal journalnotater"),
-)
-BOOL_FIELDS = (
-    ("uses_kmd_sag", "Anvender KMD Sag"),
-    ("business_critical", "Forretningskritisk"),
-    ("cleanup_needed", "Oprydning nødvendig"),
-    ("archivable", "Kan arkiveres"),
-    ("monopoly_break", "Del af monopolbruddet"),
-)
+"""The form's fields in the order of the seed's question guide, with their Danish labels."""
+
+HINTS: dict[str, str] = {
+    "monopoly_break": "Er fagsystemet KMD Aktiv eller KMD Sygedagpenge (afløses af KY og KSD)?",
+    "tsa_agreement": "Er fagsystemet KMD Boligstøtte, KMD Socialpension, KMD Barselsdagpenge "
+    "eller KMD Børneydelse (TSA-aftalen)?",
+    "cleanup_requirements": "Hvad skal der til, før sagerne kan flyttes? Fx sager uden "
+    "KLE-nummer, åbne sager der skal lukkes, sager der ikke er bygget ens op med "
+    "sagsbehandler-id, journalnotater der ikke hører til en sag.",
+    "archive_requirements": "Kan nogle af sagerne arkiveres i stedet for at blive flyttet, og "
+    "hvad skal der til?",
+    "tender_when": "Hvornår skal løsningen eller løsningerne på sagsområdet i udbud?",
+    "market_options": "Hvilke ESDH- og fagsystemløsninger på markedet kan understøtte sagsområdet?",
+    "preferred_cases_in": "Hvilken løsning vil I helst journalisere sagerne i?",
+    "preferred_notes_in": "Hvilken løsning vil I helst journalisere journalnotaterne i?",
+    "preferred_alerts_in": "Hvilken løsning vil I helst have adviserne i?",
+    "preferred_documents_in": "Hvilken løsning vil I helst journalisere dokumenterne i?",
+    "preferred_overview_in": "Hvilken løsning vil I helst have overblikket i?",
+    "own_user_band": "Tom: kigos forslag ud fra antallet af sagsbehandlere gælder.",
+    "own_priority": "Tom: kigos forslag gælder (forretningskritiske først, så efter omfanget "
+    "af oprydningen).",
+}
+"""The question each field answers, shown as the field's tooltip."""
+
+
+def _of_kind(*kinds: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, label) for _, fields in SECTIONS for name, label, kind in fields if kind in kinds
+    )
+
+
+TEXT_FIELDS = _of_kind("text")
+NUMBER_FIELDS = _of_kind("number")
+BOOL_FIELDS = _of_kind("bool")
+CHOICE_FIELDS = _of_kind("pattern", "complexity", "scenario", "band")
+RANK_FIELDS = _of_kind("rank")
+
+
+def _choices(kind: str) -> list[tuple[str, Any]]:
+    if kind == "pattern":
+        return [(f"{k}: {v}", k) for k, v in PATTERN_SHORT.items()]
+    if kind == "complexity":
+        return [(v, k) for k, v in COMPLEXITY_LABELS.items()]
+    if kind == "scenario":
+        return [(f"{k}: {v}", k) for k, v in SCENARIO_SHORT.items()]
+    return [(v, k) for k, v in USER_BAND_LABELS.items()]
+
+
+PROMPTS = {
+    "pattern": "ikke vurderet (guiden: w)",
+    "complexity": "ikke vurderet",
+    "scenario": "intet endnu",
+    "band": "kigos forslag",
+}
 
 
 class AreaFormScreen(_Modal):
@@ -87,6 +174,10 @@ class AreaFormScreen(_Modal):
 
     BINDINGS = [Binding("ctrl+s", "save", "Gem")]
     AUTO_FOCUS = "Input"  # the first field, not the scrolling frame around the form
+    DEFAULT_CSS = """
+    AreaFormScreen .section { text-style: bold; margin-top: 1; }
+    AreaFormScreen Grid { margin: 0; }
+    """
 
     def __init__(self, area: CaseArea | None) -> None:
         super().__init__()
@@ -100,53 +191,49 @@ class AreaFormScreen(_Modal):
                 classes="title",
                 markup=False,
             )
-            with Grid():
-                for name, label in TEXT_FIELDS[:3]:
-                    yield Label(label)
-                    yield Input(getattr(area, name) if area else "", id=name, compact=True)
-                for name, label in NUMBER_FIELDS:
-                    yield Label(label)
-                    yield Input(str(getattr(area, name)) if area else "0", id=name, compact=True)
-                for name, label in BOOL_FIELDS:
-                    yield Label(label)
-                    default = name == "uses_kmd_sag"
-                    yield Select(
-                        YES_NO,
-                        value=getattr(area, name) if area else default,
-                        allow_blank=False,
-                        id=name,
-                        compact=True,
-                    )
-                yield Label("Brugsmønster")
-                yield Select(
-                    [(f"{k}: {v[:40]}", k) for k, v in PATTERN_LABELS.items()],
-                    value=area.pattern if area and area.pattern else Select.NULL,
-                    prompt="ikke vurderet (brug guiden: w)",
-                    id="pattern",
-                    compact=True,
-                )
-                yield Label("Kompleksitet af oprydning")
-                yield Select(
-                    [(v, k) for k, v in COMPLEXITY_LABELS.items()],
-                    value=area.cleanup_complexity
-                    if area and area.cleanup_complexity
-                    else Select.NULL,
-                    prompt="ikke vurderet",
-                    id="cleanup_complexity",
-                    compact=True,
-                )
-                yield Label("Løsningsscenarie")
-                yield Select(
-                    [(f"{k}: {v}", k) for k, v in SCENARIO_LABELS.items()],
-                    value=area.scenario if area and area.scenario else Select.NULL,
-                    prompt="intet endnu",
-                    id="scenario",
-                    compact=True,
-                )
-                for name, label in TEXT_FIELDS[3:]:
-                    yield Label(label)
-                    yield Input(getattr(area, name) if area else "", id=name, compact=True)
+            for heading, fields in SECTIONS:
+                yield Static(heading, classes="section")
+                with Grid():
+                    for name, label, kind in fields:
+                        yield Label(label)
+                        yield self._field(name, kind)
             yield from self.form_footer()
+
+    def _field(self, name: str, kind: str) -> Input | Select[Any]:
+        area = self.area
+        hint = HINTS.get(name)
+        if kind == "text":
+            return Input(getattr(area, name) if area else "", id=name, compact=True, tooltip=hint)
+        if kind == "number":
+            return Input(str(getattr(area, name)) if area else "0", id=name, compact=True)
+        if kind == "rank":
+            value = area.own_priority if area else None
+            return Input(
+                "" if value is None else str(value),
+                id=name,
+                compact=True,
+                placeholder="kigos forslag",
+                tooltip=hint,
+            )
+        if kind == "bool":
+            default = name == "uses_kmd_sag"
+            return Select(
+                YES_NO,
+                value=getattr(area, name) if area else default,
+                allow_blank=False,
+                id=name,
+                compact=True,
+                tooltip=hint,
+            )
+        current = getattr(area, name) if area else None
+        return Select(
+            _choices(kind),
+            value=current if current else Select.NULL,
+            prompt=PROMPTS[kind],
+            id=name,
+            compact=True,
+            tooltip=hint,
+        )
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -163,7 +250,14 @@ class AreaFormScreen(_Modal):
             except TextError:
                 self.show_error(f"{label}: skriv et helt tal")
                 return
-        for name in [n for n, _ in BOOL_FIELDS] + ["pattern", "cleanup_complexity", "scenario"]:
+        for name, label in RANK_FIELDS:
+            rank = self.query_one(f"#{name}", Input).value.strip()
+            try:
+                values[name] = bounded_int(rank, label, 1, MAX_INT) if rank else None
+            except TextError:
+                self.show_error(f"{label}: skriv et helt tal fra 1, eller lad feltet stå tomt")
+                return
+        for name, _ in BOOL_FIELDS + CHOICE_FIELDS:
             value = self.query_one(f"#{name}", Select).value
             values[name] = None if value == Select.NULL else value
         try:
@@ -275,7 +369,7 @@ class AreaFilterScreen(_Modal):
                     id="scenario",
                     compact=True,
                 )
-            yield Checkbox("Kun forretningskritiske", current.critical_only, id="critical")
+            yield TickBox("Kun forretningskritiske", current.critical_only, id="critical")
             with Horizontal(classes="buttons"):
                 yield Button("Nulstil", id="reset")
                 yield Button("Anvend", id="apply", variant="primary")
@@ -312,3 +406,100 @@ class SummaryScreen(_Modal):
         with VerticalScroll(classes="dialog"):
             yield Static(self.title_text, classes="title", markup=False)
             yield Static(self.text, markup=False)
+
+
+class NoteFormScreen(_Modal):
+    """Edit the exit decision note; dismisses with the new DecisionNote (or None). The
+    recommendations kigo gathers from the sagsområder are shown below, read-only."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Gem")]
+    AUTO_FOCUS = "#body"
+    DEFAULT_CSS = """
+    NoteFormScreen TextArea { height: 6; }
+    NoteFormScreen .section { text-style: bold; margin-top: 1; }
+    NoteFormScreen #appendix { color: $text-muted; }
+    """
+
+    def __init__(self, note: DecisionNote, appendix: list[str]) -> None:
+        super().__init__()
+        self.note = note
+        self.appendix = appendix
+
+    def compose(self) -> ComposeResult:
+        from kigo_tui.domain.dates import short_date
+
+        note = self.note
+        with VerticalScroll(classes="dialog"):
+            yield Static("Beslutningsnotat for KMD Sag-exit", classes="title")
+            yield Static("Notat (anbefalinger og beslutning)", classes="section")
+            yield TextArea(note.body, id="body", soft_wrap=True)
+            yield Static("Kommunens politikker og strategier", classes="section")
+            yield TextArea(note.policies, id="policies", soft_wrap=True)
+            with Grid():
+                yield Label("Rækkefølge for oprydning")
+                yield Select(
+                    [(v, k) for k, v in CLEANUP_ORDER_LABELS.items()],
+                    value=note.cleanup_order,
+                    allow_blank=False,
+                    id="cleanup_order",
+                    compact=True,
+                    tooltip="Efter de forretningskritiske: tag de tunge sagsområder først, eller "
+                    "de lette først for at høste erfaring.",
+                )
+                yield Label("Status")
+                yield Select(
+                    [(v, k) for k, v in NOTE_STATUS_LABELS.items()],
+                    value=note.status,
+                    allow_blank=False,
+                    id="status",
+                    compact=True,
+                )
+                yield Label("Besluttet den")
+                yield Input(
+                    "" if note.decided_on is None else short_date(note.decided_on),
+                    id="decided_on",
+                    placeholder="DD-MM-ÅÅÅÅ",
+                    compact=True,
+                )
+                yield Label("Besluttet af")
+                yield Input(
+                    note.decided_by, id="decided_by", placeholder="fx direktionen", compact=True
+                )
+            yield Static("Anbefalinger fra sagsområderne (kigo skriver dem)", classes="section")
+            yield Static(
+                "\n".join(self.appendix) or "Ingen sagsområder endnu.", id="appendix", markup=False
+            )
+            yield from self.form_footer()
+
+    def on_mount(self) -> None:
+        # the focused note would scroll the title out of view: show the dialog from its top
+        scroll = self.query_one(VerticalScroll)
+        self.call_after_refresh(lambda: scroll.scroll_home(animate=False))
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        from pydantic import ValidationError
+
+        from kigo_tui.domain.dates import DateError, parse_date
+
+        text = self.query_one("#decided_on", Input).value.strip()
+        try:
+            decided_on = parse_date(text, "beslutningens dato") if text else None
+        except DateError as exc:
+            self.show_error(exc)
+            return
+        values = {
+            "body": self.query_one("#body", TextArea).text,
+            "policies": self.query_one("#policies", TextArea).text,
+            "cleanup_order": self.query_one("#cleanup_order", Select).value,
+            "status": self.query_one("#status", Select).value,
+            "decided_on": decided_on,
+            "decided_by": self.query_one("#decided_by", Input).value,
+        }
+        try:
+            note = DecisionNote.model_validate(values)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            self.show_error(error.get("ctx", {}).get("error") or "ugyldig værdi")
+            return
+        self.dismiss(note)

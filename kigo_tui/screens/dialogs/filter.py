@@ -10,6 +10,7 @@ from textual.widgets import Button, Checkbox, Static
 
 from kigo_tui.domain.tree import TaskFilter
 from kigo_tui.screens.dialogs.base import Dialog
+from kigo_tui.widgets.ticks import TickBox
 
 
 class FilterScreen(Dialog):
@@ -22,11 +23,11 @@ class FilterScreen(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Filtrér opgaver", classes="title")
-            yield Checkbox("Kun gule og røde", self.current.only_problems, id="problems")
-            yield Checkbox(
+            yield TickBox("Kun gule og røde", self.current.only_problems, id="problems")
+            yield TickBox(
                 "Kun obligatoriske og kritiske", self.current.only_required, id="required"
             )
-            yield Checkbox("Skjul fuldførte", self.current.hide_done, id="hide-done")
+            yield TickBox("Skjul fuldførte", self.current.hide_done, id="hide-done")
             with Horizontal(classes="buttons"):
                 yield Button("Nulstil", id="reset")
                 yield Button("Anvend", id="apply", variant="primary")

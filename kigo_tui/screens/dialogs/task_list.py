@@ -24,9 +24,16 @@ class TaskListScreen(Dialog):
     """
 
     def __init__(
-        self, title: str, summary: Text, rows: list[tuple[TaskRow, Colour]], empty: str
+        self,
+        title: str,
+        summary: Text,
+        rows: list[tuple[TaskRow, Colour]],
+        empty: str,
+        notes: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.notes = notes
+        """A "KOMBIT" column per task id (KOMBIT's follow-up: follows up, or only sees)."""
         self.title_text = title
         self.summary = summary
         self.rows = rows
@@ -43,13 +50,18 @@ class TaskListScreen(Dialog):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Farve", "Opgave", "Kategori", "Slutdato", "Titel")
+        table.add_columns("Farve", "Opgave", "Kategori", "Slutdato")
+        if self.notes is not None:
+            table.add_column("KOMBIT")
+        table.add_column("Titel")
         for task, colour in self.rows:
+            extra = () if self.notes is None else (self.notes.get(task.id, ""),)
             table.add_row(
                 f"{COLOUR_SYMBOLS[colour]} {COLOUR_LABELS[colour]}",
                 Text(task.id),
                 CATEGORY_LABELS[task.category],
                 task.due.strftime("%d-%m-%Y") if task.due else "—",
+                *extra,
                 Text(task.title),
                 key=task.id,
             )
