@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     """What `register(subparsers)` of each command family adds its commands to."""
 
 
-class HelpFormatter(argparse.HelpFormatter):
-    """argparse's help layout with a Danish usage line ('brug: kigo …')."""
+class DanishUsage(argparse.HelpFormatter):
+    """A help layout with a Danish usage line ('brug: kigo …'); mixed into any formatter class a
+    command asks for (`Parser` does it)."""
 
     def add_usage(
         self,
@@ -104,7 +105,11 @@ class Parser(argparse.ArgumentParser):
     any other."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", HelpFormatter)
+        formatter = kwargs.get("formatter_class", argparse.HelpFormatter)
+        if not issubclass(formatter, DanishUsage):
+            kwargs["formatter_class"] = type(
+                f"Danish{formatter.__name__}", (DanishUsage, formatter), {}
+            )
         add_help = kwargs.pop("add_help", True)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)

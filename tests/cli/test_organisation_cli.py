@@ -417,7 +417,7 @@ def test_dialogue_log_results_and_lead_notice(kigo: Run) -> None:
     kigo.ok(*base, "--results", "Ny plan", "--escalation", "direktion", "--lead-informed")
     lines = kigo.ok("dialogue", "list").splitlines()
     assert lines == [
-        f"{TODAY} KY møde: Bagud (eskaleret til direktionen)",
+        f"{FIXED_TODAY:%d-%m-%Y} KY møde: Bagud (eskaleret til direktionen)",
         "    resultat: Ny plan",
         "    programlederen er varslet",
     ]

@@ -20,11 +20,11 @@ from kigo_tui.cli.main import build_parser
 
 ENGLISH = re.compile(
     r"\b(usage|positional|arguments|options|show|message|program's|version number|invalid|"
-    r"choice|choose|required|following|unrecognized|expected|argument|ambiguous|"
+    r"choice|choose|required|following|unrecognized|expected|ambiguous|"
     r"not_started|in_progress|optional|mandatory|acknowledged|reported|fixed|none)\b",
     re.IGNORECASE,
 )
-"""argparse's own words and the stored codes a person must not read."""
+"""argparse's own words and the stored codes a person must not read ("argument" is Danish too)."""
 ISO_DATE = re.compile(r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
 TODAY = "2026-11-23"
 
