@@ -159,7 +159,10 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         "calendar",
         "Kalender",
         show=False,
-        palette=("Frister i kalenderen", "Skriv åbne opgavers frister og varsler som .ics-fil"),
+        palette=(
+            "Slutdatoer i kalenderen",
+            "Skriv åbne opgavers slutdatoer og varsler som .ics-fil",
+        ),
     ),
     Action(
         "d",
@@ -231,6 +234,69 @@ def help_keys(bindings: Iterable[tuple[str, Binding]]) -> list[tuple[str, str]]:
             keys.append((shown, binding.description))
     keys.extend(HELP_AFTER)
     return keys
+
+
+# ------------------------------------------------------------------ keys as people read them
+
+
+KEY_NAMES = {
+    "escape": "esc",
+    "enter": "⏎",
+    "space": "mellemrum",
+    "tab": "tab",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "backspace": "⌫",
+    "delete": "del",
+    "insert": "ins",
+    "home": "home",
+    "end": "end",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
+    "question_mark": "?",
+    "plus": "+",
+    "minus": "-",
+    "slash": "/",
+    "full_stop": ".",
+    "comma": ",",
+}
+"""Textual's key names → what is printed on the key or a Danish word (never 'space', 'escape')."""
+MODIFIER_NAMES = {"ctrl": "ctrl", "shift": "skift", "alt": "alt", "meta": "meta", "super": "super"}
+
+
+def key_display(key: str) -> str:
+    """A binding's key(s) as the footer and help show them: 'ctrl+p', 'esc', 'mellemrum', '?';
+    of several keys ('escape,q') the first."""
+    *modifiers, name = key.split(",")[0].strip().split("+")
+    if name in KEY_NAMES:
+        shown = KEY_NAMES[name]
+    elif len(name) == 1:
+        shown = name
+    else:
+        from textual.keys import format_key
+
+        shown = format_key(name)
+    return "+".join([*(MODIFIER_NAMES.get(m, m) for m in modifiers), shown])
+
+
+PALETTE_DESCRIPTION = "kommandoer"
+PALETTE_TOOLTIP = "Åbn kommandopaletten"
+
+
+def danish_palette_binding(key_to_bindings: dict[str, list[Binding]]) -> None:
+    """Textual's command-palette key (added by App.__init__ as 'palette', 'Open the command
+    palette') with a Danish description and tooltip, in place."""
+    from dataclasses import replace
+
+    for key, bindings in key_to_bindings.items():
+        key_to_bindings[key] = [
+            replace(b, description=PALETTE_DESCRIPTION, tooltip=PALETTE_TOOLTIP)
+            if b.action in ("command_palette", "app.command_palette")
+            else b
+            for b in bindings
+        ]
 
 
 # ------------------------------------------------------------------ keys remapped in config.toml

@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker
 
-from kigo_tui.actions import palette_commands
+from kigo_tui.actions import danish_palette_binding, key_display, palette_commands
 from kigo_tui.config import Settings
 from kigo_tui.domain.dates import copenhagen_today
 from kigo_tui.screens.base import ReportsWorkerFailures
@@ -64,10 +65,47 @@ class KeyHold:
     timer: Timer | None = None
 
 
+PALETTE_PLACEHOLDER = "Søg efter en kommando…"
+THEME_PLACEHOLDER = "Søg efter et farvetema…"
+NO_MATCHES = "Intet passer til søgningen"
+
+
+def danish_palette(placeholder: str, **kwargs: Any) -> Screen[Any]:
+    """Textual's command palette with a Danish search field and a Danish 'no matches' line."""
+    from rich.align import Align
+    from rich.text import Text
+    from textual.command import CommandList, CommandPalette
+    from textual.widgets.option_list import Option
+
+    class DanishCommandPalette(CommandPalette):
+        def _start_no_matches_countdown(self, search_value: str) -> None:
+            # Textual 8.2.8's method with the line it adds in Danish (Textual is pinned exactly)
+            self._stop_no_matches_countdown()
+
+            def show_no_matches() -> None:
+                if search_value:
+                    self.query_one(CommandList).add_option(
+                        Option(
+                            Align.center(Text(NO_MATCHES, style="not bold")),
+                            disabled=True,
+                            id=self._NO_MATCHES,
+                        )
+                    )
+                    self._list_visible = True
+                else:
+                    self._list_visible = False
+
+            self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+    return DanishCommandPalette(placeholder=placeholder, **kwargs)
+
+
 class KigoApp(ReportsWorkerFailures, App[None]):
     TITLE = "kigo"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("ctrl+q", "quit", "Afslut", tooltip="Luk kigo", show=False, priority=True)]
+    """Textual's own quit key, with a Danish description."""
 
     def __init__(
         self,
@@ -77,6 +115,7 @@ class KigoApp(ReportsWorkerFailures, App[None]):
         preload: Preload | None = None,
     ) -> None:
         super().__init__()
+        danish_palette_binding(self._bindings.key_to_bindings)
         self.db = db
         self.settings = settings
         self._today_override = today
@@ -297,12 +336,49 @@ class KigoApp(ReportsWorkerFailures, App[None]):
                 return
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's own commands in Danish (theme, quit, maximise); its key panel and SVG
+        screenshot are left out (their texts are English; `?` is the help), then ours."""
+        yield SystemCommand("Farvetema", "Skift kigos farvetema", self.action_change_theme)
+        yield SystemCommand("Afslut", "Luk kigo", self.action_quit)
+        if screen.maximized is not None:
+            yield SystemCommand(
+                "Normal størrelse", "Vis feltet i normal størrelse igen", screen.action_minimize
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                "Maksimér", "Vis feltet med fokus i hele vinduet", screen.action_maximize
+            )
         main = self.main_screen
         if main is None or screen is not main:
             return
         for action, title, help_text in palette_commands():
             yield SystemCommand(title, help_text, partial(main.run_action, action))
+
+    def action_command_palette(self) -> None:
+        """The command palette with a Danish search field."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(danish_palette(PALETTE_PLACEHOLDER, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The theme list (the palette's "Farvetema") with a Danish search field."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(danish_palette(THEME_PLACEHOLDER, providers=[ThemeProvider]))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (Textual copies with it): say which key does, in Danish."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                shown = key_display(key)
+                self.notify(f"Tryk {shown} for at afslutte kigo", title="Vil du afslutte?")
+                return
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer and help show it: Danish or neutral names ('mellemrum', 'ctrl+p',
+        'esc'), never Textual's English ones ('space', '^p', 'escape')."""
+        return binding.key_display or key_display(binding.key)
 
     def on_unmount(self) -> None:
         self.live_refresh.stop()

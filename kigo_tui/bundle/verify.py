@@ -56,7 +56,7 @@ from kigo_tui.bundle.schema import (
 )
 from kigo_tui.bundle.xlsx import xlsx_parts
 from kigo_tui.domain.catalogue import shipped_catalogue
-from kigo_tui.domain.dates import resolve_today
+from kigo_tui.domain.dates import resolve_today, short_date
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import (
     COLOUR_LABELS,
@@ -67,6 +67,7 @@ from kigo_tui.domain.rules import (
     task_colour,
 )
 from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.text import count
 from kigo_tui.domain.times import end_of_day
 from kigo_tui.errors import KigoError
 from kigo_tui.formats.files import declared_directory
@@ -214,11 +215,11 @@ RULES: dict[str, Rule] = {
             "lokal",
             "En opgave er markeret som lokal, netop når dens id er et lokalt id (L-nummer).",
         ),
-        Rule("datoer", "En opgaves startdato ligger ikke efter dens frist."),
+        Rule("datoer", "En opgaves startdato ligger ikke efter dens slutdato."),
         Rule(
             "farve-plan",
             "Hver katalogopgaves farve efter KOMBIT's plan (baseline_colour) er den, farvereglen "
-            "giver ud fra status, KOMBIT's frist, varsel og bundtets dato.",
+            "giver ud fra status, KOMBITs slutdato, varsel og bundtets dato.",
         ),
         Rule(
             "plan-lokal",
@@ -234,7 +235,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "farve",
-            "Hver opgaves farve er den, KIGO's farveregel giver ud fra status, frist, "
+            "Hver opgaves farve er den, KIGOs farveregel giver ud fra status, slutdato, "
             "varsel og bundtets dato.",
         ),
         Rule(
@@ -280,8 +281,8 @@ class VerifiedBundle:
         doc = self.status
         counts = doc.counts
         return (
-            f"{self.path.name}: gyldig · {doc.kommune.name} ({doc.kommune.code}) pr. {doc.today} · "
-            f"{counts.total} opgaver, {counts.done} fuldført · samlet {colour_word(doc.colour)}"
+            f"{self.path.name}: gyldig · {doc.kommune.name} ({doc.kommune.code}) pr. {short_date(doc.today)} · "
+            f"{count(counts.total, 'opgave', 'opgaver')}, {counts.done} fuldført · samlet {colour_word(doc.colour)}"
         )
 
 
@@ -471,7 +472,7 @@ def _parse_json(path: Path, name: str, data: bytes) -> Any:
     except _TooManyKeys as exc:
         raise _fail(
             path,
-            f"{name}: et objekt har {exc.args[0]} felter; højst {MAX_OBJECT_KEYS} er tilladt",
+            f"{name}: et objekt har {count(exc.args[0], 'felt', 'felter')}; højst {MAX_OBJECT_KEYS} er tilladt",
             "json",
         ) from None
     except (ValueError, RecursionError) as exc:  # bad UTF-8/JSON, huge ints, deep nesting
@@ -599,7 +600,7 @@ def check_baselines(path: Path, status: StatusDocument) -> None:
                         got = task.baseline_colour.value if task.baseline_colour else None
                         raise _fail(
                             path,
-                            f"{where}: felt 'baseline_colour' er {got!r}, men KOMBITs frist "
+                            f"{where}: felt 'baseline_colour' er {got!r}, men KOMBITs slutdato "
                             f"({task.baseline_due or 'ingen'}) giver {wanted.value!r} pr. "
                             f"{status.today} (farvereglen)",
                             "farve-plan",
@@ -788,8 +789,8 @@ def check_status(
             path,
             part,
             "dato",
-            f"bundtet er dateret {doc.today.isoformat()}, efter dagen for kontrollen "
-            f"({today.isoformat()})",
+            f"bundtet er dateret {short_date(doc.today)}, efter dagen for kontrollen "
+            f"({short_date(today)})",
         )
     version, shipped, numbers = _shipped_places()
     catalogue = shipped if doc.catalogue_version == version else None
@@ -854,7 +855,7 @@ def check_status(
                         path,
                         part,
                         "datoer",
-                        f"startdatoen {start.isoformat()} ligger efter fristen {due.isoformat()}",
+                        f"startdatoen {short_date(start)} ligger efter slutdatoen {short_date(due)}",
                         task_id,
                     )
                 if (status is Status.DONE) != (task.completed_at is not None):
@@ -871,7 +872,7 @@ def check_status(
                         part,
                         "farve",
                         f"farven er {COLOUR_LABELS[task.colour]}, men farvereglen giver "
-                        f"{COLOUR_LABELS[colour]} pr. {doc.today.isoformat()}",
+                        f"{COLOUR_LABELS[colour]} pr. {short_date(doc.today)}",
                         task_id,
                     )
                 counts.add(task.category, status, colour)

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Any, TypeAlias, cast
 
 from kigo_tui.bundle.zipfiles import zip_bytes, zip_entry
+from kigo_tui.domain.text import count
 from kigo_tui.errors import KigoError
 
 Cell: TypeAlias = str | int | float | date | None
@@ -231,14 +232,14 @@ class _Worksheet:
     def __init__(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
         if len(rows) + 1 > MAX_ROWS:
             raise XlsxError(
-                f"arket '{title}' ville få {len(rows) + 1} rækker; Excel kan højst vise {MAX_ROWS}"
+                f"arket '{title}' ville få {count(len(rows) + 1, 'række', 'rækker')}; Excel kan højst vise {MAX_ROWS}"
             )
         self.headers = [str(h) for h in headers]
         self.rows = rows
         self.width = max([len(self.headers), *map(len, rows)])
         if self.width > MAX_COLUMNS:
             raise XlsxError(
-                f"arket '{title}' ville få {self.width} kolonner; Excel kan højst vise {MAX_COLUMNS}"
+                f"arket '{title}' ville få {count(self.width, 'kolonne', 'kolonner')}; Excel kan højst vise {MAX_COLUMNS}"
             )
         self.string_cells = 0
 
@@ -350,7 +351,7 @@ class _StreamedWorksheet:
     def __init__(self, title: str, headers: Sequence[str], rows: StreamedRows) -> None:
         if rows.count + 1 > MAX_ROWS:
             raise XlsxError(
-                f"arket '{title}' ville få {rows.count + 1} rækker; Excel kan højst vise {MAX_ROWS}"
+                f"arket '{title}' ville få {count(rows.count + 1, 'række', 'rækker')}; Excel kan højst vise {MAX_ROWS}"
             )
         self.headers = [str(h) for h in headers]
         self.rows = rows
@@ -411,7 +412,9 @@ class _StreamedWorksheet:
                 yield "".join(batch)
                 batch.clear()
         if row_number - 1 != n:
-            raise ValueError(f"xlsx: arket '{self.headers}' fik {row_number - 1} rækker, ikke {n}")
+            raise ValueError(
+                f"xlsx: arket '{self.headers}' fik {count(row_number - 1, 'række', 'rækker')}, ikke {n}"
+            )
         yield "".join(batch) + "</sheetData>" + _sheet_tail(extent, self.has_filter)
 
 

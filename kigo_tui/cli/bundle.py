@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from kigo_tui.cli.args import add_force_option
 from kigo_tui.cli.running import CliError, with_store
+from kigo_tui.domain.text import count
 
 if TYPE_CHECKING:
     from kigo_tui.cli.args import Subparsers
@@ -90,8 +91,9 @@ def run_aggregate(args: argparse.Namespace) -> int:
         raise CliError("ingen gyldige bundter at samle")
     written = write_overview(result, args.out, force=args.force)
     print(
-        f"{', '.join(map(str, written))}: {len(result.kommuner)} kommuner, "
-        f"{result.follow_up_count} opgaver, KOMBIT følger op på; {len(result.rejected)} bundter "
+        f"{', '.join(map(str, written))}: {count(len(result.kommuner), 'kommune', 'kommuner')}, "
+        f"{count(result.follow_up_count, 'opgave', 'opgaver')}, KOMBIT følger op på; "
+        f"{count(len(result.rejected), 'bundt', 'bundter')} "
         f"afvist, {len(result.superseded)} erstattet af nyere, {len(result.skipped)} sprunget over"
     )
     return 0

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 def register(subparsers: Subparsers) -> None:
     calendar = subparsers.add_parser(
         "calendar",
-        help="skriv åbne opgavers frister og varsler som kalenderfil (.ics)",
-        description="En heldagsbegivenhed på hver åben opgaves frist og én, når varslet "
+        help="skriv åbne opgavers slutdatoer og varsler som kalenderfil (.ics)",
+        description="En heldagsbegivenhed på hver åben opgaves slutdato og én, når varslet "
         "begynder. Faste UID'er: en ny import opdaterer begivenhederne i stedet for at lave "
         "dubletter. Åbnes i Outlook, Google Kalender, Apple Kalender m.fl.",
     )

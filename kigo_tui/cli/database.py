@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kigo_tui.cli.args import add_force_option, golive_arg
 from kigo_tui.cli.running import CliError, database, open_store
+from kigo_tui.domain.text import count
 
 if TYPE_CHECKING:
     from kigo_tui.cli.args import Subparsers
@@ -88,7 +89,7 @@ def run_init(args: argparse.Namespace) -> int:
     try:
         store.initialise(kommune, dict(args.golive), catalogue)
         print(
-            f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver "
+            f"Oprettet: {kommune.name} ({kommune.code}), {count(len(catalogue.tasks), 'opgave', 'opgaver')} "
             f"i {display_url(db)}"
         )
     finally:
@@ -109,9 +110,10 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         colours = make_demo(store, kommune, catalogue, today)
         print(
-            f"Demodatabase for {kommune.name} i {display_url(db)}: "
-            f"{colours[Colour.RED]} røde, {colours[Colour.YELLOW]} gule, "
-            f"{colours[Colour.GREEN]} grønne opgaver"
+            f"Demodatabase for {kommune.name} i {display_url(db)}: opgaverne er "
+            f"{count(colours[Colour.RED], 'rød', 'røde')}, "
+            f"{count(colours[Colour.YELLOW], 'gul', 'gule')} og "
+            f"{count(colours[Colour.GREEN], 'grøn', 'grønne')}"
         )
     finally:
         store.close()

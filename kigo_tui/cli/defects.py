@@ -94,7 +94,7 @@ def register(subparsers: Subparsers) -> None:
         type=severity_arg,
         required=True,
         metavar="ALVOR",
-        help="critical/kritisk, major/alvorlig, minor/mindre, cosmetic/kosmetisk",
+        help="kritisk, alvorlig, mindre eller kosmetisk",
     )
     add.add_argument(
         "--reported", type=moment_arg, metavar="TIDSPUNKT", help=f"indberettet ({MOMENT_HELP})"
@@ -105,7 +105,7 @@ def register(subparsers: Subparsers) -> None:
         "--status",
         type=status_arg,
         metavar="STATUS",
-        help="reported/indberettet (standard), acknowledged/'under behandling', fixed/rettet",
+        help="indberettet (standard), under-behandling eller rettet",
     )
     add.set_defaults(run=with_store(run_add))
 
@@ -224,6 +224,7 @@ def run_add(store: Store, args: argparse.Namespace, today: date) -> int:
 
 
 def run_set(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.defect_labels import STATUS_LABELS
     from kigo_tui.domain.defects import DefectError
     from kigo_tui.domain.times import now_utc
     from kigo_tui.storage.defects import get_defect, save_defect, set_status, to_input
@@ -260,7 +261,7 @@ def run_set(store: Store, args: argparse.Namespace, today: date) -> int:
             row = set_status(store, args.defect_id, args.status, args.at, version, now)
     except ConflictError as exc:
         raise DefectError(_stale(store, args, fields, exc)) from None
-    print(f"Fejl {row.id}: {row.status.value}, {row.title}")
+    print(f"Fejl {row.id}: {STATUS_LABELS[row.status]}, {row.title}")
     return 0
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from kigo_tui.cli.args import add_force_option, add_subcommands
 from kigo_tui.cli.running import with_store
 from kigo_tui.domain.conflict import add_version_option
+from kigo_tui.domain.text import count
 
 if TYPE_CHECKING:
     from datetime import date
@@ -408,11 +409,13 @@ def run_list(store: Store, args: argparse.Namespace, today: date) -> int:
     if args.critical:
         rows = [r for r in rows if r.area.business_critical]
     if not rows:
-        print(f"Ingen af de {len(areas)} sagsområder passer til filteret")
+        print(
+            f"Ingen sagsområder passer til filteret ({count(len(areas), 'sagsområde', 'sagsområder')} i alt)"
+        )
         return 0
     _print_table(rows)
     flagged = sum(1 for r in rows if r.needs_scenario)
-    print(f"\n{len(rows)} af {len(areas)} sagsområder", end="")
+    print(f"\n{len(rows)} af {count(len(areas), 'sagsområde', 'sagsområder')}", end="")
     print(f"; ⚠ {flagged} med mønster C/D mangler løsningsscenarie" if flagged else "")
     if any(r.area.own_priority or r.area.own_user_band for r in rows):
         print("* kommunens eget valg; ellers er Pri og Brugere kigos forslag")
@@ -541,7 +544,7 @@ def run_summary(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.storage.exit_strategy import list_areas
 
     areas = list_areas(store)
-    print(f"{len(areas)} sagsområder")
+    print(count(len(areas), "sagsområde", "sagsområder"))
     for line in summarise(areas).lines():
         print(line)
     return 0
@@ -553,7 +556,7 @@ def run_export(store: Store, args: argparse.Namespace, today: date) -> int:
 
     areas, versions = list_versioned(store)
     export_xlsx(areas, args.out, force=args.force, versions=versions, note=get_note(store)[0])
-    print(f"Skrev {args.out} ({len(areas)} sagsområder)")
+    print(f"Skrev {args.out} ({count(len(areas), 'sagsområde', 'sagsområder')})")
     return 0
 
 
@@ -598,8 +601,8 @@ def run_import(store: Store, args: argparse.Namespace, today: date) -> int:
         if stale:
             raise _error("Tørkørsel: " + _stale_import_text(args.file, sheet.rows, stale))
         print(
-            f"Tørkørsel, intet gemt: {args.file} ville tilføje {added} og opdatere {updated} "
-            f"sagsområder{note}"
+            f"Tørkørsel, intet gemt: {args.file} ville tilføje {added} og opdatere "
+            f"{count(updated, 'sagsområde', 'sagsområder')}{note}"
         )
         return 0
     try:

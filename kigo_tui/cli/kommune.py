@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kigo_tui.cli.running import CliError, with_store
+from kigo_tui.domain.text import count
 
 if TYPE_CHECKING:
     from kigo_tui.cli.args import Subparsers
@@ -71,7 +72,7 @@ def find_by_name_or_code(text: str) -> Kommune:
     listed = ", ".join(f"{k.name} ({k.code})" for k in candidates[:MAX_LISTED])
     more = " m.fl." if len(candidates) > MAX_LISTED else ""
     raise CliError(
-        f"'{wanted}' passer på {len(candidates)} kommuner: {listed}{more}; "
+        f"'{wanted}' passer på {count(len(candidates), 'kommune', 'kommuner')}: {listed}{more}; "
         "skriv hele navnet eller koden"
     )
 

@@ -24,7 +24,13 @@ from kigo_tui.cli import (
     progress,
     tasks,
 )
-from kigo_tui.cli.args import Parser, add_global_options, clean_text_arguments
+from kigo_tui.cli.args import (
+    VERSION_HELP,
+    Parser,
+    add_global_options,
+    clean_text_arguments,
+    name_arguments,
+)
 from kigo_tui.cli.running import printable_output, report, reported
 from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.errors import KigoError
@@ -38,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="KIGO i terminalen: implementeringsopgaver for "
         f"{', '.join(PROJECT_CODES[:-1])} og {PROJECT_CODES[-1]}.",
     )
-    parser.add_argument("--version", action="version", version=f"kigo {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"kigo {__version__}", help=VERSION_HELP
+    )
     add_global_options(parser)
     subparsers = parser.add_subparsers(dest="command", parser_class=Parser)
     # in the order `kigo --help` lists them
@@ -54,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     progress.register(subparsers)
     bundle.register(subparsers)
     clean_text_arguments(parser)
+    name_arguments(parser)
     return parser
 
 

@@ -10,9 +10,18 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kigo_tui.cli.args import add_project_option, add_subcommands, date_arg
+from kigo_tui.cli.args import (
+    ESCALATION_WORDS,
+    ROLE_WORDS,
+    add_project_option,
+    add_subcommands,
+    date_arg,
+    word_arg,
+    word_metavar,
+)
 from kigo_tui.cli.running import with_store
 from kigo_tui.domain.conflict import add_version_option
+from kigo_tui.domain.text import count
 
 if TYPE_CHECKING:
     from kigo_tui.cli.args import Subparsers
@@ -52,7 +61,9 @@ def register(subparsers: Subparsers) -> None:
     role_sub = add_subcommands(role, "role_command")
     role_assign = role_sub.add_parser("assign", help="giv en person en rolle")
     role_assign.add_argument("person")
-    role_assign.add_argument("role", help="rollens kode, se 'kigo role list'")
+    role_assign.add_argument(
+        "role", type=word_arg(ROLE_WORDS), metavar="ROLLE", help="rollen, se 'kigo role list'"
+    )
     add_project_option(role_assign)
     role_assign.add_argument(
         "--direktion", action="store_true", help="styregruppemedlem fra direktionen"
@@ -66,7 +77,7 @@ def register(subparsers: Subparsers) -> None:
     role_assign.set_defaults(run=with_store(run_role_assign))
     role_remove = role_sub.add_parser("remove", help="fjern en rolle fra en person")
     role_remove.add_argument("person")
-    role_remove.add_argument("role")
+    role_remove.add_argument("role", type=word_arg(ROLE_WORDS), metavar="ROLLE")
     add_project_option(role_remove)
     role_remove.set_defaults(run=with_store(run_role_remove))
     role_list = role_sub.add_parser(
@@ -102,7 +113,10 @@ def register(subparsers: Subparsers) -> None:
     dialogue_log.add_argument("--actions", default="", help="aftalte handlinger")
     dialogue_log.add_argument("--results", default="", help="de resultater, dialogen gav")
     dialogue_log.add_argument(
-        "--escalation", choices=("none", "direktion", "kommunalbestyrelse"), default="none"
+        "--escalation",
+        type=word_arg(ESCALATION_WORDS),
+        metavar=word_metavar(ESCALATION_WORDS),
+        default="none",
     )
     informed = dialogue_log.add_mutually_exclusive_group()
     informed.add_argument(
@@ -226,8 +240,9 @@ def run_people_remove(store: Store, args: argparse.Namespace, today: date) -> in
     except ConflictError as exc:
         person_id = find_person(store, args.person).id
         raise OrganisationError(_person_stale(store, person_id, args, {}, exc)) from None
-    tasks = "1 opgave" if len(emptied) == 1 else f"{len(emptied)} opgaver"
-    print(f"Fjernet {person.name}; {tasks} mistede ansvarlig/udfører")
+    print(
+        f"Fjernet {person.name}; {count(len(emptied), 'opgave', 'opgaver')} mistede ansvarlig/udfører"
+    )
     return 0
 
 
@@ -267,7 +282,8 @@ def run_role_list(store: Store, args: argparse.Namespace, today: date) -> int:
         )
         scope = "pr. projekt" if spec.per_project else "hele kommunen"
         count = "én" if spec.single else "flere"
-        print(f"{code:<22} {spec.label} [{scope}, {count}]: {names or '—'}")
+        word = next(w for w, c in ROLE_WORDS.items() if c == code)
+        print(f"{word:<26} {spec.label} [{scope}, {count}]: {names or '—'}")
     print("\nKOMBITs anbefalede organisering (krav er røde, anbefalinger gule, når de mangler):")
     for check in org.readiness():
         print(
@@ -329,6 +345,7 @@ def _responsibility_stale(
 
 def run_mine(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.config import load_settings
+    from kigo_tui.domain.dates import short_date
     from kigo_tui.formats.status import colour_word
     from kigo_tui.storage.organisation import my_tasks
 
@@ -339,7 +356,7 @@ def run_mine(store: Store, args: argparse.Namespace, today: date) -> int:
         acc, doer = mine.org.responsibility.get(task.id, (None, None))
         role = "/".join(r for r, pid in (("ansvarlig", acc), ("udfører", doer)) if pid == person.id)
         print(
-            f"  {colour_word(task.colour(today)):<7} {task.id:<12} frist {task.due or '—'}  "
+            f"  {colour_word(task.colour(today)):<7} {task.id:<12} slutdato {short_date(task.due)}  "
             f"{task.title} ({role})"
         )
     return 0
@@ -368,13 +385,16 @@ def run_dialogue_log(store: Store, args: argparse.Namespace, today: date) -> int
 
 
 def run_dialogue_list(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.dates import short_date
     from kigo_tui.domain.organisation import ESCALATIONS
     from kigo_tui.storage.organisation import read_organisation
 
     org = read_organisation(store)
     for d in org.dialogues_for(args.project):
         tasks = f" · opgaver: {', '.join(d.task_ids)}" if d.task_ids else ""
-        print(f"{d.on} {d.project} {d.form}: {d.topic} ({ESCALATIONS[d.escalation]}){tasks}")
+        print(
+            f"{short_date(d.on)} {d.project} {d.form}: {d.topic} ({ESCALATIONS[d.escalation]}){tasks}"
+        )
         if d.actions:
             print(f"    aftalt: {d.actions}")
         if d.results:

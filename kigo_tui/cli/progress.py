@@ -25,7 +25,7 @@ def register(subparsers: Subparsers) -> None:
     progress = subparsers.add_parser(
         "progress",
         help="fremdrift pr. uge: fuldført mod planen, røde og gule",
-        description="Ugetal fra historikken: opgaver tilbage mod planen (fristerne) og antal "
+        description="Ugetal fra historikken: opgaver tilbage mod planen (slutdatoerne) og antal "
         "røde og gule opgaver pr. uge. Samme tal som grafen i TUI'en (p) og arket Fremdrift.",
     )
     add_project_option(progress)
@@ -57,11 +57,12 @@ def progress_dict(series: Progress) -> dict[str, object]:
 
 def progress_lines(series: Progress) -> list[str]:
     """The weekly table as text (what the TUI's table shows)."""
+    from kigo_tui.domain.dates import short_date
     from kigo_tui.domain.progress import ALL
 
     name = "Hele kommunen" if series.scope == ALL else series.scope
     lines = [
-        f"Fremdrift – {name} pr. {series.today.isoformat()}",
+        f"Fremdrift – {name} pr. {short_date(series.today)}",
         f"{'Uge':<9} {'Opgjort':<10} {'Opgaver':>7} {'Fuldført':>8} {'Tilbage':>7} "
         f"{'Plan':>5} {'Bagud':>6} {'Røde':>5} {'Gule':>5}",
     ]
@@ -70,7 +71,7 @@ def progress_lines(series: Progress) -> list[str]:
             lines.append(f"{w.label:<9} {'':<10} {'':>7} {'':>8} {'':>7} {w.planned_remaining:>5}")
             continue
         lines.append(
-            f"{w.label:<9} {w.day.isoformat():<10} {w.tasks:>7} {w.done:>8} {w.remaining:>7} "
+            f"{w.label:<9} {short_date(w.day):<10} {w.tasks:>7} {w.done:>8} {w.remaining:>7} "
             f"{w.planned_remaining:>5} {w.behind:>+6} {w.red:>5} {w.yellow:>5}"
         )
     return lines

@@ -14,16 +14,20 @@ from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
 from kigo_tui.cli.args import (
+    CATEGORY_WORDS,
+    STATUS_WORDS,
     add_json_option,
     add_project_argument,
     add_project_option,
     date_arg,
     int_in,
+    word_arg,
+    word_metavar,
 )
 from kigo_tui.cli.defects import add_confirm_option, refuse_go_live_done
 from kigo_tui.cli.running import CliError, with_store
 from kigo_tui.domain.conflict import add_version_option
-from kigo_tui.domain.text import MAX_INT
+from kigo_tui.domain.text import MAX_INT, count
 
 if TYPE_CHECKING:
     from kigo_tui.cli.args import Subparsers
@@ -71,17 +75,19 @@ def register(subparsers: Subparsers) -> None:
 
     set_ = subparsers.add_parser("set", help="ændr en opgave")
     set_.add_argument("task_id")
-    set_.add_argument("--status", choices=STATUSES)
+    set_.add_argument("--status", type=word_arg(STATUS_WORDS), metavar=word_metavar(STATUS_WORDS))
     set_.add_argument("--start", type=date_arg)
     set_.add_argument("--due", type=date_arg)
-    set_.add_argument("--category", choices=CATEGORIES)
+    set_.add_argument(
+        "--category", type=word_arg(CATEGORY_WORDS), metavar=word_metavar(CATEGORY_WORDS)
+    )
     set_.add_argument("--warn-days", type=warn_arg)
     set_.add_argument(
         "--begrundelse",
         "--reason",
         dest="reason",
         metavar="TEKST",
-        help="hvorfor en katalogopgaves start eller frist flyttes væk fra KOMBITs dato (kræves da)",
+        help="hvorfor en katalogopgaves start eller slutdato flyttes væk fra KOMBITs dato (kræves da)",
     )
     set_.add_argument("--title", help="ny titel")
     add_version_option(set_)
@@ -117,7 +123,12 @@ def register(subparsers: Subparsers) -> None:
     )
     add.add_argument("title")
     add.add_argument("--description", default="")
-    add.add_argument("--category", choices=CATEGORIES, default="optional")
+    add.add_argument(
+        "--category",
+        type=word_arg(CATEGORY_WORDS),
+        metavar=word_metavar(CATEGORY_WORDS),
+        default="optional",
+    )
     add.add_argument("--start", type=date_arg)
     add.add_argument("--due", type=date_arg)
     add.add_argument("--warn-days", type=warn_arg, default=14)
@@ -151,7 +162,7 @@ def run_status(store: Store, args: argparse.Namespace, today: date) -> int:
 
 
 def run_set(store: Store, args: argparse.Namespace, today: date) -> int:
-    from kigo_tui.domain.rules import Category, Status
+    from kigo_tui.domain.rules import CATEGORY_LABELS, STATUS_LABELS, Category, Status
     from kigo_tui.storage.store import TaskEdit
 
     version = args.expected_version
@@ -185,16 +196,15 @@ def run_set(store: Store, args: argparse.Namespace, today: date) -> int:
         fields: Wanted = []
         for label, name, value in (
             ("titel", "title", args.title),
-            ("status", "status", args.status),
+            ("status", "status", args.status and STATUS_LABELS[Status(args.status)]),
             ("start", "start", args.start),
-            ("frist", "due", args.due),
-            ("kategori", "category", args.category),
+            ("slutdato", "due", args.due),
+            ("kategori", "category", args.category and CATEGORY_LABELS[Category(args.category)]),
             ("varsel", "warn_days", args.warn_days),
         ):
             if value is not None:
                 now = getattr(task, name)
-                shown = value.isoformat() if isinstance(value, date) else value
-                fields.append((label, getattr(now, "value", now), shown))
+                fields.append((label, _shown(now), _shown(value)))
         return fields
 
     _print_task(_refused_if_stale(store, args, change, wanted), today)
@@ -202,7 +212,7 @@ def run_set(store: Store, args: argparse.Namespace, today: date) -> int:
 
 
 def run_done(store: Store, args: argparse.Namespace, today: date) -> int:
-    from kigo_tui.domain.rules import Status
+    from kigo_tui.domain.rules import STATUS_LABELS, Status
 
     refuse_go_live_done(store, args.task_id, today, args.despite_defects)
 
@@ -210,27 +220,45 @@ def run_done(store: Store, args: argparse.Namespace, today: date) -> int:
         return store.set_status(args.task_id, Status.DONE, args.expected_version)
 
     def wanted(task: Task) -> Wanted:
-        return [("status", task.status.value, "done")]
+        return [("status", STATUS_LABELS[task.status], STATUS_LABELS[Status.DONE])]
 
     _print_task(_refused_if_stale(store, args, change, wanted), today)
     return 0
 
 
+def _shown(value: object) -> object:
+    """A task's field as a person reads it: Danish labels, dates as dd-mm-åååå."""
+    from kigo_tui.domain.dates import short_date
+    from kigo_tui.domain.rules import CATEGORY_LABELS, STATUS_LABELS, Category, Status
+
+    if isinstance(value, Status):
+        return STATUS_LABELS[value]
+    if isinstance(value, Category):
+        return CATEGORY_LABELS[value]
+    if isinstance(value, date):
+        return short_date(value)
+    return value
+
+
 def _print_task(task: Task, today: date) -> None:
+    from kigo_tui.domain.dates import short_date
+    from kigo_tui.domain.rules import STATUS_LABELS
     from kigo_tui.formats.status import colour_word
 
-    kombit = f" (KOMBITs frist {task.baseline_due})" if task.due_moved else ""
+    kombit = f" (KOMBITs slutdato {short_date(task.baseline_due)})" if task.due_moved else ""
     print(
-        f"{task.id}: {task.status.value}, {colour_word(task.colour(today))}, "
-        f"frist {task.due or '—'}{kombit}"
+        f"{task.id}: {STATUS_LABELS[task.status]}, {colour_word(task.colour(today))}, "
+        f"slutdato {short_date(task.due)}{kombit}"
     )
 
 
 def run_checklist(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.rules import STATUS_LABELS
+
     items = store.detail(args.task_id).checklist
     if args.number > len(items):
         raise CliError(
-            f"{args.task_id} har {len(items)} punkter på tjeklisten, ikke et punkt {args.number}"
+            f"{args.task_id} har {count(len(items), 'punkt', 'punkter')} på tjeklisten, ikke et punkt {args.number}"
         )
     item = items[args.number - 1]
 
@@ -243,7 +271,7 @@ def run_checklist(store: Store, args: argparse.Namespace, today: date) -> int:
 
     task, changed = _refused_if_stale(store, args, change, wanted)
     mark = "○" if args.off else "✓"
-    became = f"; opgaven er nu {task.status.value}" if changed else ""
+    became = f"; opgaven er nu {STATUS_LABELS[task.status]}" if changed else ""
     print(f"{task.id}: {mark} {item.text}{became}")
     return 0
 
@@ -287,8 +315,13 @@ def _refused_if_stale(
 
 
 def run_golive(store: Store, args: argparse.Namespace, today: date) -> int:
+    from kigo_tui.domain.dates import short_date
+
     moved = store.set_golive(args.project, args.date)
-    print(f"{args.project}: go-live {args.date.isoformat()}; {moved} opgaver fik nye datoer")
+    print(
+        f"{args.project}: idriftsættelse {short_date(args.date)}; "
+        f"{count(moved, 'opgave', 'opgaver')} fik nye datoer"
+    )
     return 0
 
 

@@ -31,7 +31,7 @@ from pydantic import (
 from kigo_tui.domain.rules import Category
 from kigo_tui.domain.seed import PROJECT_CODES, PROJECT_PATTERN, ProjectCode, seed_file
 from kigo_tui.domain.tasks import WARN_DAYS_MAX
-from kigo_tui.domain.text import clean_text
+from kigo_tui.domain.text import clean_text, count
 from kigo_tui.errors import KigoError
 
 if TYPE_CHECKING:
@@ -229,7 +229,7 @@ def parse_catalogue(raw: dict[str, Any], source: str) -> Catalogue:
     wide = _widest_table(raw)
     if wide is not None:
         raise CatalogueError(
-            f"{source}: {wide[0]} har {wide[1]} felter; højst {MAX_TABLE_KEYS} er tilladt"
+            f"{source}: {wide[0]} har {count(wide[1], 'felt', 'felter')}; højst {MAX_TABLE_KEYS} er tilladt"
         )
     try:
         return Catalogue.model_validate(raw)

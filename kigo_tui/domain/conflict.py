@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kigo_tui.domain.text import history_change
+
 if TYPE_CHECKING:
     import argparse
 
@@ -149,7 +151,9 @@ def stale_text(
     if history:
         lines.append("  Seneste ændringer:")
         for field_name, old, new, at, user in history:
-            lines.append(f"    {at} {user}: {field_name} {shown(old)!r} → {shown(new)!r}")
+            label, old_text, new_text = history_change(field_name, old, new)
+            when = _local_moment(at)
+            lines.append(f"    {when} {user}: {label} {old_text!r} → {new_text!r}")
     lines.append(
         f"  Se ændringen; skal din ændring stadig gælde, så kør kommandoen igen med --version {current}"
     )
@@ -157,6 +161,18 @@ def stale_text(
 
 
 # ------------------------------------------------------------------------------------ tasks
+
+
+def _local_moment(at: str) -> str:
+    """A history line's moment (stored UTC, 'ÅÅÅÅ-MM-DD HH:MM:SS') as Danish time, dd-mm-åååå."""
+    from datetime import datetime
+
+    from kigo_tui.domain.times import local_text
+
+    try:
+        return local_text(datetime.fromisoformat(at))
+    except ValueError:
+        return at
 
 
 def task_fields(
@@ -168,14 +184,15 @@ def task_fields(
 
     Responsibility (the names of ansvarlig and udfører) and the detail (description, checklist)
     are part of the task when the caller showed them."""
+    from kigo_tui.domain.dates import short_date
     from kigo_tui.domain.rules import CATEGORY_LABELS, STATUS_LABELS
 
     fields: dict[str, object] = {
         "titel": row.title,
         "status": STATUS_LABELS[row.status],
         "kategori": CATEGORY_LABELS[row.category],
-        "start": row.start.isoformat() if row.start else None,
-        "frist": row.due.isoformat() if row.due else None,
+        "start": short_date(row.start) if row.start else None,
+        "slutdato": short_date(row.due) if row.due else None,
         "varsel (dage)": row.warn_days,
     }
     if responsibility is not None:

@@ -1,4 +1,5 @@
-"""Dates as users read and write them: 'today' in Copenhagen, ISO input, Danish display."""
+"""Dates as users read and write them: 'today' in Copenhagen, ISO input, Danish display
+(dd-mm-åååå, the one format people read)."""
 
 from __future__ import annotations
 
@@ -11,20 +12,6 @@ from kigo_tui.domain.text import printable
 from kigo_tui.errors import KigoError
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-_MONTHS = (
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "maj",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "okt.",
-    "nov.",
-    "dec.",
-)
 
 
 MIN_DATE = date(2000, 1, 1)
@@ -94,10 +81,8 @@ def resolve_today(override: str | None) -> tuple[date, bool]:
 
 
 def danish_date(value: date | None) -> str:
-    """'3. mar. 2027'; '—' for no date."""
-    if value is None:
-        return "—"
-    return f"{value.day}. {_MONTHS[value.month - 1]} {value.year}"
+    """'03-03-2027': the one date format people read (TUI, CLI, messages); '—' for no date."""
+    return short_date(value)
 
 
 def short_date(value: date | None) -> str:

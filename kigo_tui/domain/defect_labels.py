@@ -64,7 +64,7 @@ def parse_severity(text: str) -> Severity:
 
 def parse_status(text: str) -> DefectStatus:
     """A status from its code or its Danish label; ValueError in Danish."""
-    word = text.strip().casefold()
+    word = text.strip().casefold().replace("-", " ")
     for status in DefectStatus:
         label = STATUS_LABELS[status]
         if word in (status.value, label):
@@ -73,8 +73,8 @@ def parse_status(text: str) -> DefectStatus:
 
 
 def severity_choices() -> str:
-    return ", ".join(f"{s.value}/{SEVERITY_LABELS[s]}" for s in Severity)
+    return ", ".join(SEVERITY_LABELS[s].split()[0] for s in Severity)
 
 
 def status_choices() -> str:
-    return ", ".join(f"{s.value}/{STATUS_LABELS[s]}" for s in DefectStatus)
+    return ", ".join(STATUS_LABELS[s] for s in DefectStatus)

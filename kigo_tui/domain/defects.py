@@ -26,7 +26,7 @@ from kigo_tui.domain.defect_labels import (
 from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.domain.sla import SlaClock
 from kigo_tui.domain.sla_settings import SlaSettings
-from kigo_tui.domain.text import clean_text
+from kigo_tui.domain.text import clean_text, count
 from kigo_tui.domain.times import (
     as_utc,
     duration_text,
@@ -396,8 +396,8 @@ def figures_text(f: Figures) -> str:
     median = "—" if f.median_fix is None else duration_text(f.median_fix)
     name = "I alt" if f.project == ALL else f.project
     return (
-        f"{name}: {f.total} fejl, {f.open} åbne, {f.breached} med SLA-brud "
-        f"({f.open_breached} åbne), median tid til rettelse {median}"
+        f"{name}: {f.total} fejl, {count(f.open, 'åben', 'åbne')}, {f.breached} med SLA-brud "
+        f"({count(f.open_breached, 'åben', 'åbne')}), median tid til rettelse {median}"
     )
 
 
@@ -479,7 +479,7 @@ def blockers_text(task_id: str, blockers: list[Assessment]) -> str:
         + (
             "en kritisk fejl er åben ud over den aftalte SLA:"
             if len(blockers) == 1
-            else f"{len(blockers)} kritiske fejl er åbne ud over den aftalte SLA:"
+            else f"{count(len(blockers), 'kritisk', 'kritiske')} fejl er åbne ud over den aftalte SLA:"
         )
     ]
     for a in blockers:

@@ -38,7 +38,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from kigo_tui.domain.text import MAX_INT, clean_text
+from kigo_tui.domain.text import MAX_INT, clean_text, count
 
 Pattern = Literal["0", "A", "B", "C", "D", "E"]
 Complexity = Literal["low", "medium", "high"]
@@ -517,8 +517,8 @@ class Summary:
         return out
 
 
-def _areas_word(count: int) -> str:
-    return f"{count} sagsområde" if count == 1 else f"{count} sagsområder"
+def _areas_word(n: int) -> str:
+    return count(n, "sagsområde", "sagsområder")
 
 
 def summarise(areas: list[CaseArea]) -> Summary:

@@ -509,7 +509,7 @@ def dialogue_problem(
     if form not in FORMS:
         return f"ukendt form: '{form}' (brug mail, telefon eller møde)"
     if escalation not in ESCALATIONS:
-        return f"ukendt eskalering: '{escalation}' (brug none, direktion eller kommunalbestyrelse)"
+        return f"ukendt eskalering: '{escalation}' (brug ingen, direktion eller kommunalbestyrelse)"
     if escalation == "none" and lead_informed is not None:
         return "om programlederen er varslet, registreres kun ved en eskalering"
     return None

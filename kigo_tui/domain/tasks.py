@@ -78,7 +78,7 @@ def check_warn_days(value: int | str) -> int:
 def check_dates_in_order(start: date | None, due: date | None) -> None:
     if start is not None and due is not None and start > due:
         raise TaskFieldError(
-            f"startdatoen ({danish_date(start)}) ligger efter fristen ({danish_date(due)})"
+            f"startdatoen ({danish_date(start)}) ligger efter slutdatoen ({danish_date(due)})"
         )
 
 
@@ -117,7 +117,7 @@ def validate_task_fields(
         title=None if title is None else check_title(title),
         description=None if description is None else clean_text(description, "beskrivelse"),
         start=check_task_date(start, "startdato"),
-        due=check_task_date(due, "frist"),
+        due=check_task_date(due, "slutdato"),
         warn_days=None if warn_days is None else check_warn_days(warn_days),
         reason=check_reason(reason),
     )

@@ -6,12 +6,14 @@ Unicode forms is one name) and refuses control characters and line breaks with a
 naming the field. `printable` is what the CLI writes through: whatever a database, bundle or file
 name contains, no control character reaches the terminal (each becomes a visible escape such as
 `\\u001b`). `bounded_int` is the one range check for whole numbers typed or read from files.
+`count` is the one place a number meets a noun or adjective ('1 opgave', '2 opgaver').
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 from kigo_tui.errors import KigoError
 
@@ -136,3 +138,81 @@ def printable(text: str, *, one_line: bool = False) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def count(n: int, singular: str, plural: str, number_format: str = "") -> str:
+    """The number and the word in the form Danish uses with it: '1 opgave', '0 opgaver',
+    '2 gule', '-1 dag' ('1' and '-1' take the singular). `number_format` formats the number
+    ('+d' for a signed number of days). Every count a user reads is made here."""
+    return f"{n:{number_format}} {singular if abs(n) == 1 else plural}"
+
+
+HISTORY_FIELDS: dict[str, str] = {
+    "status": "status",
+    "start": "start",
+    "due": "slutdato",
+    "warn_days": "varsel (dage)",
+    "category": "kategori",
+    "title": "titel",
+    "description": "beskrivelse",
+    "golive": "idriftsættelse",
+    "phase": "fase",
+    "start_offset": "start (dage fra idriftsættelse)",
+    "due_offset": "slutdato (dage fra idriftsættelse)",
+    "exit_priority": "exit-prioritet",
+    "name": "navn",
+    "group": "gruppe",
+    "purpose": "formål",
+}
+"""The history keeps a field's stored name ('due', 'category'); a person reads these words."""
+CATALOGUE_PREFIX = "katalog:"
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?")
+
+
+def history_change(field: str, old: str | None, new: str | None) -> tuple[str, str, str]:
+    """One line of history as a person reads it: (field, old, new) in Danish. The stored values
+    stay stable codes ('optional', 'in_progress', ISO dates); here a status or category becomes
+    its Danish label ('valgfri → obligatorisk kritisk'), a date dd-mm-åååå, nothing '—'."""
+    prefix = ""
+    if field.startswith(CATALOGUE_PREFIX):
+        prefix, field = "katalog: ", field.removeprefix(CATALOGUE_PREFIX)
+    return (
+        prefix + _history_field(field),
+        _history_value(field, old),
+        _history_value(field, new),
+    )
+
+
+def _history_field(field: str) -> str:
+    if field in HISTORY_FIELDS:
+        return HISTORY_FIELDS[field]
+    from kigo_tui.domain.exit_strategy import FIELD_HEADERS
+
+    return FIELD_HEADERS.get(field, field).lower() if field in FIELD_HEADERS else field
+
+
+def _history_value(field: str, value: str | None) -> str:
+    from kigo_tui.domain.dates import short_date
+    from kigo_tui.domain.defect_labels import SEVERITY_LABELS, STATUS_LABELS, Severity
+    from kigo_tui.domain.rules import CATEGORY_LABELS, Category, Status
+    from kigo_tui.domain.rules import STATUS_LABELS as TASK_STATUS_LABELS
+
+    if value is None or value == "":
+        return "—"
+    labels: dict[str, str] = {}
+    if field == "status":
+        labels = {s.value: TASK_STATUS_LABELS[s] for s in Status}
+        labels |= {s.value: label for s, label in STATUS_LABELS.items()}
+    elif field == "category":
+        labels = {c.value: CATEGORY_LABELS[c] for c in Category}
+    elif field == "alvorlighed":
+        labels = {s.value: SEVERITY_LABELS[s] for s in Severity}
+    if value in labels:
+        return labels[value]
+    if _ISO_DAY.fullmatch(value):
+        return short_date(date.fromisoformat(value))
+    if _ISO_MOMENT.fullmatch(value):
+        moment = datetime.fromisoformat(value)
+        return f"{moment:%d-%m-%Y %H:%M}"
+    return value

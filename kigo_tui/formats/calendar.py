@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from kigo_tui import __version__
+from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.rules import CATEGORY_LABELS, COLOUR_LABELS, STATUS_LABELS, Status
+from kigo_tui.domain.text import count
 from kigo_tui.models.readmodels import Snapshot, TaskRow
 
 PRODID = f"-//KIGO i terminalen//kigo-tui {__version__}//DA"
@@ -78,8 +80,8 @@ def task_events(task: TaskRow, kommune_code: str, kommune_name: str, today: date
         f"{task.id}: {task.title}\n"
         f"Projekt: {task.project} · hovedopgave {task.main_task} · "
         f"{CATEGORY_LABELS[task.category]}\n"
-        f"Status: {STATUS_LABELS[task.status]} · farve pr. {today.isoformat()}: {colour}\n"
-        f"Frist: {task.due.isoformat()} · varsel {task.warn_days} dage\n"
+        f"Status: {STATUS_LABELS[task.status]} · farve pr. {short_date(today)}: {colour}\n"
+        f"Slutdato: {short_date(task.due)} · varsel {count(task.warn_days, 'dag', 'dage')}\n"
         f"{kommune_name} – fra kigo"
     )
     categories = ("KIGO", task.project)
@@ -87,7 +89,7 @@ def task_events(task: TaskRow, kommune_code: str, kommune_name: str, today: date
         Event(
             _uid(task.id, "due", kommune_code),
             task.due,
-            f"Frist: {task.id} {task.title}",
+            f"Slutdato: {task.id} {task.title}",
             description,
             categories,
             task.version,
@@ -98,7 +100,7 @@ def task_events(task: TaskRow, kommune_code: str, kommune_name: str, today: date
             Event(
                 _uid(task.id, "warn", kommune_code),
                 task.due - timedelta(days=task.warn_days),
-                f"Varsel: {task.id} {task.title} (frist {task.due.strftime('%d-%m-%Y')})",
+                f"Varsel: {task.id} {task.title} (slutdato {short_date(task.due)})",
                 description,
                 categories,
                 task.version,

@@ -179,7 +179,9 @@ def progress_chart(
     room = height - fixed
     burn_height = max(3, room * 3 // 5)
     colour_height = max(1, room - burn_height)
-    rows = [_row(f"Tilbage: █ ikke fuldført · {PLAN} plan (fristerne) · ▲ i dag", "label", width)]
+    rows = [
+        _row(f"Tilbage: █ ikke fuldført · {PLAN} plan (slutdatoerne) · ▲ i dag", "label", width)
+    ]
     rows += burndown_rows(cols, burn_height, label_width)
     rows.append(_x_axis(cols, label_width))
     rows.append(_x_labels(cols, label_width, width))

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
+from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.rules import (
     CATEGORY_MARKERS,
     COLOUR_LABELS,
@@ -19,7 +20,7 @@ from kigo_tui.domain.rules import (
     needs_follow_up,
     task_colour,
 )
-from kigo_tui.domain.text import printable
+from kigo_tui.domain.text import count, printable
 from kigo_tui.domain.times import as_utc
 from kigo_tui.models.readmodels import Snapshot, TaskRow
 
@@ -167,7 +168,8 @@ def _counts_text(counts: dict[str, Any]) -> str:
     by = counts["by_colour"]
     return (
         f"{counts['done']}/{counts['total']} fuldført · "
-        f"{by['red']} rød · {by['yellow']} gul · {by['green']} grøn"
+        f"{count(by['red'], 'rød', 'røde')} · {count(by['yellow'], 'gul', 'gule')} · "
+        f"{count(by['green'], 'grøn', 'grønne')}"
     )
 
 
@@ -184,9 +186,16 @@ def _printable_tree(value: Any) -> Any:
 
 
 def _kombit_due(task: dict[str, Any]) -> str:
-    """' (KOMBITs frist …)' for a task whose due date the kommune moved; '' otherwise."""
+    """' (KOMBITs slutdato …)' for a task whose due date the kommune moved; '' otherwise."""
     baseline = task.get("baseline_due")
-    return f" (KOMBITs frist {baseline})" if baseline and baseline != task["due"] else ""
+    if not baseline or baseline == task["due"]:
+        return ""
+    return f" (KOMBITs slutdato {_day(baseline)})"
+
+
+def _day(iso: str | None) -> str:
+    """A date of the tree (ISO, for machines) as a person reads it: dd-mm-åååå; '—' for none."""
+    return short_date(date.fromisoformat(iso) if iso else None)
 
 
 def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
@@ -199,15 +208,19 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
     tree = _printable_tree(tree)
     kommune = tree["kommune"]
     lines = [
-        f"{kommune['name']} ({kommune['code']}) · status pr. {tree['today']}: "
+        f"{kommune['name']} ({kommune['code']}) · status pr. {_day(tree['today'])}: "
         + paint(tree["colour"], colour_word(tree["colour"]))
         + f" · {_counts_text(tree['counts'])}"
     ]
     for proj in tree["projects"]:
-        golive = proj["golive"] or "ingen idriftsættelsesdato"
+        golive = (
+            f"idriftsættelse {_day(proj['golive'])}"
+            if proj["golive"]
+            else "ingen idriftsættelsesdato"
+        )
         lines.append(
             f"  {paint(proj['colour'], colour_word(proj['colour'])):<8} {proj['code']} "
-            f"{proj['name']} (go-live {golive}) · {_counts_text(proj['counts'])}"
+            f"{proj['name']} ({golive}) · {_counts_text(proj['counts'])}"
         )
         for main in proj["main_tasks"]:
             if main["skipped_reason"]:
@@ -230,6 +243,6 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
                 lines.append(
                     f"        {glyph} {paint(task['colour'], colour_word(task['colour']))} {marker} "
                     f"{task['id']} {task['title']} · {STATUS_LABELS[task['status']]} · "
-                    f"frist {task['due'] or '—'}" + _kombit_due(task)
+                    f"slutdato {_day(task['due'])}" + _kombit_due(task)
                 )
     return "\n".join(lines)

@@ -50,9 +50,9 @@ class CalendarScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Frister som kalenderfil (.ics)", classes="title")
+            yield Static("Slutdatoer som kalenderfil (.ics)", classes="title")
             yield Static(
-                "En heldagsbegivenhed på fristen og på varslets første dag for hver åben opgave. "
+                "En heldagsbegivenhed på slutdatoen og på varslets første dag for hver åben opgave. "
                 "Importér filen igen efter ændringer: de samme begivenheder opdateres."
             )
             with Grid():

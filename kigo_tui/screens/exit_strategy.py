@@ -26,6 +26,7 @@ from kigo_tui.domain.exit_strategy import (
     note_appendix,
     summarise,
 )
+from kigo_tui.domain.text import count
 from kigo_tui.errors import KigoError
 from kigo_tui.screens.base import BaseScreen
 from kigo_tui.screens.dialogs import ConfirmScreen
@@ -151,7 +152,9 @@ class ExitWorkspaceScreen(BaseScreen[None]):
         flagged = sum(1 for r in self.rows if r.needs_scenario)
         header = Text()
         header.append("KMD Sag-exitstrategi (SAPA)", style="bold")
-        header.append(f" · {len(visible)} af {len(self.rows)} sagsområder · sorteret efter {name}")
+        header.append(
+            f" · {len(visible)} af {count(len(self.rows), 'sagsområde', 'sagsområder')} · sorteret efter {name}"
+        )
         if flagged:
             header.append(f" · ⚠ {flagged} med mønster C/D mangler løsningsscenarie", style="bold")
         if self.area_filter != AreaFilter():

@@ -55,11 +55,11 @@ class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):
             yield Input(placeholder="Søg kommune (navn eller kode)", id="search", compact=True)
             yield OptionList(*self._options(""), id="kommuner")
             yield Static(NO_CHOICE, id="chosen", markup=False)
-            yield Static("Idriftsættelsesdatoer (ÅÅÅÅ-MM-DD; kan udfyldes senere):")
+            yield Static("Idriftsættelsesdatoer (DD-MM-ÅÅÅÅ; kan udfyldes senere):")
             with Grid():
                 for code in PROJECTS:
                     yield Label(code)
-                    yield Input(id=f"golive-{code}", placeholder="ÅÅÅÅ-MM-DD", compact=True)
+                    yield Input(id=f"golive-{code}", placeholder="DD-MM-ÅÅÅÅ", compact=True)
             yield Static("", id="error", markup=False)
             yield Static(
                 "Demodata er opdigtede opgaver at øve sig på (for Odense, hvis ingen kommune er "
@@ -142,7 +142,7 @@ class FirstRunScreen(BaseScreen[tuple[str, str, dict[str, date]] | None]):
             value = self.query_one(f"#golive-{project}", Input).value.strip()
             if value:
                 try:
-                    golives[project] = parse_date(value, f"go-live for {project}")
+                    golives[project] = parse_date(value, f"idriftsættelsesdato for {project}")
                 except DateError as exc:
                     self._error(str(exc))
                     return

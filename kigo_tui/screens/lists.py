@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from kigo_tui.domain.rules import Category, Colour, in_kombit_report, needs_follow_up, severity
+from kigo_tui.domain.text import count
 from kigo_tui.models.readmodels import TaskRow
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ HOW_KOMBIT_WORKS = (
 
 def _colours(red: int, yellow: int) -> str:
     """'3 røde og 1 gul': the adjective agrees with its number."""
-    return f"{red} {'rød' if red == 1 else 'røde'} og {yellow} {'gul' if yellow == 1 else 'gule'}"
+    return f"{count(red, 'rød', 'røde')} og {count(yellow, 'gul', 'gule')}"
 
 
 def follow_up_list(
@@ -118,7 +119,7 @@ def mine_list(name: str, tasks: Iterable[TaskRow], today: date) -> TaskList:
     """The configured person's tasks as `my_tasks` orders them (worst colour first, then by due
     date)."""
     rows = [(task, task.colour(today)) for task in tasks]
-    summary = Text(f"{name}: ansvarlig for eller udfører {len(rows)} opgaver")
+    summary = Text(f"{name}: ansvarlig for eller udfører {count(len(rows), 'opgave', 'opgaver')}")
     return TaskList("Mine opgaver", summary, rows, "Ingen opgaver er knyttet til dig.")
 
 

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from kigo_tui.domain.progress import ALL, Progress, WeekPoint
+from kigo_tui.domain.text import count
 from kigo_tui.screens.base import BaseScreen
 from kigo_tui.widgets.progress_chart import ProgressChart
 
@@ -40,7 +41,7 @@ def summary(series: Progress) -> Text:
     text.append(
         f" · uge {current.week}: {current.done} af {current.tasks} fuldført · tilbage "
         f"{current.remaining}, planen siger {current.planned_remaining} ({where}) · "
-        f"{current.red} røde, {current.yellow} gule"
+        f"{count(current.red or 0, 'rød', 'røde')}, {count(current.yellow or 0, 'gul', 'gule')}"
     )
     return text
 

@@ -37,7 +37,9 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from kigo_tui.domain.catalogue import Catalogue, TaskSpec
+from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.text import count
 from kigo_tui.storage.sql import Sql, as_date, in_list
 from kigo_tui.storage.store import (
     NotInitialisedError,
@@ -72,12 +74,12 @@ FIELD_LABELS = {
     "description": "beskrivelse",
     "category": "kategori",
     "phase": "fase",
-    "start_offset": "start (dage fra go-live)",
-    "due_offset": "frist (dage fra go-live)",
+    "start_offset": "start (dage fra idriftsættelse)",
+    "due_offset": "slutdato (dage fra idriftsættelse)",
     "warn_days": "varsel",
     "exit_priority": "exit-prioritet",
     "start": "start",
-    "due": "frist",
+    "due": "slutdato",
     "name": "navn",
     "group": "gruppe",
     "purpose": "formål",
@@ -179,7 +181,7 @@ class CatalogueUpdate:
     def mass_withdrawal_message(self) -> str:
         return (
             f"kataloget {self.new_version} ville tilbagetrække {len(self.withdrawn)} af kommunens "
-            f"{self.active_before} katalogopgaver (mere end halvdelen). Er det det rigtige "
+            f"{count(self.active_before, 'katalogopgave', 'katalogopgaver')} (mere end halvdelen). Er det det rigtige "
             "katalog? Se listen med --dry-run, og importér med --force, hvis det er meningen; "
             "intet er ændret"
         )
@@ -265,7 +267,9 @@ class CatalogueUpdate:
                 else:
                     out.append(f"  ~ {where}: begrundelse ændret til: {s.new_reason}")
         if self.positions:
-            out.append(f"Rækkefølgen justeret for {len(self.positions)} opgaver")
+            out.append(
+                f"Rækkefølgen justeret for {count(len(self.positions), 'opgave', 'opgaver')}"
+            )
         if self.warnings:
             out.append(f"Advarsler ({len(self.warnings)}):")
             out += [f"  ! {w}" for w in self.warnings]
@@ -481,14 +485,14 @@ def _task_change(
         # Only possible when one date is hand-edited: that one wins, the derived one yields.
         if current["due_manual"]:
             warnings.append(
-                f"{spec.id}: den beregnede start ({new_start.isoformat()}) ligger efter den "
-                f"håndrettede frist; start sættes til fristen {new_due.isoformat()}"
+                f"{spec.id}: den beregnede start ({short_date(new_start)}) ligger efter den "
+                f"håndrettede slutdato; start sættes til slutdatoen {short_date(new_due)}"
             )
             new_start = new_due
         else:
             warnings.append(
-                f"{spec.id}: den beregnede frist ({new_due.isoformat()}) ligger før den "
-                f"håndrettede start; fristen sættes til starten {new_start.isoformat()}"
+                f"{spec.id}: den beregnede slutdato ({short_date(new_due)}) ligger før den "
+                f"håndrettede start; slutdatoen sættes til starten {short_date(new_start)}"
             )
             new_due = new_start
     if new_start != start:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlmodel import SQLModel
 
+from kigo_tui.domain.text import count
 from kigo_tui.models import tables as _tables  # noqa: F401  (registers the tables)
 from kigo_tui.storage.common import CHANGES_CHANNEL, SCHEMA_VERSION, sqlite_file, url_for
 from kigo_tui.storage.dburl import display_url
@@ -44,7 +45,7 @@ class CopyResult:
     def text(self) -> str:
         total = sum(self.rows.values())
         lines = [
-            f"Kopieret {total} rækker i {len(self.rows)} tabeller fra {display_url(self.source)} "
+            f"Kopieret {count(total, 'række', 'rækker')} i {count(len(self.rows), 'tabel', 'tabeller')} fra {display_url(self.source)} "
             f"til {display_url(self.target)}"
             + (" (målets tidligere data er erstattet)" if self.replaced else "")
         ]
@@ -115,7 +116,7 @@ def _copy(origin: Store, engine: Engine, source: str, target: str, *, replace: b
             copied = write.execute(select(func.count()).select_from(table)).scalar_one()
             if copied != rows[table.name]:  # pragma: no cover  (an INSERT that lost rows)
                 raise CopyError(
-                    f"{table.name}: {copied} af {rows[table.name]} rækker; intet er ændret"
+                    f"{table.name}: {copied} af {count(rows[table.name], 'række', 'rækker')}; intet er ændret"
                 )
     return CopyResult(source, target, rows, replaced=bool(found), backup=backup)
 

@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from kigo_tui.domain.exit_strategy import STORED, CaseArea, DecisionNote
+from kigo_tui.domain.text import count
 from kigo_tui.storage.sql import Row, Sql, as_date
 from kigo_tui.storage.store import Store
 from kigo_tui.storage.transaction import (
@@ -142,7 +143,9 @@ class ImportConflictError(ConflictError):
     """An import refused because rows of the sheet are older than the database; nothing saved."""
 
     def __init__(self, stale: list[StaleArea]) -> None:
-        super().__init__(f"{len(stale)} sagsområder er ændret siden eksporten; intet er gemt")
+        super().__init__(
+            f"{count(len(stale), 'sagsområde', 'sagsområder')} er ændret siden eksporten; intet er gemt"
+        )
         self.stale = stale
 
 

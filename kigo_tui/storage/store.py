@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.kommuner import Kommune
 from kigo_tui.domain.rules import Category, Status
 from kigo_tui.domain.seed import PROJECT_CODES, PROJECT_LIST
@@ -37,7 +38,7 @@ from kigo_tui.domain.tasks import (
     clean_reason,
     validate_task_fields,
 )
-from kigo_tui.domain.text import clean_text
+from kigo_tui.domain.text import clean_text, count
 from kigo_tui.models.readmodels import Outline, Overview, Snapshot, TaskDetail, TaskRow
 from kigo_tui.storage import queries
 from kigo_tui.storage.common import (
@@ -88,8 +89,8 @@ def date_from_golive(golive: date | None, days: int | None) -> date | None:
         return golive + timedelta(days=days)
     except OverflowError:
         raise StoreError(
-            f"idriftsættelsesdatoen {golive.isoformat()} giver en opgavedato uden for kalenderen "
-            f"({days:+d} dage); vælg en realistisk dato"
+            f"idriftsættelsesdatoen {short_date(golive)} giver en opgavedato uden for kalenderen "
+            f"({count(days, 'dag', 'dage', '+d')}); vælg en realistisk dato"
         ) from None
 
 
@@ -129,7 +130,7 @@ def date_moves(task: TaskRow, start: date | None, due: date | None) -> list[str]
     if task.baseline_start is not None and start != task.baseline_start and start != task.start:
         moves.append("starten")
     if task.baseline_due is not None and due != task.baseline_due and due != task.due:
-        moves.append("fristen")
+        moves.append("slutdatoen")
     return moves
 
 

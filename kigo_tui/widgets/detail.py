@@ -19,9 +19,9 @@ from kigo_tui.domain.rules import (
     STATUS_LABELS,
     Colour,
     Counts,
-    Status,
 )
 from kigo_tui.domain.seed import EXIT_PRIORITY_LABELS, GROUP_LABELS, PHASE_LABELS
+from kigo_tui.domain.text import count, history_change
 from kigo_tui.domain.times import clock_text, local_text
 from kigo_tui.domain.tree import MainKey, TreeModel
 from kigo_tui.models.readmodels import TaskDetail
@@ -29,18 +29,6 @@ from kigo_tui.widgets.ticks import Checklist
 from kigo_tui.widgets.traffic import colour_badge
 
 NO_REASON = "ingen angivet (flyttet før kigo bad om en begrundelse)"
-
-FIELD_LABELS = {
-    "status": "status",
-    "start": "start",
-    "due": "frist",
-    "warn_days": "varsel",
-    "category": "kategori",
-    "title": "titel",
-    "description": "beskrivelse",
-    "tjekliste": "tjekliste",
-    "oprettet": "oprettet",
-}
 
 
 def _counts_lines(counts: Counts) -> Text:
@@ -106,7 +94,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         for code, project in model.projects.items():
             counts = model.project_counts[code]
             body.append_text(colour_badge(counts.colour))
-            body.append(f" {code}: go-live {danish_date(project.golive)}\n")
+            golive = project.golive
+            when = (
+                f"idriftsættelse {danish_date(golive)}" if golive else "ingen idriftsættelsesdato"
+            )
+            body.append(f" {code}: {when}\n")
         self._set(body)
 
     def show_project(self, model: TreeModel, code: str, extra: Text | None = None) -> None:
@@ -114,7 +106,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         project = model.projects[code]
         counts = model.project_counts[code]
         body = Text.assemble((f"{code} – {project.name}\n", "bold"))
-        body.append(f"Idriftsættelse (go-live): {danish_date(project.golive)}\n")
+        body.append(f"Idriftsættelse: {danish_date(project.golive)}\n")
         body.append("Samlet farve: ")
         body.append_text(colour_badge(counts.colour))
         body.append("\n\n")
@@ -154,16 +146,16 @@ class DetailPane(VerticalScroll, can_focus=False):
         )
         body.append(
             f"Start: {danish_date(task.start)}{' (rettet)' if detail.start_manual else ''} · "
-            f"frist: {danish_date(task.due)}{' (rettet)' if detail.due_manual else ''}\n"
+            f"slutdato: {danish_date(task.due)}{' (rettet)' if detail.due_manual else ''}\n"
         )
         for label, moved, baseline, reason in (
             ("Start", task.start_moved, task.baseline_start, task.start_reason),
-            ("Frist", task.due_moved, task.baseline_due, task.due_reason),
+            ("Slutdato", task.due_moved, task.baseline_due, task.due_reason),
         ):
             if moved:
                 body.append(f"{label} flyttet fra KOMBITs dato {danish_date(baseline)}", "bold")
                 body.append(f" – begrundelse: {reason or NO_REASON}\n")
-        body.append(f"Varsel: {task.warn_days} dage før fristen\n")
+        body.append(f"Varsel: {count(task.warn_days, 'dag', 'dage')} før slutdatoen\n")
         if detail.exit_priority:
             body.append(f"KMD Sag-exit: {EXIT_PRIORITY_LABELS[detail.exit_priority]}\n")
         if task.completed_at:
@@ -201,19 +193,9 @@ class DetailPane(VerticalScroll, can_focus=False):
         if detail.history:
             history.append("\nHistorik (dansk tid)\n", style="bold")
             for row in detail.history[:15]:
-                label = FIELD_LABELS.get(row.field, row.field)
-                old = (
-                    STATUS_LABELS.get(Status(row.old), row.old)
-                    if row.field == "status" and row.old
-                    else row.old
-                )
-                new = (
-                    STATUS_LABELS.get(Status(row.new), row.new)
-                    if row.field == "status" and row.new
-                    else row.new
-                )
+                label, old, new = history_change(row.field, row.old, row.new)
                 history.append(
-                    f"{local_text(row.at)} {row.user}: {label} {old or '—'} → {new or '—'}"
+                    f"{local_text(row.at)} {row.user}: {label} {old} → {new}"
                     + (f" (begrundelse: {row.reason})" if row.reason else "")
                     + "\n"
                 )

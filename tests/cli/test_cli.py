@@ -186,7 +186,7 @@ def test_init_bad_golive_is_a_usage_error(kigo, tmp_path: Path, golive: str) -> 
     r = kigo("--db", str(db), "init", "--kommune", "101", "--golive", golive)
     assert r.code == 2
     assert "kigo: fejl:" in r.err
-    assert "usage:" in r.err
+    assert "brug:" in r.err
     assert not db.exists()
 
 
@@ -296,13 +296,13 @@ def test_status_text_has_symbol_and_word(kigo, kigo_db: Database) -> None:
     r = kigo("--db", kigo_db.url, "--today", TODAY, "status")
     assert r.code == 0, r.err
     first = r.out.splitlines()[0]
-    assert first.startswith("København (101) · status pr. 2026-11-23: ■ rød")
+    assert first.startswith("København (101) · status pr. 23-11-2026: ■ rød")
     assert "\x1b[" not in r.out  # not a terminal: no ANSI colours
     assert "● grøn" in r.out  # KSD has no go-live: green
     assert "ingen idriftsættelsesdato" in r.out
     detailed = kigo("--db", kigo_db.url, "--today", TODAY, "status", "--project", "STS")
     assert "■ rød" in detailed.out
-    assert "STS-01-01" in detailed.out and "frist 2025-11-16" in detailed.out
+    assert "STS-01-01" in detailed.out and "slutdato 16-11-2025" in detailed.out
 
 
 def test_today_override_changes_colours(kigo, kigo_db: Database) -> None:
@@ -353,7 +353,7 @@ def test_set_each_option(kigo, kigo_db: Database) -> None:
     db = kigo_db.url
     r = kigo("--db", db, "--today", TODAY, "set", "SAPA-07-02", "--status", "in_progress")
     assert r.code == 0, r.err
-    assert r.out.startswith("SAPA-07-02: in_progress, ")
+    assert r.out.startswith("SAPA-07-02: påbegyndt, ")
     assert task(kigo_db, "SAPA-07-02").status == Status.IN_PROGRESS
 
     assert (
@@ -391,7 +391,7 @@ def test_set_each_option(kigo, kigo_db: Database) -> None:
     )
     assert r.code == 0, r.err
     assert r.out.strip() == (
-        "SAPA-07-02: not_started, ▲ gul, frist 2027-02-10 (KOMBITs frist 2026-04-15)"
+        "SAPA-07-02: ikke påbegyndt, ▲ gul, slutdato 10-02-2027 (KOMBITs slutdato 15-04-2026)"
     )
     store = Store.open(db)
     try:
@@ -462,7 +462,7 @@ def test_set_bad_values_are_usage_errors(kigo, kigo_db: Database, args: list[str
 def test_done(kigo, kigo_db: Database) -> None:
     r = kigo("--db", kigo_db.url, "--today", TODAY, "done", "STS-01-01")
     assert r.code == 0, r.err
-    assert r.out.strip() == "STS-01-01: done, ● grøn, frist 2025-11-16"
+    assert r.out.strip() == "STS-01-01: fuldført, ● grøn, slutdato 16-11-2025"
     t = task(kigo_db, "STS-01-01")
     assert t.status == Status.DONE and t.completed_at is not None
     tree = kigo("--db", kigo_db.url, "--today", TODAY, "status", "--json").json()
@@ -481,7 +481,7 @@ def test_golive_moves_dates(kigo, kigo_db: Database) -> None:
     r = kigo("--db", kigo_db.url, "golive", "ky", "2028-01-03")
     assert r.code == 0, r.err
     n_ky = sum(1 for t in shipped_catalogue().tasks if t.project == "KY")
-    assert r.out.strip() == f"KY: go-live 2028-01-03; {n_ky} opgaver fik nye datoer"
+    assert r.out.strip() == f"KY: idriftsættelse 03-01-2028; {n_ky} opgaver fik nye datoer"
     assert task(kigo_db, "KY-14-01").due == date(2028, 1, 3) + timedelta(days=spec.due_offset)
     assert task(kigo_db, "SAPA-07-01").due == GOLIVES["SAPA"] + timedelta(
         days=next(t for t in shipped_catalogue().tasks if t.id == "SAPA-07-01").due_offset
@@ -569,7 +569,8 @@ def test_demo_has_every_colour_and_status(kigo, empty_db: Database) -> None:
     assert {t["status"] for t in tasks} == {"not_started", "in_progress", "done"}
     by_colour = tree["counts"]["by_colour"]
     assert (
-        f"{by_colour['red']} røde, {by_colour['yellow']} gule, {by_colour['green']} grønne" in r.out
+        f"{by_colour['red']} røde, {by_colour['yellow']} gule og {by_colour['green']} grønne"
+        in r.out
     )
     assert all(p["golive"] for p in tree["projects"])
     assert kigo("--db", db, "demo").code == 1  # once only

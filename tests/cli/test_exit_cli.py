@@ -246,7 +246,7 @@ def test_add_refuses_bad_values_with_a_danish_message(
 def test_add_refuses_bad_choices_from_argparse(kigo, kigo_url: str, extra: tuple[str, str]) -> None:
     result = kigo("add", "--field-area", "F", "--case-area", "S", "--kle", "25.02", *extra)
     assert result.code == 2
-    assert "kigo: fejl: argument " + extra[0] in result.err
+    assert "kigo: fejl: " + extra[0] + ":" in result.err
     assert areas_in(kigo_url) == []
 
 
@@ -307,7 +307,7 @@ def test_list_filters(filled, filters: tuple[str, ...], expected: list[str]) -> 
     for name in ("Underretninger", "Sygedagpenge", "Hjemmehjælp"):
         assert (name in result.out) == (name in expected)
     if not expected:
-        assert "Ingen af de 3 sagsområder passer til filteret" in result.out
+        assert "Ingen sagsområder passer til filteret (3 sagsområder i alt)" in result.out
 
 
 def test_list_filter_keeps_global_priority(filled) -> None:

@@ -216,7 +216,7 @@ def test_defect_list_text_and_json_agree(
 
 
 SUMMARY = re.compile(
-    r"^(.+?): (\d+) fejl, (\d+) åbne, (\d+) med SLA-brud \((\d+) åbne\), "
+    r"^(.+?): (\d+) fejl, (\d+) åb(?:ne|en), (\d+) med SLA-brud \((\d+) åb(?:ne|en)\), "
     r"median tid til rettelse (.+)$"
 )
 
@@ -259,7 +259,11 @@ def test_defect_summary_and_the_json_figures_agree(
 # ------------------------------------------------------------------ kigo status
 
 
-COUNTS = re.compile(r"(\d+)/(\d+) fuldført · (\d+) rød · (\d+) gul · (\d+) grøn$")
+COUNTS = re.compile(r"(\d+)/(\d+) fuldført · (\d+) røde? · (\d+) gule? · (\d+) grønne?$")
+
+
+def _day(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d-%m-%Y") if iso else "—"
 
 
 def _counts(counts: dict) -> tuple[int, ...]:
@@ -284,7 +288,7 @@ def test_status_text_and_json_agree(
     lines = run(log_db, [*argv, *(["--tasks"] if show_tasks else [])], now).splitlines()
     tree = json.loads(run(log_db, [*argv, "--json"], now))
 
-    assert f"status pr. {tree['today']}: {colour_word(tree['colour'])}" in lines[0]
+    assert f"status pr. {_day(tree['today'])}: {colour_word(tree['colour'])}" in lines[0]
     assert _text_counts(lines[0]) == _counts(tree["counts"])
     project_lines = [line for line in lines if re.match(r"^  \S", line)]
     assert [line.split()[2] for line in project_lines] == [p["code"] for p in tree["projects"]]
@@ -307,7 +311,7 @@ def test_status_text_and_json_agree(
                 if listed and not (task["status"] == "done" and task["colour"] == "green"):
                     shown.append(
                         f"{colour_word(task['colour'])} … {task['id']} {task['title']} · "
-                        f"{TASK_STATUS_LABELS[task['status']]} · frist {task['due'] or '—'}"
+                        f"{TASK_STATUS_LABELS[task['status']]} · slutdato {_day(task['due'])}"
                     )
     assert len(task_lines) == len(shown)
     for line, expected in zip(task_lines, shown, strict=True):
@@ -328,7 +332,7 @@ def test_progress_text_and_json_agree(log_db: Path, project: str | None, today: 
     lines = run(log_db, argv, now).splitlines()
     doc = json.loads(run(log_db, [*argv, "--json"], now))
 
-    assert lines[0].endswith(f"pr. {doc['today']}")
+    assert lines[0].endswith(f"pr. {_day(doc['today'])}")
     assert (project or "Hele kommunen") in lines[0] and doc["scope"] == (project or "Alle")
     rows = [line.split() for line in lines[2:]]
     assert [row[0] for row in rows] == [week["week"] for week in doc["weeks"]]
@@ -338,5 +342,6 @@ def test_progress_text_and_json_agree(log_db: Path, project: str | None, today: 
             continue
         fields = ("day", "tasks", "done", "remaining", "planned_remaining", "behind", "red")
         expected = [week["week"], *(str(week[f]) for f in fields), str(week["yellow"])]
+        expected[1] = _day(week["day"])  # a person reads dd-mm-åååå; the JSON keeps ISO
         expected[6] = f"{week['behind']:+d}"
         assert row == expected

@@ -56,7 +56,7 @@ def test_a_form_as_typed_comes_back_clean() -> None:
         ({"warn_days": True}, "varsel skal være et helt antal dage, ikke 'True'"),
         (
             {"start": date(2026, 12, 2), "due": date(2026, 12, 1)},
-            "startdatoen (2. dec. 2026) ligger efter fristen (1. dec. 2026)",
+            "startdatoen (02-12-2026) ligger efter slutdatoen (01-12-2026)",
         ),
         ({"reason": "x" * (REASON_MAX + 1)}, "begrundelsen er 201 tegn; højst 200 er tilladt"),
     ],
@@ -73,7 +73,7 @@ def test_text_and_dates_go_through_the_one_gate() -> None:
         validate_task_fields(title="a\x07b")
     with pytest.raises(TextError, match="beskrivelse indeholder et linjeskift"):
         validate_task_fields(description="a\nb")
-    with pytest.raises(DateError, match="frist"):
+    with pytest.raises(DateError, match="slutdato"):
         validate_task_fields(due="2027-02-30")
     with pytest.raises(DateError, match="startdato"):
         validate_task_fields(start=date(1999, 12, 31))
@@ -93,7 +93,7 @@ def test_empty_date_text_is_no_date_and_an_empty_reason_none() -> None:
 @given(start=DAYS, due=DAYS)
 def test_start_after_due_is_refused_and_no_other_order(start: date, due: date) -> None:
     if start > due:
-        with pytest.raises(TaskFieldError, match="ligger efter fristen"):
+        with pytest.raises(TaskFieldError, match="ligger efter slutdatoen"):
             validate_task_fields(start=start, due=due)
     else:
         fields = validate_task_fields(start=start.isoformat(), due=due)

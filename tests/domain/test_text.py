@@ -16,7 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kigo_tui.domain.dates import MAX_DATE, MIN_DATE, DateError, parse_date, resolve_today
-from kigo_tui.domain.text import MAX_INT, TextError, bounded_int, clean_text, printable, same_text
+from kigo_tui.domain.text import (
+    MAX_INT,
+    TextError,
+    bounded_int,
+    clean_text,
+    count,
+    history_change,
+    printable,
+    same_text,
+)
 from kigo_tui.domain.times import parse_moment
 
 ANY_CHAR = st.one_of(
@@ -188,3 +197,46 @@ def test_moments_are_in_the_range_and_an_impossible_day_is_named() -> None:
         parse_moment("1999-12-31 23:59", "indberettet")
     edge = parse_moment("2000-01-01 00:00", "indberettet")
     assert edge.date() == MIN_DATE - timedelta(days=1)  # 23:00 UTC the day before
+
+
+# Seed 002: "Implementeringsforløbet er specificeret i 16 hovedopgaver." - a count reads as
+# Danish: the singular with 1 (and -1), the plural with every other number.
+@given(st.integers(min_value=-10_000, max_value=10_000))
+def test_count_takes_the_singular_only_for_one(n: int) -> None:
+    text = count(n, "opgave", "opgaver")
+    number, word = text.split(" ")
+    assert int(number) == n
+    assert word == ("opgave" if abs(n) == 1 else "opgaver")
+
+
+def test_count_examples() -> None:
+    assert count(1, "gul", "gule") == "1 gul"
+    assert count(2, "gul", "gule") == "2 gule"
+    assert count(1, "åben", "åbne") == "1 åben"
+    assert count(0, "sagsområde", "sagsområder") == "0 sagsområder"
+    assert count(-1, "dag", "dage", "+d") == "-1 dag"
+    assert count(3, "dag", "dage", "+d") == "+3 dage"
+
+
+# Seed 000: "Opgavens kategorisering som valgfri, obligatorisk eller obligatorisk kritisk ses i
+# KIGO." - the history shows a category change in these words, never the stored codes.
+def test_a_history_line_reads_in_danish() -> None:
+    assert history_change("category", "optional", "critical") == (
+        "kategori",
+        "valgfri",
+        "obligatorisk kritisk",
+    )
+    assert history_change("status", "not_started", "in_progress") == (
+        "status",
+        "ikke påbegyndt",
+        "påbegyndt",
+    )
+    assert history_change("status", "reported", "acknowledged")[1:] == (
+        "indberettet",
+        "under behandling",
+    )
+    assert history_change("due", "2027-03-01", None) == ("slutdato", "01-03-2027", "—")
+    assert history_change("katalog:due_offset", "-10", "-5")[0] == (
+        "katalog: slutdato (dage fra idriftsættelse)"
+    )
+    assert history_change("golive", None, "2027-03-01") == ("idriftsættelse", "—", "01-03-2027")

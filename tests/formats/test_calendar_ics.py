@@ -50,7 +50,7 @@ def test_one_all_day_event_per_due_date_and_warning_start(db_path: Path) -> None
         assert due.decoded("DTSTART") == task.due
         assert type(due.decoded("DTSTART")) is date  # VALUE=DATE: an all-day event
         assert due.decoded("DTEND") == task.due + timedelta(days=1)
-        assert str(due["SUMMARY"]) == f"Frist: {task.id} {task.title}"
+        assert str(due["SUMMARY"]) == f"Slutdato: {task.id} {task.title}"
         assert due.decoded("DTSTAMP") == STAMP
         assert int(due["SEQUENCE"]) == task.version
         if task.warn_days:
@@ -97,7 +97,7 @@ def test_special_characters_survive_escaping_and_folding(db_path: Path) -> None:
     assert lines[-1] == "" and "\n" not in text.replace("\r\n", "")
     assert all(len(line.encode("utf-8")) <= MAX_OCTETS for line in lines)
     event = _events(data)[f"{local.id}-due@kigo.101"]
-    assert str(event["SUMMARY"]) == f"Frist: {local.id} {title.strip()}"
+    assert str(event["SUMMARY"]) == f"Slutdato: {local.id} {title.strip()}"
     assert "\nProjekt: KY · hovedopgave 10" in str(event["DESCRIPTION"])
     assert all(str(e["UID"]).startswith("KY-") for e in _events(data).values())
 

@@ -24,7 +24,7 @@ from benchmarks.tables import markdown, plain_text
 from benchmarks.targets import evaluate
 
 TREE = [
-    " Odense (461) │ pr. 23. nov. 2026 (valgt dato) │ samlet ■ rød",
+    " Odense (461) │ pr. 23-11-2026 (valgt dato) │ samlet ■ rød",
     "▼ ■ rød Odense 149/286                                    │ SAPA-01-01  Udpeg systemejer",
     "├ ▼ ■ STS ⚠ Støttesystemerne (inkl. Serviceplatformen) 59/74 │ Farve: ● grøn",
     "│ ├ ▼ ■  1. Drift og support 2/7                            │",

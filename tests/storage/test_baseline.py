@@ -450,7 +450,7 @@ def _task(doc: dict, task_id: str) -> dict:
     [
         (
             lambda d: _task(d, OVERDUE).update(baseline_colour="green"),
-            f"opgave {OVERDUE}: felt 'baseline_colour' er 'green', men KOMBITs frist",
+            f"opgave {OVERDUE}: felt 'baseline_colour' er 'green', men KOMBITs slutdato",
         ),
         (
             lambda d: _task(d, LATER).update(baseline_due="2026-11-01"),
@@ -563,7 +563,7 @@ async def test_the_detail_pane_and_the_edit_dialog_show_kombits_date(demo_path: 
         await wait_loaded(pilot)
         await goto_task(pilot, task_id)
         text = str(app.main_screen.query_one("#detail-text", Static).render())
-        assert "Frist flyttet fra KOMBITs dato 27. dec. 2026" in text
+        assert "Slutdato flyttet fra KOMBITs dato 27-12-2026" in text
         assert "begrundelse: Leverandøren [bold]venter[/]" in text  # data, not markup
         assert "Start flyttet" not in text
         history = str(app.main_screen.query_one("#detail-history", Static).render())

@@ -159,7 +159,8 @@ async def test_edit_dialog_shows_the_colleagues_change_and_applies_the_choice(
         shown = rows_of(dialog)
         assert shown["titel"] == (before["title"], before["title"], "Min titel")
         assert shown["varsel (dage)"] == (str(before["warn_days"]), str(before["warn_days"]), "30")
-        assert shown["frist"] == (before["due"], "2027-02-01", before["due"])
+        due = "-".join(reversed(before["due"].split("-")))  # shown as dd-mm-åååå
+        assert shown["slutdato"] == (due, "01-02-2027", due)
         assert shown["status"] == ("ikke påbegyndt", "påbegyndt", "ikke påbegyndt")
         assert task_row(kigo_db)["title"] == before["title"]  # nothing saved before the choice
         await choose(pilot, choice)
@@ -260,7 +261,7 @@ async def test_status_keys_show_the_colleagues_change(
         dialog = await conflict_shown(pilot)
         wanted = "påbegyndt" if key == "s" else "fuldført"
         assert rows_of(dialog)["status"] == ("ikke påbegyndt", "ikke påbegyndt", wanted)
-        assert rows_of(dialog)["frist"][1] == "2027-03-01"
+        assert rows_of(dialog)["slutdato"][1] == "01-03-2027"
         release()
         await choose(pilot, choice)
         if choice == "mine":

@@ -169,7 +169,7 @@ def _check_command(db: Path, argv: list[str], tally: Tally) -> None:
     tally.add(code)
     assert code in (0, 1, 2), (argv, code, err)
     if code != 0:
-        assert err.startswith(("kigo: fejl:", "usage:")), (argv, err)
+        assert err.startswith(("kigo: fejl:", "brug:")), (argv, err)
         assert _dump(db) == before, f"{argv} exited {code} but changed the database"
 
 

@@ -151,7 +151,7 @@ async def test_edit_dialog_refuses_an_invalid_date(demo_path: Path, demo_store: 
         await pilot.pause(0.2)
         assert app.screen is dialog, "the dialog must stay open on an invalid date"
         error = str(dialog.query_one("#error", Static).render())
-        assert "frist '2026-13-45' findes ikke i kalenderen" in error
+        assert "slutdato '2026-13-45' findes ikke i kalenderen" in error
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.pause(0.2)
@@ -448,13 +448,13 @@ async def test_colours_follow_the_date_when_it_rolls_over(
         assert model.colour_of(task_id) == Colour.GREEN
         assert "●" in task_labels(pilot)[task_id]
         header = app.main_screen.query_one("#header", Static)
-        assert "23. nov. 2026" in str(header.render())
+        assert "23-11-2026" in str(header.render())
         assert "valgt dato" not in str(header.render())
 
         today["value"] = date(2026, 12, 11)
         await wait_for(pilot, lambda: app.main_screen.model.colour_of(task_id) == Colour.RED)
         await wait_for(pilot, lambda: "■" in task_labels(pilot)[task_id])
-        await wait_for(pilot, lambda: "11. dec. 2026" in str(header.render()))
+        await wait_for(pilot, lambda: "11-12-2026" in str(header.render()))
 
 
 async def test_a_new_date_reapplies_the_filter(

@@ -26,8 +26,8 @@ class HelpScreen(Dialog):
                 text.append(f"{key:>12}", style="bold")
                 text.append(f"  {description}\n")
             text.append(
-                "\nFarver: ● grøn = i plan · ▲ gul = ikke påbegyndt og tæt på fristen · "
-                "■ rød = fristen er overskredet.\nStatus: ☐ ikke påbegyndt · ◐ påbegyndt · ☑ fuldført. "
+                "\nFarver: ● grøn = i plan · ▲ gul = ikke påbegyndt og tæt på slutdatoen · "
+                "■ rød = slutdatoen er overskredet.\nStatus: ☐ ikke påbegyndt · ◐ påbegyndt · ☑ fuldført. "
                 "Kategori: ! obligatorisk · ‼ obligatorisk kritisk.\n"
                 "Et projekt og kommunen får den værste farve under sig.\n"
                 "Taster kan ændres i config.toml under [keys]."

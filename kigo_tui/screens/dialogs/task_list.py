@@ -50,7 +50,7 @@ class TaskListScreen(Dialog):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Farve", "Opgave", "Kategori", "Frist")
+        table.add_columns("Farve", "Opgave", "Kategori", "Slutdato")
         if self.notes is not None:
             table.add_column("KOMBIT")
         table.add_column("Titel")

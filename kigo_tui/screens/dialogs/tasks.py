@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.rules import CATEGORY_LABELS, Category
 from kigo_tui.domain.tasks import REASON_MAX, check_task_date, validate_task_fields
 from kigo_tui.domain.text import clean_text
@@ -76,10 +77,10 @@ class EditTaskScreen(TaskForm):
             with Grid():
                 yield Label("Titel")
                 yield Input(task.title, id="title", compact=True)
-                yield Label("Start (ÅÅÅÅ-MM-DD)")
-                yield Input(task.start.isoformat() if task.start else "", id="start", compact=True)
-                yield Label("Frist (ÅÅÅÅ-MM-DD)")
-                yield Input(task.due.isoformat() if task.due else "", id="due", compact=True)
+                yield Label("Start (DD-MM-ÅÅÅÅ)")
+                yield Input(short_date(task.start) if task.start else "", id="start", compact=True)
+                yield Label("Slutdato (DD-MM-ÅÅÅÅ)")
+                yield Input(short_date(task.due) if task.due else "", id="due", compact=True)
                 yield Label("Varsel (dage)")
                 yield Input(str(task.warn_days), id="warn", type="integer", compact=True)
                 yield Label("Kategori" if task.is_local else "Kategori (KOMBITs)")
@@ -211,9 +212,9 @@ class AddTaskScreen(TaskForm):
                     id="category",
                     compact=True,
                 )
-                yield Label("Start (ÅÅÅÅ-MM-DD)")
+                yield Label("Start (DD-MM-ÅÅÅÅ)")
                 yield Input(id="start", compact=True)
-                yield Label("Frist (ÅÅÅÅ-MM-DD)")
+                yield Label("Slutdato (DD-MM-ÅÅÅÅ)")
                 yield Input(id="due", compact=True)
                 yield Label("Varsel (dage)")
                 yield Input("14", id="warn", type="integer", compact=True)
