@@ -63,15 +63,15 @@ def progress_lines(series: Progress) -> list[str]:
     name = "Hele kommunen" if series.scope == ALL else series.scope
     lines = [
         f"Fremdrift – {name} pr. {short_date(series.today)}",
-        f"{'Uge':<9} {'Opgjort':<10} {'Opgaver':>7} {'Fuldført':>8} {'Tilbage':>7} "
+        f"{'Uge':<12} {'Opgjort':<10} {'Opgaver':>7} {'Fuldført':>8} {'Tilbage':>7} "
         f"{'Plan':>5} {'Bagud':>6} {'Røde':>5} {'Gule':>5}",
     ]
     for w in series.weeks:
         if not w.measured:
-            lines.append(f"{w.label:<9} {'':<10} {'':>7} {'':>8} {'':>7} {w.planned_remaining:>5}")
+            lines.append(f"{w.danish_label:<12} {'':<10} {'':>7} {'':>8} {'':>7} {w.planned_remaining:>5}")
             continue
         lines.append(
-            f"{w.label:<9} {short_date(w.day):<10} {w.tasks:>7} {w.done:>8} {w.remaining:>7} "
+            f"{w.danish_label:<12} {short_date(w.day):<10} {w.tasks:>7} {w.done:>8} {w.remaining:>7} "
             f"{w.planned_remaining:>5} {w.behind:>+6} {w.red:>5} {w.yellow:>5}"
         )
     return lines

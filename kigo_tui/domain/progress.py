@@ -75,7 +75,13 @@ class WeekPoint:
 
     @property
     def label(self) -> str:
+        """The week in files (JSON): ISO-like, sorts as text."""
         return f"{self.year}-U{self.week:02d}"
+
+    @property
+    def danish_label(self) -> str:
+        """The week as a person reads it: "uge 7/2027"."""
+        return f"uge {self.week}/{self.year}"
 
     @property
     def sunday(self) -> date:

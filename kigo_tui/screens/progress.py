@@ -97,7 +97,7 @@ class ProgressScreen(BaseScreen[None]):
         rows = [self._cells(week) for week in current.weeks]
         # Each column as wide as its header and its widest figure, given when it is added: a
         # column sized later, when the table is next idle, can keep lines drawn before then cut
-        # to the header ("202" for "2026-U45"; Textual 8.2.8 does not redraw them).
+        # to the header ("uge" for "uge 45/2026"; Textual 8.2.8 does not redraw them).
         table.clear(columns=True)
         for index, label in enumerate(COLUMNS):
             table.add_column(label, width=max([len(label), *(len(row[index]) for row in rows)]))
@@ -114,7 +114,7 @@ class ProgressScreen(BaseScreen[None]):
             return f"{value:+d}" if sign else str(value)
 
         return (
-            week.label,
+            week.danish_label,
             week.day.strftime("%d-%m-%Y") if week.measured else "",
             number(week.tasks),
             number(week.done),

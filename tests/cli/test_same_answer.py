@@ -323,6 +323,13 @@ def test_status_text_and_json_agree(
 # ------------------------------------------------------------------ kigo progress
 
 
+def _week(text: str) -> str:
+    """ "uge 7/2027" as the JSON writes it: "2027-U07"."""
+    match = re.fullmatch(r"uge (\d{1,2})/(\d{4})", text)
+    assert match, text
+    return f"{match[2]}-U{int(match[1]):02d}"
+
+
 @SETTINGS
 @given(project=project_filter, today=days)
 def test_progress_text_and_json_agree(log_db: Path, project: str | None, today: date) -> None:
@@ -334,7 +341,8 @@ def test_progress_text_and_json_agree(log_db: Path, project: str | None, today: 
 
     assert lines[0].endswith(f"pr. {_day(doc['today'])}")
     assert (project or "Hele kommunen") in lines[0] and doc["scope"] == (project or "Alle")
-    rows = [line.split() for line in lines[2:]]
+    # A person reads "uge 7/2027"; the JSON keeps "2027-U07".
+    rows = [[_week(line[:12].strip()), *line[12:].split()] for line in lines[2:]]
     assert [row[0] for row in rows] == [week["week"] for week in doc["weeks"]]
     for row, week in zip(rows, doc["weeks"], strict=True):
         if week["tasks"] is None:  # a week still to come: only the plan

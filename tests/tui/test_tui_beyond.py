@@ -76,7 +76,7 @@ async def test_progress_chart_from_the_project_node(db_path: Path) -> None:
         assert _row(table, "2026-U47")[3] == "2"  # SAPA-02-01 done on 18/11
         current = _row(table, "2026-U48")
         assert current[1] == "23-11-2026" and current[3] == "2"
-        assert table.get_row_at(table.cursor_row)[0] == "2026-U48"
+        assert table.get_row_at(table.cursor_row)[0] == "uge 48/2026"
         header = str(screen.query_one("#progress-header", Static).render())
         assert "Fremdrift – SAPA" in header and f"2 af {sapa_tasks} fuldført" in header
         chart = str(screen.query_one(ProgressChart).render())
