@@ -438,9 +438,11 @@ def test_a_warning_window_before_the_start_is_refused_when_a_catalogue_loads(
     if warn <= length:
         task = parse_catalogue(raw, "katalog.toml").tasks[0]
         golive = date(2027, 3, 1)
-        yellow_from = golive + timedelta(days=due - warn)
+        yellow_from = golive + timedelta(days=due - task.warn_days)
         assert yellow_from >= golive + timedelta(days=start)
-        first = task_colour(Status.NOT_STARTED, golive + timedelta(days=due), warn, yellow_from)
+        first = task_colour(
+            Status.NOT_STARTED, golive + timedelta(days=due), task.warn_days, yellow_from
+        )
         assert first == Colour.YELLOW
         return
     with pytest.raises(CatalogueError) as info:
