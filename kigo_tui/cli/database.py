@@ -91,6 +91,10 @@ def run_init(args: argparse.Namespace) -> int:
             f"Oprettet: {kommune.name} ({kommune.code}), {len(catalogue.tasks)} opgaver "
             f"i {display_url(db)}"
         )
+        from kigo_tui.domain.dependencies import golive_conflicts
+
+        for conflict in golive_conflicts(dict(args.golive)):
+            print(f"⚠ {conflict.message}")
     finally:
         store.close()
     return 0

@@ -79,3 +79,17 @@ def test_golive_and_status_say_when_sts_comes_too_late(
     ]
     code, out, _ = _run(capsys, "--db", kigo_url, "golive", "STS", "2026-12-01")
     assert code == 0 and out.splitlines()[1:] == []
+
+
+def test_init_says_when_sts_comes_too_late(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "kigo.db")
+    argv = ["--db", db, "init", "--kommune", "101", "--golive", "STS=2027-05-01"]
+    code, out, _ = _run(capsys, *argv, "--golive", "KSD=2027-04-01", "--golive", "KY=2027-06-01")
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        f"⚠ KSD går i drift {danish_date(date(2027, 4, 1))}, men STS først "
+        f"{danish_date(date(2027, 5, 1))}. KSD bygger på støttesystemerne, så STS skal være i "
+        "drift før KSD."
+    ]
