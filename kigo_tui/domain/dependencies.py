@@ -8,8 +8,8 @@ operation before each of them goes live. Nothing in the seeds makes KY and KSD d
 other or on SAPA.
 
 A project without a go-live date contradicts nothing: the check waits until both dates are set.
-No Textual, Rich or SQL here; the TUI's header and project view and `kigo status` and
-`kigo golive` show the same messages.
+No Textual, Rich or SQL here; the TUI's header and detail (kommune and project), `kigo init`,
+`kigo golive` and `kigo status` show the same messages.
 """
 
 from __future__ import annotations
