@@ -42,7 +42,7 @@ from tests.support.tui import (
 SIZE = (80, 24)
 
 # Tasks of the demo database (Odense, made for FIXED_TODAY) the tests rely on.
-IN_PROGRESS_GREEN = "SAPA-08-05"  # in progress, due 10-12-2026
+IN_PROGRESS_GREEN = "SAPA-12-03"  # in progress, due 03-12-2026
 NOT_STARTED_GREEN = "SAPA-10-03"  # not started, due 23-12-2026
 EDITABLE = "SAPA-10-04"  # not started, due 27-12-2026, warning 7 days
 CHECKLIST_TASK = "SAPA-01-04"  # not started, 4 checklist items
