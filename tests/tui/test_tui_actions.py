@@ -267,8 +267,8 @@ async def test_follow_up_view_jumps_to_the_task(demo_path: Path) -> None:
         table = app.screen.query_one(DataTable)
         assert table.row_count > 5
         first = table.coordinate_to_cell_key((0, 0)).row_key.value
-        # Most severe first: a red critical task (STS-13-03 is red and the oldest).
-        assert first == "STS-13-03"
+        # Most severe first: a red critical task (STS-12-02 is red and the oldest).
+        assert first == "STS-12-02"
         assert table.get_row_at(0)[0] == "■ rød"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
