@@ -92,6 +92,10 @@ def run_init(args: argparse.Namespace) -> int:
             f"Oprettet: {kommune.name} ({kommune.code}), {count(len(catalogue.tasks), 'opgave', 'opgaver')} "
             f"i {display_url(db)}"
         )
+        from kigo_tui.domain.dependencies import golive_conflicts
+
+        for conflict in golive_conflicts(dict(args.golive)):
+            print(f"⚠ {conflict.message}")
     finally:
         store.close()
     return 0

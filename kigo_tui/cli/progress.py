@@ -68,7 +68,9 @@ def progress_lines(series: Progress) -> list[str]:
     ]
     for w in series.weeks:
         if not w.measured:
-            lines.append(f"{w.danish_label:<12} {'':<10} {'':>7} {'':>8} {'':>7} {w.planned_remaining:>5}")
+            lines.append(
+                f"{w.danish_label:<12} {'':<10} {'':>7} {'':>8} {'':>7} {w.planned_remaining:>5}"
+            )
             continue
         lines.append(
             f"{w.danish_label:<12} {short_date(w.day):<10} {w.tasks:>7} {w.done:>8} {w.remaining:>7} "

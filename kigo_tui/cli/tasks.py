@@ -145,9 +145,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_status(store: Store, args: argparse.Namespace, today: date) -> int:
-    from kigo_tui.formats.status import status_text, status_tree
+    from kigo_tui.formats.status import golive_conflict_lines, status_text, status_tree
 
-    tree = status_tree(store.snapshot(), today, args.project)
+    snapshot = store.snapshot()
+    tree = status_tree(snapshot, today, args.project)
     if args.json:
         from kigo_tui.formats.status import status_json
 
@@ -158,6 +159,8 @@ def run_status(store: Store, args: argparse.Namespace, today: date) -> int:
         # status_text made its user text printable itself and adds only its colour codes
         out = getattr(sys.stdout, "unfiltered", sys.stdout) if ansi else sys.stdout
         print(text, file=out)
+        for line in golive_conflict_lines(snapshot.projects, args.project):
+            print(line, file=out)
     return 0
 
 
@@ -316,12 +319,15 @@ def _refused_if_stale(
 
 def run_golive(store: Store, args: argparse.Namespace, today: date) -> int:
     from kigo_tui.domain.dates import short_date
+    from kigo_tui.formats.status import golive_conflict_lines
 
     moved = store.set_golive(args.project, args.date)
     print(
         f"{args.project}: idriftsættelse {short_date(args.date)}; "
         f"{count(moved, 'opgave', 'opgaver')} fik nye datoer"
     )
+    for line in golive_conflict_lines(store.overview(today).projects, args.project):
+        print(line)
     return 0
 
 

@@ -63,6 +63,37 @@ Name = Annotated[Text, Field(min_length=1)]
 Offset = Annotated[int, Field(ge=-MAX_OFFSET_DAYS, le=MAX_OFFSET_DAYS)]
 
 
+def _days(count: int) -> str:
+    return f"{count} dag" if count == 1 else f"{count} dage"
+
+
+def relative_to_golive(offset: int) -> str:
+    """'14 dage før go-live', 'på go-live-dagen', '1 dag efter go-live'."""
+    if offset == 0:
+        return "på go-live-dagen"
+    return f"{_days(abs(offset))} {'før' if offset < 0 else 'efter'} go-live"
+
+
+def warning_before_start(task: TaskSpec) -> str:
+    """Why a task whose warning window reaches back before its start is refused, with its numbers.
+
+    A task is yellow from `warn_days` days before its due date (rules.task_colour); if that is
+    before its start, it turns yellow (and, if critical, lands on KOMBIT's list) before anyone
+    can begin it.
+    """
+    length = task.due_offset - task.start_offset
+    early = task.warn_days - length
+    kombit = " og komme på KOMBITs opfølgningsliste" if task.category == Category.CRITICAL else ""
+    return (
+        f"'{task.title}' starter {relative_to_golive(task.start_offset)} "
+        f"(start_offset = {task.start_offset}) og har slutdato "
+        f"{relative_to_golive(task.due_offset)} (due_offset = {task.due_offset}), men varslet er "
+        f"{_days(task.warn_days)} (warn_days = {task.warn_days}). Opgaven ville blive gul{kombit} "
+        f"{_days(early)} før den kan begynde. Sæt warn_days til højst {length}, eller læg starten "
+        "tidligere"
+    )
+
+
 class CatalogueError(KigoError):
     """The catalogue file cannot be read or does not validate; the message names file, entry, field."""
 
@@ -116,10 +147,22 @@ class TaskSpec(_Strict):
             raise ValueError("hovedopgavenummeret i id skal være 01-16")
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_warning(cls, data: Any) -> Any:
+        """Without `warn_days` the warning is DEFAULT_WARN_DAYS, but never longer than the task."""
+        if isinstance(data, dict) and "warn_days" not in data:
+            start, due = data.get("start_offset"), data.get("due_offset")
+            if type(start) is int and type(due) is int and start <= due:
+                return {**data, "warn_days": min(DEFAULT_WARN_DAYS, due - start)}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> TaskSpec:
         if self.start_offset > self.due_offset:
             raise ValueError("start_offset ligger efter due_offset")
+        if self.warn_days > self.due_offset - self.start_offset:
+            raise ValueError(warning_before_start(self))
         if self.exit_priority == "necessary" and self.category == Category.OPTIONAL:
             raise ValueError("en 'Nødvendig' exit-opgave skal være mandatory eller critical")
         if (

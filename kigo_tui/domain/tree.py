@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kigo_tui.domain.dependencies import GoliveConflict, golive_conflicts
 from kigo_tui.domain.rules import Category, Colour, Counts, Status
 
 if TYPE_CHECKING:  # the read models sit above the domain; here they are only types
@@ -139,6 +140,10 @@ class TreeModel:
             self.branches[key].remove(task.id)
 
     # ------------------------------------------------------------------ reading
+
+    def golive_conflicts(self) -> list[GoliveConflict]:
+        """The projects' dependencies that the go-live dates contradict (STS before SAPA …)."""
+        return golive_conflicts({code: p.golive for code, p in self.projects.items()})
 
     def colour_of(self, task_id: str) -> Colour:
         return self._colours[task_id]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from kigo_tui.domain.dates import short_date
+from kigo_tui.domain.dependencies import golive_conflicts
 from kigo_tui.domain.rules import (
     CATEGORY_MARKERS,
     COLOUR_LABELS,
@@ -22,7 +24,7 @@ from kigo_tui.domain.rules import (
 )
 from kigo_tui.domain.text import count, printable
 from kigo_tui.domain.times import as_utc
-from kigo_tui.models.readmodels import Snapshot, TaskRow
+from kigo_tui.models.readmodels import ProjectRow, Snapshot, TaskRow
 
 
 def _counts(colours: list[Colour], categories: list[Category], done: int) -> Counts:
@@ -246,3 +248,10 @@ def status_text(tree: dict[str, Any], *, show_tasks: bool, ansi: bool) -> str:
                     f"slutdato {_day(task['due'])}" + _kombit_due(task)
                 )
     return "\n".join(lines)
+
+
+def golive_conflict_lines(projects: Iterable[ProjectRow], project: str | None = None) -> list[str]:
+    """'⚠ …' lines for go-live dates that contradict the projects' dependencies (STS before SAPA,
+    KY and KSD), for `kigo status` and `kigo golive`; with `project`, only those involving it."""
+    conflicts = golive_conflicts({p.code: p.golive for p in projects})
+    return [f"⚠ {c.message}" for c in conflicts if project is None or c.involves(project)]

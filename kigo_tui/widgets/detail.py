@@ -99,6 +99,8 @@ class DetailPane(VerticalScroll, can_focus=False):
                 f"idriftsættelse {danish_date(golive)}" if golive else "ingen idriftsættelsesdato"
             )
             body.append(f" {code}: {when}\n")
+        for conflict in model.golive_conflicts():
+            body.append(f"⚠ {conflict.message}\n", style="bold")
         self._set(body)
 
     def show_project(self, model: TreeModel, code: str, extra: Text | None = None) -> None:
@@ -107,6 +109,9 @@ class DetailPane(VerticalScroll, can_focus=False):
         counts = model.project_counts[code]
         body = Text.assemble((f"{code} – {project.name}\n", "bold"))
         body.append(f"Idriftsættelse: {danish_date(project.golive)}\n")
+        for conflict in model.golive_conflicts():
+            if conflict.involves(code):
+                body.append(f"⚠ {conflict.message}\n", style="bold")
         body.append("Samlet farve: ")
         body.append_text(colour_badge(counts.colour))
         body.append("\n\n")

@@ -1,4 +1,5 @@
-"""The main screen's one-line header: the kommune, the date, the roll-up and the warnings."""
+"""The main screen's one-line header: the kommune, the date, the roll-up and the warnings
+(read-only, no connection, go-live dates that contradict the projects' dependencies)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kigo_tui.domain.dates import danish_date
+from kigo_tui.domain.dependencies import short_summary
 from kigo_tui.domain.tree import TaskFilter, TreeModel
 from kigo_tui.storage.dburl import header_location
 from kigo_tui.widgets.traffic import colour_badge
@@ -43,6 +45,9 @@ def header_text(model: TreeModel, state: HeaderState) -> Text:
         header.append(" (valgt dato)", style="reverse")
     header.append(" │ samlet ")
     header.append_text(colour_badge(model.total.colour))
+    conflicts = model.golive_conflicts()
+    if conflicts:  # the go-live dates contradict a dependency (the project view says why)
+        header.append(f" │ ⚠ {short_summary(conflicts)}", style="bold reverse")
     if state.task_filter.active:
         header.append(f" │ filter: {state.task_filter.describe()}", style="italic")
     if state.read_only:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from kigo_tui.__main__ import main
-from kigo_tui.domain.catalogue import CATALOGUE_PATH
+from kigo_tui.domain.catalogue import CATALOGUE_PATH, shipped_catalogue
 
 
 def _newer_catalogue(tmp_path: Path) -> Path:
     text = CATALOGUE_PATH.read_text(encoding="utf-8")
-    text = text.replace('version = "2026.11.1"', 'version = "2099.1.0"', 1)
+    text = text.replace(f'version = "{shipped_catalogue().version}"', 'version = "2099.1.0"', 1)
     start = text.index('id = "KY-14-02"')
     due = text.index("due_offset", start)
     end = text.index("\n", due)

@@ -30,8 +30,9 @@ from kigo_tui.storage.store import StoreError, TaskEdit
 from tests.support.backends import Database
 from tests.support.fixed import FIXED_TODAY, GOLIVES
 
-OLD_VERSION = "2026.11.1"
-NEW_VERSION = "2026.12.1"
+OLD_VERSION = "2026.12.1"
+"""The shipped catalogue's version (test_old_version_is_the_shipped_one checks it)."""
+NEW_VERSION = "2027.1.1"
 NEW_SAPA = "SAPA-07-07"
 NEW_KSD = "KSD-03-09"
 RETITLED = "STS-03-01"
@@ -295,6 +296,10 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     assert _state(store) == before
 
 
+def test_old_version_is_the_shipped_one() -> None:
+    assert shipped_catalogue().version == OLD_VERSION
+
+
 def test_older_catalogue_is_refused_and_nothing_changes(store: StoreClass, write_catalogue) -> None:
     older = write_catalogue(_newer, lambda raw: raw.update(version="2026.10.3"))
     before = _state(store)
@@ -319,9 +324,9 @@ def test_versions_compare_as_numbers(store: StoreClass, write_catalogue) -> None
     bad = write_catalogue(lambda raw: raw.update(version="v2027"))
     with pytest.raises(CatalogueVersionError, match="v2027"):
         plan_update(store, bad)
-    later = write_catalogue(lambda raw: raw.update(version="2026.11.10"))
+    later = write_catalogue(lambda raw: raw.update(version="2026.12.10"))
     assert apply_update(store, later).applied
-    assert store.snapshot().catalogue_version == "2026.11.10"
+    assert store.snapshot().catalogue_version == "2026.12.10"
 
 
 def test_same_version_with_new_content_is_applied(store: StoreClass, write_catalogue) -> None:
@@ -340,7 +345,7 @@ def test_withdrawn_task_that_comes_back_is_reinstated(store: StoreClass, write_c
     assert REMOVED not in store.snapshot().tasks_by_id()
 
     def back(raw: dict[str, Any]) -> None:
-        raw["version"] = "2026.12.2"
+        raw["version"] = "2027.1.2"
 
     result = apply_update(store, write_catalogue(back))  # the shipped tasks: KY-14-05 is back
 
@@ -351,7 +356,7 @@ def test_withdrawn_task_that_comes_back_is_reinstated(store: StoreClass, write_c
     fields = [h.field for h in store.detail(REMOVED).history]
     assert fields[:2] == ["katalog:genindsat", "katalog:tilbagetrukket"]
     assert "status" in fields
-    # the new tasks of 2026.12.1 are not in this catalogue: they are withdrawn in turn
+    # the new tasks of NEW_VERSION are not in this catalogue: they are withdrawn in turn
     assert set(result.withdrawn) == {NEW_SAPA, NEW_KSD}
     assert "Genindsatte opgaver (1):" in result.text()
 

@@ -30,7 +30,7 @@ HALF = TOTAL // 2
 def _catalogue_file(tmp_path: Path, keep: int, version: str = "2099.1.0") -> Path:
     """The shipped catalogue with only its first `keep` tasks, as a TOML file."""
     text = CATALOGUE_PATH.read_text(encoding="utf-8")
-    text = text.replace('version = "2026.11.1"', f'version = "{version}"', 1)
+    text = text.replace(f'version = "{shipped_catalogue().version}"', f'version = "{version}"', 1)
     head, *blocks = text.split("\n[[tasks]]\n")
     kept = [b for b in blocks if b.split('"', 2)[1] in set(ALL_IDS[:keep])]
     path = tmp_path / f"katalog-{keep}-{version}.toml"

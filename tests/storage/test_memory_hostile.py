@@ -549,7 +549,7 @@ def _catalogue_at_the_limits() -> bytes:
     """A valid, newer catalogue: the shipped one plus 3,200 tasks (ids NN-50 to NN-99 under every
     hovedopgave), with checklists that fill it to the limit on values."""
     text = CATALOGUE_PATH.read_text(encoding="utf-8").replace(
-        'version = "2026.11.1"', 'version = "2099.1.0"', 1
+        f'version = "{shipped_catalogue().version}"', 'version = "2099.1.0"', 1
     )
     ids = [f"{p}-{m:02}-{n}" for p in PROJECT_CODES for m in range(1, 17) for n in range(50, 100)]
     room = catalogue.MAX_CATALOGUE_VALUES - _toml_values(text.encode())
@@ -603,7 +603,7 @@ CATALOGUE_CASES = [
     CatalogueCase(
         "wide-table",
         _text("bred.toml", _shipped_plus(WIDE_TASK)),
-        "tasks[287] har 20000 felter; højst 64 er tilladt",
+        f"tasks[{len(shipped_catalogue().tasks) + 1}] har 20000 felter; højst 64 er tilladt",
     ),
 ]
 

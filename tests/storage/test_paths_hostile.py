@@ -26,9 +26,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kigo_tui.__main__ import main
+from kigo_tui.domain.catalogue import shipped_catalogue
 from kigo_tui.storage.backup import list_backups, make_backup, restore, table_counts
 from kigo_tui.storage.common import StorageError, sqlite_file, sqlite_uri, url_for
 from tests.support.fixed import FIXED_TODAY
+
+TASKS = len(shipped_catalogue().tasks)
 
 TASK = "STS-01-02"
 HOSTILE_NAMES = (
@@ -101,7 +104,7 @@ def test_a_hash_in_the_folder_name_no_longer_loses_the_database(workspace: Path,
     backup = Path(out.removeprefix("Sikkerhedskopi: ").strip())
     assert _counts(backup) == _counts(db) and _status(backup) == "done"
     assert _kigo(capsys, db, "restore", str(backup))[0] == 0
-    assert _status(db) == "done" and _counts(db)["task"] == 286
+    assert _status(db) == "done" and _counts(db)["task"] == TASKS
     assert not (workspace / "a").exists()
 
 
@@ -119,7 +122,7 @@ async def test_every_command_keeps_to_the_folder_and_the_data(
 
     code, out, err = _kigo(capsys, db, "init", "--kommune", "101")
     assert code == 0, err
-    assert db.is_file() and _counts(db)["task"] == 286
+    assert db.is_file() and _counts(db)["task"] == TASKS
     assert _kigo(capsys, db, "set", TASK, "--status", "done")[0] == 0
 
     code, out, err = _kigo(capsys, db, "backup")
@@ -154,13 +157,13 @@ async def test_every_command_keeps_to_the_folder_and_the_data(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot)
         model = app.main_screen.model
-        assert model.kommune_code == "101" and model.total.total == 286
+        assert model.kommune_code == "101" and model.total.total == TASKS
         assert model.total.done == 1  # the restored state
 
     created = _listing(tmp_path) - before
     outside = sorted(str(p) for p in created if folder not in (tmp_path / p).parents)
     assert outside == [], f"created outside {folder}: {outside}"
-    assert _status(db) == "done" and _counts(db)["task"] == 286
+    assert _status(db) == "done" and _counts(db)["task"] == TASKS
 
 
 alphabet = st.characters(
@@ -327,7 +330,7 @@ def test_a_backup_whose_rows_differ_from_the_source_is_not_kept(
         return counts
 
     monkeypatch.setattr(backup_module, "table_counts", one_row_short)
-    with pytest.raises(BackupError, match=r"ikke de samme rækker.*task: 287 → 286"):
+    with pytest.raises(BackupError, match=rf"ikke de samme rækker.*task: {TASKS + 1} → {TASKS}"):
         make_backup(db)
     assert list_backups(db) == []
     assert [p.name for p in (tmp_path / "db" / "kigo-backups").iterdir()] == []

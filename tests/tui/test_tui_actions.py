@@ -42,7 +42,7 @@ from tests.support.tui import (
 SIZE = (80, 24)
 
 # Tasks of the demo database (Odense, made for FIXED_TODAY) the tests rely on.
-IN_PROGRESS_GREEN = "SAPA-08-05"  # in progress, due 10-12-2026
+IN_PROGRESS_GREEN = "SAPA-12-03"  # in progress, due 03-12-2026
 NOT_STARTED_GREEN = "SAPA-10-03"  # not started, due 23-12-2026
 EDITABLE = "SAPA-10-04"  # not started, due 27-12-2026, warning 7 days
 CHECKLIST_TASK = "SAPA-01-04"  # not started, 4 checklist items
@@ -267,8 +267,8 @@ async def test_follow_up_view_jumps_to_the_task(demo_path: Path) -> None:
         table = app.screen.query_one(DataTable)
         assert table.row_count > 5
         first = table.coordinate_to_cell_key((0, 0)).row_key.value
-        # Most severe first: a red critical task (STS-13-03 is red and the oldest).
-        assert first == "STS-13-03"
+        # Most severe first: a red critical task (STS-12-02 is red and the oldest).
+        assert first == "STS-12-02"
         assert table.get_row_at(0)[0] == "■ rød"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
