@@ -97,8 +97,9 @@ def follow_up_list(
         who = f"{contact[1].name} ({contact[0]})" if contact else "ingen kontaktperson"
         summary.append(f"{code}: ", style="bold")
         summary.append(
-            f"{_colours(seen_red, seen_yellow)} obligatoriske i KOMBITs rapport; KOMBIT følger op "
-            f"på {_colours(follow_red, len(follow) - follow_red)} · kontakt: {who}\n"
+            f"{count(len(mine), 'obligatorisk opgave', 'obligatoriske opgaver')} i KOMBITs "
+            f"rapport ({_colours(seen_red, seen_yellow)}); KOMBIT følger op på {len(follow)} af "
+            f"dem ({_colours(follow_red, len(follow) - follow_red)}) · kontakt: {who}\n"
         )
     if own:
         summary.append(

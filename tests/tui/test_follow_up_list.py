@@ -80,12 +80,12 @@ def test_the_summary_counts_in_words_and_says_there_is_no_automatic_escalation()
     assert "helhedsvurdering" in text
     assert "uden mekanisk eskalation" in text
     assert (
-        "KY: 2 røde og 2 gule obligatoriske i KOMBITs rapport; KOMBIT følger op på 2 røde og 1 gul"
-        in text
+        "KY: 4 obligatoriske opgaver i KOMBITs rapport (2 røde og 2 gule); KOMBIT følger op på 3 "
+        "af dem (2 røde og 1 gul)" in text
     )
     assert (
-        "SAPA: 0 røde og 0 gule obligatoriske i KOMBITs rapport; KOMBIT følger op på 0 røde og "
-        "0 gule" in text
+        "SAPA: 0 obligatoriske opgaver i KOMBITs rapport (0 røde og 0 gule); KOMBIT følger op på "
+        "0 af dem (0 røde og 0 gule)" in text
     )
     assert "1 af jeres egne obligatoriske opgaver er rød eller gul" in text
 
@@ -133,5 +133,7 @@ def test_counts_add_up_to_the_rows(specs: list[tuple[Category, Status, int, bool
     f_red = sum(1 for _, c in followed if c == Colour.RED)
     assert f_red == red  # every red task in the report is followed up
     line = shown.summary.plain.splitlines()[1]
-    assert line.startswith(f"KY: {red} ")
-    assert f"KOMBIT følger op på {f_red} " in line
+    seen = len(shown.rows)
+    assert line.startswith(f"KY: {seen} obligatorisk")
+    assert f"rapport ({red} rød" in line
+    assert f"KOMBIT følger op på {len(followed)} af dem ({f_red} rød" in line

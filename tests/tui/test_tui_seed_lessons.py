@@ -157,4 +157,4 @@ async def test_kombit_view_marks_what_kombit_follows_up(demo_path: Path) -> None
         assert marks == sorted(marks, key=lambda m: m != FOLLOWS_UP)
         summary = " ".join(str(w.render()) for w in screen.query(Static))
         assert "helhedsvurdering" in summary and "uden mekanisk eskalation" in summary
-        assert "obligatoriske i KOMBITs rapport; KOMBIT følger op på" in summary
+        assert "i KOMBITs rapport (" in summary and "KOMBIT følger op på" in summary
