@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from textual.strip import Strip
-from textual.widgets import Checkbox, SelectionList
+from textual.widgets import Checkbox, OptionList, SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
 
 LEFT, RIGHT = "[", "]"
@@ -37,6 +37,15 @@ class TickBox(Checkbox):
 
 class Checklist(SelectionList[int]):
     """A SelectionList whose items start "[x]" when ticked and "[ ]" when not."""
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Pass on a highlight only while its item is still there. The detail pane refills the
+        list when the task is shown again (after a tick, a live refresh): a highlight sent just
+        before that arrives after it, and Textual 8.2.8 (pinned) fails building its message for
+        an index that is gone (OptionDoesNotExist, the app stopped with a traceback)."""
+        if event.option_index >= self.option_count:
+            event.stop()
+            event.prevent_default()  # Textual calls SelectionList's handler next unless told not
 
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)

@@ -375,3 +375,28 @@ async def test_the_export_folder_can_be_set_in_config(
         path = app.screen.query_one("#path", Input)
         assert Path(path.value).parent == target
     assert list(work.iterdir()) == []
+
+
+async def test_a_highlight_for_an_item_the_list_no_longer_has_is_dropped() -> None:
+    """The detail pane refills a task's checklist when it is shown again; a highlight sent just
+    before (a fast ↓ during a live refresh) arrives after the refill. It must not stop the app
+    (Textual raised OptionDoesNotExist building the message: a random-key run found it)."""
+    from textual.app import App, ComposeResult
+    from textual.widgets.selection_list import Selection
+
+    from kigo_tui.widgets.ticks import Checklist
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Checklist(*(Selection(f"punkt {n}", n) for n in range(5)), id="checklist")
+
+    app = One()
+    async with app.run_test() as pilot:
+        checklist = app.query_one(Checklist)
+        checklist.highlighted = 4  # the highlight message is queued ...
+        checklist.clear_options()  # ... and the list refilled shorter before it is handled
+        checklist.add_options([Selection("nyt punkt", 9)])
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert [o.value for o in checklist.options] == [9]
