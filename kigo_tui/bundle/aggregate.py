@@ -114,7 +114,7 @@ FOLLOW_UP_HEADERS = (
     "Opgave-id",
     "Titel",
     "Kategori",
-    "Frist",
+    "Slutdato",
 )
 FILE_HEADERS = ("Fil", "Udfald", "Begrundelse")
 
@@ -268,7 +268,7 @@ def _moves(task: TaskOut) -> list[tuple[str, date | None, date, str | None]]:
         (label, own, baseline, reason)
         for label, own, baseline, reason in (
             ("start", task.start, task.baseline_start, task.start_reason),
-            ("frist", task.due, task.baseline_due, task.due_reason),
+            ("slutdato", task.due, task.baseline_due, task.due_reason),
         )
         if not task.local and baseline is not None and own != baseline
     ]

@@ -71,17 +71,32 @@ CSV_HEADERS = (
     "Status",
     "Farve",
     "Startdato",
-    "Frist",
+    "Slutdato",
     "Varsel (dage)",
     "Fuldført (dansk tid)",
     "Lokal",
     "KOMBIT-opfølgning",
     "KOMBITs start",
-    "KOMBITs frist",
+    "KOMBITs slutdato",
     "Farve efter KOMBITs plan",
     "Begrundelse for flyttet start",
-    "Begrundelse for flyttet frist",
+    "Begrundelse for flyttet slutdato",
 )
+"""The columns of status.csv and the Opgaver sheet (format 3: "slutdato", as KIGO says it)."""
+
+FORMAT_2_HEADERS = {
+    "Slutdato": "Frist",
+    "KOMBITs slutdato": "KOMBITs frist",
+    "Begrundelse for flyttet slutdato": "Begrundelse for flyttet frist",
+}
+"""The columns format 2 named otherwise: a bundle of format 2 is read with its own headers."""
+
+
+def csv_headers(format_version: int = FORMAT_VERSION) -> tuple[str, ...]:
+    """The task table's headers in a bundle of `format_version`."""
+    if format_version >= 3:
+        return CSV_HEADERS
+    return tuple(FORMAT_2_HEADERS.get(header, header) for header in CSV_HEADERS)
 
 
 def bundle_name(kommune_code: str, as_of: date) -> str:
@@ -163,9 +178,9 @@ def task_rows(doc: StatusDocument, format_version: int = FORMAT_VERSION) -> list
     return rows
 
 
-def csv_bytes(rows: list[list[Cell]]) -> bytes:
+def csv_bytes(rows: list[list[Cell]], format_version: int = FORMAT_VERSION) -> bytes:
     """status.csv: the rows of `task_rows` (see `kigo_tui.bundle.csvtext`)."""
-    return write_csv(CSV_HEADERS, rows)
+    return write_csv(csv_headers(format_version), rows)
 
 
 def project_rows(doc: StatusDocument) -> list[list[Cell]]:

@@ -37,7 +37,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kigo_tui.bundle.defects_schema import DefectsDocument
-from kigo_tui.bundle.export import CSV_HEADERS, PROJECT_HEADERS, csv_bytes, project_rows, task_rows
+from kigo_tui.bundle.export import (
+    CSV_HEADERS,
+    PROJECT_HEADERS,
+    csv_bytes,
+    csv_headers,
+    project_rows,
+    task_rows,
+)
 from kigo_tui.bundle.nogc import paused_gc
 from kigo_tui.bundle.schema import (
     FORMAT_NAME,
@@ -1024,8 +1031,8 @@ def _compare_rows(
                 )
 
 
-def _check_csv(path: Path, rows: list[list[Any]], data: bytes) -> None:
-    if data == csv_bytes(rows):
+def _check_csv(path: Path, rows: list[list[Any]], data: bytes, format_version: int) -> None:
+    if data == csv_bytes(rows, format_version):
         return  # written by this format's own code from exactly these rows
     try:
         text = data.decode("utf-8-sig")
@@ -1033,7 +1040,8 @@ def _check_csv(path: Path, rows: list[list[Any]], data: bytes) -> None:
         raise _reject(path, "status.csv", "status-csv", f"er ikke UTF-8 ({exc.reason})") from None
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-        _compare_rows(path, "status.csv", CSV_HEADERS, rows, reader, _TASK_COLUMN)
+        headers = csv_headers(format_version)
+        _compare_rows(path, "status.csv", headers, rows, reader, _TASK_COLUMN)
     except csv.Error as exc:
         raise _reject(path, "status.csv", "status-csv", f"kan ikke læses som CSV: {exc}") from None
 
@@ -1126,10 +1134,13 @@ def _same_xlsx(path: Path, data: bytes, parts: dict[str, str]) -> bool:
     )
 
 
-def _check_xlsx(path: Path, doc: StatusDocument, rows: list[list[Any]], data: bytes) -> None:
+def _check_xlsx(
+    path: Path, doc: StatusDocument, rows: list[list[Any]], data: bytes, format_version: int
+) -> None:
     projects = project_rows(doc)
+    task_headers = csv_headers(format_version)
     parts = xlsx_parts(
-        [("Opgaver", CSV_HEADERS, rows), ("Projekter", PROJECT_HEADERS, projects)], doc.today
+        [("Opgaver", task_headers, rows), ("Projekter", PROJECT_HEADERS, projects)], doc.today
     )
     if _same_xlsx(path, data, parts):  # also checks the limits, before openpyxl unpacks anything
         return
@@ -1141,7 +1152,7 @@ def _check_xlsx(path: Path, doc: StatusDocument, rows: list[list[Any]], data: by
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             for title, headers, want, column in (
-                ("Opgaver", CSV_HEADERS, rows, _TASK_COLUMN),
+                ("Opgaver", task_headers, rows, _TASK_COLUMN),
                 ("Projekter", PROJECT_HEADERS, projects, None),
             ):
                 if title not in book.sheetnames:
@@ -1168,5 +1179,6 @@ def check_tables(
     """status.csv and status.xlsx hold exactly status.json's rows (task_rows: the export's own,
     with the KOMBIT-opfølgning column by the rule of `format_version`)."""
     rows = task_rows(doc, format_version)
-    _check_csv(path, rows, tables.pop("status.csv"))  # then let go: the xlsx check needs room
-    _check_xlsx(path, doc, rows, tables.pop("status.xlsx"))
+    # The csv first, then let go of it: the xlsx check needs room.
+    _check_csv(path, rows, tables.pop("status.csv"), format_version)
+    _check_xlsx(path, doc, rows, tables.pop("status.xlsx"), format_version)

@@ -63,8 +63,8 @@ Name = Annotated[Text, Field(min_length=1)]
 Offset = Annotated[int, Field(ge=-MAX_OFFSET_DAYS, le=MAX_OFFSET_DAYS)]
 
 
-def _days(count: int) -> str:
-    return f"{count} dag" if count == 1 else f"{count} dage"
+def _days(days: int) -> str:
+    return count(days, "dag", "dage")
 
 
 def relative_to_golive(offset: int) -> str:

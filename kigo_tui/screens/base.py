@@ -53,6 +53,7 @@ WORKER_LABELS = {
     "defect-write": "gemningen i fejlloggen",
     "exit-load": "indlæsningen af KMD Sag-exitstrategien",
     "exit-write": "gemningen i KMD Sag-exitstrategien",
+    "exit-note": "gemningen af beslutningsnotatet",
     "org-load": "indlæsningen af organisationen",
     "org-write": "gemningen i organisationen",
     "org-me": "gemningen af, hvem du er",

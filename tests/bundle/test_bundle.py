@@ -48,16 +48,16 @@ TASK_HEADERS = [
     "Status",
     "Farve",
     "Startdato",
-    "Frist",
+    "Slutdato",
     "Varsel (dage)",
     "Fuldført (dansk tid)",
     "Lokal",
     "KOMBIT-opfølgning",
     "KOMBITs start",
-    "KOMBITs frist",
+    "KOMBITs slutdato",
     "Farve efter KOMBITs plan",
     "Begrundelse for flyttet start",
-    "Begrundelse for flyttet frist",
+    "Begrundelse for flyttet slutdato",
 ]
 OVERVIEW_HEADERS = [
     "Kommunekode",
@@ -87,7 +87,7 @@ FOLLOW_UP_HEADERS = [
     "Opgave-id",
     "Titel",
     "Kategori",
-    "Frist",
+    "Slutdato",
 ]
 DANISH_COLOUR = {"green": "grøn", "yellow": "gul", "red": "rød"}
 FILLS = {"grøn": "C6EFCE", "gul": "FFEB9C", "rød": "FFC7CE"}
@@ -361,7 +361,8 @@ def test_status_xlsx_holds_the_csv_rows_with_their_types(demo_db: Path, tmp_path
     csv_rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     numeric = {TASK_HEADERS.index("Hovedopgave"), TASK_HEADERS.index("Varsel (dage)")}
     dates = {
-        TASK_HEADERS.index(h) for h in ("Startdato", "Frist", "KOMBITs start", "KOMBITs frist")
+        TASK_HEADERS.index(h)
+        for h in ("Startdato", "Slutdato", "KOMBITs start", "KOMBITs slutdato")
     }
     moments = {TASK_HEADERS.index("Fuldført (dansk tid)")}
 
@@ -511,7 +512,7 @@ def test_verify_a_good_bundle(
     assert len(out.splitlines()) == 1
     assert out.startswith("b.zip: gyldig")
     assert "Odense (461)" in out
-    assert f"pr. {TODAY}" in out
+    assert f"pr. {FIXED_TODAY:%d-%m-%Y}" in out  # a person reads dd-mm-åååå
     total = json.loads(entries(path)["status.json"])["counts"]["total"]
     assert f"{total} opgaver" in out
     assert sorted(tmp_path.rglob("*")) == before
@@ -782,7 +783,7 @@ def test_aggregate_cli_writes_xlsx(inbox: dict[str, dict[str, Path]], tmp_path: 
     assert [c.value for c in follow_up[1]] == FOLLOW_UP_HEADERS
     got = {(r[0].value, r[4].value) for r in follow_up.iter_rows(min_row=2)}
     assert got == expected_follow_up(inbox)
-    due = FOLLOW_UP_HEADERS.index("Frist")
+    due = FOLLOW_UP_HEADERS.index("Slutdato")
     dues = [r[due] for r in follow_up.iter_rows(min_row=2) if r[due].value is not None]
     assert dues and all(c.is_date and c.number_format == "dd-mm-yyyy" for c in dues)
     order = {"rød": 0, "gul": 1}

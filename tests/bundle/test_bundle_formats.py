@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 
 from kigo_tui.bundle.aggregate import OVERVIEW_HEADERS, aggregate
+from kigo_tui.bundle.csvtext import csv_bytes as csv_text
 from kigo_tui.bundle.export import (
     CSV_HEADERS,
     PROJECT_HEADERS,
     bundle_bytes,
-    csv_bytes,
     project_rows,
     task_rows,
 )
@@ -48,6 +48,16 @@ from tests.support.fixed import FIXED_TODAY
 
 Files = dict[str, bytes]
 FOLLOW_UP_COLUMN = CSV_HEADERS.index("KOMBIT-opfølgning")
+FORMAT_2_TASK_HEADERS = tuple(
+    {
+        "Slutdato": "Frist",
+        "KOMBITs slutdato": "KOMBITs frist",
+        "Begrundelse for flyttet slutdato": "Begrundelse for flyttet frist",
+    }.get(header, header)
+    for header in CSV_HEADERS
+)
+"""The task table's headers as the previous kigo (format 2) wrote them, written out here."""
+FORMAT_HEADERS = {2: FORMAT_2_TASK_HEADERS, 3: CSV_HEADERS}
 ITEM_KEYS = ("id", "title", "category", "status", "colour", "due")
 OVERDUE = FIXED_TODAY - timedelta(days=20)
 SOON = FIXED_TODAY + timedelta(days=3)
@@ -102,9 +112,10 @@ def with_lists(files: Files, doc: dict[str, Any], version: int, on_list: set[str
         row[FOLLOW_UP_COLUMN] = "ja" if row[CSV_HEADERS.index("Opgave-id")] in on_list else "nej"
     out = dict(files)
     out["status.json"] = json.dumps(doc, ensure_ascii=False, indent=2).encode()
-    out["status.csv"] = csv_bytes(rows)
+    headers = FORMAT_HEADERS.get(version, CSV_HEADERS)
+    out["status.csv"] = csv_text(headers, rows)
     out["status.xlsx"] = xlsx_bytes(
-        [("Opgaver", CSV_HEADERS, rows), ("Projekter", PROJECT_HEADERS, project_rows(status))],
+        [("Opgaver", headers, rows), ("Projekter", PROJECT_HEADERS, project_rows(status))],
         status.today,
     )
     out["status.schema.json"] = status_schema_bytes(version)
@@ -301,3 +312,24 @@ def test_a_folder_of_format_2_and_format_3_bundles_aggregates(
             # The report columns follow the bundle's own format, so they hold its list.
             red = sum(f["colour"] == "red" for f in project["follow_up"])
             assert row[at["Røde obligatoriske (KOMBITs rapport)"]] == red
+
+
+@pytest.mark.parametrize(
+    ("version", "right", "wrong"), [(2, "Frist", "Slutdato"), (3, "Slutdato", "Frist")]
+)
+def test_the_task_table_has_the_headers_of_the_bundles_own_format(
+    current: Files, tmp_path: Path, version: int, right: str, wrong: str
+) -> None:
+    """Format 3 says "Slutdato" as KIGO does; format 2 said "Frist": each is read with its own
+    headers, and the other's is refused."""
+    # Seed 000: "En opgave bliver rød, hvis slutdato er overskredet og opgaven samtidig ikke er
+    # fuldført."
+    files = as_format_2(current) if version == 2 else dict(current)
+    verify_bundle(write(tmp_path, files, "right.zip"), FIXED_TODAY)
+    head, rest = files["status.csv"].split(b"\n", 1)
+    assert f";{right};".encode() in head
+    files["status.csv"] = (
+        head.replace(f";{right};".encode(), f";{wrong};".encode(), 1) + b"\n" + rest
+    )
+    message = rejection(tmp_path, rezip(files), today=FIXED_TODAY)
+    assert "regel 'status-csv'" in message

@@ -246,7 +246,7 @@ def test_a_bundle_dated_after_the_day_of_the_check(good: Files, tmp_path: Path) 
     verify_bundle(path, FIXED_TODAY - timedelta(days=1))  # one day of slack
     message = rejection(tmp_path, rezip(good), today=FIXED_TODAY - timedelta(days=2))
     assert "regel 'dato'" in message
-    assert FIXED_TODAY.isoformat() in message
+    assert FIXED_TODAY.strftime("%d-%m-%Y") in message  # a person reads dd-mm-åååå
 
 
 def test_the_cli_takes_the_day_of_the_check_from_today(
@@ -397,7 +397,7 @@ def test_an_xlsx_with_dates_in_the_other_form_holds_the_same_rows(
     the ' before a formula-like cell: test_same_cell_reads_every_form_of_a_value."""
     from datetime import date
 
-    start, due = CSV_HEADERS.index("Startdato"), CSV_HEADERS.index("Frist")
+    start, due = CSV_HEADERS.index("Startdato"), CSV_HEADERS.index("Slutdato")
 
     def real_dates(rows: list[list[Any]]) -> None:
         for row in rows:

@@ -413,9 +413,11 @@ def test_the_bundle_carries_kombits_dates_and_both_colours(tmp_path: Path) -> No
     assert {"baseline_start", "baseline_due", "baseline_colour", "due_reason"} <= set(properties)
     row = next(r for r in task_rows(bundle.status) if r[5] == OVERDUE)
     shown = dict(zip(CSV_HEADERS, row, strict=True))
-    assert shown["KOMBITs frist"] == kombit_dates(OVERDUE)[1]  # a date: an Excel date in the xlsx
+    assert (
+        shown["KOMBITs slutdato"] == kombit_dates(OVERDUE)[1]
+    )  # a date: an Excel date in the xlsx
     assert shown["Farve efter KOMBITs plan"] == "rød" and shown["Farve"] == "grøn"
-    assert shown["Begrundelse for flyttet frist"] == "Ny plan fra direktionen"
+    assert shown["Begrundelse for flyttet slutdato"] == "Ny plan fra direktionen"
 
 
 def tampered(path: Path, change) -> Path:

@@ -466,7 +466,7 @@ def test_the_cli_refuses_an_older_version_and_shows_what_changed(kigo_db: Databa
         message = refused.stderr
         assert f"opgave {command[1]} er ændret af en anden" in message
         assert "du havde version 1, nu er den version 2" in message
-        assert "intet er gemt" in message and "due" in message and "2027-05-01" in message
+        assert "intet er gemt" in message and "slutdato" in message and "01-05-2027" in message
         assert "--version 2" in message and "Traceback" not in message
     assert kigo_db.dump() == before
     assert colleague(kigo_db, "checklist", CHECKLIST_TASK, "1", "--version", "2").returncode == 0
