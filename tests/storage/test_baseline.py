@@ -502,9 +502,9 @@ def test_aggregate_shows_kombits_view_and_every_moved_date(tmp_path: Path) -> No
     assert len(result.kommuner) == 3
     moved = result.moved_rows()
     assert [(r[0], r[3], r[6], r[10]) for r in moved] == [
-        ("101", OVERDUE, "frist", "Ny plan"),
-        ("101", LATER, "frist", "Ferie"),
-        ("851", LATER, "frist", 'Tidligere; "før vinterferien"'),
+        ("101", OVERDUE, "slutdato", "Ny plan"),
+        ("101", LATER, "slutdato", "Ferie"),
+        ("851", LATER, "slutdato", 'Tidligere; "før vinterferien"'),
     ]
     first = dict(zip(MOVED_HEADERS, moved[0], strict=True))
     assert first["KOMBITs dato"] == kombit_dates(OVERDUE)[1]
