@@ -202,20 +202,12 @@ def run_people_edit(store: Store, args: argparse.Namespace, today: date) -> int:
     return 0
 
 
-PERSON_LABELS = {
-    "name": "navn",
-    "title": "titel",
-    "unit": "enhed",
-    "email": "e-mail",
-    "phone": "telefon",
-}
-
-
 def _person_stale(
     store: Store, person_id: int, args: argparse.Namespace, wanted: dict[str, str], exc: Exception
 ) -> str:
     """The refusal of `people edit/remove --version N` of a person changed since version N."""
     from kigo_tui.domain.conflict import stale_text
+    from kigo_tui.domain.organisation import PERSON_LABELS
     from kigo_tui.storage.organisation import read_organisation
 
     now = read_organisation(store).people.get(person_id)

@@ -65,6 +65,16 @@ ROLES: dict[str, RoleSpec] = {
 PROJECTS_NEEDING_LEAD = ("KSD", "KY", "SAPA")
 
 
+PERSON_LABELS = {
+    "name": "navn",
+    "title": "titel",
+    "unit": "enhed",
+    "email": "e-mail",
+    "phone": "telefon",
+}
+"""A person's fields by their Danish names (the CLI's refusal and the TUI's conflict dialog)."""
+
+
 @dataclass(frozen=True)
 class PersonRow:
     id: int

@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from kigo_tui.actions import ORGANISATION_ACTIONS, help_keys, screen_bindings
-from kigo_tui.domain.organisation import ESCALATIONS, PersonRow
+from kigo_tui.domain.organisation import ESCALATIONS, PERSON_LABELS, PersonRow
 from kigo_tui.errors import KigoError
 from kigo_tui.screens.base import BaseScreen
 from kigo_tui.screens.refresh import DatabaseChanged
@@ -31,14 +31,6 @@ if TYPE_CHECKING:
     from kigo_tui.storage.store import Store
 
 COLUMNS = ("Nr", "Navn", "Enhed", "Roller")
-PERSON_LABELS = {
-    "name": "navn",
-    "title": "titel",
-    "unit": "enhed",
-    "email": "e-mail",
-    "phone": "telefon",
-}
-"""A person's fields as the conflict dialog names them."""
 
 
 class OrganisationScreen(BaseScreen[None]):

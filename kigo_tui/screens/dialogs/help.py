@@ -11,6 +11,15 @@ from textual.widgets import Static
 from kigo_tui.screens.dialogs.base import Dialog
 
 
+def keys_text(keys: list[tuple[str, str]]) -> Text:
+    """The keys and what they do, a line each, the keys right-aligned."""
+    text = Text()
+    for key, description in keys:
+        text.append(f"{key:>12}", style="bold")
+        text.append(f"  {description}\n")
+    return text
+
+
 class HelpScreen(Dialog):
     BINDINGS = [Binding("escape,q,question_mark", "cancel", "Luk")]
 
@@ -20,16 +29,19 @@ class HelpScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static("Hjælp – taster", classes="title")
-            text = Text()
-            for key, description in self.keys:
-                text.append(f"{key:>12}", style="bold")
-                text.append(f"  {description}\n")
-            text.append(
-                "\nFarver: ● grøn = i plan · ▲ gul = ikke påbegyndt og tæt på slutdatoen · "
-                "■ rød = slutdatoen er overskredet.\nStatus: ☐ ikke påbegyndt · ◐ påbegyndt · ☑ fuldført. "
-                "Kategori: ! obligatorisk · ‼ obligatorisk kritisk.\n"
-                "Et projekt og kommunen får den værste farve under sig.\n"
-                "Taster kan ændres i config.toml under [keys]."
-            )
-            yield Static(text)
+            yield Static(self.title_text(), classes="title")
+            yield Static(self.body())
+
+    def title_text(self) -> str:
+        return "Hjælp – taster"
+
+    def body(self) -> Text:
+        text = keys_text(self.keys)
+        text.append(
+            "\nFarver: ● grøn = i plan · ▲ gul = ikke påbegyndt og tæt på slutdatoen · "
+            "■ rød = slutdatoen er overskredet.\nStatus: ☐ ikke påbegyndt · ◐ påbegyndt · ☑ fuldført. "
+            "Kategori: ! obligatorisk · ‼ obligatorisk kritisk.\n"
+            "Et projekt og kommunen får den værste farve under sig.\n"
+            "Taster kan ændres i config.toml under [keys]."
+        )
+        return text

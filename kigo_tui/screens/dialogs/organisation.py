@@ -23,6 +23,7 @@ from kigo_tui.domain.organisation import (
 from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.domain.text import TextError, clean_text
 from kigo_tui.screens.dialogs.base import Dialog
+from kigo_tui.screens.dialogs.help import HelpScreen, keys_text
 
 if TYPE_CHECKING:
     from kigo_tui.domain.organisation import Organisation, PersonRow, RoleRow
@@ -259,27 +260,19 @@ def _who(person: PersonRow) -> str:
     return f"{person.name} ({extra})" if extra else person.name
 
 
-class OrganisationHelpScreen(Dialog):
+class OrganisationHelpScreen(HelpScreen):
     """The organisation view's keys, and each check with its weight and the sentence of KOMBIT's
     note it comes from."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "cancel", "Luk")]
+    def title_text(self) -> str:
+        return "Hjælp – organisationen"
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.keys = keys
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
-            yield Static("Hjælp – organisationen", classes="title")
-            yield Static(organisation_help_text(self.keys))
+    def body(self) -> Text:
+        return organisation_help_text(self.keys)
 
 
 def organisation_help_text(keys: list[tuple[str, str]]) -> Text:
-    text = Text()
-    for key, description in keys:
-        text.append(f"{key:>12}", style="bold")
-        text.append(f"  {description}\n")
+    text = keys_text(keys)
     text.append(
         "\nTjekkene følger KOMBITs notat om kommunernes organisering. Det, kommunen skal, er "
         "rødt, når det mangler; det, KOMBIT anbefaler, er gult.\n",
