@@ -107,6 +107,13 @@ async def back_to_the_tree(pilot: Pilot) -> None:
     while len(app.screen_stack) > 1:
         app.pop_screen()
     main = app.main_screen  # type: ignore[attr-defined]
+    # A popped screen (the command palette) may still be closing: the next opener's keys must
+    # reach the main screen, not what is on its way out.
+    await wait_for(
+        pilot,
+        lambda: app.screen is main and main.is_current and app._hold is None,  # type: ignore[attr-defined]
+        what="the main screen back on top",
+    )
     main.action_close_search()
     await goto_task(pilot, TASK, detail=False)
 
@@ -133,7 +140,15 @@ async def check(pilot: Pilot, name: str, opener: Opener, send: Callable[[list[st
             return focused.value
         return True
 
-    await wait_for(pilot, arrived, what=f"{name}: the text in what {opener.keys} opens")
+    try:
+        await wait_for(pilot, arrived, what=f"{name}: the text in what {opener.keys} opens")
+    except pytest.fail.Exception as exc:
+        hold = app._hold
+        state = (
+            f"screen {app.screen!r}, focus {app.focused!r}, stack {app.screen_stack!r}, hold "
+            f"{None if hold is None else (hold.key.key, hold.dispatched, len(hold.held))}"
+        )
+        raise AssertionError(f"{exc} — {state}") from None
     await pilot.pause(0.1)  # anything that leaked would show by now
     assert arrived(), name
     assert isinstance(app.focused, opener.focused), (name, app.focused)
