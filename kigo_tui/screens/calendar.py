@@ -18,6 +18,7 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.errors import KigoError
 from kigo_tui.screens.dialogs import ConfirmScreen, Dialog
 from kigo_tui.widgets.ticks import TickBox
 
@@ -30,6 +31,8 @@ class CalendarRequest:
     project: str | None
     mine: bool
     path: Path
+    make_folder: bool = False
+    """The file goes to the export folder, which does not exist yet: the worker makes it."""
 
 
 def default_name(kommune_code: str, project: str | None) -> str:
@@ -92,13 +95,9 @@ class CalendarScreen(Dialog):
         if path.suffix.lower() != ".ics":
             self.show_error("filnavnet skal ende på .ics")
             return
-        if path.parent == self.folder and not path.parent.exists():
-            try:  # the export folder (documents, or export_dir) is made when first used
-                path.parent.mkdir(parents=True)
-            except OSError as exc:
-                self.show_error(f"mappen {path.parent} kan ikke oprettes: {exc.strerror or exc}")
-                return
-        if not path.parent.is_dir():
+        # The export folder (documents, or export_dir) is made when first used, by the worker.
+        make_folder = path.parent == self.folder and not path.parent.exists()
+        if not make_folder and not path.parent.is_dir():
             self.show_error(f"mappen {path.parent} findes ikke")
             return
         value = self.query_one("#project", Select).value
@@ -106,6 +105,7 @@ class CalendarScreen(Dialog):
             project=None if value == Select.NULL else str(value),
             mine=self.query_one("#mine", Checkbox).value,
             path=path,
+            make_folder=make_folder,
         )
         if path.exists():
 
@@ -141,6 +141,12 @@ def _write_calendar(
     from kigo_tui.formats.files import write_atomically
 
     ids = _my_task_ids(store, me, today) if request.mine else None
+    if request.make_folder:
+        folder = request.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise KigoError(f"mappen {folder} kan ikke oprettes: {exc.strerror or exc}") from None
     data, count = calendar_bytes(store.snapshot(), today, task_ids=ids, project=request.project)
     write_atomically(request.path, data, force=force)
     return count
