@@ -377,6 +377,26 @@ async def test_the_export_folder_can_be_set_in_config(
     assert list(work.iterdir()) == []
 
 
+async def test_the_calendar_file_makes_the_export_folder_when_first_used(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "checkout"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    target = tmp_path / "til KOMBIT" / "kalender"  # not there yet
+    app = demo_app(demo_path, export_dir=str(target))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("c")
+        from kigo_tui.screens.calendar import CalendarScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, CalendarScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any(target.glob("kigo-frister-461*.ics")))
+        await wait_for(pilot, lambda: any(str(target) in n for n in notifications(pilot)))
+    assert list(work.iterdir()) == []
+
+
 async def test_a_highlight_for_an_item_the_list_no_longer_has_is_dropped() -> None:
     """The detail pane refills a task's checklist when it is shown again; a highlight sent just
     before (a fast ↓ during a live refresh) arrives after the refill. It must not stop the app
