@@ -16,8 +16,9 @@ run: $(BIN)/.installed
 	$(BIN)/kigo
 
 # Lint, the layer contracts (pyproject.toml, [tool.importlinter]), the types (mypy, [tool.mypy]),
-# the suite on both cores (worksteal: an idle core takes tests from the busy one; 498 s against
-# loadfile's 537 s here), then the tests that measure time or load the machine, alone.
+# the suite on both cores (worksteal: an idle core takes tests from the busy one; on this machine
+# 498 s and 541 s, against 537 s with loadfile: no clear gain yet), then the tests that measure
+# time or load the machine, alone.
 test: $(BIN)/.installed
 	$(BIN)/ruff check kigo_tui tests scripts benchmarks
 	$(BIN)/lint-imports
