@@ -316,6 +316,9 @@ class Aggregation:
     clashes: list[str] = field(default_factory=list)
     """One Danish sentence per clash (same kommune and date, different content)."""
     today: date | None = None
+    previous: dict[str, KommuneSummary] = field(default_factory=dict)
+    """Per kommune code: its newest verified bundle dated before the one in the overview (an
+    earlier upload in the same folder), for what got worse and better since then."""
 
     @property
     def rejected(self) -> list[tuple[Path, str]]:
@@ -457,6 +460,7 @@ def aggregate(inputs: list[Path], today: date | None = None) -> Aggregation:
     """
     result = Aggregation(today=today)
     newest: dict[str, KommuneSummary] = {}
+    older: dict[str, KommuneSummary] = {}
     outcome: dict[Path, FileOutcome] = {}
     for path in _candidates(inputs, result.files):
         entry = FileOutcome(path, READ, IN_OVERVIEW)
@@ -499,8 +503,25 @@ def aggregate(inputs: list[Path], today: date | None = None) -> Aggregation:
             )
         outcome[kept.path].reason = IN_OVERVIEW
         newest[summary.code] = kept
+        _keep_older(older, kept, (current, summary))
     result.kommuner = [newest[code] for code in sorted(newest)]
+    result.previous = older
     return result
+
+
+def _keep_older(
+    older: dict[str, KommuneSummary],
+    kept: KommuneSummary,
+    others: tuple[KommuneSummary, KommuneSummary],
+) -> None:
+    """Keep, per kommune, the newest bundle dated before the one used (of several that day, the
+    one with the lowest manifest SHA-256, as for a clash): at most one more summary per kommune
+    is held, so memory still does not grow with the number of uploads."""
+    pool = [s for s in (*others, older.get(kept.code)) if s is not None and s.today < kept.today]
+    if pool:
+        older[kept.code] = min(pool, key=lambda s: (-s.today.toordinal(), s.digest))
+    else:
+        older.pop(kept.code, None)
 
 
 def _without_path(message: str, path: Path) -> str:
@@ -555,7 +576,9 @@ def write_overview(result: Aggregation, out: Path, *, force: bool = False) -> li
         )
         outputs = [(out, data)]
     else:
-        raise KigoError(f"{out}: ukendt filtype '{out.suffix}' (brug .xlsx, .csv eller .json)")
+        raise KigoError(
+            f"{out}: ukendt filtype '{out.suffix}' (brug .xlsx, .csv, .json eller .html)"
+        )
     if not force:
         for path, _data in outputs:
             if path.exists():

@@ -42,7 +42,12 @@ def register(subparsers: Subparsers) -> None:
         "aggregate", help="KOMBIT: samlet overblik over mange bundter"
     )
     aggregate.add_argument("inputs", type=Path, nargs="+", metavar="BUNDT|MAPPE")
-    aggregate.add_argument("--out", type=Path, required=True, help="FIL.xlsx, .csv eller .json")
+    aggregate.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="FIL.xlsx, .csv, .json eller .html (siden til skærm og print)",
+    )
     add_force_option(aggregate)
     aggregate.set_defaults(run=run_aggregate)
 
@@ -81,6 +86,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
     from kigo_tui.bundle.aggregate import aggregate, report_lines, write_overview
     from kigo_tui.domain.dates import resolve_today
     from kigo_tui.domain.text import printable
+    from kigo_tui.report.national import is_page, save_national
 
     result = aggregate(args.inputs, resolve_today(args.today)[0])
     for path, error in result.rejected:
@@ -89,7 +95,10 @@ def run_aggregate(args: argparse.Namespace) -> int:
         print(line)
     if not result.kommuner:
         raise CliError("ingen gyldige bundter at samle")
-    written = write_overview(result, args.out, force=args.force)
+    if is_page(args.out):
+        written = [save_national(result, args.out, force=args.force)]
+    else:
+        written = write_overview(result, args.out, force=args.force)
     print(
         f"{', '.join(map(str, written))}: {count(len(result.kommuner), 'kommune', 'kommuner')}, "
         f"{count(result.follow_up_count, 'opgave', 'opgaver')}, KOMBIT følger op på; "

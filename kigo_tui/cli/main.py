@@ -24,6 +24,7 @@ from kigo_tui.cli import (
     progress,
     tasks,
 )
+from kigo_tui.cli import report as report_command
 from kigo_tui.cli.args import (
     VERSION_HELP,
     Parser,
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     defects.register(subparsers)
     calendar.register(subparsers)
     progress.register(subparsers)
+    report_command.register(subparsers)
     bundle.register(subparsers)
     clean_text_arguments(parser)
     name_arguments(parser)

@@ -1,0 +1,1 @@
+"""Reports people look at: self-contained HTML pages for the styregruppe and for KOMBIT."""
