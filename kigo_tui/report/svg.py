@@ -100,7 +100,7 @@ def burndown(
         parts.append(
             f'<line x1="{MARGIN_LEFT}" y1="{_num(y(value))}" x2="{WIDTH - MARGIN_RIGHT}" '
             f'y2="{_num(y(value))}" stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{MARGIN_LEFT - 6}" y="{_num(y(value) + 4)}" text-anchor="end" '
+            f'<text class="y" x="{MARGIN_LEFT - 6}" y="{_num(y(value) + 4)}" text-anchor="end" '
             f'fill="{INK}" font-size="12">{value}</text>'
         )
     measured = [(i, w.remaining) for i, w in enumerate(weeks) if w.remaining is not None]

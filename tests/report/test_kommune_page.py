@@ -84,10 +84,14 @@ def test_the_numbers_are_those_of_kigo_status_json(
 ) -> None:
     out = tmp_path / "side.html"
     scope = ["--project", project] if project else []
-    code, said, err = kigo(capsys, "--db", str(rich_demo), "--today", TODAY, "report", *scope, "--out", str(out))
+    code, said, err = kigo(
+        capsys, "--db", str(rich_demo), "--today", TODAY, "report", *scope, "--out", str(out)
+    )
     assert code == 0, err
     assert str(out) in said
-    code, text, err = kigo(capsys, "--db", str(rich_demo), "--today", TODAY, "status", "--json", *scope)
+    code, text, err = kigo(
+        capsys, "--db", str(rich_demo), "--today", TODAY, "status", "--json", *scope
+    )
     assert code == 0, err
     tree = json.loads(text)
     page = parse(out.read_text("utf-8"))
@@ -95,7 +99,10 @@ def test_the_numbers_are_those_of_kigo_status_json(
     assert page.one("data-scope", "kommune").numbers() == counts_of(tree)
     assert page.one("data-field", "today").attrs["data-iso"] == tree["today"]
     assert [p["code"] for p in tree["projects"]] == [
-        s.attrs["data-scope"] for s in page.find_all(lambda e: e.tag == "section" and "project" in str(e.attrs.get("class")))
+        s.attrs["data-scope"]
+        for s in page.find_all(
+            lambda e: e.tag == "section" and "project" in str(e.attrs.get("class"))
+        )
     ]
     for proj in tree["projects"]:
         card, section = page.by_attr("data-scope", proj["code"])
@@ -119,7 +126,10 @@ def test_the_numbers_are_those_of_kigo_status_json(
             assert set(shown) <= set(want_ids)
             if len(want_ids) <= LIST_LIMIT:
                 assert sorted(shown) == want_ids
-        assert sorted(listed_ids(section, "follow_up")) == sorted(t["id"] for t in proj["follow_up"])[:LIST_LIMIT]
+        assert (
+            sorted(listed_ids(section, "follow_up"))
+            == sorted(t["id"] for t in proj["follow_up"])[:LIST_LIMIT]
+        )
         moved = [t for t in tasks if t["baseline_due"] and t["baseline_due"] != t["due"]]
         assert got["moved"] >= len(moved)
 
@@ -155,12 +165,21 @@ def test_no_personal_data_unless_asked_for(rich_demo: Path) -> None:
 
 
 def test_the_same_data_gives_the_same_bytes(
-    rich_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    rich_demo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first, second = tmp_path / "a.html", tmp_path / "b.html"
-    assert kigo(capsys, "--db", str(rich_demo), "--today", TODAY, "report", "--out", str(first))[0] == 0
+    assert (
+        kigo(capsys, "--db", str(rich_demo), "--today", TODAY, "report", "--out", str(first))[0]
+        == 0
+    )
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")
-    assert kigo(capsys, "--db", str(rich_demo), "--today", TODAY, "report", "--out", str(second))[0] == 0
+    assert (
+        kigo(capsys, "--db", str(rich_demo), "--today", TODAY, "report", "--out", str(second))[0]
+        == 0
+    )
     assert first.read_bytes() == second.read_bytes()
 
 
@@ -216,7 +235,9 @@ def test_hostile_titles_show_literally(rich_demo: Path) -> None:
         assert printable(title) in cells
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(title=st.text(min_size=1, max_size=40))
 def test_any_title_reads_back_as_itself(rich_demo: Path, title: str) -> None:
     task_id = red_task_ids(rich_demo)[0]
@@ -235,7 +256,9 @@ def test_any_title_reads_back_as_itself(rich_demo: Path, title: str) -> None:
 
 def test_long_lists_say_how_many_are_not_shown(demo_path: Path, tmp_path: Path) -> None:
     with sqlite3.connect(demo_path) as con:
-        con.execute("UPDATE task SET status = 'not_started', due = '2026-01-01' WHERE project = 'KY'")
+        con.execute(
+            "UPDATE task SET status = 'not_started', due = '2026-01-01' WHERE project = 'KY'"
+        )
     page = parse(page_of(demo_path))
     ky = page.by_attr("data-scope", "KY")[1]
     total = ky.numbers()["red"]

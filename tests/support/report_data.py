@@ -22,7 +22,13 @@ from kigo_tui.storage.store import Store
 PEOPLE = (
     ("Birte Holm", "Programleder", "Digitalisering", "birte.holm@example.dk", "+45 11 22 33 44"),
     ("Jens Kragh", "Direktør", "Direktionen", "jens.kragh@example.dk", "+45 22 33 44 55"),
-    ("Aisha Nørgaard", "Projektleder", "Borgerservice", "aisha.norgaard@example.dk", "+45 33 44 55 66"),
+    (
+        "Aisha Nørgaard",
+        "Projektleder",
+        "Borgerservice",
+        "aisha.norgaard@example.dk",
+        "+45 33 44 55 66",
+    ),
     ("Mads Ølgaard", "Systemejer", "It-drift", "mads.olgaard@example.dk", "+45 44 55 66 77"),
 )
 
