@@ -3,7 +3,7 @@ the styregruppe's page shows in every section (the plain demo database has tasks
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from kigo_tui.domain.defect_labels import DefectStatus, Severity
 from kigo_tui.domain.defects import DefectInput
@@ -77,7 +77,7 @@ def enrich(store: Store, today: date) -> dict[str, int]:
         task_ids=sapa_red,
         lead_informed=True,
     )
-    now = datetime.combine(today, datetime.min.time(), tzinfo=timezone.utc)
+    now = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     add_defect(
         store,
         DefectInput(
