@@ -112,6 +112,16 @@ MAIN_ACTIONS: tuple[Action, ...] = (
         ),
     ),
     Action(
+        "R",
+        "report",
+        "Rapport",
+        show=False,
+        palette=(
+            "Statusside til styregruppen",
+            "Skriv statussiden som HTML i eksportmappen: til skærmen på mødet eller print på A4",
+        ),
+    ),
+    Action(
         "m", "mine", "Mine", palette=("Mine opgaver", "Opgaver hvor du er ansvarlig eller udfører")
     ),
     Action(

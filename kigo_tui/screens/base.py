@@ -46,6 +46,7 @@ WORKER_LABELS = {
     "lists": "indlæsningen af listen",
     "write": "gemningen af en ændring",
     "export": "eksporten af statusbundtet",
+    "report": "skrivningen af statussiden",
     "calendar": "skrivningen af kalenderfilen",
     "progress-load": "indlæsningen af fremdriften",
     "defect-load": "indlæsningen af fejlloggen",

@@ -189,6 +189,58 @@ class MainViews(TaskActions):
     def _not_exported(self, error: KigoError) -> None:
         self.notify(str(error), title="Ikke eksporteret", severity="error")
 
+    def action_report(self) -> None:
+        self._report(force=False)
+
+    def _report(self, force: bool) -> None:
+        """The styregruppe's page (`kigo report`) for the whole kommune, in the export folder;
+        an existing file of the day is overwritten only when the user says so."""
+        if self.model is None:
+            return
+        today, app, code = self.model.today, self.kigo_app, self.model.kommune_code
+
+        def save(store: Store) -> tuple[Path, int] | AlreadyThere:
+            from kigo_tui.bundle.save import AlreadyThere
+            from kigo_tui.formats.files import ExportError
+            from kigo_tui.report.kommune import report_name, save_report
+
+            folder = self.export_folder()
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / report_name(code, today)
+                if path.exists() and not force:
+                    return AlreadyThere(path)
+                sla = app.settings.service_levels()
+                return save_report(store, today, sla, path, force=force)
+            except OSError as exc:
+                raise ExportError(str(exc)) from exc
+
+        self.read(
+            "report", save, self._reported, exclusive=False, opens=True, on_error=self._not_reported
+        )
+
+    def _reported(self, result: tuple[Path, int] | AlreadyThere) -> None:
+        from kigo_tui.bundle.save import AlreadyThere
+
+        if not isinstance(result, AlreadyThere):
+            self.notify(
+                f"Statussiden er skrevet til {result[0]} (åbn den i en browser)",
+                title="Statusside",
+                timeout=10,
+            )
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._report(force=True)
+
+        from kigo_tui.screens.dialogs import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(f"{result.path} findes allerede. Overskriv?"), answer)
+
+    def _not_reported(self, error: KigoError) -> None:
+        self.notify(str(error), title="Statussiden er ikke skrevet", severity="error")
+
     # ------------------------------------------------------------------ beyond KIGO (issue 10)
 
     def _cursor_project(self) -> str | None:

@@ -397,6 +397,32 @@ async def test_the_calendar_file_makes_the_export_folder_when_first_used(
     assert list(work.iterdir()) == []
 
 
+async def test_R_writes_the_status_page_and_asks_before_overwriting_it(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kigo_tui.screens.dialogs import ConfirmScreen
+
+    work = tmp_path / "checkout"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    target = tmp_path / "til styregruppen"
+    app = demo_app(demo_path, export_dir=str(target))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: any(target.glob("kigo-rapport-461-*.html")))
+        (page,) = target.glob("kigo-rapport-461-*.html")
+        await wait_for(pilot, lambda: any(str(page) in n for n in notifications(pilot)))
+        assert "Implementeringsstatus for Odense (461)" in page.read_text("utf-8")
+        page.write_text("mine noter", "utf-8")
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert page.read_text("utf-8") == "mine noter"  # kept: the user said no
+    assert list(work.iterdir()) == []
+
+
 async def test_a_highlight_for_an_item_the_list_no_longer_has_is_dropped() -> None:
     """The detail pane refills a task's checklist when it is shown again; a highlight sent just
     before (a fast ↓ during a live refresh) arrives after the refill. It must not stop the app
