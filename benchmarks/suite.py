@@ -276,12 +276,21 @@ class Suite:
             self.command_job(
                 f"verify/{d.tasks}", "kigo verify", "kigo", verify, env, d.tasks, needs=bundle
             )
+            page = exports / f"rapport-{d.tasks}.html"
+            report = [*db, "report", "--out", str(page), "--force"]
+            self.command_job(f"report/{d.tasks}", "kigo report", "kigo", report, env, d.tasks)
         if bundles is not None:
             count = self.config.bundles
             out = self.workdir / "nationalt.xlsx"
             aggregate = [str(KIGO), "aggregate", str(bundles), "--out", str(out), "--force"]
             what = f"kigo aggregate ({count} bundter à {self.config.bundle_tasks} opgaver)"
             self.command_job(f"aggregate/{count}", what, "kigo", aggregate, env, None)
+            page = self.workdir / "nationalt.html"
+            national = [str(KIGO), "aggregate", str(bundles), "--out", str(page), "--force"]
+            what = (
+                f"kigo aggregate --out .html ({count} bundter à {self.config.bundle_tasks} opgaver)"
+            )
+            self.command_job(f"aggregate-html/{count}", what, "kigo", national, env, None)
             # The same command over one of those bundles: memory must not grow with the count.
             single = self.workdir / "bundles-1"
             single.mkdir(exist_ok=True)

@@ -25,6 +25,7 @@ from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import COLOUR_LABELS, Colour, severity, worst
 from kigo_tui.domain.seed import PROJECT_CODES
+from kigo_tui.domain.text import count
 from kigo_tui.report.render import Listing, render
 
 if TYPE_CHECKING:
@@ -104,13 +105,18 @@ def trend(now: KommuneSummary, before: KommuneSummary) -> dict[str, Any]:
                 f"{code} {COLOUR_LABELS[a.colour]} → {COLOUR_LABELS[b.colour]}"
             )
         if a.red != b.red:
-            (worse if b.red > a.red else better).append(f"{code} røde {a.red} → {b.red}")
+            (worse if b.red > a.red else better).append(f"{code}: røde opgaver {a.red} → {b.red}")
     ids_before, ids_now = _follow_up_ids(before), _follow_up_ids(now)
     came, left = ids_now - ids_before, ids_before - ids_now
     if came:
-        worse.append(f"{len(came)} ny(e) på opfølgningslisten: {_ids(came)}")
+        worse.append(
+            f"{count(len(came), 'ny opgave', 'nye opgaver')} på opfølgningslisten: {_ids(came)}"
+        )
     if left:
-        better.append(f"{len(left)} ikke længere på opfølgningslisten: {_ids(left)}")
+        better.append(
+            f"{count(len(left), 'opgave', 'opgaver')} ikke længere på opfølgningslisten: "
+            + _ids(left)
+        )
     return {
         "code": now.code,
         "name": now.name,

@@ -76,9 +76,9 @@ def test_every_point_is_inside_the_drawing_where_its_number_puts_it(
     measured = [r for r in remaining if r is not None]
     if measured:
         actual = points(lines[None])
-        assert [round(bottom - y, 1) for _, y in actual] == [
-            round(height * r / max(top, 1), 1) for r in measured
-        ]
+        assert len(actual) == len(measured)
+        for (_, y), r in zip(actual, measured, strict=True):
+            assert abs((bottom - y) - height * r / max(top, 1)) <= 0.06
 
 
 def test_labels_are_escaped() -> None:
