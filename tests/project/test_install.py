@@ -171,8 +171,10 @@ def test_the_wheel_carries_the_reference_data(wheel: Path) -> None:
             inside = f"kigo_tui/seed_data/{source.name}"
             assert inside in names, f"{inside} is not in {wheel.name}"
             assert archive.read(inside) == source.read_bytes()
-        for package in ("models", "screens", "widgets", "bundle"):
+        for package in ("models", "screens", "widgets", "bundle", "report"):
             assert f"kigo_tui/{package}/__init__.py" in names
+        for template in sorted((ROOT / "kigo_tui" / "report" / "templates").iterdir()):
+            assert f"kigo_tui/report/templates/{template.name}" in names
         metadata = archive.read(f"kigo_tui-{kigo_tui.__version__}.dist-info/METADATA").decode()
     assert "License-Expression: MIT" in metadata
     assert f"Version: {kigo_tui.__version__}" in metadata
@@ -201,6 +203,12 @@ def test_pip_install_works_from_an_unrelated_folder(
     _ok([*demo, "export", "--out", "bundter"], cwd, env)
     (bundle,) = (cwd / "bundter").glob("kigo-status-*.zip")
     _ok([str(venv_kigo), "verify", str(bundle)], cwd, env)
+    # the report pages: their templates and stylesheet travel in the wheel
+    _ok([*demo, "report", "--out", "side.html"], cwd, env)
+    page = (cwd / "side.html").read_text("utf-8")
+    assert "Implementeringsstatus for Odense (461)" in page and "@page" in page
+    _ok([*demo, "aggregate", "bundter", "--out", "national.html"], cwd, env)
+    assert "Nationalt overblik" in (cwd / "national.html").read_text("utf-8")
 
 
 def test_without_the_extra_a_postgresql_url_says_what_to_install(
