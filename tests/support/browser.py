@@ -399,6 +399,7 @@ class Browser:
     def _open(self, path: Path) -> str:
         stamp = self._stamp(path)
         self._shown = None
+        self._drain_logs()  # what earlier pages left in the logs
         self.driver.get(stamp[0])
         self.driver.execute_async_script(_SETTLE_SCRIPT)
         self._shown = stamp
@@ -416,7 +417,6 @@ class Browser:
         contrast of the elements matching `contrast_selector`. After the load event and the
         fonts, the network log is read until it has been quiet for `settle_s` (so a request a
         script makes a moment later is seen too; at most 20 rounds)."""
-        self._drain_logs()
         url = self._open(path)
         requests = self._network_urls()
         for _ in range(20):
