@@ -41,7 +41,6 @@ from kigo_tui.domain.rules import (
     Status,
     in_kombit_report,
 )
-from kigo_tui.domain.text import count
 from kigo_tui.domain.times import end_of_day, local_text
 from kigo_tui.formats.status import status_tree
 from kigo_tui.report import svg
@@ -119,9 +118,7 @@ class People:
         roles = sorted(r.label for r in self.org.roles_of(person_id))
         if not roles:
             return f"person P{person_id} (ingen rolle)"
-        return roles[0] + (
-            f" m.fl. ({count(len(roles), 'rolle', 'roller')})" if len(roles) > 1 else ""
-        )
+        return roles[0] + (" m.fl." if len(roles) > 1 else "")
 
     def of_task(self, task_id: str) -> tuple[str, str]:
         accountable, doer = self.org.responsibility.get(task_id, (None, None))

@@ -26,6 +26,7 @@ from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import COLOUR_LABELS, Colour, severity, worst
 from kigo_tui.domain.seed import PROJECT_CODES
 from kigo_tui.domain.text import count
+from kigo_tui.report import svg
 from kigo_tui.report.render import Listing, render
 
 if TYPE_CHECKING:
@@ -217,8 +218,19 @@ def national_context(result: Aggregation) -> dict[str, Any]:
         "status_date": short_date(newest),
         "kommune_count": len(result.kommuner),
         "by_colour": {c.value: by_colour.get(c.value, 0) for c in Colour},
+        "bar": svg.colour_bar(
+            {c.value: by_colour.get(c.value, 0) for c in Colour},
+            label="Kommunerne fordelt på farver",
+        ),
         "by_project": {
             code: {c.value: counter.get(c.value, 0) for c in Colour}
+            for code, counter in by_project.items()
+        },
+        "project_bars": {
+            code: svg.colour_bar(
+                {c.value: counter.get(c.value, 0) for c in Colour},
+                label=f"Kommunerne fordelt på farver i {code}",
+            )
             for code, counter in by_project.items()
         },
         "regions": [

@@ -115,6 +115,12 @@ def burndown(
             f'<polyline points="{line}" fill="none" stroke="{ACTUAL}" stroke-width="2.5" '
             'stroke-linejoin="round"/>'
         )
+        last, value = measured[-1]
+        parts.append(
+            f'<circle cx="{_num(x(last))}" cy="{_num(y(value))}" r="4" fill="{ACTUAL}"/>'
+            f'<text x="{_num(x(last) + 7)}" y="{_num(y(value) - 7)}" fill="{ACTUAL}" '
+            f'font-size="12" font-weight="bold">{value}</text>'
+        )
     plan = " ".join(f"{_num(x(i))},{_num(y(w.planned_remaining))}" for i, w in enumerate(weeks))
     parts.append(
         f'<polyline points="{plan}" fill="none" stroke="{PLAN}" stroke-width="2" '

@@ -450,8 +450,9 @@ class Browser:
             )
         return report
 
-    def screenshot(self, path: Path, out_png: Path) -> Path:
-        """The whole page `path` (beyond the window, at the window's width) as a PNG file."""
+    def screenshot(self, path: Path, out_png: Path, height: float | None = None) -> Path:
+        """The whole page `path` (beyond the window, at the window's width) as a PNG file; with
+        `height`, only its top that high (a picture for the README)."""
         self._ensure(path)
         metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
         size = metrics["cssContentSize"]
@@ -464,7 +465,7 @@ class Browser:
                     "x": 0,
                     "y": 0,
                     "width": size["width"],
-                    "height": size["height"],
+                    "height": size["height"] if height is None else min(height, size["height"]),
                     "scale": 1,
                 },
             },
