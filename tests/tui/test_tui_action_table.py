@@ -27,7 +27,7 @@ def test_every_binding_of_ours_is_in_the_table() -> None:
 
 def test_every_palette_command_runs_an_action_of_the_main_screen() -> None:
     commands = list(palette_commands())
-    assert len(commands) == 21  # with search next/previous and 'who am I' (issue 17)
+    assert len(commands) == 22  # with search next/previous, "who am I" (17) and the report (18)
     assert len({title for _, title, _ in commands}) == len(commands)
     for name, title, help_text in commands:
         assert callable(getattr(MainScreen, f"action_{name}", None)), name
