@@ -283,7 +283,6 @@ def kommune_context(
         open_escalations = [_dialogue(d) for d in open_rows]
         decisions += [_dialogue(d) for d in open_rows if d.escalation in DECISION_ESCALATIONS]
         own_defects = [a for a in assessments if a.defect.project == code]
-        defect_figures = figures(own_defects)
         golive = snapshot_golive(snapshot, code)
         series = data.progress.get(code)
         projects.append(
@@ -315,7 +314,7 @@ def kommune_context(
                 "open_escalations": open_escalations,
                 "checks": [_check(c, with_contacts) for c in checks if c.project == code],
                 "defects": _listing([_defect(a) for a in own_defects if a.is_open]),
-                "defect_figures": defect_figures[-1] if defect_figures else None,
+                "defect_figures": figures(own_defects)[0] if own_defects else None,
                 "exit": _exit(data) if code == "SAPA" else None,
             }
         )

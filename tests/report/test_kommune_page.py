@@ -285,3 +285,29 @@ def test_the_cli_refuses_to_overwrite_and_wants_html(
     assert code == 1 and ".html" in err and "Traceback" not in err
     code, _, err = kigo(capsys, *base, "--out", str(tmp_path / "mangler" / "side.html"))
     assert code == 1 and "findes ikke" in err
+
+
+def test_defects_are_counted_per_project_and_none_is_said_so(
+    rich_demo: Path, demo_path: Path
+) -> None:
+    page = parse(page_of(rich_demo))
+    sapa, sts, ky = (page.by_attr("data-scope", code)[1] for code in ("SAPA", "STS", "KY"))
+    assert sapa.numbers()["defects_open"] == 1 and sts.numbers()["defects_open"] == 1
+    # critical, reported five days before the status date and still open: past its SLA; the
+    # minor one was answered within a day and has days left to be fixed
+    assert sapa.numbers()["defects_open_breached"] == 1
+    assert sts.numbers()["defects_open_breached"] == 0
+    assert "■ brudt" in sapa.one("data-list", "defects").text()
+    assert listed_titles(sapa, "defects") == ["Sager fra KMD Sag mangler KLE-nummer"]
+    assert listed_titles(sts, "defects") == ["Adgangsstyring viser gamle roller"]
+    assert "defects_open" not in ky.numbers()
+    assert "Ingen fejl registreret i fejlloggen." in ky.text()
+
+
+def listed_titles(section: Element, name: str) -> list[str]:
+    tables = section.by_attr("data-list", name)
+    return [
+        td.text()
+        for table in tables
+        for td in table.find_all(lambda e: e.tag == "td" and e.attrs.get("class") == "title")
+    ]
