@@ -178,13 +178,7 @@ class MainViews(TaskActions):
             )
             return
 
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._export(force=True)
-
-        from kigo_tui.screens.dialogs import ConfirmScreen
-
-        self.app.push_screen(ConfirmScreen(f"{result.path} findes allerede. Overskriv?"), answer)
+        self._ask_overwrite(result.path, lambda: self._export(force=True))
 
     def _not_exported(self, error: KigoError) -> None:
         self.notify(str(error), title="Ikke eksporteret", severity="error")
@@ -230,13 +224,17 @@ class MainViews(TaskActions):
             )
             return
 
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._report(force=True)
+        self._ask_overwrite(result.path, lambda: self._report(force=True))
 
+    def _ask_overwrite(self, path: Path, again: Callable[[], None]) -> None:
+        """The file is there: `again` (the same write with force) only if the user says yes."""
         from kigo_tui.screens.dialogs import ConfirmScreen
 
-        self.app.push_screen(ConfirmScreen(f"{result.path} findes allerede. Overskriv?"), answer)
+        def answer(yes: bool | None) -> None:
+            if yes:
+                again()
+
+        self.app.push_screen(ConfirmScreen(f"{path} findes allerede. Overskriv?"), answer)
 
     def _not_reported(self, error: KigoError) -> None:
         self.notify(str(error), title="Statussiden er ikke skrevet", severity="error")

@@ -12,27 +12,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kigo_tui.cli.main import main
 from kigo_tui.domain.rules import Category, Colour, in_kombit_report
 from kigo_tui.domain.sla_settings import SlaSettings
 from kigo_tui.domain.text import printable
 from kigo_tui.report.kommune import kommune_html, read_kommune_data
 from kigo_tui.report.render import LIST_LIMIT
 from kigo_tui.storage.store import Store
+from tests.support.cli_run import run as kigo
 from tests.support.fixed import FIXED_TODAY
 from tests.support.html_page import Element, parse
 from tests.support.report_data import PEOPLE, enrich
 
 TODAY = FIXED_TODAY.isoformat()
-
-
-def kigo(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture

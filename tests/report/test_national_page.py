@@ -12,25 +12,16 @@ from typing import Any
 import pytest
 
 from kigo_tui.bundle.aggregate import aggregate
-from kigo_tui.cli.main import main
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import COLOUR_LABELS, Colour, severity
 from kigo_tui.report.national import PER_KOMMUNE, national_html
+from tests.support.cli_run import run as kigo
 from tests.support.fixed import FIXED_TODAY
 from tests.support.html_page import Element, parse
 from tests.support.national import days, earlier, kommune_bundle, write_inbox
 
 COLOUR_OF = {label: c for c, label in COLOUR_LABELS.items()}
 TODAY = FIXED_TODAY.isoformat()
-
-
-def kigo(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

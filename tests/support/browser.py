@@ -83,6 +83,8 @@ from urllib.parse import unquote, urldefrag
 
 import pytest
 
+from tests.support.html_page import VOID
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WINDOW = (1280, 900)
@@ -570,20 +572,6 @@ class Table:
     rows: list[TableRow] = field(default_factory=list)
 
 
-_VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "wbr",
-}
 _NOT_SHOWN = {"script", "style", "template", "noscript"}
 
 
@@ -599,10 +587,10 @@ class _TableParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._skip:
-            if tag not in _VOID:
+            if tag not in VOID:
                 self._skip.append(tag)
             return
-        if tag in _NOT_SHOWN or (tag not in _VOID and any(n == "hidden" for n, _ in attrs)):
+        if tag in _NOT_SHOWN or (tag not in VOID and any(n == "hidden" for n, _ in attrs)):
             self._skip.append(tag)
             return
         if tag == "table":
