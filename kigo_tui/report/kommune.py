@@ -55,6 +55,9 @@ if TYPE_CHECKING:
     from kigo_tui.storage.store import Store
 
 UPCOMING_DAYS = 30
+SINCE_WEEKS = 4
+"""The page compares this week with the week four weeks before: about the time since the last
+monthly meeting of the steering group (seed 001)."""
 """Deadlines shown as coming up: the next 30 days, today included."""
 DECISION_ESCALATIONS = ("direktion", "kommunalbestyrelse")
 """Escalations the steering group takes upward: what the page asks it to decide on."""
@@ -222,6 +225,24 @@ def _defect(a: Assessment) -> dict[str, Any]:
     }
 
 
+def since(series: Progress | None, weeks: int = SINCE_WEEKS) -> dict[str, Any] | None:
+    """This week against `weeks` weeks before, from the weekly figures (`kigo progress`): done,
+    red, yellow and how far behind the plan, then and now; None without a measured week then."""
+    if series is None or series.current_index is None or series.current_index < weeks:
+        return None
+    now, then = series.weeks[series.current_index], series.weeks[series.current_index - weeks]
+    if not then.measured:
+        return None
+    return {
+        "day": short_date(then.day),
+        "weeks": weeks,
+        "done": (then.done, now.done),
+        "red": (then.red, now.red),
+        "yellow": (then.yellow, now.yellow),
+        "behind": (then.behind, now.behind),
+    }
+
+
 def _listing(rows: Sequence[dict[str, Any]]) -> Listing:
     return Listing(total=len(rows), rows=list(rows[:LIST_LIMIT]))
 
@@ -302,6 +323,7 @@ def kommune_context(
                 "bar": svg.colour_bar(
                     node["counts"]["by_colour"], label=f"Opgaver i {code} fordelt på farver"
                 ),
+                "since": since(series),
                 "red": _listing(red),
                 "yellow": _listing(yellow),
                 "upcoming": _listing(upcoming),
@@ -349,6 +371,7 @@ def kommune_context(
         )
         if project is None
         else None,
+        "since": since(data.progress.get(ALL)) if project is None else None,
         "projects": projects,
         "decisions": decisions,
         "checks": [

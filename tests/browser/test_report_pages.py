@@ -1,5 +1,6 @@
 """The two report pages in a real browser (Debian's headless Chromium): the styregruppe's page for
-the demo database (with an organisation, KOMBIT's dialogue, defects and an exit workspace) and
+the demo database (with two months of history, an organisation, KOMBIT's dialogue, defects and
+an exit workspace) and
 KOMBIT's national page for 50 kommuner. No console error, no request beyond the file, every
 chart with a size, the traffic lights readable (WCAG AA, computed), A4 pages in print with no
 table row cut by a page edge. The screenshots are kept (artifacts/browser) and are the README's.
@@ -21,7 +22,7 @@ from kigo_tui.storage.store import Store
 from tests.support.browser import ARTIFACTS, Browser, check_pdf, table_rows
 from tests.support.fixed import FIXED_TODAY
 from tests.support.national import days, earlier, write_inbox
-from tests.support.report_data import enrich
+from tests.support.report_data import enrich, lived_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,7 @@ def kommune_page(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) 
     folder = tmp_path_factory.mktemp("kommune")
     db = folder / "demo.db"
     shutil.copyfile(demo_template, db)
+    lived_in(db, FIXED_TODAY)  # two months of history: a burn-down and a "since" line to show
     store = Store.open(str(db))
     try:
         enrich(store, FIXED_TODAY)

@@ -21,7 +21,7 @@ from kigo_tui.storage.store import Store
 from tests.support.cli_run import run as kigo
 from tests.support.fixed import FIXED_TODAY
 from tests.support.html_page import Element, parse
-from tests.support.report_data import PEOPLE, enrich
+from tests.support.report_data import PEOPLE, done_days_ago, enrich, lived_in
 
 TODAY = FIXED_TODAY.isoformat()
 
@@ -302,3 +302,44 @@ def listed_titles(section: Element, name: str) -> list[str]:
         for table in tables
         for td in table.find_all(lambda e: e.tag == "td" and e.attrs.get("class") == "title")
     ]
+
+
+def test_the_page_says_what_changed_in_four_weeks(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database in use for two months (`lived_in`), then three red SAPA tasks done three days
+    ago. The page's "since" line is `kigo progress`'s weeks: this one and
+    the one four weeks before."""
+    lived_in(demo_path, FIXED_TODAY)
+    done = [t for t in red_task_ids(demo_path) if t.startswith("SAPA")][:3]
+    assert len(done) == 3
+    done_days_ago(demo_path, done, FIXED_TODAY)
+
+    out = tmp_path / "side.html"
+    base = ("--db", str(demo_path), "--today", TODAY)
+    assert kigo(capsys, *base, "report", "--out", str(out))[0] == 0
+    page = parse(out.read_text("utf-8"))
+    for scope, section in (("SAPA", page.by_attr("data-scope", "SAPA")[1]), (None, page)):
+        code, text, err = kigo(
+            capsys, *base, "progress", "--json", *(["--project", scope] if scope else [])
+        )
+        assert code == 0, err
+        weeks = json.loads(text)["weeks"]
+        current = max(i for i, w in enumerate(weeks) if w["done"] is not None)
+        then, now = weeks[current - 4], weeks[current]
+        line = section.by_attr("data-scope", "since")[0].numbers()
+        assert line == {
+            "done_then": then["done"],
+            "done_now": now["done"],
+            "red_then": then["red"],
+            "red_now": now["red"],
+            "yellow_then": then["yellow"],
+            "yellow_now": now["yellow"],
+            "behind_then": then["behind"],
+            "behind_now": now["behind"],
+        }
+        assert now["done"] - then["done"] >= 3  # the three, and what was done before them
+
+
+def test_without_four_weeks_of_history_there_is_no_since_line(demo_path: Path) -> None:
+    assert 'data-scope="since"' not in page_of(demo_path)

@@ -3,12 +3,14 @@ the styregruppe's page shows in every section (the plain demo database has tasks
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from kigo_tui.domain.defect_labels import DefectStatus, Severity
 from kigo_tui.domain.defects import DefectInput
 from kigo_tui.domain.exit_strategy import CaseArea
-from kigo_tui.domain.rules import Colour
+from kigo_tui.domain.rules import Colour, Status
 from kigo_tui.storage.defects import add_defect
 from kigo_tui.storage.exit_strategy import save_area
 from kigo_tui.storage.organisation import (
@@ -118,3 +120,42 @@ def enrich(store: Store, today: date) -> dict[str, int]:
             ),
         )
     return ids
+
+
+def lived_in(db: Path, today: date, days: int = 60) -> None:
+    """Make the database look used for `days` days before `today`: it was made then, and each
+    task was marked done a little before its due date (no later than yesterday), so the weekly
+    figures (`kigo progress`, the page's burn-down and "since" line) have a history to show."""
+    made = today - timedelta(days=days)
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE history SET at = ?", (f"{made.isoformat()} 08:00:00",))
+        con.execute(
+            "UPDATE meta SET value = ? WHERE key = 'created_at'",
+            (f"{made.isoformat()}T08:00:00+00:00",),
+        )
+        rows = con.execute(
+            "SELECT h.id, t.due FROM history h JOIN task t ON t.id = h.task_id "
+            "WHERE h.field = 'status' AND h.new = 'done'"
+        ).fetchall()
+        for history_id, due in rows:
+            day = date.fromisoformat(due) - timedelta(days=2) if due else made
+            day = min(max(day, made), today - timedelta(days=1))
+            con.execute(
+                "UPDATE history SET at = ? WHERE id = ?",
+                (f"{day.isoformat()} 12:00:00", history_id),
+            )
+
+
+def done_days_ago(db: Path, task_ids: list[str], today: date, days: int = 3) -> None:
+    """Mark tasks done `days` before `today` (their history moved to then)."""
+    with sqlite3.connect(db) as con:
+        last = con.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0]
+    store = Store.open(str(db))
+    try:
+        for task_id in task_ids:
+            store.set_status(task_id, Status.DONE)
+    finally:
+        store.close()
+    with sqlite3.connect(db) as con:
+        day = (today - timedelta(days=days)).isoformat()
+        con.execute("UPDATE history SET at = ? WHERE id > ?", (f"{day} 09:00:00", last))
