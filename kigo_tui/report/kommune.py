@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.defect_labels import SEVERITY_LABELS
 from kigo_tui.domain.defect_labels import STATUS_LABELS as DEFECT_STATUS_LABELS
+from kigo_tui.domain.dependencies import golive_conflicts
 from kigo_tui.domain.defects import Assessment, Policy, assess_all, figures, sla_word
 from kigo_tui.domain.exit_strategy import (
     NOTE_STATUS_LABELS,
@@ -372,6 +373,11 @@ def kommune_context(
         if project is None
         else None,
         "since": since(data.progress.get(ALL)) if project is None else None,
+        "golive_warnings": [
+            c.message
+            for c in golive_conflicts({p.code: p.golive for p in snapshot.projects})
+            if project is None or c.involves(project)
+        ],
         "projects": projects,
         "decisions": decisions,
         "checks": [

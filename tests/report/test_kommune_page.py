@@ -343,3 +343,23 @@ def test_the_page_says_what_changed_in_four_weeks(
 
 def test_without_four_weeks_of_history_there_is_no_since_line(demo_path: Path) -> None:
     assert 'data-scope="since"' not in page_of(demo_path)
+
+
+def test_a_go_live_order_against_the_dependencies_is_shown_as_kigo_status_says_it(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ("--db", str(demo_path), "--today", TODAY)
+    assert 'data-warning="golive"' not in page_of(demo_path)
+    # STS after SAPA: SAPA builds on STS, which must go live first
+    assert kigo(capsys, *base, "golive", "STS", "2027-03-01")[0] == 0
+    code, status, _ = kigo(capsys, *base, "status")
+    assert code == 0
+    warnings = [line for line in status.splitlines() if line.startswith("⚠")]
+    assert warnings
+    page = parse(page_of(demo_path))
+    shown = [e.text() for e in page.by_attr("data-warning", "golive")]
+    assert shown == warnings
+    assert len(warnings) == 2  # SAPA and KY go live before STS; KSD after it
+    ky = parse(page_of(demo_path, project="KY")).by_attr("data-warning", "golive")
+    assert [e.text() for e in ky] == [w for w in warnings if "KY går i drift" in w]
+    assert not parse(page_of(demo_path, project="KSD")).by_attr("data-warning", "golive")
