@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.defect_labels import SEVERITY_LABELS
 from kigo_tui.domain.defect_labels import STATUS_LABELS as DEFECT_STATUS_LABELS
-from kigo_tui.domain.dependencies import golive_conflicts
 from kigo_tui.domain.defects import Assessment, Policy, assess_all, figures, sla_word
+from kigo_tui.domain.dependencies import golive_conflicts
 from kigo_tui.domain.exit_strategy import (
     NOTE_STATUS_LABELS,
     PATTERN_LABELS,
