@@ -19,9 +19,13 @@ class TaskListScreen(Dialog):
 
     BINDINGS = [Binding("escape,q", "cancel", "Luk")]
     DEFAULT_CSS = """
-    TaskListScreen > .dialog { width: 100%; max-width: 110; }
-    TaskListScreen DataTable { max-height: 14; }
+    TaskListScreen > .dialog { width: 100%; max-width: 110; height: 100%; max-height: 34; }
+    TaskListScreen DataTable { height: 1fr; min-height: 3; }
+    TaskListScreen .hint { height: 1; }
     """
+    """A long list takes the room the summary leaves, so the key hint stays on screen at 80×24;
+    a short one (`SHORT`) is as high as its rows."""
+    SHORT = 8
 
     def __init__(
         self,
@@ -65,6 +69,9 @@ class TaskListScreen(Dialog):
                 Text(task.title),
                 key=task.id,
             )
+        if len(self.rows) <= self.SHORT:
+            self.query_one(".dialog").styles.height = "auto"
+            table.styles.height = "auto"
         table.focus()
 
     @on(DataTable.RowSelected)
