@@ -335,3 +335,28 @@ def test_a_rewritten_page_is_opened_again(chromium: Browser, tmp_path: Path) -> 
     assert check_pdf(chromium.print_pdf(path)).not_a4 == []
     page(tmp_path, simple("<p>Én side</p>", "<style>@page { size: letter }</style>"))
     assert check_pdf(chromium.print_pdf(path)).not_a4 == [(1, 612, 792)]
+
+
+def test_an_element_wider_than_the_printed_page_is_reported(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    style = "<style>@page { size: A4; margin: 14mm 12mm } body { margin: 0 }</style>"
+    fits = page(
+        tmp_path, simple("<table><tr><td>kort</td><td>tekst</td></tr></table>", style), "smal.html"
+    )
+    assert chromium.print_overflow(fits) == []
+    wide = page(
+        tmp_path,
+        simple(
+            '<table style="white-space: nowrap"><tr>'
+            + "".join(f"<td>kolonne nummer {i} med lang tekst</td>" for i in range(12))
+            + "</tr></table>",
+            style,
+        ),
+        "bred.html",
+    )
+    found = chromium.print_overflow(wide)
+    assert [f["tag"] for f in found] == ["table"]
+    assert found[0]["right"] > 703
+    # the screen layout is back afterwards: the window's width again
+    assert chromium.driver.execute_script("return window.innerWidth") == 1280

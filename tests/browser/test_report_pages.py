@@ -72,6 +72,8 @@ def check_in_browser(chromium: Browser, path: Path, name: str) -> None:
     ]
     assert {c.background.hex() for c in report.contrasts} >= {"#b3261e"}
 
+    assert chromium.print_overflow(path) == []  # nothing cut at the paper's right edge
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = chromium.print_pdf(path)
     (ARTIFACTS / f"{name}.pdf").write_bytes(pdf)

@@ -343,6 +343,23 @@ return [...document.querySelectorAll(arguments[0])].map((el, i) => {
 """
 
 
+A4_CONTENT_PX = (210 - 2 * 12) / 25.4 * 96
+"""The width of an A4 page less the reports' 12 mm side margins, in CSS pixels (96 per inch)."""
+
+_OVERFLOW_SCRIPT = """
+const width = arguments[0];
+const out = [];
+for (const el of document.querySelectorAll('table, figure, svg, .card, p, h1, h2, h3, ul')) {
+  const box = el.getBoundingClientRect();
+  if (box.width > 0 && box.right > width + 0.5) {
+    out.push({tag: el.tagName.toLowerCase(), right: box.right,
+              text: (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60)});
+  }
+}
+return out;
+"""
+
+
 def page_url(path: Path) -> str:
     return path.resolve().as_uri()
 
@@ -475,6 +492,22 @@ class Browser:
         out_png.parent.mkdir(parents=True, exist_ok=True)
         out_png.write_bytes(base64.b64decode(shot["data"]))
         return out_png
+
+    def print_overflow(self, path: Path, width_px: float = A4_CONTENT_PX) -> list[dict[str, Any]]:
+        """Elements that stick out to the right of a printed page: the page laid out for print
+        (`@media print`) at the width of A4 less its margins, then every table, figure, chart,
+        card, paragraph and heading whose right edge passes it. Such an element is cut at the
+        paper's edge (the cut-row check sees only cuts across a page's foot)."""
+        self._ensure(path)
+        metrics = {"width": int(width_px), "height": 1100, "deviceScaleFactor": 1, "mobile": False}
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        try:
+            found: list[dict[str, Any]] = self.driver.execute_script(_OVERFLOW_SCRIPT, width_px)
+            return found
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
     def print_pdf(self, path: Path) -> bytes:
         """The page `path` printed to PDF by Chromium: the CSS page size (`@page { size }`)
