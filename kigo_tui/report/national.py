@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kigo_tui.bundle.aggregate import FOLLOW_UP_HEADERS, MOVED_HEADERS, OVERVIEW_HEADERS
 from kigo_tui.domain.dates import short_date
 from kigo_tui.domain.kommuner import find_kommune
 from kigo_tui.domain.rules import COLOUR_LABELS, Colour, severity, worst
@@ -40,11 +41,17 @@ UNKNOWN_REGION = "ukendt region"
 
 _COLOUR_OF_LABEL = {label: colour for colour, label in COLOUR_LABELS.items()}
 
-# the overview row's columns (bundle.aggregate.OVERVIEW_HEADERS)
-_PROJECT, _COLOUR, _DONE, _TOTAL, _RED, _YELLOW, _GREEN = 3, 4, 5, 6, 7, 8, 9
-_REPORT_RED, _REPORT_YELLOW, _FOLLOW_UP, _MOVED = 10, 11, 12, 17
-# the follow-up row's columns (FOLLOW_UP_HEADERS)
-_FU_PROJECT, _FU_COLOUR, _FU_ID, _FU_TITLE, _FU_CATEGORY, _FU_DUE = 2, 3, 4, 5, 6, 7
+# the columns of the aggregate's rows, by their headers (the one place they are defined)
+_O = {header: i for i, header in enumerate(OVERVIEW_HEADERS)}
+_PROJECT, _COLOUR = _O["Projekt"], _O["Farve"]
+_RED, _YELLOW = _O["Røde (alle opgaver)"], _O["Gule (alle opgaver)"]
+_REPORT_RED = _O["Røde obligatoriske (KOMBITs rapport)"]
+_REPORT_YELLOW = _O["Gule obligatoriske (KOMBITs rapport)"]
+_FOLLOW_UP, _MOVED = _O["KOMBIT følger op på"], _O["Flyttede opgaver"]
+_F = {header: i for i, header in enumerate(FOLLOW_UP_HEADERS)}
+_FU_PROJECT, _FU_COLOUR, _FU_ID = _F["Projekt"], _F["Farve"], _F["Opgave-id"]
+_FU_TITLE, _FU_CATEGORY, _FU_DUE = _F["Titel"], _F["Kategori"], _F["Slutdato"]
+_M = {header: i for i, header in enumerate(MOVED_HEADERS)}
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,6 @@ def national_context(result: Aggregation) -> dict[str, Any]:
     by_colour: Counter[str] = Counter()
     by_project: dict[str, Counter[str]] = {code: Counter() for code in PROJECT_CODES}
     regions: dict[str, Counter[str]] = defaultdict(Counter)
-    follow_up_rows: dict[str, list[dict[str, Any]]] = {}
     for summary in result.kommuner:
         states = _projects(summary)
         colour = worst(s.colour for s in states.values())
@@ -167,21 +173,20 @@ def national_context(result: Aggregation) -> dict[str, Any]:
                     "due": short_date(row[_FU_DUE]) if isinstance(row[_FU_DUE], date) else "—",
                 }
             )
-        follow_up_rows[summary.code] = rows
         moved_rows: list[dict[str, Any]] = []
         for (row,) in summary.moved:
             if len(moved_rows) == PER_KOMMUNE:
                 break
             moved_rows.append(
                 {
-                    "project": row[2],
-                    "id": row[3],
-                    "title": row[4],
-                    "which": row[6],
-                    "kombit": short_date(row[7]),
-                    "own": short_date(row[8]),
-                    "days": row[9],
-                    "reason": row[10],
+                    "project": row[_M["Projekt"]],
+                    "id": row[_M["Opgave-id"]],
+                    "title": row[_M["Titel"]],
+                    "which": row[_M["Dato"]],
+                    "kombit": short_date(row[_M["KOMBITs dato"]]),
+                    "own": short_date(row[_M["Kommunens dato"]]),
+                    "days": row[_M["Dage flyttet"]],
+                    "reason": row[_M["Begrundelse"]],
                 }
             )
         kommuner.append(
