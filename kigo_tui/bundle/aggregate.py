@@ -58,6 +58,7 @@ from kigo_tui.domain.rules import (
     severity,
     worst,
 )
+from kigo_tui.domain.tasks import NO_REASON
 from kigo_tui.domain.text import printable
 from kigo_tui.errors import KigoError
 from kigo_tui.formats.files import ExportError, write_atomically
@@ -104,8 +105,6 @@ MOVED_HEADERS = (
     "Dage flyttet",
     "Begrundelse",
 )
-NO_REASON = "(ingen begrundelse angivet)"
-"""A move made before kigo asked for reasons (a database from before schema 8)."""
 FOLLOW_UP_HEADERS = (
     "Kommunekode",
     "Kommune",

@@ -18,6 +18,9 @@ from kigo_tui.domain.dates import check_date, danish_date, parse_date
 from kigo_tui.domain.text import clean_text, printable
 from kigo_tui.errors import KigoError
 
+NO_REASON = "(ingen begrundelse angivet)"
+"""A date moved before kigo asked for reasons (a database from before schema 8), in a table."""
+
 WARN_DAYS_MAX = 365
 """The longest warning window: a task turns yellow at most a year before its due date."""
 REASON_MAX = 200

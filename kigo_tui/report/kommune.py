@@ -33,7 +33,14 @@ from kigo_tui.domain.exit_strategy import (
     SCENARIO_LABELS,
     summarise,
 )
-from kigo_tui.domain.organisation import ESCALATIONS, FORMS, DialogueRow, Organisation
+from kigo_tui.domain.organisation import (
+    ESCALATIONS,
+    FORMS,
+    Check,
+    DialogueRow,
+    Organisation,
+    Weight,
+)
 from kigo_tui.domain.progress import ALL
 from kigo_tui.domain.rules import (
     CATEGORY_LABELS,
@@ -42,6 +49,8 @@ from kigo_tui.domain.rules import (
     Status,
     in_kombit_report,
 )
+from kigo_tui.domain.tasks import NO_REASON
+from kigo_tui.domain.text import count
 from kigo_tui.domain.times import end_of_day, local_text
 from kigo_tui.formats.status import status_tree
 from kigo_tui.report import svg
@@ -56,10 +65,10 @@ if TYPE_CHECKING:
     from kigo_tui.storage.store import Store
 
 UPCOMING_DAYS = 30
+"""Deadlines shown as coming up: the next 30 days, today included."""
 SINCE_WEEKS = 4
 """The page compares this week with the week four weeks before: about the time since the last
 monthly meeting of the steering group (seed 001)."""
-"""Deadlines shown as coming up: the next 30 days, today included."""
 DECISION_ESCALATIONS = ("direktion", "kommunalbestyrelse")
 """Escalations the steering group takes upward: what the page asks it to decide on."""
 
@@ -132,10 +141,6 @@ class People:
 # ------------------------------------------------------------------ rows
 
 
-def _days_text(days: int) -> str:
-    return "1 dag" if abs(days) == 1 else f"{abs(days)} dage"
-
-
 def golive_text(golive: date | None, today: date) -> str:
     """'om 41 dage', 'i dag', 'for 12 dage siden', or 'ingen dato'."""
     if golive is None:
@@ -143,11 +148,12 @@ def golive_text(golive: date | None, today: date) -> str:
     days = (golive - today).days
     if days == 0:
         return "i dag"
-    return f"om {_days_text(days)}" if days > 0 else f"for {_days_text(days)} siden"
+    span = count(abs(days), "dag", "dage")
+    return f"om {span}" if days > 0 else f"for {span} siden"
 
 
 def _task_row(
-    task: TaskRow, main_names: dict[int, str], people: People, today: date
+    task: TaskRow, colour: Colour, main_names: dict[int, str], people: People, today: date
 ) -> dict[str, Any]:
     accountable, doer = people.of_task(task.id)
     due = task.due
@@ -157,7 +163,7 @@ def _task_row(
         "main": f"{task.main_task}. {main_names.get(task.main_task, '')}",
         "category": CATEGORY_LABELS[task.category],
         "status": STATUS_LABELS[task.status],
-        "colour": task.colour(today).value,
+        "colour": colour.value,
         "due": short_date(due),
         "kombit_due": short_date(task.baseline_due) if task.due_moved else None,
         "due_reason": task.due_reason if task.due_moved else None,
@@ -183,7 +189,7 @@ def _moves(task: TaskRow) -> list[dict[str, Any]]:
                     "kombit": short_date(base),
                     "own": short_date(own),
                     "days": None if own is None else (own - base).days,
-                    "reason": reason or "(ingen begrundelse angivet)",
+                    "reason": reason or NO_REASON,
                 }
             )
     return out
@@ -244,8 +250,23 @@ def since(series: Progress | None, weeks: int = SINCE_WEEKS) -> dict[str, Any] |
     }
 
 
-def _listing(rows: Sequence[dict[str, Any]]) -> Listing:
-    return Listing(total=len(rows), rows=list(rows[:LIST_LIMIT]))
+def _listing(rows: Sequence[dict[str, Any]], total: int | None = None) -> Listing:
+    """The first LIST_LIMIT of `rows`, and how many there are (`total`, when `rows` are only
+    the ones shown)."""
+    return Listing(total=len(rows) if total is None else total, rows=list(rows[:LIST_LIMIT]))
+
+
+def _task_listing(
+    chosen: list[TaskRow],
+    colour_of: dict[str, Colour],
+    main_names: dict[int, str],
+    people: People,
+    today: date,
+) -> Listing:
+    """Most overdue (or soonest due) first; rows made only for the tasks shown."""
+    chosen.sort(key=lambda t: (t.due or date.max, t.id))
+    rows = [_task_row(t, colour_of[t.id], main_names, people, today) for t in chosen[:LIST_LIMIT]]
+    return _listing(rows, total=len(chosen))
 
 
 # ------------------------------------------------------------------ the page
@@ -272,25 +293,23 @@ def kommune_context(
     for node in tree["projects"]:
         code = node["code"]
         tasks = by_project.get(code, [])
-        rows = [_task_row(t, main_names, people, today) for t in tasks]
-        red = sorted((r for r in rows if r["colour"] == "red"), key=lambda r: (r["days"], r["id"]))
-        yellow = sorted(
-            (r for r in rows if r["colour"] == "yellow"), key=lambda r: (r["days"], r["id"])
-        )
-        upcoming = sorted(
-            (
-                r
-                for r, t in zip(rows, tasks, strict=True)
-                if t.status != Status.DONE and t.due is not None and today <= t.due <= horizon
-            ),
-            key=lambda r: (r["days"], r["id"]),
-        )
+        colour_of = {t.id: t.colour(today) for t in tasks}
+        red: list[TaskRow] = []
+        yellow: list[TaskRow] = []
+        upcoming: list[TaskRow] = []
         report_red = report_yellow = 0
-        for t, r in zip(tasks, rows, strict=True):
-            colour = Colour(r["colour"])
+        for t in tasks:
+            colour = colour_of[t.id]
+            if colour is Colour.RED:
+                red.append(t)
+            elif colour is Colour.YELLOW:
+                yellow.append(t)
+            if t.status != Status.DONE and t.due is not None and today <= t.due <= horizon:
+                upcoming.append(t)
             if in_kombit_report(t.category, colour, local=t.is_local):
                 report_red += colour is Colour.RED
                 report_yellow += colour is Colour.YELLOW
+
         follow_up = [
             {
                 **item,
@@ -325,9 +344,9 @@ def kommune_context(
                     node["counts"]["by_colour"], label=f"Opgaver i {code} fordelt på farver"
                 ),
                 "since": since(series),
-                "red": _listing(red),
-                "yellow": _listing(yellow),
-                "upcoming": _listing(upcoming),
+                "red": _task_listing(red, colour_of, main_names, people, today),
+                "yellow": _task_listing(yellow, colour_of, main_names, people, today),
+                "upcoming": _task_listing(upcoming, colour_of, main_names, people, today),
                 "report_red": report_red,
                 "report_yellow": report_yellow,
                 "follow_up": _listing(follow_up),
@@ -396,11 +415,11 @@ def snapshot_golive(snapshot: Snapshot, code: str) -> date | None:
     return next((p.golive for p in snapshot.projects if p.code == code), None)
 
 
-def _check(check: Any, with_contacts: bool) -> dict[str, Any]:
+def _check(check: Check, with_contacts: bool) -> dict[str, Any]:
     return {
         "title": check.title,
         "colour": check.colour.value,
-        "weight": "skal" if check.weight.value == "skal" else "anbefales",
+        "weight": "skal" if check.weight is Weight.MUST else "anbefales",
         "project": check.project or "",
         "detail": check.detail if with_contacts else None,
     }

@@ -17,9 +17,12 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from kigo_tui import __version__
-from kigo_tui.domain.rules import COLOUR_LABELS, COLOUR_SYMBOLS, Colour
 from kigo_tui.domain.text import count, printable
+from kigo_tui.formats.status import colour_word
+from kigo_tui.report.svg import css_palette
 
 if TYPE_CHECKING:
     import jinja2
@@ -42,17 +45,9 @@ class Listing:
 
 def _finalize(value: Any) -> Any:
     """Every printed value: text made printable (Markup, our own charts, is left as it is)."""
-    from markupsafe import Markup
-
     if isinstance(value, str) and not isinstance(value, Markup):
         return printable(value)
     return value
-
-
-def colour_word(colour: str) -> str:
-    """'■ rød': symbol and word, readable without colour (as in the TUI and `kigo status`)."""
-    c = Colour(colour)
-    return f"{COLOUR_SYMBOLS[c]} {COLOUR_LABELS[c]}"
 
 
 @cache
@@ -70,9 +65,9 @@ def environment() -> jinja2.Environment:
     )
     env.globals["version"] = __version__
     env.globals["css"] = stylesheet()
+    env.globals["palette"] = css_palette()
     env.filters["colour_word"] = colour_word
     env.filters["count"] = count
-    env.filters["thousands"] = lambda n: f"{n:,}".replace(",", ".")
     return env
 
 

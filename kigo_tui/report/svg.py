@@ -36,12 +36,22 @@ ACTUAL = "#0b4f8a"
 ACTUAL_FILL = "#d6e6f5"
 TODAY = "#6b2c91"
 
-BAR_FILL: dict[Colour, str] = {
-    Colour.RED: "#b3261e",
-    Colour.YELLOW: "#f2c12e",
-    Colour.GREEN: "#1e6b2f",
+TRAFFIC_LIGHTS: dict[Colour, tuple[str, str]] = {
+    Colour.RED: ("#b3261e", "#ffffff"),
+    Colour.YELLOW: ("#f2c12e", INK),
+    Colour.GREEN: ("#1e6b2f", "#ffffff"),
 }
-"""The traffic-light colours of the bars (the page's badges use the same, see report.css)."""
+"""Each traffic light's fill and the text on it (WCAG AA, checked in tests/browser): the charts'
+bars here, and the page's badges through `css_palette` (report.css's var(--red), var(--red-ink) …)."""
+
+
+def css_palette() -> str:
+    """The traffic lights as CSS custom properties, for the page's stylesheet."""
+    names = " ".join(
+        f"--{colour.value}: {fill}; --{colour.value}-ink: {ink};"
+        for colour, (fill, ink) in TRAFFIC_LIGHTS.items()
+    )
+    return f":root {{ {names} }}"
 
 
 def _text(value: object) -> str:
@@ -172,13 +182,12 @@ def colour_bar(by_colour: dict[str, int], *, label: str) -> str:
         if not n or not total:
             continue
         w = width * n / total
+        fill, ink = TRAFFIC_LIGHTS[colour]
         parts.append(
-            f'<rect x="{_num(at)}" y="0" width="{_num(w)}" height="{height}" '
-            f'fill="{BAR_FILL[colour]}"/>'
+            f'<rect x="{_num(at)}" y="0" width="{_num(w)}" height="{height}" fill="{fill}"/>'
         )
         text = f"{n} {COLOUR_LABELS[colour]}"
         if w >= 8 * len(text):
-            ink = INK if colour is Colour.YELLOW else "#ffffff"
             parts.append(
                 f'<text x="{_num(at + w / 2)}" y="{height // 2 + 5}" text-anchor="middle" '
                 f'fill="{ink}" font-size="13" font-weight="bold">{_text(text)}</text>'
