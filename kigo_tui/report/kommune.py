@@ -166,11 +166,9 @@ def _task_row(
         "colour": colour.value,
         "due": short_date(due),
         "kombit_due": short_date(task.baseline_due) if task.due_moved else None,
-        "due_reason": task.due_reason if task.due_moved else None,
         "days": None if due is None else (due - today).days,
         "accountable": accountable,
         "doer": doer,
-        "local": task.is_local,
     }
 
 
@@ -214,7 +212,6 @@ def _dialogue(d: DialogueRow) -> dict[str, Any]:
         "actions": d.actions,
         "results": d.results,
         "escalation": ESCALATIONS.get(d.escalation, d.escalation),
-        "escalated": d.escalated,
         "lead_informed": d.lead_informed_text,
         "tasks": ", ".join(d.task_ids),
     }
@@ -407,7 +404,6 @@ def kommune_context(
         "with_contacts": with_contacts,
         "contacts": _contacts(data.organisation) if with_contacts else [],
         "upcoming_days": UPCOMING_DAYS,
-        "list_limit": LIST_LIMIT,
     }
 
 
