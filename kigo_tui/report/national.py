@@ -44,9 +44,7 @@ _COLOUR_OF_LABEL = {label: colour for colour, label in COLOUR_LABELS.items()}
 # the columns of the aggregate's rows, by their headers (the one place they are defined)
 _O = {header: i for i, header in enumerate(OVERVIEW_HEADERS)}
 _PROJECT, _COLOUR = _O["Projekt"], _O["Farve"]
-_RED, _YELLOW = _O["Røde (alle opgaver)"], _O["Gule (alle opgaver)"]
-_REPORT_RED = _O["Røde obligatoriske (KOMBITs rapport)"]
-_REPORT_YELLOW = _O["Gule obligatoriske (KOMBITs rapport)"]
+_RED = _O["Røde (alle opgaver)"]
 _FOLLOW_UP, _MOVED = _O["KOMBIT følger op på"], _O["Flyttede opgaver"]
 _F = {header: i for i, header in enumerate(FOLLOW_UP_HEADERS)}
 _FU_PROJECT, _FU_COLOUR, _FU_ID = _F["Projekt"], _F["Farve"], _F["Opgave-id"]
@@ -58,7 +56,6 @@ _M = {header: i for i, header in enumerate(MOVED_HEADERS)}
 class ProjectState:
     colour: Colour
     red: int
-    yellow: int
     follow_up: int
 
 
@@ -72,7 +69,6 @@ def _projects(summary: KommuneSummary) -> dict[str, ProjectState]:
         str(row[_PROJECT]): ProjectState(
             _COLOUR_OF_LABEL[str(row[_COLOUR])],
             _int(row[_RED]),
-            _int(row[_YELLOW]),
             _int(row[_FOLLOW_UP]),
         )
         for row in summary.overview
@@ -132,8 +128,6 @@ def trend(now: KommuneSummary, before: KommuneSummary) -> dict[str, Any]:
         "now": short_date(now.today),
         "worse": worse,
         "better": better,
-        "came": len(came),
-        "left": len(left),
     }
 
 
@@ -203,8 +197,6 @@ def national_context(result: Aggregation) -> dict[str, Any]:
                 },
                 "follow_up": follow_up,
                 "red": red,
-                "report_red": sum(_int(r[_REPORT_RED]) for r in summary.overview),
-                "report_yellow": sum(_int(r[_REPORT_YELLOW]) for r in summary.overview),
                 "moved": moved,
                 "follow_up_list": Listing(total=summary.follow_up.count, rows=rows),
                 "moved_list": Listing(total=summary.moved.count, rows=moved_rows),
